@@ -1,0 +1,31 @@
+import type { BackfillResult } from '../pipeline/run-backfill.js';
+
+/** The one-line summary printed when a backfill ends. */
+export function formatSummary(result: BackfillResult): string {
+  const { stats, reconstructor } = result;
+  const rejected = [...stats.rejected.entries()].map(([reason, n]) => `${reason}=${n}`).join(' ');
+  const incomplete = reconstructor.counters.tracesIncomplete;
+  const parts = [
+    `${stats.linesRead} lines read`,
+    `${stats.rejectedTotal} rejected${rejected === '' ? '' : ` (${rejected})`}`,
+    `${stats.traces} traces${incomplete > 0 ? ` (${incomplete} incomplete)` : ''}`,
+    `${stats.spansExported} spans exported`,
+    `${stats.spansFailed} failed`,
+  ];
+  return `otel-tail backfill: ${parts.join(', ')}`;
+}
+
+/** Extra lines worth one mention each: where the first bad line of each kind was, gaps, export errors. */
+export function formatNotes(result: BackfillResult): string[] {
+  const notes: string[] = [];
+  for (const [reason, where] of result.stats.firstRejection) notes.push(`skipped ${reason} lines; the first was ${where}`);
+  if (result.stats.gatewayDropped > 0) {
+    notes.push(`the gateway reported dropping ${result.stats.gatewayDropped} log records (file log queue overflow): traces around them may be partial`);
+  }
+  const late = result.reconstructor.counters.lateItems;
+  if (late > 0) notes.push(`${late} lines arrived after their trace was exported and were not added (raise --grace)`);
+  const evicted = result.reconstructor.counters.tracesEvicted;
+  if (evicted > 0) notes.push(`${evicted} traces were exported early because --max-open-traces was reached`);
+  if (result.exportError !== undefined) notes.push(`export failed: ${result.exportError.message}`);
+  return notes;
+}

@@ -1,0 +1,9 @@
+/** Invalid configuration: the message names the key, the value and what is allowed. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** An input path that cannot be read: the message names it and says what to do. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}

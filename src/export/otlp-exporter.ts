@@ -1,0 +1,182 @@
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { FinishedTrace } from '../reconstruct/span-record.js';
+import { toReadableSpans } from './readable-span.js';
+import type { ResourceOptions } from './readable-span.js';
+import type { ExportOutcome, TraceExporter } from './trace-exporter.js';
+
+export interface OtlpTraceExporterOptions {
+  /** Full traces URL, e.g. `http://127.0.0.1:4318/v1/traces` (see resolveTracesUrl). */
+  url: string;
+  /** Sent with every request (auth tokens); never written to errors or logs. */
+  headers: Record<string, string>;
+  /**
+   * Deadline per batch, retries included (the SDK's default is 10 000 ms).
+   * The SDK retries 429/502/503/504 and refused/reset connections with a
+   * ~1 s, ×1.5 backoff, but only while the next attempt fits in this deadline.
+   */
+  timeoutMillis?: number;
+  resource: ResourceOptions;
+  /** Spans per OTLP request; larger exports are split into sequential requests. */
+  maxBatchSpans?: number;
+}
+
+/** Why an OTLP export failed; `statusCode` is set when the SDK reported the HTTP status. */
+export class OtlpExportError extends Error {
+  override readonly name = 'OtlpExportError';
+  readonly statusCode: number | undefined;
+
+  constructor(message: string, statusCode: number | undefined) {
+    super(message);
+    this.statusCode = statusCode;
+  }
+}
+
+const DEFAULT_MAX_BATCH_SPANS = 512;
+const MAX_BODY_IN_MESSAGE = 200;
+
+/** OTLP/HTTP protobuf exporter: the SDK's exporter, fed reconstructed spans in bounded batches. */
+export class OtlpTraceExporter implements TraceExporter {
+  readonly #sdk: OTLPTraceExporter;
+  readonly #resource: ResourceOptions;
+  readonly #maxBatchSpans: number;
+  readonly #safeUrl: string;
+  readonly #secrets: readonly string[];
+  #shutDown = false;
+
+  constructor(options: OtlpTraceExporterOptions) {
+    this.#resource = options.resource;
+    const max = options.maxBatchSpans ?? DEFAULT_MAX_BATCH_SPANS;
+    this.#maxBatchSpans = Number.isInteger(max) && max > 0 ? max : DEFAULT_MAX_BATCH_SPANS;
+    this.#safeUrl = withoutCredentials(options.url);
+    // Longest first, so a secret containing another is redacted whole.
+    this.#secrets = Object.values(options.headers)
+      .filter((value) => value.length >= 4)
+      .sort((a, b) => b.length - a.length);
+    this.#sdk = new OTLPTraceExporter({
+      url: options.url,
+      headers: { ...options.headers },
+      ...(options.timeoutMillis === undefined ? {} : { timeoutMillis: options.timeoutMillis }),
+    });
+  }
+
+  async export(traces: readonly FinishedTrace[]): Promise<ExportOutcome> {
+    if (this.#shutDown) return this.#failure('exporter is shut down', undefined);
+    try {
+      const spans = toReadableSpans(traces, this.#resource);
+      const batches = Math.ceil(spans.length / this.#maxBatchSpans);
+      for (let i = 0; i < batches; i++) {
+        const from = i * this.#maxBatchSpans;
+        const result = await sendBatch(this.#sdk, spans.slice(from, from + this.#maxBatchSpans));
+        if (result.code !== ExportResultCode.SUCCESS) {
+          // Stop at the first failed batch: the caller re-sends the whole call
+          // anyway, so later batches would only add duplicates and latency.
+          const where = batches > 1 ? ` (batch ${i + 1}/${batches})` : '';
+          const { reason, statusCode } = describe(result.error);
+          return this.#failure(`${reason}${where}`, statusCode);
+        }
+      }
+      return { status: 'success' };
+    } catch (error) {
+      return this.#failure(describe(error).reason, undefined);
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.#shutDown) return;
+    this.#shutDown = true;
+    try {
+      await this.#sdk.shutdown();
+    } catch {
+      // Nothing left to flush that could still succeed; shutdown must go on.
+    }
+  }
+
+  #failure(reason: string, statusCode: number | undefined): ExportOutcome {
+    const message = `OTLP export to ${this.#safeUrl} failed: ${redact(reason, this.#secrets)}`;
+    return { status: 'failure', error: new OtlpExportError(message, statusCode) };
+  }
+}
+
+/**
+ * The spec's endpoint rules: the signal-specific variable is used as-is, the
+ * generic one is a base URL that gets `/v1/traces` appended. Empty counts as
+ * unset, as the spec says for all OTEL_* variables.
+ */
+export function resolveTracesUrl(
+  endpoint: string | undefined,
+  tracesEndpoint: string | undefined,
+): string | undefined {
+  const specific = tracesEndpoint?.trim();
+  if (specific !== undefined && specific !== '') return specific;
+  const base = endpoint?.trim();
+  if (base === undefined || base === '') return undefined;
+  return `${base.replace(/\/+$/, '')}/v1/traces`;
+}
+
+function sendBatch(sdk: OTLPTraceExporter, spans: ReadableSpan[]): Promise<ExportResult> {
+  return new Promise((resolve) => {
+    try {
+      sdk.export(spans, resolve);
+    } catch (error) {
+      // Serialization runs synchronously inside export(); keep the promise contract.
+      resolve({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  });
+}
+
+/**
+ * Turns what the SDK reports into one readable reason. The SDK gives the HTTP
+ * status only for non-retryable answers (OTLPExporterError.code); for
+ * 429/502/503/504 it says just "Export failed with retryable status".
+ */
+function describe(error: unknown): { reason: string; statusCode: number | undefined } {
+  if (!(error instanceof Error)) return { reason: String(error), statusCode: undefined };
+  const fields = error as Error & { code?: unknown; data?: unknown };
+  if (typeof fields.code === 'number') {
+    const body = printableBody(fields.data);
+    const text = error.message === '' ? '' : ` ${error.message}`;
+    return {
+      reason: `HTTP ${fields.code}${text}${body === undefined ? '' : `: ${body}`}`,
+      statusCode: fields.code,
+    };
+  }
+  if (error.message === 'Export failed with retryable status') {
+    return {
+      reason: 'server answered a retryable status (429/502/503/504) to every attempt within the timeout',
+      statusCode: undefined,
+    };
+  }
+  const code = typeof fields.code === 'string' && !error.message.includes(fields.code) ? `${fields.code}: ` : '';
+  return { reason: `${code}${error.message}`, statusCode: undefined };
+}
+
+/** A collector's error body helps (e.g. "invalid wire format"); binary protobuf bodies do not. */
+function printableBody(data: unknown): string | undefined {
+  if (typeof data !== 'string') return undefined;
+  const text = data.trim();
+  if (text === '' || !/^[\x20-\x7e\t\r\n]*$/.test(text)) return undefined;
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > MAX_BODY_IN_MESSAGE ? `${oneLine.slice(0, MAX_BODY_IN_MESSAGE)}…` : oneLine;
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join('[redacted]');
+  return out;
+}
+
+/** user:password in the URL is as secret as a header. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,14 @@
+import type { FinishedTrace } from '../reconstruct/span-record.js';
+
+/** The result of one export call, per batch. */
+export type ExportOutcome =
+  | { status: 'success' }
+  | { status: 'failure'; error: Error };
+
+/** A sink for finished traces: OTLP, console tree or OTLP-JSON file. */
+export interface TraceExporter {
+  /** Export one batch; resolves (never rejects) with the batch's outcome. */
+  export(traces: readonly FinishedTrace[]): Promise<ExportOutcome>;
+  /** Flush anything buffered and release resources. */
+  shutdown(): Promise<void>;
+}

@@ -1,0 +1,219 @@
+import type { DiagnosticEvent } from '../parsers/types.js';
+import { INFRASTRUCTURE_EVENT_TYPES } from '../parsers/diagnostic-event.js';
+import type { FinishedTrace, SpanRecord } from './span-record.js';
+import type { TraceBuilder } from './trace-builder.js';
+import { ATTR } from './attribute-names.js';
+import { commonAttributes, pointEventAttributes, usageAttributes } from './event-span-attributes.js';
+import { readNumber, readObject, readString } from './event-fields.js';
+import type { SpanFamily } from './event-lifecycle.js';
+import { compareEvents, lifecycleRole, pairKey } from './event-lifecycle.js';
+import type { SpanDraft } from './event-span-draft.js';
+import { draftFromEvents } from './event-span-draft.js';
+import { deriveSpanId } from './span-ids.js';
+import { inferParents, pointTarget, usageTarget } from './event-span-placement.js';
+
+interface Slot {
+  family: SpanFamily;
+  events: DiagnosticEvent[];
+  /** Latest emit time of an end event; undefined while the span is open. */
+  endTs?: number;
+}
+
+const ROOT_FAMILIES: ReadonlySet<SpanFamily> = new Set<SpanFamily>(['dispatch', 'harness', 'run']);
+
+/**
+ * Rebuilds one trace from stream-C diagnostic events (OPENCLAW.md §4). Events
+ * are only collected on add(); spans are computed in build() from the whole
+ * set, so the result is the same whatever order the events arrived in (some
+ * types are delivered a tick late and out of `seq` order).
+ */
+export class EventTraceBuilder implements TraceBuilder<DiagnosticEvent> {
+  readonly traceId: string;
+  private readonly slots = new Map<string, Slot>();
+  private readonly points: DiagnosticEvent[] = [];
+  private readonly usages: DiagnosticEvent[] = [];
+  private readonly sessions = new Set<string>();
+  private latestMs: number | undefined;
+
+  constructor(traceId: string) {
+    this.traceId = traceId;
+  }
+
+  get lastMs(): number {
+    return this.latestMs ?? 0;
+  }
+
+  add(event: DiagnosticEvent): void {
+    if (INFRASTRUCTURE_EVENT_TYPES.has(event.type) || !Number.isFinite(event.ts)) return;
+    // Events without a trace reach us through sessionRefs(); one from another
+    // trace would be a routing bug and must not be merged in.
+    if (event.trace !== undefined && event.trace.traceId !== this.traceId) return;
+    this.latestMs = this.latestMs === undefined ? event.ts : Math.max(this.latestMs, event.ts);
+    for (const key of ['sessionId', 'sessionKey']) {
+      const ref = readString(event.fields, key);
+      if (ref !== undefined) this.sessions.add(ref);
+    }
+    const role = lifecycleRole(event.type);
+    const key = role === undefined ? undefined : pairKey(event, role.family);
+    if (role !== undefined && key !== undefined) {
+      let slot = this.slots.get(key);
+      if (slot === undefined) {
+        slot = { family: role.family, events: [] };
+        this.slots.set(key, slot);
+      }
+      slot.events.push(event);
+      if (role.phase === 'end') slot.endTs = Math.max(slot.endTs ?? event.ts, event.ts);
+    } else if (event.type === 'model.usage') {
+      this.usages.push(event);
+    } else {
+      // Point events, and lifecycle events too bare to pair, become span events.
+      this.points.push(event);
+    }
+  }
+
+  completedAtMs(): number | undefined {
+    let rootClosed = false;
+    let completedAt: number | undefined;
+    for (const slot of this.slots.values()) {
+      if (slot.endTs === undefined) return undefined;
+      if (ROOT_FAMILIES.has(slot.family)) rootClosed = true;
+      completedAt = completedAt === undefined ? slot.endTs : Math.max(completedAt, slot.endTs);
+    }
+    return rootClosed ? completedAt : undefined;
+  }
+
+  sessionRefs(): readonly string[] {
+    return [...this.sessions].sort();
+  }
+
+  build(): FinishedTrace {
+    const lastMs = this.lastMs;
+    const drafts: SpanDraft[] = [];
+    for (const key of [...this.slots.keys()].sort()) {
+      const slot = this.slots.get(key);
+      const draft = slot === undefined ? undefined : draftFromEvents(this.traceId, key, slot.events, lastMs);
+      if (draft !== undefined) drafts.push(draft);
+    }
+    const byId = new Map(drafts.map((draft) => [draft.spanId, draft]));
+    inferParents(drafts);
+
+    const points = [...this.points].sort(compareEventsFully);
+    const usages = [...this.usages].sort(compareEventsFully);
+    const loose = [...points, ...usages];
+    const placeholders: SpanDraft[] = [];
+    const [startMs, endMs] = extent(drafts, loose);
+    for (const id of this.rootScopes(drafts, byId, loose)) {
+      const placeholder = requestPlaceholder(id, startMs, endMs);
+      placeholders.push(placeholder);
+      byId.set(id, placeholder);
+    }
+    drafts.push(...placeholders);
+
+    const attached = new Map<SpanDraft, DiagnosticEvent[]>();
+    for (const event of points) {
+      const target = pointTarget(event, byId, drafts);
+      if (target === undefined) continue;
+      target.events.push({ name: event.type, timeMs: event.ts, attributes: pointEventAttributes(event) });
+      attached.set(target, [...(attached.get(target) ?? []), event]);
+    }
+    for (const usage of usages) {
+      const target = usageTarget(usage, byId, drafts) ?? pointTarget(usage, byId, drafts);
+      const totals = readObject(usage.fields, 'usage');
+      if (target === undefined) continue;
+      if (totals !== undefined) usageAttributes(totals, target.look.attributes);
+      const cost = readNumber(usage.fields, 'costUsd');
+      if (cost !== undefined) target.look.attributes[ATTR.openclawCostUsd] = cost;
+    }
+    for (const placeholder of placeholders) {
+      const fields = (attached.get(placeholder) ?? []).map((event) => event.fields);
+      Object.assign(placeholder.look.attributes, commonAttributes(fields));
+    }
+
+    const spans = drafts.map((draft) => this.toRecord(draft));
+    spans.sort((a, b) => a.startMs - b.startMs || compareStrings(a.spanId, b.spanId));
+    return { traceId: this.traceId, incomplete: drafts.some((draft) => draft.open), spans };
+  }
+
+  /**
+   * Span ids that some event points at but no lifecycle pair owns: the
+   * request/turn scope (OPENCLAW.md §2.2) when it has no dispatch events,
+   * e.g. a cron or heartbeat turn, or a dispatch whose events were dropped.
+   */
+  private rootScopes(
+    drafts: readonly SpanDraft[],
+    byId: ReadonlyMap<string, SpanDraft>,
+    events: readonly DiagnosticEvent[],
+  ): string[] {
+    const scopes = new Set<string>();
+    for (const draft of drafts) {
+      if (draft.parentSpanId !== undefined && !byId.has(draft.parentSpanId)) scopes.add(draft.parentSpanId);
+    }
+    for (const event of events) {
+      const { spanId, parentSpanId } = event.trace ?? {};
+      if (spanId === undefined || byId.has(spanId)) continue;
+      if (parentSpanId === undefined) scopes.add(spanId);
+      else if (!byId.has(parentSpanId)) scopes.add(parentSpanId);
+    }
+    if (scopes.size === 0 && drafts.length === 0 && events.length > 0) {
+      scopes.add(deriveSpanId(this.traceId, 'openclaw.request'));
+    }
+    return [...scopes].sort();
+  }
+
+  private toRecord(draft: SpanDraft): SpanRecord {
+    const attributes = { ...draft.look.attributes };
+    if (draft.open) attributes[ATTR.openclawSpanIncomplete] = true;
+    const record: SpanRecord = {
+      traceId: this.traceId,
+      spanId: draft.spanId,
+      name: draft.look.name,
+      kind: draft.look.kind,
+      startMs: draft.startMs,
+      endMs: draft.endMs,
+      attributes,
+      status: draft.look.status,
+      // Already in compareEventsFully order: points are attached in that order.
+      events: draft.events,
+    };
+    if (draft.parentSpanId !== undefined) record.parentSpanId = draft.parentSpanId;
+    return record;
+  }
+}
+
+/** A stand-in for a request scope with no span of its own: it spans every event of the trace. */
+function requestPlaceholder(spanId: string, startMs: number, endMs: number): SpanDraft {
+  const attributes = { [ATTR.openclawSynthesized]: true };
+  return {
+    spanId,
+    startMs,
+    endMs,
+    open: false,
+    derivedId: false,
+    look: { name: 'openclaw.request', kind: 'server', attributes, status: { code: 'unset' } },
+    events: [],
+  };
+}
+
+/** Earliest and latest time of anything in the trace (a loop: spreading thousands of values into Math.min overflows). */
+function extent(drafts: readonly SpanDraft[], events: readonly DiagnosticEvent[]): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const draft of drafts) {
+    min = Math.min(min, draft.startMs);
+    max = Math.max(max, draft.endMs);
+  }
+  for (const event of events) {
+    min = Math.min(min, event.ts);
+    max = Math.max(max, event.ts);
+  }
+  return min <= max ? [min, max] : [0, 0];
+}
+
+/** compareEvents, with full ties broken on content so that arrival order never shows in the output. */
+function compareEventsFully(a: DiagnosticEvent, b: DiagnosticEvent): number {
+  return compareEvents(a, b) || compareStrings(JSON.stringify(a.fields), JSON.stringify(b.fields));
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,51 @@
+import type { LogRecord } from '../parsers/types.js';
+import { ATTR } from './attribute-names.js';
+import { addRecord, emptyFacts, type LogTraceFacts } from './log-trace-facts.js';
+import { buildLogTraceSpans } from './log-trace-spans.js';
+import type { FinishedTrace } from './span-record.js';
+import type { TraceBuilder } from './trace-builder.js';
+
+/** One stream-A (file log) trace: the records that share a W3C traceId. */
+export class LogTraceBuilder implements TraceBuilder<LogRecord> {
+  private facts: LogTraceFacts | undefined;
+
+  constructor(readonly traceId: string) {}
+
+  get lastMs(): number {
+    return this.facts?.lastMs ?? 0;
+  }
+
+  add(record: LogRecord): void {
+    this.facts ??= emptyFacts(this.traceId, record.timeMs);
+    addRecord(this.facts, record);
+  }
+
+  completedAtMs(): number | undefined {
+    const facts = this.facts;
+    if (facts === undefined) return undefined;
+    for (const fetch of facts.fetches) if (fetch.endMs === undefined) return undefined;
+    for (const tool of facts.tools.values()) if (tool.endMs === undefined) return undefined;
+    const { terminal } = facts;
+    // A channel message ends with `message processed`; an HTTP or CLI run with `embedded run done`, or,
+    // when it failed, with its session lane's task error; a trace that is only an RPC with its `⇄ res` line.
+    if (terminal.messageReceived) return terminal.processedMs;
+    if (terminal.runDoneMs !== undefined) return terminal.runDoneMs;
+    if (terminal.sessionLaneSettledMs !== undefined) return terminal.sessionLaneSettledMs;
+    if (terminal.rpc !== undefined && facts.session.runIds.length === 0) return terminal.rpc.atMs;
+    return undefined;
+  }
+
+  sessionRefs(): readonly string[] {
+    const s = this.facts?.session;
+    return [s?.sessionId, s?.sessionKey].filter((v): v is string => v !== undefined);
+  }
+
+  build(): FinishedTrace {
+    if (this.facts === undefined) return { traceId: this.traceId, incomplete: true, spans: [] };
+    const { spans, incomplete } = buildLogTraceSpans(this.facts);
+    if (incomplete) for (const span of spans) if (span.parentSpanId === undefined) span.attributes[ATTR.openclawTraceIncomplete] = true;
+    const trace: FinishedTrace = { traceId: this.traceId, incomplete, spans };
+    if (this.facts.hostName !== undefined) trace.hostName = this.facts.hostName;
+    return trace;
+  }
+}

@@ -1,0 +1,271 @@
+import { parseNumber } from '../parsers/key-values.js';
+import { ATTR, GEN_AI_OPERATION, agentIdFromSessionKey, operationForApi, providerName } from './attribute-names.js';
+import type { FetchFacts, LogTraceFacts, ScopeFacts, ToolFacts } from './log-trace-facts.js';
+import { deriveSpanId } from './span-ids.js';
+import type { SpanAttributes, SpanRecord } from './span-record.js';
+
+/**
+ * Facts of one stream-A trace → spans. OpenClaw's scopes keep their ids (the
+ * request and each harness run); model fetches, tools and lane waits are
+ * synthesised under the scope that logged them, with ids derived from their
+ * content. Returns whether any span had to be closed without its end.
+ */
+export function buildLogTraceSpans(facts: LogTraceFacts): { spans: SpanRecord[]; incomplete: boolean } {
+  const spans: SpanRecord[] = [];
+  let incomplete = false;
+  const common = sessionAttributes(facts);
+  const attempts = attemptNumbers(facts);
+
+  for (const scope of facts.scopes.values()) {
+    spans.push(scope.parentSpanId === undefined ? rootSpan(facts, scope, common) : scopeSpan(facts, scope, common, attempts.get(scope.spanId)));
+  }
+  addMissingParents(facts, spans);
+  for (const fetch of facts.fetches) {
+    const span = fetchSpan(facts, fetch, common);
+    incomplete ||= fetch.endMs === undefined;
+    spans.push(span);
+  }
+  for (const tool of facts.tools.values()) {
+    incomplete ||= tool.endMs === undefined;
+    spans.push(toolSpan(facts, tool, common));
+  }
+  for (const wait of facts.laneWaits) {
+    spans.push({
+      traceId: facts.traceId,
+      spanId: deriveSpanId(facts.traceId, 'lane', wait.scope, wait.lane, wait.dequeueMs),
+      parentSpanId: wait.scope,
+      name: 'openclaw.queue.wait',
+      kind: 'internal',
+      startMs: wait.dequeueMs - wait.waitMs,
+      endMs: wait.dequeueMs,
+      attributes: { [ATTR.openclawLane]: wait.lane, [ATTR.openclawSynthesized]: true },
+      status: { code: 'unset' },
+      events: [],
+    });
+  }
+  if (facts.terminal.messageReceived && facts.terminal.processedMs === undefined) incomplete = true;
+  coverChildren(spans);
+  return { spans, incomplete };
+}
+
+function sessionAttributes(facts: LogTraceFacts): SpanAttributes {
+  const s = facts.session;
+  const out: SpanAttributes = {};
+  if (s.sessionId !== undefined) out[ATTR.openclawSessionId] = s.sessionId;
+  if (s.sessionKey !== undefined) out[ATTR.openclawSessionKey] = s.sessionKey;
+  if (s.channel !== undefined) out[ATTR.openclawChannel] = s.channel;
+  return out;
+}
+
+function rootSpan(facts: LogTraceFacts, scope: ScopeFacts, common: SpanAttributes): SpanRecord {
+  const { terminal, session } = facts;
+  let start = facts.firstMs;
+  if (terminal.rpc?.durationMs !== undefined) start = Math.min(start, terminal.rpc.atMs - terminal.rpc.durationMs);
+  if (terminal.processedMs !== undefined && terminal.processedDurationMs !== undefined) {
+    start = Math.min(start, terminal.processedMs - terminal.processedDurationMs);
+  }
+  const name = terminal.messageReceived
+    ? `openclaw.message${session.channel === undefined ? '' : ` ${session.channel}`}`
+    : terminal.rpc !== undefined && session.runIds.length === 0
+      ? `openclaw.rpc ${terminal.rpc.method}`
+      : 'openclaw.request';
+  const attributes: SpanAttributes = { ...common };
+  if (session.runIds.length > 0) attributes[ATTR.openclawRunId] = session.runIds.length === 1 ? (session.runIds[0] as string) : session.runIds;
+  if (session.messageId !== undefined) attributes[ATTR.openclawMessageId] = session.messageId;
+  if (session.outcome !== undefined) attributes[ATTR.openclawOutcome] = session.outcome;
+  if (session.sessionId !== undefined) attributes[ATTR.genAiConversationId] = session.sessionId;
+  const agentId = session.agentId ?? agentIdFromSessionKey(session.sessionKey);
+  if (agentId !== undefined) attributes[ATTR.genAiAgentId] = agentId;
+  if (terminal.rpc !== undefined) attributes['rpc.method'] = terminal.rpc.method;
+  const error = session.error ?? scope.error ?? (terminal.rpc?.ok === false ? `${terminal.rpc.method} failed` : undefined);
+  return {
+    traceId: facts.traceId,
+    spanId: scope.spanId,
+    name,
+    kind: 'server',
+    startMs: start,
+    endMs: Math.max(facts.lastMs, scope.lastMs),
+    attributes,
+    status: error === undefined ? { code: 'unset' } : { code: 'error', message: error },
+    events: scope.events,
+  };
+}
+
+function scopeSpan(facts: LogTraceFacts, scope: ScopeFacts, common: SpanAttributes, attempt: number | undefined): SpanRecord {
+  const run = scope.run;
+  const attributes: SpanAttributes = { ...common };
+  const agentId = facts.session.agentId ?? agentIdFromSessionKey(facts.session.sessionKey);
+  let name = 'openclaw.scope';
+  let error = scope.error;
+  let errorType: string | undefined;
+  if (run !== undefined) {
+    name = `${GEN_AI_OPERATION.invokeAgent}${agentId === undefined ? '' : ` ${agentId}`}`;
+    attributes[ATTR.genAiOperationName] = GEN_AI_OPERATION.invokeAgent;
+    if (agentId !== undefined) attributes[ATTR.genAiAgentId] = agentId;
+    if (run.runId !== undefined) attributes[ATTR.openclawRunId] = run.runId;
+    const sessionId = run.sessionId ?? facts.session.sessionId;
+    if (sessionId !== undefined) {
+      attributes[ATTR.genAiConversationId] = sessionId;
+      attributes[ATTR.openclawSessionId] = sessionId;
+    }
+    if (run.provider !== undefined) attributes[ATTR.genAiProviderName] = providerName(run.provider);
+    if (run.model !== undefined) attributes[ATTR.genAiRequestModel] = run.model;
+    if (run.api !== undefined) attributes[ATTR.openclawApi] = run.api;
+    if (attempt !== undefined) attributes[ATTR.openclawAttempt] = attempt;
+    if (run.aborted === true) attributes[ATTR.openclawOutcome] = 'aborted';
+    if (run.agentError !== undefined) {
+      error ??= run.agentError.error ?? 'agent run failed';
+      errorType = run.agentError.reason ?? 'agent_error';
+    }
+  }
+  if (errorType !== undefined) attributes[ATTR.errorType] = errorType;
+  return {
+    traceId: facts.traceId,
+    spanId: scope.spanId,
+    parentSpanId: scope.parentSpanId,
+    name,
+    kind: 'internal',
+    startMs: run?.startMs ?? scope.firstMs,
+    endMs: Math.max(scope.lastMs, run?.doneMs ?? 0),
+    attributes,
+    status: error === undefined ? { code: 'unset' } : { code: 'error', message: error },
+    events: scope.events,
+  };
+}
+
+/** 1-based attempt number of each harness scope within its runId, by start time. */
+function attemptNumbers(facts: LogTraceFacts): Map<string, number> {
+  const byRun = new Map<string, ScopeFacts[]>();
+  for (const scope of facts.scopes.values()) {
+    const runId = scope.run?.runId;
+    if (runId === undefined) continue;
+    const list = byRun.get(runId) ?? [];
+    list.push(scope);
+    byRun.set(runId, list);
+  }
+  const out = new Map<string, number>();
+  for (const list of byRun.values()) {
+    list.sort((a, b) => (a.run?.startMs ?? 0) - (b.run?.startMs ?? 0));
+    list.forEach((scope, i) => out.set(scope.spanId, i + 1));
+  }
+  return out;
+}
+
+function runAttributes(facts: LogTraceFacts, scopeId: string, common: SpanAttributes): SpanAttributes {
+  const attributes: SpanAttributes = { ...common };
+  const run = facts.scopes.get(scopeId)?.run;
+  const runId = run?.runId ?? (facts.session.runIds.length === 1 ? facts.session.runIds[0] : undefined);
+  if (runId !== undefined) attributes[ATTR.openclawRunId] = runId;
+  const sessionId = run?.sessionId ?? facts.session.sessionId;
+  if (sessionId !== undefined) attributes[ATTR.genAiConversationId] = sessionId;
+  return attributes;
+}
+
+function fetchSpan(facts: LogTraceFacts, fetch: FetchFacts, common: SpanAttributes): SpanRecord {
+  const start = fetch.start;
+  const end = fetch.end ?? {};
+  const model = start['model'] ?? end['model'];
+  const provider = start['provider'] ?? end['provider'];
+  const api = start['api'] ?? end['api'];
+  const operation = operationForApi(api);
+  const attributes = runAttributes(facts, fetch.scope, common);
+  attributes[ATTR.genAiOperationName] = operation;
+  if (provider !== undefined) attributes[ATTR.genAiProviderName] = providerName(provider);
+  if (model !== undefined) attributes[ATTR.genAiRequestModel] = model;
+  if (api !== undefined) attributes[ATTR.openclawApi] = api;
+  if (start['method'] !== undefined) attributes[ATTR.httpRequestMethod] = start['method'];
+  const host = hostOf(start['url']);
+  if (host !== undefined) attributes[ATTR.serverAddress] = host;
+  const status = parseNumber(end['status']);
+  if (status !== undefined) attributes[ATTR.httpResponseStatusCode] = status;
+  let error: string | undefined;
+  if (fetch.failed === true) {
+    error = end['error'] ?? 'request failed';
+    attributes[ATTR.errorType] = end['errorName'] ?? end['code'] ?? 'fetch_error';
+  } else if (status !== undefined && status >= 400) {
+    error = `HTTP ${status}`;
+    attributes[ATTR.errorType] = String(status);
+  }
+  if (fetch.endMs === undefined) attributes[ATTR.openclawSpanIncomplete] = true;
+  return {
+    traceId: facts.traceId,
+    spanId: deriveSpanId(facts.traceId, 'model-fetch', fetch.scope, fetch.startMs, fetch.ordinal),
+    parentSpanId: fetch.scope,
+    name: model === undefined ? operation : `${operation} ${model}`,
+    kind: 'client',
+    startMs: fetch.startMs,
+    endMs: fetch.endMs ?? facts.lastMs,
+    attributes,
+    status: error === undefined ? { code: 'unset' } : { code: 'error', message: error },
+    events: [],
+  };
+}
+
+function toolSpan(facts: LogTraceFacts, tool: ToolFacts, common: SpanAttributes): SpanRecord {
+  const attributes = runAttributes(facts, tool.scope, common);
+  attributes[ATTR.genAiOperationName] = GEN_AI_OPERATION.executeTool;
+  attributes[ATTR.genAiToolName] = tool.tool;
+  attributes[ATTR.genAiToolCallId] = tool.toolCallId;
+  if (tool.runId !== '') attributes[ATTR.openclawRunId] = tool.runId;
+  if (tool.error !== undefined) attributes[ATTR.errorType] = 'tool_error';
+  if (tool.endMs === undefined) attributes[ATTR.openclawSpanIncomplete] = true;
+  return {
+    traceId: facts.traceId,
+    spanId: deriveSpanId(facts.traceId, 'tool', tool.runId, tool.toolCallId),
+    parentSpanId: tool.scope,
+    name: `${GEN_AI_OPERATION.executeTool} ${tool.tool}`,
+    kind: 'internal',
+    startMs: tool.startMs,
+    endMs: tool.endMs ?? facts.lastMs,
+    attributes,
+    status: tool.error === undefined ? { code: 'unset' } : { code: 'error', message: tool.error },
+    events: [],
+  };
+}
+
+/**
+ * A scope referenced as a parent but never seen (the trace began before the
+ * file did) still gets its span, with OpenClaw's id, so children stay connected.
+ */
+function addMissingParents(facts: LogTraceFacts, spans: SpanRecord[]): void {
+  const known = new Set(spans.map((s) => s.spanId));
+  for (const scope of facts.scopes.values()) {
+    const parent = scope.parentSpanId;
+    if (parent === undefined || known.has(parent)) continue;
+    known.add(parent);
+    spans.push({
+      traceId: facts.traceId,
+      spanId: parent,
+      name: 'openclaw.request',
+      kind: 'server',
+      startMs: facts.firstMs,
+      endMs: facts.lastMs,
+      attributes: { ...sessionAttributes(facts), [ATTR.openclawSpanIncomplete]: true },
+      status: { code: 'unset' },
+      events: [],
+    });
+  }
+}
+
+/** A parent must cover its children: log times of the scope lines can end before a child's last line. */
+function coverChildren(spans: SpanRecord[]): void {
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  // Children first: deepest spans are synthesised ones, then harness scopes, then roots.
+  for (let pass = 0; pass < 3; pass++) {
+    for (const span of spans) {
+      const parent = span.parentSpanId === undefined ? undefined : byId.get(span.parentSpanId);
+      if (parent === undefined) continue;
+      if (span.startMs < parent.startMs) parent.startMs = span.startMs;
+      if (span.endMs > parent.endMs) parent.endMs = span.endMs;
+    }
+  }
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,43 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { LineSplitter, type RawLine } from './line-splitter.js';
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+/** Reads a file (plain or gzip, told apart by its magic bytes) to its end, line by line. */
+export async function* readFileLines(path: string, maxLineBytes: number): AsyncGenerator<RawLine[]> {
+  const stream = (await isGzip(path)) ? createReadStream(path).pipe(createGunzip()) : createReadStream(path, { highWaterMark: 1 << 20 });
+  yield* readStreamLines(stream, maxLineBytes);
+}
+
+/** Lines of any byte stream, in batches (one per chunk) so the caller pays one await per chunk, not per line. */
+export async function* readStreamLines(stream: Readable, maxLineBytes: number): AsyncGenerator<RawLine[]> {
+  const splitter = new LineSplitter(maxLineBytes);
+  let batch: RawLine[] = [];
+  const collect = (line: RawLine): void => {
+    batch.push(line);
+  };
+  for await (const chunk of stream) {
+    splitter.push(chunk as Buffer, collect);
+    if (batch.length > 0) {
+      yield batch;
+      batch = [];
+    }
+  }
+  splitter.end(collect);
+  if (batch.length > 0) yield batch;
+}
+
+async function isGzip(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { parseLine } from '../../../src/parsers/parse-line.js';
+import type { LogRecord } from '../../../src/parsers/types.js';
+import { LogTraceBuilder } from '../../../src/reconstruct/log-trace-builder.js';
+import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
+import { fixtureLines } from '../../support/fixtures.js';
+import { sampleFacts } from '../../support/sample-facts.js';
+
+function sampleRecords(): LogRecord[] {
+  return fixtureLines('openclaw-2026.9.6/file-log.jsonl').flatMap((line) => {
+    const parsed = parseLine(line);
+    return parsed.kind === 'log' && parsed.record.trace !== undefined ? [parsed.record] : [];
+  });
+}
+
+function buildAll(records: readonly LogRecord[]): Map<string, { builder: LogTraceBuilder; trace: FinishedTrace }> {
+  const builders = new Map<string, LogTraceBuilder>();
+  for (const record of records) {
+    const traceId = record.trace?.traceId as string;
+    const builder = builders.get(traceId) ?? new LogTraceBuilder(traceId);
+    builders.set(traceId, builder);
+    builder.add(record);
+  }
+  return new Map([...builders].map(([id, builder]) => [id, { builder, trace: builder.build() }]));
+}
+
+const facts = sampleFacts();
+const built = buildAll(sampleRecords());
+const allSpans: SpanRecord[] = [...built.values()].flatMap((b) => b.trace.spans);
+const byId = new Map(allSpans.map((s) => [s.spanId, s]));
+
+describe('stream A traces from the real sample', () => {
+  it('keeps one root per trace, with OpenClaw’s root span id', () => {
+    expect(built.size).toBe(facts.roots.size);
+    for (const [traceId, rootId] of facts.roots) {
+      const roots = built.get(traceId)?.trace.spans.filter((s) => s.parentSpanId === undefined);
+      expect(roots?.map((s) => s.spanId)).toEqual([rootId]);
+    }
+  });
+
+  it('keeps every harness span with its own id and parent, starting at `embedded run start`', () => {
+    expect(facts.harness.size).toBe(16);
+    for (const [spanId, h] of facts.harness) {
+      const span = byId.get(spanId);
+      expect(span?.traceId).toBe(h.traceId);
+      expect(span?.parentSpanId).toBe(h.parent);
+      expect(span?.startMs).toBe(h.startMs);
+      expect(span?.name).toMatch(/^invoke_agent (main|helper)$/);
+    }
+  });
+
+  it('makes one inference span per [model-fetch] pair under the harness that logged it, ERROR for non-2xx', () => {
+    const inference = allSpans.filter((s) => s.kind === 'client');
+    expect(inference).toHaveLength(facts.fetches.length);
+    expect(inference).toHaveLength(20);
+    for (const fetch of facts.fetches) {
+      const span = inference.find((s) => s.parentSpanId === fetch.scope && s.startMs === fetch.startMs);
+      expect(span, `fetch at ${fetch.startMs}`).toBeDefined();
+      expect(span?.attributes['http.response.status_code']).toBe(fetch.status);
+      expect(span?.status.code).toBe(fetch.status >= 400 ? 'error' : 'unset');
+      if (fetch.status >= 400) expect(span?.attributes['error.type']).toBe(String(fetch.status));
+      expect(span?.name).toMatch(/^chat fake-(model|claude)$/);
+      expect(span?.attributes['gen_ai.operation.name']).toBe('chat');
+    }
+    expect(inference.filter((s) => s.attributes['http.response.status_code'] === 429)).toHaveLength(1);
+    expect(inference.filter((s) => s.attributes['http.response.status_code'] === 500)).toHaveLength(8);
+  });
+
+  it('makes one tool span per call under its harness, ERROR for the missing file', () => {
+    const tools = allSpans.filter((s) => s.attributes['gen_ai.operation.name'] === 'execute_tool');
+    expect(tools.map((s) => s.attributes['gen_ai.tool.call.id']).sort()).toEqual(facts.tools.map((t) => t.toolCallId).sort());
+    for (const tool of facts.tools) {
+      const span = tools.find((s) => s.attributes['gen_ai.tool.call.id'] === tool.toolCallId);
+      expect(span?.parentSpanId).toBe(tool.scope);
+      expect(span?.startMs).toBe(tool.startMs);
+      expect(span?.name).toBe(`execute_tool ${tool.tool}`);
+    }
+    const failed = tools.filter((s) => s.status.code === 'error');
+    expect(failed.map((s) => s.attributes['gen_ai.tool.call.id'])).toEqual(['toolu_fake11']);
+    expect(failed[0]?.status.message).toContain('File not found');
+  });
+
+  it('applies the session ids learned from the text mirrors to the run spans', () => {
+    const beta = byId.get('12c6f4d7d091664d');
+    expect(beta?.attributes).toMatchObject({
+      'openclaw.run.id': 'A-beta-1',
+      'openclaw.session.id': '5b0d3b9d-e9f5-4a0e-b63f-d81972e550dd',
+      'openclaw.session.key': 'agent:helper:webchat-beta',
+      'openclaw.channel': 'webchat',
+      'gen_ai.agent.id': 'helper',
+      'gen_ai.conversation.id': '5b0d3b9d-e9f5-4a0e-b63f-d81972e550dd',
+      'gen_ai.provider.name': 'fakeant',
+      'gen_ai.request.model': 'fake-claude',
+    });
+  });
+
+  it('shows the failing turn as 1 + 7 attempts with retries as events and the root in ERROR', () => {
+    const failing = built.get('8d441ae0eaa2791f9fd192db4643f259')?.trace.spans ?? [];
+    const attempts = failing.filter((s) => s.name === 'invoke_agent helper');
+    expect(attempts.map((s) => s.attributes['openclaw.attempt'])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(attempts.every((s) => s.status.code === 'error')).toBe(true);
+    const root = failing.find((s) => s.parentSpanId === undefined);
+    expect(root?.status.code).toBe('error');
+    expect(root?.events.filter((e) => e.name === 'openclaw.retry')).toHaveLength(8);
+    expect(root?.events.some((e) => e.name === 'openclaw.model_fallback_decision')).toBe(true);
+  });
+
+  it('marks every trace of the sample complete', () => {
+    for (const { builder, trace } of built.values()) {
+      expect(builder.completedAtMs(), trace.traceId).toBeDefined();
+      expect(trace.incomplete).toBe(false);
+    }
+  });
+
+  it('nests every span inside its parent’s time range', () => {
+    for (const span of allSpans) {
+      const parent = span.parentSpanId === undefined ? undefined : byId.get(span.parentSpanId);
+      if (parent === undefined) continue;
+      expect(span.startMs).toBeGreaterThanOrEqual(parent.startMs);
+      expect(span.endMs).toBeLessThanOrEqual(parent.endMs);
+    }
+  });
+
+  it('derives identical ids from the same input', () => {
+    const again = [...buildAll(sampleRecords()).values()].flatMap((b) => b.trace.spans.map((s) => s.spanId));
+    expect(again).toEqual(allSpans.map((s) => s.spanId));
+  });
+
+  it('leaves a tool without its end open, marked incomplete', () => {
+    const records = sampleRecords().filter((r) => !r.message.startsWith('embedded run tool end: runId=A-beta-1'));
+    const beta = buildAll(records).get('33ed4075bbfd3e5b7e328aadd54a642c');
+    expect(beta?.builder.completedAtMs()).toBeUndefined();
+    expect(beta?.trace.incomplete).toBe(true);
+    const tool = beta?.trace.spans.find((s) => s.attributes['gen_ai.tool.call.id'] === 'toolu_fake1');
+    expect(tool?.attributes['openclaw.span.incomplete']).toBe(true);
+  });
+});
