@@ -40,7 +40,8 @@ export function resolveConfig(flags: Raw, env: NodeJS.ProcessEnv, configFile?: s
       : fromEnv !== undefined ? [fromEnv, field.env?.find((name) => env[name] === fromEnv) ?? field.key]
       : file[field.key] !== undefined ? [file[field.key], `${field.key} in ${configFile ?? ''}`]
       : [field.default, field.key];
-    if (value !== undefined) values[field.key] = convert(field, value, origin);
+    // Durations are held in milliseconds under `<key>Ms`, so the unit is in every name that uses them.
+    if (value !== undefined) values[field.kind === 'duration' ? `${field.key}Ms` : field.key] = convert(field, value, origin);
   }
   const exporter = (values['exporter'] as ExporterName | undefined) ?? (values['endpoint'] !== undefined || values['tracesEndpoint'] !== undefined ? 'otlp' : 'console');
   if (exporter === 'otlp' && values['endpoint'] === undefined && values['tracesEndpoint'] === undefined) {

@@ -1,4 +1,4 @@
-import { ExportResultCode } from '@opentelemetry/core';
+import { ExportResultCode, parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -51,8 +51,15 @@ export class OtlpTraceExporter implements TraceExporter {
     const max = options.maxBatchSpans ?? DEFAULT_MAX_BATCH_SPANS;
     this.#maxBatchSpans = Number.isInteger(max) && max > 0 ? max : DEFAULT_MAX_BATCH_SPANS;
     this.#safeUrl = withoutCredentials(options.url);
-    // Longest first, so a secret containing another is redacted whole.
-    this.#secrets = Object.values(options.headers)
+    // The SDK also sends OTEL_EXPORTER_OTLP_(TRACES_)HEADERS from the
+    // environment, so those values are secrets too. Longest first, so a secret
+    // containing another is redacted whole; very short values are skipped
+    // because redacting "1" would shred every message.
+    this.#secrets = [
+      ...Object.values(options.headers),
+      ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_HEADERS'])),
+      ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_TRACES_HEADERS'])),
+    ]
       .filter((value) => value.length >= 4)
       .sort((a, b) => b.length - a.length);
     this.#sdk = new OTLPTraceExporter({
@@ -149,8 +156,14 @@ function describe(error: unknown): { reason: string; statusCode: number | undefi
       statusCode: undefined,
     };
   }
-  const code = typeof fields.code === 'string' && !error.message.includes(fields.code) ? `${fields.code}: ` : '';
-  return { reason: `${code}${error.message}`, statusCode: undefined };
+  // Node's happy-eyeballs connect (e.g. to "localhost") fails with an
+  // AggregateError whose own message is empty; the per-address errors say why.
+  const message =
+    error instanceof AggregateError && error.message === ''
+      ? error.errors.map((inner) => (inner instanceof Error ? inner.message : String(inner))).join('; ')
+      : error.message;
+  const code = typeof fields.code === 'string' && !message.includes(fields.code) ? `${fields.code}: ` : '';
+  return { reason: `${code}${message}`, statusCode: undefined };
 }
 
 /** A collector's error body helps (e.g. "invalid wire format"); binary protobuf bodies do not. */

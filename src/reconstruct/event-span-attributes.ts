@@ -160,7 +160,8 @@ function harnessSpan(sources: readonly EventFields[], end: DiagnosticEvent | und
   let status = OK;
   if (outcome === 'error' || outcome === 'timed_out') {
     attributes[ATTR.errorType] = readString(end?.fields, 'errorCategory') ?? outcome;
-    status = errorStatus(readString(end?.fields, 'phase'));
+    const phase = readString(end?.fields, 'phase');
+    status = errorStatus(phase === undefined ? undefined : `failed in phase ${phase}`);
   }
   const name = harnessId === undefined ? 'openclaw.harness.run' : `openclaw.harness.run ${harnessId}`;
   return { name, kind: 'internal', attributes, status };

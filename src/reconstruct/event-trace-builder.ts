@@ -114,7 +114,9 @@ export class EventTraceBuilder implements TraceBuilder<DiagnosticEvent> {
       const target = pointTarget(event, byId, drafts);
       if (target === undefined) continue;
       target.events.push({ name: event.type, timeMs: event.ts, attributes: pointEventAttributes(event) });
-      attached.set(target, [...(attached.get(target) ?? []), event]);
+      const list = attached.get(target);
+      if (list === undefined) attached.set(target, [event]);
+      else list.push(event);
     }
     for (const usage of usages) {
       const target = usageTarget(usage, byId, drafts) ?? pointTarget(usage, byId, drafts);

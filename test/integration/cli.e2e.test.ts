@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startOtlpReceiver } from '../support/otlp-receiver.js';
+import { SAMPLE_LOG } from '../support/fixtures.js';
+import { runCli } from '../support/run-cli.js';
+
+describe('otel-tail CLI', () => {
+  it('prints the rebuilt traces as a tree when no collector is configured', async () => {
+    const result = await runCli(['backfill', SAMPLE_LOG]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('trace 33ed4075bbfd3e5b7e328aadd54a642c');
+    expect(result.stdout).toMatch(/└─ invoke_agent helper +\d/);
+    expect(result.stdout).toMatch(/chat fake-model .*✗ ERROR: HTTP 429/);
+    expect(result.stdout).toMatch(/execute_tool read .*toolu_fake11/);
+    expect(result.stderr).toMatch(/otel-tail backfill: 743 lines read, 0 rejected, 11 traces, (\d+) spans exported, 0 failed/);
+  });
+
+  it('writes OTLP JSON lines with --exporter file', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'otel-tail-cli-')), 'traces.jsonl');
+    const result = await runCli(['backfill', '--exporter', 'file', '--output', out, SAMPLE_LOG]);
+    expect(result.code).toBe(0);
+    const spans = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .flatMap((line) => (JSON.parse(line) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] }).resourceSpans)
+      .flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+    const exported = Number(/(\d+) spans exported/.exec(result.stderr)?.[1]);
+    expect(spans).toHaveLength(exported);
+  });
+
+  it('exits 1 and says so when the collector refuses the spans', async () => {
+    const receiver = await startOtlpReceiver({ failWith: 400 });
+    try {
+      const result = await runCli(['backfill', '--endpoint', receiver.url, '--export-timeout', '500ms', SAMPLE_LOG]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/0 spans exported, [1-9]\d* failed/);
+      expect(result.stderr).toMatch(/export failed: OTLP export to http:\/\/127\.0\.0\.1:\d+\/v1\/traces failed/);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('honours OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, and sends the headers', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const result = await runCli(['backfill', SAMPLE_LOG], {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_SERVICE_NAME: 'gw-prod',
+        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=prod',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=s3cr3t-value',
+      });
+      expect(result.code).toBe(0);
+      expect(receiver.spans.length).toBeGreaterThan(0);
+      expect(new Set(receiver.spans.map((s) => s.resource['service.name']))).toEqual(new Set(['gw-prod']));
+      expect(receiver.spans[0]?.resource['deployment.environment']).toBe('prod');
+      expect(receiver.requests[0]?.headers['x-api-key']).toBe('s3cr3t-value');
+      expect(result.stderr + result.stdout).not.toContain('s3cr3t-value');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it.each([
+    [['backfill', '/nonexistent/openclaw.log'], /\/nonexistent\/openclaw\.log: no such file/],
+    [['backfill', '--endpoint', 'localhost:4318', SAMPLE_LOG], /--endpoint: invalid value "localhost:4318"; expected an http:\/\/ or https:\/\/ URL/],
+    [['backfill', '--exporter', 'kafka', SAMPLE_LOG], /argument 'kafka' is invalid. Allowed choices are otlp, console, file/],
+    [['backfill'], /missing required argument 'paths'/],
+  ])('refuses %j with exit 2 and a message that says what to do', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('teaches in --help: every option, its environment variable, and examples', async () => {
+    const result = await runCli(['backfill', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('--endpoint <url>');
+    expect(result.stdout).toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
+    expect(result.stdout).toContain('Examples:');
+    expect(result.stdout).toContain('Exit status:');
+  });
+});

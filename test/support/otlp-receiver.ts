@@ -1,0 +1,237 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import protobuf from 'protobufjs';
+
+/** One span as it arrived, decoded to plain JS for assertions. */
+export interface ReceivedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  name: string;
+  /** OTLP enum: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
+  kind: number;
+  /** Epoch ms, from the nanos (sub-ms digits kept as a fraction). */
+  startMs: number;
+  endMs: number;
+  attributes: Record<string, unknown>;
+  /** OTLP enum: 0 unset, 1 ok, 2 error. */
+  status: { code: number; message?: string };
+  events: { name: string; timeMs: number; attributes: Record<string, unknown> }[];
+  resource: Record<string, unknown>;
+  scope: string;
+}
+
+export interface ReceivedRequest {
+  headers: IncomingHttpHeaders;
+  contentType: string;
+  /** The status this receiver answered with. */
+  status: number;
+  /** ResourceSpans entries in the request: one per distinct Resource the exporter sent. */
+  resourceSpans: number;
+  spanCount: number;
+}
+
+export interface OtlpReceiverOptions {
+  /** Answer with this HTTP status instead of 200; a function is asked per request (undefined → 200). */
+  failWith?: number | (() => number | undefined);
+}
+
+export interface OtlpReceiver {
+  /** Base URL, e.g. http://127.0.0.1:PORT (what OTEL_EXPORTER_OTLP_ENDPOINT would hold). */
+  readonly url: string;
+  readonly tracesUrl: string;
+  readonly requests: ReceivedRequest[];
+  /** Spans of every request answered 200, in arrival order. */
+  readonly spans: ReceivedSpan[];
+  /** Requests that could not be decoded, so a test can assert there were none. */
+  readonly errors: string[];
+  waitForSpans(count: number, timeoutMs?: number): Promise<ReceivedSpan[]>;
+  close(): Promise<void>;
+}
+
+const PACKAGE = 'opentelemetry.proto.collector.trace.v1';
+const root = protobuf.parse(
+  readFileSync(new URL('./otlp-trace.proto', import.meta.url), 'utf8'),
+  { keepCase: false },
+).root;
+const RequestType = root.lookupType(`${PACKAGE}.ExportTraceServiceRequest`);
+const ResponseType = root.lookupType(`${PACKAGE}.ExportTraceServiceResponse`);
+
+/** A real OTLP/HTTP traces endpoint on 127.0.0.1, decoding protobuf (gzip or not) and JSON. */
+export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
+  const requests: ReceivedRequest[] = [];
+  const spans: ReceivedSpan[] = [];
+  const errors: string[] = [];
+  const waiters = new Set<() => void>();
+
+  const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
+    if (req.method !== 'POST' || req.url !== '/v1/traces') {
+      res.writeHead(404).end();
+      return;
+    }
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+    const isProto = contentType === 'application/x-protobuf';
+    if (!isProto && contentType !== 'application/json') {
+      errors.push(`unsupported content-type ${contentType}`);
+      res.writeHead(415).end();
+      return;
+    }
+    let decoded: ReturnType<typeof toReceivedSpans>;
+    try {
+      const raw = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
+      const request: unknown = isProto
+        ? RequestType.toObject(RequestType.decode(raw), { longs: String, enums: Number, arrays: true })
+        : JSON.parse(raw.toString('utf8'));
+      decoded = toReceivedSpans(request);
+    } catch (error) {
+      errors.push(`undecodable ${contentType} body: ${String(error)}`);
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('undecodable body');
+      return;
+    }
+    const failWith = typeof options.failWith === 'function' ? options.failWith() : options.failWith;
+    const status = failWith ?? 200;
+    requests.push({
+      headers: req.headers,
+      contentType,
+      status,
+      resourceSpans: decoded.resourceSpans,
+      spanCount: decoded.spans.length,
+    });
+    if (status !== 200) {
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(`receiver told to answer ${status}`);
+      return;
+    }
+    spans.push(...decoded.spans);
+    for (const wake of waiters) wake();
+    if (isProto) {
+      const bytes = ResponseType.encode(ResponseType.create({})).finish();
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.from(bytes));
+    } else {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    }
+  };
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => handle(req, res, Buffer.concat(chunks)));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // Loopback only: a test receiver must never be reachable from outside.
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    url,
+    tracesUrl: `${url}/v1/traces`,
+    requests,
+    spans,
+    errors,
+    waitForSpans(count: number, timeoutMs = 5000): Promise<ReceivedSpan[]> {
+      return new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          if (spans.length < count) return false;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(spans);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`expected ${count} spans within ${timeoutMs} ms, got ${spans.length}`));
+        }, timeoutMs);
+        timer.unref();
+        if (!check()) waiters.add(check);
+      });
+    },
+    close(): Promise<void> {
+      return new Promise((resolve) => {
+        // The SDK keeps connections alive; without this close() waits for them to idle out.
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    },
+  };
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {};
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/**
+ * Flattens an ExportTraceServiceRequest. Works on both shapes it arrives in:
+ * protobufjs' toObject (ids as bytes, int64 as strings) and OTLP/JSON (ids as
+ * hex, int64 as strings or numbers); both use lowerCamelCase keys.
+ */
+function toReceivedSpans(request: unknown): { resourceSpans: number; spans: ReceivedSpan[] } {
+  const spans: ReceivedSpan[] = [];
+  const resourceSpans = list(obj(request)['resourceSpans']);
+  for (const rs of resourceSpans) {
+    const resource = attributesOf(obj(obj(rs)['resource'])['attributes']);
+    for (const ss of list(obj(rs)['scopeSpans'])) {
+      const scope = str(obj(obj(ss)['scope'])['name']);
+      for (const item of list(obj(ss)['spans'])) {
+        const span = obj(item);
+        const status = obj(span['status']);
+        const message = str(status['message']);
+        spans.push({
+          traceId: hex(span['traceId']) ?? '',
+          spanId: hex(span['spanId']) ?? '',
+          parentSpanId: hex(span['parentSpanId']),
+          name: str(span['name']),
+          kind: Number(span['kind'] ?? 0),
+          startMs: nanosToMs(span['startTimeUnixNano']),
+          endMs: nanosToMs(span['endTimeUnixNano']),
+          attributes: attributesOf(span['attributes']),
+          status: { code: Number(status['code'] ?? 0), ...(message === '' ? {} : { message }) },
+          events: list(span['events']).map((e) => ({
+            name: str(obj(e)['name']),
+            timeMs: nanosToMs(obj(e)['timeUnixNano']),
+            attributes: attributesOf(obj(e)['attributes']),
+          })),
+          resource,
+          scope,
+        });
+      }
+    }
+  }
+  return { resourceSpans: resourceSpans.length, spans };
+}
+
+function hex(value: unknown): string | undefined {
+  if (value instanceof Uint8Array) return value.length === 0 ? undefined : Buffer.from(value).toString('hex');
+  return typeof value === 'string' && value !== '' ? value.toLowerCase() : undefined;
+}
+
+/** BigInt so that 19-digit nanosecond stamps keep every whole millisecond exact. */
+function nanosToMs(value: unknown): number {
+  if (typeof value !== 'string' && typeof value !== 'number') return Number.NaN;
+  const nanos = BigInt(value);
+  return Number(nanos / 1_000_000n) + Number(nanos % 1_000_000n) / 1e6;
+}
+
+function attributesOf(keyValues: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const kv of list(keyValues)) out[str(obj(kv)['key'])] = anyValue(obj(kv)['value']);
+  return out;
+}
+
+function anyValue(value: unknown): unknown {
+  const v = obj(value);
+  if ('stringValue' in v) return v['stringValue'];
+  if ('boolValue' in v) return v['boolValue'];
+  if ('intValue' in v) return Number(v['intValue']);
+  if ('doubleValue' in v) return Number(v['doubleValue']);
+  if ('arrayValue' in v) return list(obj(v['arrayValue'])['values']).map(anyValue);
+  if ('kvlistValue' in v) return attributesOf(obj(v['kvlistValue'])['values']);
+  if ('bytesValue' in v) return v['bytesValue'];
+  return undefined;
+}
