@@ -1,6 +1,7 @@
 import type { LogRecord } from '../parsers/types.js';
 import { ATTR } from './attribute-names.js';
-import { addRecord, emptyFacts, type LogTraceFacts } from './log-trace-facts.js';
+import { addRecord } from './add-log-record.js';
+import { emptyFacts, type LogTraceFacts } from './log-trace-facts.js';
 import { buildLogTraceSpans } from './log-trace-spans.js';
 import type { FinishedTrace } from './span-record.js';
 import type { TraceBuilder } from './trace-builder.js';

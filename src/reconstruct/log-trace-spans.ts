@@ -1,6 +1,6 @@
-import { parseNumber } from '../parsers/key-values.js';
-import { ATTR, GEN_AI_OPERATION, agentIdFromSessionKey, operationForApi, providerName } from './attribute-names.js';
-import type { FetchFacts, LogTraceFacts, ScopeFacts, ToolFacts } from './log-trace-facts.js';
+import { ATTR, GEN_AI_OPERATION, agentIdFromSessionKey, providerName } from './attribute-names.js';
+import { fetchSpan, toolSpan } from './log-call-spans.js';
+import type { LogTraceFacts, ScopeFacts } from './log-trace-facts.js';
 import { deriveSpanId } from './span-ids.js';
 import type { SpanAttributes, SpanRecord } from './span-record.js';
 
@@ -45,6 +45,8 @@ export function buildLogTraceSpans(facts: LogTraceFacts): { spans: SpanRecord[];
   }
   if (facts.terminal.messageReceived && facts.terminal.processedMs === undefined) incomplete = true;
   coverChildren(spans);
+  // Lines can arrive slightly out of time order; events are kept in time order, not arrival order.
+  for (const span of spans) span.events.sort((a, b) => a.timeMs - b.timeMs);
   return { spans, incomplete };
 }
 
@@ -151,78 +153,6 @@ function attemptNumbers(facts: LogTraceFacts): Map<string, number> {
   return out;
 }
 
-function runAttributes(facts: LogTraceFacts, scopeId: string, common: SpanAttributes): SpanAttributes {
-  const attributes: SpanAttributes = { ...common };
-  const run = facts.scopes.get(scopeId)?.run;
-  const runId = run?.runId ?? (facts.session.runIds.length === 1 ? facts.session.runIds[0] : undefined);
-  if (runId !== undefined) attributes[ATTR.openclawRunId] = runId;
-  const sessionId = run?.sessionId ?? facts.session.sessionId;
-  if (sessionId !== undefined) attributes[ATTR.genAiConversationId] = sessionId;
-  return attributes;
-}
-
-function fetchSpan(facts: LogTraceFacts, fetch: FetchFacts, common: SpanAttributes): SpanRecord {
-  const start = fetch.start;
-  const end = fetch.end ?? {};
-  const model = start['model'] ?? end['model'];
-  const provider = start['provider'] ?? end['provider'];
-  const api = start['api'] ?? end['api'];
-  const operation = operationForApi(api);
-  const attributes = runAttributes(facts, fetch.scope, common);
-  attributes[ATTR.genAiOperationName] = operation;
-  if (provider !== undefined) attributes[ATTR.genAiProviderName] = providerName(provider);
-  if (model !== undefined) attributes[ATTR.genAiRequestModel] = model;
-  if (api !== undefined) attributes[ATTR.openclawApi] = api;
-  if (start['method'] !== undefined) attributes[ATTR.httpRequestMethod] = start['method'];
-  const host = hostOf(start['url']);
-  if (host !== undefined) attributes[ATTR.serverAddress] = host;
-  const status = parseNumber(end['status']);
-  if (status !== undefined) attributes[ATTR.httpResponseStatusCode] = status;
-  let error: string | undefined;
-  if (fetch.failed === true) {
-    error = end['error'] ?? 'request failed';
-    attributes[ATTR.errorType] = end['errorName'] ?? end['code'] ?? 'fetch_error';
-  } else if (status !== undefined && status >= 400) {
-    error = `HTTP ${status}`;
-    attributes[ATTR.errorType] = String(status);
-  }
-  if (fetch.endMs === undefined) attributes[ATTR.openclawSpanIncomplete] = true;
-  return {
-    traceId: facts.traceId,
-    spanId: deriveSpanId(facts.traceId, 'model-fetch', fetch.scope, fetch.startMs, fetch.ordinal),
-    parentSpanId: fetch.scope,
-    name: model === undefined ? operation : `${operation} ${model}`,
-    kind: 'client',
-    startMs: fetch.startMs,
-    endMs: fetch.endMs ?? facts.lastMs,
-    attributes,
-    status: error === undefined ? { code: 'unset' } : { code: 'error', message: error },
-    events: [],
-  };
-}
-
-function toolSpan(facts: LogTraceFacts, tool: ToolFacts, common: SpanAttributes): SpanRecord {
-  const attributes = runAttributes(facts, tool.scope, common);
-  attributes[ATTR.genAiOperationName] = GEN_AI_OPERATION.executeTool;
-  attributes[ATTR.genAiToolName] = tool.tool;
-  attributes[ATTR.genAiToolCallId] = tool.toolCallId;
-  if (tool.runId !== '') attributes[ATTR.openclawRunId] = tool.runId;
-  if (tool.error !== undefined) attributes[ATTR.errorType] = 'tool_error';
-  if (tool.endMs === undefined) attributes[ATTR.openclawSpanIncomplete] = true;
-  return {
-    traceId: facts.traceId,
-    spanId: deriveSpanId(facts.traceId, 'tool', tool.runId, tool.toolCallId),
-    parentSpanId: tool.scope,
-    name: `${GEN_AI_OPERATION.executeTool} ${tool.tool}`,
-    kind: 'internal',
-    startMs: tool.startMs,
-    endMs: tool.endMs ?? facts.lastMs,
-    attributes,
-    status: tool.error === undefined ? { code: 'unset' } : { code: 'error', message: tool.error },
-    events: [],
-  };
-}
-
 /**
  * A scope referenced as a parent but never seen (the trace began before the
  * file did) still gets its span, with OpenClaw's id, so children stay connected.
@@ -261,11 +191,3 @@ function coverChildren(spans: SpanRecord[]): void {
   }
 }
 
-function hostOf(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return undefined;
-  }
-}

@@ -126,6 +126,27 @@ describe('stream A traces from the real sample', () => {
     expect(again).toEqual(allSpans.map((s) => s.spanId));
   });
 
+  it('tolerates lines written out of time order: swapping neighbours gives the same spans', () => {
+    // The gateway stamps a line when it is logged and writes it later, in batches: neighbours can
+    // arrive swapped. Pairs (fetch start/response, tool start/end, run start) keep their order.
+    const paired = new Set(['model.fetch', 'run.tool.start', 'run.tool.end', 'run.start']);
+    const records = sampleRecords();
+    const swapped = [...records];
+    let swaps = 0;
+    for (let i = 0; i + 1 < swapped.length; i += 3) {
+      const a = swapped[i] as LogRecord;
+      const b = swapped[i + 1] as LogRecord;
+      if (paired.has(a.signal?.kind ?? '') || paired.has(b.signal?.kind ?? '') || a.timeMs === b.timeMs) continue;
+      swapped[i] = b;
+      swapped[i + 1] = a;
+      swaps++;
+    }
+    expect(swaps).toBeGreaterThan(100);
+    const again = [...buildAll(swapped).values()].flatMap((b) => b.trace.spans);
+    const key = (s: SpanRecord): string => s.spanId;
+    expect([...again].sort((a, b) => key(a).localeCompare(key(b)))).toEqual([...allSpans].sort((a, b) => key(a).localeCompare(key(b))));
+  });
+
   it('leaves a tool without its end open, marked incomplete', () => {
     const records = sampleRecords().filter((r) => !r.message.startsWith('embedded run tool end: runId=A-beta-1'));
     const beta = buildAll(records).get('33ed4075bbfd3e5b7e328aadd54a642c');
