@@ -7,7 +7,8 @@ import { runBackfill } from '../pipeline/run-backfill.js';
 import { formatNotes, formatSummary } from './summary.js';
 
 const EXIT_OK = 0;
-const EXIT_EXPORT_FAILED = 1;
+/** An export failed, or an input could not be read to its end. */
+const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
 const EXAMPLES = `
@@ -19,8 +20,9 @@ Examples:
   OTEL_EXPORTER_OTLP_HEADERS='authorization=Bearer%20...' otel-tail backfill --endpoint https://otlp.example.com app.log
       keep secrets out of argv: pass headers through the environment
 
-Exit status: 0 when every span was accepted by the exporter, 1 when any export failed,
-2 for a usage, configuration or input error.`;
+Exit status: 0 when every file was read and every span accepted by the exporter; 1 when an
+export failed or a file could not be read to its end (e.g. a truncated .gz); 2 for a usage,
+configuration or input error.`;
 
 /** Runs the CLI; returns the exit code. The only caller of process.exit is bin/otel-tail (through exitCode). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -79,7 +81,7 @@ async function backfillCommand(paths: string[], flags: Record<string, unknown>):
     });
     for (const note of formatNotes(result)) process.stderr.write(`otel-tail: ${note}\n`);
     process.stderr.write(`${formatSummary(result)}\n`);
-    return result.stats.spansFailed > 0 ? EXIT_EXPORT_FAILED : EXIT_OK;
+    return result.stats.spansFailed > 0 || result.stats.fileErrors.length > 0 ? EXIT_FAILED : EXIT_OK;
   } catch (error) {
     if (error instanceof InputError) return fail(error.message);
     throw error;

@@ -26,6 +26,7 @@ export function formatNotes(result: BackfillResult): string[] {
   if (late > 0) notes.push(`${late} lines arrived after their trace was exported and were not added (raise --grace)`);
   const evicted = result.reconstructor.counters.tracesEvicted;
   if (evicted > 0) notes.push(`${evicted} traces were exported early because --max-open-traces was reached`);
+  for (const error of result.stats.fileErrors) notes.push(`could not read to the end: ${error}`);
   if (result.exportError !== undefined) notes.push(`export failed: ${result.exportError.message}`);
   return notes;
 }

@@ -19,6 +19,10 @@ export class LineIntake {
     private readonly reconstructor: Reconstructor,
   ) {}
 
+  get linesSeen(): number {
+    return this.lineNo;
+  }
+
   addBatch(lines: readonly RawLine[]): void {
     for (const raw of lines) this.addLine(raw);
     this.reconstructor.tick();

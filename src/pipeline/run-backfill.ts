@@ -35,9 +35,14 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   try {
     for (const path of options.paths) {
       const intake = new LineIntake(path, options.maxLineBytes, stats, reconstructor);
-      for await (const batch of readFileLines(path, options.maxLineBytes)) {
-        intake.addBatch(batch);
-        if (queue.full) await queue.drain();
+      try {
+        for await (const batch of readFileLines(path, options.maxLineBytes)) {
+          intake.addBatch(batch);
+          if (queue.full) await queue.drain();
+        }
+      } catch (error) {
+        // A truncated archive or an I/O error ends this file only: what was read stays, the other files are read.
+        stats.fileErrors.push(`${path}: stopped after ${intake.linesSeen} lines: ${(error as Error).message}`);
       }
     }
     reconstructor.flush();

@@ -9,8 +9,15 @@ const GZIP_MAGIC_1 = 0x8b;
 
 /** Reads a file (plain or gzip, told apart by its magic bytes) to its end, line by line. */
 export async function* readFileLines(path: string, maxLineBytes: number): AsyncGenerator<RawLine[]> {
-  const stream = (await isGzip(path)) ? createReadStream(path).pipe(createGunzip()) : createReadStream(path, { highWaterMark: 1 << 20 });
-  yield* readStreamLines(stream, maxLineBytes);
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (!(await isGzip(path))) {
+    yield* readStreamLines(file, maxLineBytes);
+    return;
+  }
+  const gunzip = createGunzip();
+  // pipe() does not forward a read error; without this a failing disk would hang the gunzip side.
+  file.on('error', (error) => gunzip.destroy(error));
+  yield* readStreamLines(file.pipe(gunzip), maxLineBytes);
 }
 
 /** Lines of any byte stream, in batches (one per chunk) so the caller pays one await per chunk, not per line. */

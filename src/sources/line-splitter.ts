@@ -1,4 +1,7 @@
-/** One complete line as bytes, with where it sits in the source. */
+/**
+ * One complete line as bytes, with where it sits in the source. `bytes` may be
+ * a view into the read chunk: consume it before the next chunk is read.
+ */
 export interface RawLine {
   /** The line without its `\n` (and without a trailing `\r`); empty when `tooLong`. */
   bytes: Buffer;
@@ -78,8 +81,6 @@ export class LineSplitter {
     const tooLong = this.overflowing;
     let bytes = tooLong ? EMPTY : this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending);
     if (bytes.length > 0 && bytes[bytes.length - 1] === 13) bytes = bytes.subarray(0, bytes.length - 1);
-    // Copy a view into a large read chunk so that the chunk itself can be freed.
-    if (!tooLong && this.pending.length === 1) bytes = Buffer.from(bytes);
     const line: RawLine = { bytes, start: this.lineStart, end: this.offset, tooLong, length: this.pendingBytes };
     this.pending = [];
     this.pendingBytes = 0;
