@@ -1,5 +1,6 @@
 import type { DiagnosticEvent, ParsedLine } from './types.js';
 import { readTraceScope } from './w3c-ids.js';
+import { isObject } from './json-object.js';
 
 /**
  * Parses one stream-C line (already JSON.parse'd) into a DiagnosticEvent.
@@ -86,7 +87,7 @@ const MIN_PLAUSIBLE_MS = Date.UTC(2000, 0, 1);
 const MAX_PLAUSIBLE_MS = Date.UTC(2100, 0, 1);
 
 export function parseDiagnosticEvent(value: Record<string, unknown>): ParsedLine {
-  const envelope = typeof value.type !== 'string' && isPlainObject(value.event);
+  const envelope = typeof value.type !== 'string' && isObject(value.event);
   const raw = envelope ? (value.event as Record<string, unknown>) : value;
 
   const type = raw.type;
@@ -103,7 +104,7 @@ export function parseDiagnosticEvent(value: Record<string, unknown>): ParsedLine
 
   let trace: DiagnosticEvent['trace'];
   if (raw.trace !== undefined && raw.trace !== null) {
-    if (!isPlainObject(raw.trace)) {
+    if (!isObject(raw.trace)) {
       return { kind: 'rejected', reason: 'bad_trace_id', detail: `${type}: trace is not an object` };
     }
     const t = raw.trace;
@@ -120,7 +121,7 @@ export function parseDiagnosticEvent(value: Record<string, unknown>): ParsedLine
   const seq = raw.seq;
   if (typeof seq === 'number' && Number.isFinite(seq)) event.seq = seq;
   if (trace !== undefined) event.trace = trace;
-  if (envelope && isPlainObject(value.metadata)) event.metadata = safeCopy(value.metadata);
+  if (envelope && isObject(value.metadata)) event.metadata = safeCopy(value.metadata);
   return { kind: 'diagnostic', event };
 }
 
@@ -138,6 +139,3 @@ function safeCopy(source: Record<string, unknown>): Record<string, unknown> {
   return copy;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,5 +1,6 @@
 import { parseDiagnosticEvent } from './diagnostic-event.js';
-import { isObject, parseTslogRecord } from './tslog-record.js';
+import { isObject } from './json-object.js';
+import { parseTslogRecord } from './tslog-record.js';
 import type { ParsedLine } from './types.js';
 
 /**
@@ -8,8 +9,8 @@ import type { ParsedLine } from './types.js';
  * as a counted "other". Never throws. JSON.parse runs once per line.
  */
 export function parseLine(line: string): ParsedLine {
-  if (line.length === 0 || isBlank(line)) return { kind: 'other', reason: 'empty' };
   const first = firstNonSpace(line);
+  if (first === -1) return { kind: 'other', reason: 'empty' };
   if (first !== 123 /* { */) return { kind: 'other', reason: 'plain_text' };
   let value: unknown;
   try {
@@ -35,8 +36,4 @@ function firstNonSpace(line: string): number {
     if (c !== 32 && c !== 9 && c !== 13) return c;
   }
   return -1;
-}
-
-function isBlank(line: string): boolean {
-  return firstNonSpace(line) === -1;
 }

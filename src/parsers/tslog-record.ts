@@ -1,3 +1,4 @@
+import { isObject } from './json-object.js';
 import { recognizeSignal } from './log-signals.js';
 import { parseLogTime } from './log-time.js';
 import { stripAnsi } from './strip-ansi.js';
@@ -123,10 +124,6 @@ function safeStringify(value: unknown): string {
     // Deeply nested or cyclic: the message is still worth keeping without it.
     return '[unprintable]';
   }
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringField(value: unknown): string | undefined {

@@ -213,7 +213,7 @@ function copyDefined<T extends object>(target: T, values: KeyValues, keys: reado
 }
 
 /** Only the primitive values of a structured record, as span event attributes. */
-export function primitives(values: Readonly<Record<string, unknown>>): SpanAttributes {
+function primitives(values: Readonly<Record<string, unknown>>): SpanAttributes {
   const out: SpanAttributes = {};
   for (const [key, value] of Object.entries(values)) {
     if (typeof value === 'string') out[key] = truncate(value, 1000);
@@ -222,6 +222,6 @@ export function primitives(values: Readonly<Record<string, unknown>>): SpanAttri
   return out;
 }
 
-export function truncate(text: string, max: number): string {
+function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
