@@ -1,0 +1,110 @@
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { FileFingerprint } from '../sources/file-fingerprint.js';
+
+export const CHECKPOINT_VERSION = 1;
+
+/** Where one source is settled up to. */
+export interface FileCheckpoint {
+  fingerprint: FileFingerprint;
+  /** Byte offset just past the last line such that every line before it is settled. */
+  offset: number;
+  /** The path it was last seen under (for `status` and messages only; identity is the fingerprint). */
+  path: string;
+  updatedAt: string;
+}
+
+interface CheckpointFile {
+  version: number;
+  files: FileCheckpoint[];
+}
+
+/** The checkpoint file is unreadable or of an unknown version: the message says which file and what to do. */
+export class CheckpointError extends Error {
+  override readonly name = 'CheckpointError';
+}
+
+/**
+ * Checkpoints held in memory and written by `flush()` (the caller decides
+ * when: at most every second, and at shutdown). A write goes to a temp file
+ * that is fsynced and renamed over the old one, so a crash leaves either the
+ * old state or the new, never half of either; unchanged state is not written.
+ */
+export class CheckpointStore {
+  private readonly byKey = new Map<string, FileCheckpoint>();
+  private dirty = false;
+
+  private constructor(readonly path: string) {}
+
+  static async open(stateDir: string): Promise<CheckpointStore> {
+    const store = new CheckpointStore(join(stateDir, 'checkpoints.json'));
+    let text: string;
+    try {
+      text = await readFile(store.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return store;
+      throw new CheckpointError(`${store.path}: cannot read checkpoints (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+    }
+    let parsed: CheckpointFile;
+    try {
+      parsed = JSON.parse(text) as CheckpointFile;
+    } catch {
+      throw new CheckpointError(`${store.path}: not valid JSON. Move it aside to start over (files are then read per --from).`);
+    }
+    if (parsed.version !== CHECKPOINT_VERSION || !Array.isArray(parsed.files)) {
+      throw new CheckpointError(`${store.path}: checkpoint version ${String(parsed.version)} is not supported (expected ${CHECKPOINT_VERSION}).`);
+    }
+    for (const file of parsed.files) store.byKey.set(keyOf(file.fingerprint), file);
+    return store;
+  }
+
+  get all(): readonly FileCheckpoint[] {
+    return [...this.byKey.values()];
+  }
+
+  /** The checkpoint of the file with this fingerprint, matched on hash and length. */
+  get(fingerprint: FileFingerprint): FileCheckpoint | undefined {
+    return this.byKey.get(keyOf(fingerprint));
+  }
+
+  set(fingerprint: FileFingerprint, offset: number, path: string): void {
+    const key = keyOf(fingerprint);
+    const existing = this.byKey.get(key);
+    if (existing !== undefined && existing.offset === offset && existing.path === path) return;
+    this.byKey.set(key, { fingerprint, offset, path, updatedAt: new Date().toISOString() });
+    this.dirty = true;
+  }
+
+  delete(fingerprint: FileFingerprint): void {
+    if (this.byKey.delete(keyOf(fingerprint))) this.dirty = true;
+  }
+
+  /** Writes the state if it changed since the last write. Returns whether it wrote. */
+  async flush(): Promise<boolean> {
+    if (!this.dirty) return false;
+    this.dirty = false;
+    const body: CheckpointFile = { version: CHECKPOINT_VERSION, files: this.all.slice() };
+    await mkdir(dirname(this.path), { recursive: true });
+    const temp = `${this.path}.${process.pid}.tmp`;
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(`${JSON.stringify(body, null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, this.path);
+    // The rename itself is durable only once the directory entry is synced.
+    const dir = await open(dirname(this.path), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+    return true;
+  }
+}
+
+function keyOf(fingerprint: FileFingerprint): string {
+  return `${fingerprint.hash}:${fingerprint.length}`;
+}

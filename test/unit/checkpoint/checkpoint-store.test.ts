@@ -1,0 +1,44 @@
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CheckpointError, CheckpointStore } from '../../../src/checkpoint/checkpoint-store.js';
+import type { FileFingerprint } from '../../../src/sources/file-fingerprint.js';
+
+const FP: FileFingerprint = { hash: 'a'.repeat(64), length: 1024, dev: 1, ino: 2 };
+const stateDir = (): string => mkdtempSync(join(tmpdir(), 'otel-tail-state-'));
+
+describe('CheckpointStore', () => {
+  it('writes a versioned file atomically and reads it back after a restart', async () => {
+    const dir = stateDir();
+    const store = await CheckpointStore.open(dir);
+    store.set(FP, 4096, '/tmp/openclaw/openclaw-2026-11-21.log');
+    expect(await store.flush()).toBe(true);
+    expect(readdirSync(dir)).toEqual(['checkpoints.json']);
+    expect(statSync(join(dir, 'checkpoints.json')).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(join(dir, 'checkpoints.json'), 'utf8'))).toMatchObject({ version: 1, files: [{ offset: 4096 }] });
+
+    const reopened = await CheckpointStore.open(dir);
+    expect(reopened.get(FP)?.offset).toBe(4096);
+    expect(reopened.get({ ...FP, hash: 'b'.repeat(64) })).toBeUndefined();
+  });
+
+  it('does not rewrite unchanged state', async () => {
+    const store = await CheckpointStore.open(stateDir());
+    store.set(FP, 10, 'a.log');
+    expect(await store.flush()).toBe(true);
+    store.set(FP, 10, 'a.log');
+    expect(await store.flush()).toBe(false);
+    store.set(FP, 11, 'a.log');
+    expect(await store.flush()).toBe(true);
+  });
+
+  it('refuses a corrupt or unknown-version file, naming it and what to do', async () => {
+    const dir = stateDir();
+    writeFileSync(join(dir, 'checkpoints.json'), '{"version":1,"files":[');
+    await expect(CheckpointStore.open(dir)).rejects.toThrow(CheckpointError);
+    await expect(CheckpointStore.open(dir)).rejects.toThrow(/checkpoints\.json: not valid JSON\. Move it aside/);
+    writeFileSync(join(dir, 'checkpoints.json'), '{"version":99,"files":[]}');
+    await expect(CheckpointStore.open(dir)).rejects.toThrow(/version 99 is not supported/);
+  });
+});

@@ -1,0 +1,43 @@
+import { appendFileSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FINGERPRINT_BYTES, fingerprintOf, matchesHead } from '../../../src/sources/file-fingerprint.js';
+
+async function fingerprint(path: string) {
+  const handle = await open(path, 'r');
+  try {
+    return await fingerprintOf(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+describe('file fingerprints', () => {
+  it('identifies a file by its first bytes, surviving a rename', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otel-tail-fp-'));
+    writeFileSync(join(dir, 'openclaw-2026-11-21.log'), 'x'.repeat(FINGERPRINT_BYTES + 500));
+    const before = await fingerprint(join(dir, 'openclaw-2026-11-21.log'));
+    renameSync(join(dir, 'openclaw-2026-11-21.log'), join(dir, 'openclaw-2026-11-21.1.log'));
+    const after = await fingerprint(join(dir, 'openclaw-2026-11-21.1.log'));
+    expect(after).toEqual(before);
+    expect(before?.length).toBe(FINGERPRINT_BYTES);
+  });
+
+  it('has no identity while empty, and a short file still matches once it has grown', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'otel-tail-fp-')), 'a.log');
+    writeFileSync(path, '');
+    expect(await fingerprint(path)).toBeUndefined();
+    appendFileSync(path, '{"first":"line"}\n');
+    const short = await fingerprint(path);
+    expect(short?.length).toBe(17);
+    appendFileSync(path, 'y'.repeat(5000));
+    const handle = await open(path, 'r');
+    const head = Buffer.alloc(FINGERPRINT_BYTES);
+    await handle.read(head, 0, head.length, 0);
+    await handle.close();
+    expect(matchesHead(short as NonNullable<typeof short>, head)).toBe(true);
+    expect(matchesHead(short as NonNullable<typeof short>, Buffer.from('{"other":"line"}\n'))).toBe(false);
+  });
+});
