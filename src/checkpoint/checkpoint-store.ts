@@ -16,7 +16,7 @@ export interface FileCheckpoint {
 
 interface CheckpointFile {
   version: number;
-  files: FileCheckpoint[];
+  files: readonly FileCheckpoint[];
 }
 
 /** The checkpoint file is unreadable or of an unknown version: the message says which file and what to do. */
@@ -83,7 +83,7 @@ export class CheckpointStore {
   async flush(): Promise<boolean> {
     if (!this.dirty) return false;
     this.dirty = false;
-    const body: CheckpointFile = { version: CHECKPOINT_VERSION, files: this.all.slice() };
+    const body: CheckpointFile = { version: CHECKPOINT_VERSION, files: this.all };
     await mkdir(dirname(this.path), { recursive: true });
     const temp = `${this.path}.${process.pid}.tmp`;
     const handle = await open(temp, 'w', 0o600);

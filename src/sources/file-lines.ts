@@ -9,8 +9,10 @@ const GZIP_MAGIC_1 = 0x8b;
 
 /** Reads a file (plain or gzip, told apart by its magic bytes) to its end, line by line. */
 export async function* readFileLines(path: string, maxLineBytes: number): AsyncGenerator<RawLine[]> {
+  // Check first: a stream created before an await that throws would emit its own error with no listener.
+  const gzip = await isGzip(path);
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
-  if (!(await isGzip(path))) {
+  if (!gzip) {
     yield* readStreamLines(file, maxLineBytes);
     return;
   }

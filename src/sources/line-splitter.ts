@@ -1,6 +1,7 @@
 /**
  * One complete line as bytes, with where it sits in the source. `bytes` may be
- * a view into the read chunk: consume it before the next chunk is read.
+ * a view into the read chunk: keeping it keeps the whole chunk in memory, so
+ * decode it and let it go.
  */
 export interface RawLine {
   /** The line without its `\n` (and without a trailing `\r`); empty when `tooLong`. */
