@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { FileFingerprint } from '../sources/file-fingerprint.js';
+import { fingerprintKey, type FileFingerprint } from '../sources/file-fingerprint.js';
 
 export const CHECKPOINT_VERSION = 1;
 
@@ -14,9 +14,22 @@ export interface FileCheckpoint {
   updatedAt: string;
 }
 
+/**
+ * A trace exported whole whose lines reach past the checkpoint of a source:
+ * after a restart those lines are read again, and must count as late lines
+ * instead of making the trace a second time.
+ */
+export interface ExportedTrace {
+  /** The reconstructor's trace key. */
+  key: string;
+  /** Per source key, the end of the trace's last line in it. */
+  until: Record<string, number>;
+}
+
 interface CheckpointFile {
   version: number;
   files: readonly FileCheckpoint[];
+  exported?: readonly ExportedTrace[];
 }
 
 /** The checkpoint file is unreadable or of an unknown version: the message says which file and what to do. */
@@ -32,6 +45,7 @@ export class CheckpointError extends Error {
  */
 export class CheckpointStore {
   private readonly byKey = new Map<string, FileCheckpoint>();
+  private exportedTraces: readonly ExportedTrace[] = [];
   private dirty = false;
 
   private constructor(readonly path: string) {}
@@ -54,7 +68,8 @@ export class CheckpointStore {
     if (parsed.version !== CHECKPOINT_VERSION || !Array.isArray(parsed.files)) {
       throw new CheckpointError(`${store.path}: checkpoint version ${String(parsed.version)} is not supported (expected ${CHECKPOINT_VERSION}).`);
     }
-    for (const file of parsed.files) store.byKey.set(keyOf(file.fingerprint), file);
+    for (const file of parsed.files) store.byKey.set(fingerprintKey(file.fingerprint), file);
+    store.exportedTraces = parsed.exported ?? [];
     return store;
   }
 
@@ -62,28 +77,38 @@ export class CheckpointStore {
     return [...this.byKey.values()];
   }
 
-  /** The checkpoint of the file with this fingerprint, matched on hash and length. */
-  get(fingerprint: FileFingerprint): FileCheckpoint | undefined {
-    return this.byKey.get(keyOf(fingerprint));
+  /** The checkpoint of the file with this key (`fingerprintKey`). */
+  get(key: string): FileCheckpoint | undefined {
+    return this.byKey.get(key);
   }
 
   set(fingerprint: FileFingerprint, offset: number, path: string): void {
-    const key = keyOf(fingerprint);
+    const key = fingerprintKey(fingerprint);
     const existing = this.byKey.get(key);
     if (existing !== undefined && existing.offset === offset && existing.path === path) return;
     this.byKey.set(key, { fingerprint, offset, path, updatedAt: new Date().toISOString() });
     this.dirty = true;
   }
 
-  delete(fingerprint: FileFingerprint): void {
-    if (this.byKey.delete(keyOf(fingerprint))) this.dirty = true;
+  delete(key: string): void {
+    if (this.byKey.delete(key)) this.dirty = true;
+  }
+
+  get exported(): readonly ExportedTrace[] {
+    return this.exportedTraces;
+  }
+
+  setExported(traces: readonly ExportedTrace[]): void {
+    if (traces.length === 0 && this.exportedTraces.length === 0) return;
+    this.exportedTraces = traces;
+    this.dirty = true;
   }
 
   /** Writes the state if it changed since the last write. Returns whether it wrote. */
   async flush(): Promise<boolean> {
     if (!this.dirty) return false;
     this.dirty = false;
-    const body: CheckpointFile = { version: CHECKPOINT_VERSION, files: this.all };
+    const body: CheckpointFile = { version: CHECKPOINT_VERSION, files: this.all, exported: this.exportedTraces };
     await mkdir(dirname(this.path), { recursive: true });
     const temp = `${this.path}.${process.pid}.tmp`;
     const handle = await open(temp, 'w', 0o600);
@@ -103,8 +128,4 @@ export class CheckpointStore {
     }
     return true;
   }
-}
-
-function keyOf(fingerprint: FileFingerprint): string {
-  return `${fingerprint.hash}:${fingerprint.length}`;
 }

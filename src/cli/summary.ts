@@ -1,7 +1,15 @@
-import type { BackfillResult } from '../pipeline/run-backfill.js';
+import type { Reconstructor } from '../reconstruct/reconstructor.js';
+import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 
-/** The one-line summary printed when a backfill ends. */
-export function formatSummary(result: BackfillResult): string {
+/** What a run leaves to summarise: a backfill's result, or a follower when it stops. */
+export interface RunTotals {
+  stats: PipelineStats;
+  reconstructor: Reconstructor;
+  exportError?: Error;
+}
+
+/** The one-line summary printed when a backfill ends or a follower stops. */
+export function formatSummary(result: RunTotals, label: string): string {
   const { stats, reconstructor } = result;
   const rejected = [...stats.rejected.entries()].map(([reason, n]) => `${reason}=${n}`).join(' ');
   const incomplete = reconstructor.counters.tracesIncomplete;
@@ -12,11 +20,12 @@ export function formatSummary(result: BackfillResult): string {
     `${stats.spansExported} spans exported`,
     `${stats.spansFailed} failed`,
   ];
-  return `otel-tail backfill: ${parts.join(', ')}`;
+  if (stats.truncations > 0) parts.push(`${stats.truncations} files truncated in place`);
+  return `${label}: ${parts.join(', ')}`;
 }
 
 /** Extra lines worth one mention each: where the first bad line of each kind was, gaps, export errors. */
-export function formatNotes(result: BackfillResult): string[] {
+export function formatNotes(result: RunTotals): string[] {
   const notes: string[] = [];
   for (const [reason, where] of result.stats.firstRejection) notes.push(`skipped ${reason} lines; the first was ${where}`);
   if (result.stats.gatewayDropped > 0) {

@@ -3,7 +3,10 @@
  * variables, default and doc. The CLI's flags, the config-file validator and
  * `config.example.yaml` (checked by a test) all come from here.
  */
-export type FieldKind = 'string' | 'url' | 'count' | 'bytes' | 'duration' | 'map' | 'enum';
+export type FieldKind = 'string' | 'url' | 'count' | 'bytes' | 'duration' | 'map' | 'enum' | 'paths';
+
+/** The commands a field applies to (flags are offered only there). */
+export type CommandName = 'follow' | 'backfill';
 
 export interface ConfigField {
   key: string;
@@ -17,9 +20,34 @@ export interface ConfigField {
   choices?: readonly string[];
   /** Never printed in logs, errors or help (header values). */
   secret?: boolean;
+  /** Where the field applies; every command when absent. */
+  commands?: readonly CommandName[];
 }
 
 export const CONFIG_FIELDS: readonly ConfigField[] = [
+  {
+    key: 'file',
+    flag: '--file <path>',
+    kind: 'paths',
+    commands: ['follow'],
+    doc: 'Follow this directory of OpenClaw rolling logs (openclaw[-profile]-YYYY-MM-DD[.N].log) or this one file; repeatable. Default: /tmp/openclaw/, or $TMPDIR/openclaw-<uid>/ when the logs are there.',
+  },
+  {
+    key: 'from',
+    flag: '--from <where>',
+    kind: 'enum',
+    choices: ['end', 'beginning'],
+    default: 'end',
+    commands: ['follow'],
+    doc: 'Where a file that has no checkpoint and exists at start-up is read from: end (only new lines, like tail -f) or beginning. Files that appear later are always read whole.',
+  },
+  {
+    key: 'stateDir',
+    flag: '--state-dir <dir>',
+    kind: 'string',
+    commands: ['follow'],
+    doc: 'Directory for checkpoints (checkpoints.json). Default: $XDG_STATE_HOME/otel-tail, else ~/.local/state/otel-tail.',
+  },
   {
     key: 'endpoint',
     flag: '--endpoint <url>',
@@ -84,8 +112,8 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     key: 'grace',
     flag: '--grace <duration>',
     kind: 'duration',
-    default: '2s',
-    doc: 'How long (in log time) a complete trace waits for trailing lines before it is exported.',
+    default: '750ms',
+    doc: 'How long (in log time) a complete trace waits for trailing lines before it is exported. OpenClaw writes the last lines of a turn up to ~600 ms after its root span ends.',
   },
   {
     key: 'idleTimeout',

@@ -8,6 +8,9 @@ export type ExporterName = 'otlp' | 'console' | 'file';
 
 /** The validated settings of one run. */
 export interface ResolvedConfig {
+  file?: string[];
+  from: 'beginning' | 'end';
+  stateDir?: string;
   endpoint?: string;
   tracesEndpoint?: string;
   headers: Record<string, string>;
@@ -95,6 +98,10 @@ function convert(field: ConfigField, value: unknown, origin: string): unknown {
     }
     case 'map':
       return parseMap(value, fail);
+    case 'paths': {
+      const list = Array.isArray(value) ? value : [value];
+      return list.length > 0 && list.every((item) => typeof item === 'string' && item.length > 0) ? list : fail('a path or a list of paths');
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { EventTraceBuilder } from './event-trace-builder.js';
 import { LogTraceBuilder } from './log-trace-builder.js';
 import type { FinishedTrace } from './span-record.js';
 import type { TraceBuilder } from './trace-builder.js';
+import { addLine, type LineRef, type TraceLines } from './trace-lines.js';
 
 export interface ReconstructorOptions {
   /** How long (log time) a complete trace waits for trailing lines before it is emitted. */
@@ -18,7 +19,7 @@ export interface ReconstructorOptions {
 }
 
 export const DEFAULT_RECONSTRUCTOR_OPTIONS: ReconstructorOptions = {
-  graceMs: 2_000,
+  graceMs: 750,
   idleTimeoutMs: 120_000,
   maxOpenTraces: 10_000,
   rememberEmitted: 50_000,
@@ -42,12 +43,32 @@ export interface ReconstructorCounters {
 
 type AnyBuilder = TraceBuilder<LogRecord> | TraceBuilder<DiagnosticEvent>;
 
+/** Why a trace left the reconstructor. */
+export type CloseReason = 'complete' | 'idle' | 'evicted' | 'flushed';
+
+/** What the pipeline needs to know about an emitted trace besides its spans: which lines it holds. */
+export interface TraceExit {
+  /** The reconstructor's key (`log:<traceId>` or `event:<traceId>`), remembered so late lines are not a second trace. */
+  key: string;
+  closedBy: CloseReason;
+  /** The source lines the trace was built from (empty when the source passed no LineRef). */
+  lines: TraceLines;
+}
+
+interface OpenTrace {
+  builder: AnyBuilder;
+  lines: TraceLines;
+}
+
 /**
  * Events → finished traces, with the gateway's own times. Bounded: every
  * trace leaves through `emit` exactly once, complete (root closed, plus a
  * grace period), idle, evicted, or flushed. Time is the log's own time (a
  * watermark: the latest time seen), so a backfill of last week behaves like
- * the live run did.
+ * the live run did. Due traces are emitted before the line that makes them
+ * due is added, line by line, so the result does not depend on how the
+ * input was cut into batches (a live follow and a backfill of the same lines
+ * give the same traces).
  */
 export class Reconstructor {
   readonly counters: ReconstructorCounters = {
@@ -59,15 +80,32 @@ export class Reconstructor {
     infrastructureEvents: 0,
     untracedEvents: 0,
   };
-  private readonly open = new Map<string, AnyBuilder>();
+  private readonly open = new Map<string, OpenTrace>();
   private readonly emitted = new Set<string>();
   private readonly bySession = new Map<string, string>();
   private watermarkMs = 0;
+  /** No open trace is due before this (a lower bound: a trace's due time only moves later when it gets a line, except on completion). */
+  private nextDueMs = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly options: ReconstructorOptions,
-    private readonly emit: (trace: FinishedTrace) => void,
+    private readonly emit: (trace: FinishedTrace, exit: TraceExit) => void,
   ) {}
+
+  /** Log time at which the next open trace becomes due (Infinity when none is open). */
+  get nextDue(): number {
+    return this.nextDueMs;
+  }
+
+  /** Every open trace's lines: what is still being reconstructed (checkpoints must not pass it). */
+  *openLines(): Iterable<TraceLines> {
+    for (const entry of this.open.values()) yield entry.lines;
+  }
+
+  /** Keys of traces exported whole before a restart: their lines, read again, are late lines. */
+  rememberEmitted(keys: Iterable<string>): void {
+    for (const key of keys) this.remember(key);
+  }
 
   get openTraces(): number {
     return this.open.size;
@@ -77,19 +115,21 @@ export class Reconstructor {
     return this.watermarkMs;
   }
 
-  addRecord(record: LogRecord): void {
+  addRecord(record: LogRecord, at?: LineRef): void {
+    this.advance(record.timeMs);
     const traceId = record.trace?.traceId;
     if (traceId === undefined) {
       this.counters.untracedRecords++;
       return;
     }
-    const builder = this.builderFor(`log:${traceId}`, () => new LogTraceBuilder(traceId));
-    if (builder === undefined) return;
-    (builder as TraceBuilder<LogRecord>).add(record);
-    this.advance(record.timeMs);
+    const entry = this.entryFor(`log:${traceId}`, () => new LogTraceBuilder(traceId));
+    if (entry === undefined) return;
+    (entry.builder as TraceBuilder<LogRecord>).add(record);
+    this.added(entry, at);
   }
 
-  addEvent(event: DiagnosticEvent): void {
+  addEvent(event: DiagnosticEvent, at?: LineRef): void {
+    this.advance(event.ts);
     if (INFRASTRUCTURE_EVENT_TYPES.has(event.type)) {
       this.counters.infrastructureEvents++;
       return;
@@ -99,30 +139,38 @@ export class Reconstructor {
       this.counters.untracedEvents++;
       return;
     }
-    const builder = this.builderFor(`event:${traceId}`, () => new EventTraceBuilder(traceId));
-    if (builder === undefined) return;
-    (builder as TraceBuilder<DiagnosticEvent>).add(event);
-    for (const ref of builder.sessionRefs()) this.bySession.set(ref, traceId);
-    this.advance(event.ts);
+    const entry = this.entryFor(`event:${traceId}`, () => new EventTraceBuilder(traceId));
+    if (entry === undefined) return;
+    (entry.builder as TraceBuilder<DiagnosticEvent>).add(event);
+    for (const ref of entry.builder.sessionRefs()) this.bySession.set(ref, traceId);
+    this.added(entry, at);
   }
 
-  /** Emits what is due at the current watermark (or at `nowMs` when later, e.g. wall clock while following). */
+  /** Emits what is due at the current watermark, or at `nowMs` when later (the live clock while the log is quiet). */
   tick(nowMs?: number): void {
     const now = Math.max(this.watermarkMs, nowMs ?? 0);
-    for (const [key, builder] of this.open) {
-      const completedAt = builder.completedAtMs();
-      if (completedAt !== undefined ? now >= completedAt + this.options.graceMs : now >= builder.lastMs + this.options.idleTimeoutMs) {
-        this.finish(key, builder);
-      }
+    if (now < this.nextDueMs) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const [key, entry] of this.open) {
+      const due = this.dueMs(entry.builder);
+      if (now >= due) this.finish(key, entry, entry.builder.completedAtMs() !== undefined ? 'complete' : 'idle');
+      else if (due < next) next = due;
     }
+    this.nextDueMs = next;
   }
 
   /** Emits every open trace (end of input or shutdown); those not complete are marked. */
   flush(): void {
-    for (const [key, builder] of this.open) this.finish(key, builder);
+    for (const [key, entry] of this.open) this.finish(key, entry, 'flushed');
+    this.nextDueMs = Number.POSITIVE_INFINITY;
   }
 
-  private builderFor(key: string, create: () => AnyBuilder): AnyBuilder | undefined {
+  private dueMs(builder: AnyBuilder): number {
+    const completedAt = builder.completedAtMs();
+    return completedAt !== undefined ? completedAt + this.options.graceMs : builder.lastMs + this.options.idleTimeoutMs;
+  }
+
+  private entryFor(key: string, create: () => AnyBuilder): OpenTrace | undefined {
     const existing = this.open.get(key);
     if (existing !== undefined) return existing;
     if (this.emitted.has(key)) {
@@ -130,9 +178,15 @@ export class Reconstructor {
       return undefined;
     }
     if (this.open.size >= this.options.maxOpenTraces) this.evictOldest();
-    const builder = create();
-    this.open.set(key, builder);
-    return builder;
+    const entry: OpenTrace = { builder: create(), lines: new Map() };
+    this.open.set(key, entry);
+    return entry;
+  }
+
+  private added(entry: OpenTrace, at: LineRef | undefined): void {
+    if (at !== undefined) addLine(entry.lines, at);
+    const due = this.dueMs(entry.builder);
+    if (due < this.nextDueMs) this.nextDueMs = due;
   }
 
   private traceForSession(event: DiagnosticEvent): string | undefined {
@@ -146,26 +200,30 @@ export class Reconstructor {
     return undefined;
   }
 
+  /** Moves log time forward, emitting first what that makes due: a line never joins a trace that was due before it. */
   private advance(timeMs: number): void {
-    if (timeMs > this.watermarkMs) this.watermarkMs = timeMs;
+    if (timeMs <= this.watermarkMs) return;
+    this.watermarkMs = timeMs;
+    if (timeMs >= this.nextDueMs) this.tick();
   }
 
   private evictOldest(): void {
     let oldestKey: string | undefined;
-    let oldest: AnyBuilder | undefined;
-    for (const [key, builder] of this.open) {
-      if (oldest === undefined || builder.lastMs < oldest.lastMs) {
-        oldest = builder;
+    let oldest: OpenTrace | undefined;
+    for (const [key, entry] of this.open) {
+      if (oldest === undefined || entry.builder.lastMs < oldest.builder.lastMs) {
+        oldest = entry;
         oldestKey = key;
       }
     }
     if (oldestKey !== undefined && oldest !== undefined) {
       this.counters.tracesEvicted++;
-      this.finish(oldestKey, oldest);
+      this.finish(oldestKey, oldest, 'evicted');
     }
   }
 
-  private finish(key: string, builder: AnyBuilder): void {
+  private finish(key: string, entry: OpenTrace, closedBy: CloseReason): void {
+    const builder = entry.builder;
     this.open.delete(key);
     this.remember(key);
     for (const ref of builder.sessionRefs()) if (this.bySession.get(ref) === builder.traceId) this.bySession.delete(ref);
@@ -176,7 +234,7 @@ export class Reconstructor {
     }
     if (trace.incomplete) this.counters.tracesIncomplete++;
     else this.counters.tracesComplete++;
-    if (trace.spans.length > 0) this.emit(trace);
+    if (trace.spans.length > 0) this.emit(trace, { key, closedBy, lines: entry.lines });
   }
 
   private remember(key: string): void {

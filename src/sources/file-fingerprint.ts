@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 
-/** How many leading bytes identify a file. A file shorter than this is identified by what it has so far. */
+/** The most leading bytes that identify a file. */
 export const FINGERPRINT_BYTES = 1024;
 
 /**
  * Identity of a log file independent of its path (OpenClaw renames files on
- * rotation): a hash of its first bytes, how many bytes that covered, and
- * device/inode as a tie-breaker for files whose first bytes are equal.
+ * rotation): a hash of its first line (of its first FINGERPRINT_BYTES when
+ * the first line is longer), and device/inode as a tie-breaker for two files
+ * whose first line is the same (a copy). Taken once the first line is
+ * complete, it never changes while the file grows, so it can key checkpoints.
+ * OpenClaw's first line carries a millisecond timestamp, so two files
+ * rarely share one.
  */
 export interface FileFingerprint {
   /** sha256 (hex) of the first `length` bytes. */
@@ -17,25 +21,43 @@ export interface FileFingerprint {
   ino: number;
 }
 
+/** The file's fingerprint, or undefined while its first line is not complete yet. */
 export async function fingerprintOf(handle: FileHandle): Promise<FileFingerprint | undefined> {
   const info = await handle.stat();
-  const head = Buffer.alloc(Math.min(FINGERPRINT_BYTES, info.size));
-  const { bytesRead } = head.length === 0 ? { bytesRead: 0 } : await handle.read(head, 0, head.length, 0);
-  // An empty file has no identity yet: wait for its first bytes.
-  if (bytesRead === 0) return undefined;
-  return { hash: hashOf(head.subarray(0, bytesRead)), length: bytesRead, dev: info.dev, ino: info.ino };
+  const head = await readHead(handle, FINGERPRINT_BYTES);
+  const newline = head.indexOf(10);
+  const length = newline !== -1 ? newline + 1 : head.length === FINGERPRINT_BYTES ? FINGERPRINT_BYTES : 0;
+  if (length === 0) return undefined;
+  return { hash: hashOf(head.subarray(0, length)), length, dev: info.dev, ino: info.ino };
 }
 
-/**
- * Whether `saved` describes the file whose first bytes are `head`. A file
- * fingerprinted while it was short still matches once it has grown, as long
- * as its first `saved.length` bytes are the same.
- */
+/** Whether the file still starts with the bytes `saved` was taken from (false after a truncation or a new file on the same inode). */
+export async function stillMatches(handle: FileHandle, saved: FileFingerprint): Promise<boolean> {
+  return matchesHead(saved, await readHead(handle, saved.length));
+}
+
+/** Whether `saved` describes the file whose first bytes are `head`. */
 export function matchesHead(saved: FileFingerprint, head: Buffer): boolean {
   if (head.length < saved.length) return false;
   return hashOf(head.subarray(0, saved.length)) === saved.hash;
 }
 
+/** The key checkpoints and trace line ranges use for a file: stable across renames and restarts. */
+export function fingerprintKey(fingerprint: FileFingerprint): string {
+  return `${fingerprint.hash.slice(0, 32)}:${fingerprint.length}`;
+}
+
 export function hashOf(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function readHead(handle: FileHandle, bytes: number): Promise<Buffer> {
+  const head = Buffer.alloc(bytes);
+  let filled = 0;
+  while (filled < bytes) {
+    const { bytesRead } = await handle.read(head, filled, bytes - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return head.subarray(0, filled);
 }

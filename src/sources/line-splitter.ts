@@ -37,6 +37,11 @@ export class LineSplitter {
     this.offset = startOffset;
   }
 
+  /** Offset just past the last complete line released: where reading must resume to lose nothing. */
+  get consumedOffset(): number {
+    return this.lineStart;
+  }
+
   /** Bytes held for an unfinished line. */
   get bufferedBytes(): number {
     return this.pendingBytes;

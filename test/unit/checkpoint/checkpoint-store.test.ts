@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CheckpointError, CheckpointStore } from '../../../src/checkpoint/checkpoint-store.js';
-import type { FileFingerprint } from '../../../src/sources/file-fingerprint.js';
+import { fingerprintKey, type FileFingerprint } from '../../../src/sources/file-fingerprint.js';
 
 const FP: FileFingerprint = { hash: 'a'.repeat(64), length: 1024, dev: 1, ino: 2 };
 const stateDir = (): string => mkdtempSync(join(tmpdir(), 'otel-tail-state-'));
@@ -19,8 +19,16 @@ describe('CheckpointStore', () => {
     expect(JSON.parse(readFileSync(join(dir, 'checkpoints.json'), 'utf8'))).toMatchObject({ version: 1, files: [{ offset: 4096 }] });
 
     const reopened = await CheckpointStore.open(dir);
-    expect(reopened.get(FP)?.offset).toBe(4096);
-    expect(reopened.get({ ...FP, hash: 'b'.repeat(64) })).toBeUndefined();
+    expect(reopened.get(fingerprintKey(FP))?.offset).toBe(4096);
+    expect(reopened.get(fingerprintKey({ ...FP, hash: 'b'.repeat(64) }))).toBeUndefined();
+  });
+
+  it('keeps the traces exported whole beyond a checkpoint across a restart', async () => {
+    const dir = stateDir();
+    const store = await CheckpointStore.open(dir);
+    store.setExported([{ key: 'log:abc', until: { [fingerprintKey(FP)]: 5000 } }]);
+    expect(await store.flush()).toBe(true);
+    expect((await CheckpointStore.open(dir)).exported).toEqual([{ key: 'log:abc', until: { [fingerprintKey(FP)]: 5000 } }]);
   });
 
   it('does not rewrite unchanged state', async () => {

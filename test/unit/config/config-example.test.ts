@@ -16,7 +16,7 @@ describe('config.example.yaml', () => {
     const fromExample = resolveConfig({}, {}, EXAMPLE.pathname);
     const defaults = resolveConfig({}, {});
     expect(fromExample).toEqual(defaults);
-    expect(defaults).toMatchObject({ exporter: 'console', serviceName: 'openclaw-gateway', maxLineBytes: 1_048_576, graceMs: 2000, idleTimeoutMs: 120_000 });
+    expect(defaults).toMatchObject({ exporter: 'console', serviceName: 'openclaw-gateway', maxLineBytes: 1_048_576, graceMs: 750, from: 'end', idleTimeoutMs: 120_000 });
   });
 
   it('documents every key in the README option table', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../../src/parsers/types.js';
 import { recognizeSignal } from '../../../src/parsers/log-signals.js';
-import { Reconstructor } from '../../../src/reconstruct/reconstructor.js';
+import { Reconstructor, type TraceExit } from '../../../src/reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../../../src/reconstruct/span-record.js';
 
 const T0 = Date.parse('2026-11-21T10:00:00Z');
@@ -18,8 +18,12 @@ const tid = (n: number): string => n.toString(16).padStart(32, '0');
 
 function setup(options: Partial<{ graceMs: number; idleTimeoutMs: number; maxOpenTraces: number }> = {}) {
   const emitted: FinishedTrace[] = [];
-  const r = new Reconstructor({ graceMs: 1000, idleTimeoutMs: 10_000, maxOpenTraces: 100, rememberEmitted: 1000, ...options }, (t) => emitted.push(t));
-  return { r, emitted };
+  const exits: TraceExit[] = [];
+  const r = new Reconstructor({ graceMs: 1000, idleTimeoutMs: 10_000, maxOpenTraces: 100, rememberEmitted: 1000, ...options }, (t, exit) => {
+    emitted.push(t);
+    exits.push(exit);
+  });
+  return { r, emitted, exits };
 }
 
 describe('Reconstructor', () => {
@@ -85,5 +89,58 @@ describe('Reconstructor', () => {
     r.flush();
     r.flush();
     expect(emitted.map((t) => t.traceId).sort()).toEqual([1, 2, 3, 4, 5].map(tid));
+  });
+
+  it('emits a due trace before adding the line that makes it due, whatever the batching (ticks between lines change nothing)', () => {
+    const input = [
+      line(tid(1), 0, 'message received: channel=webchat'),
+      line(tid(1), 100, 'message processed: channel=webchat outcome=completed duration=100ms'),
+      line(tid(2), 1200, 'lane enqueue: lane=main queueSize=1'),
+      // After tid(1)'s grace (100 + 1000): late, in every batching.
+      line(tid(1), 1300, 'session state: prev=processing new=idle'),
+    ];
+    const runs = [[4], [1, 1, 1, 1], [2, 2], [3, 1]].map((cuts) => {
+      const { r, emitted } = setup();
+      let at = 0;
+      for (const size of cuts) {
+        for (const record of input.slice(at, at + size)) r.addRecord(record);
+        at += size;
+        r.tick();
+      }
+      r.flush();
+      return { ids: emitted.map((t) => `${t.traceId}:${t.spans.map((s) => s.endMs - T0).join(',')}`), late: r.counters.lateItems };
+    });
+    for (const run of runs) expect(run).toEqual({ ids: [`${tid(1)}:100`, `${tid(2)}:1200`], late: 1 });
+  });
+
+  it('tells, per emitted trace, why it left and which source lines it holds', () => {
+    const { r, exits } = setup();
+    r.addRecord(line(tid(1), 0, 'message received: channel=webchat'), { source: 'f1', start: 0, end: 100 });
+    r.addRecord(line(tid(2), 10, 'message received: channel=webchat'), { source: 'f1', start: 100, end: 180 });
+    r.addRecord(line(tid(1), 20, 'message processed: channel=webchat outcome=completed duration=20ms'), { source: 'f2', start: 0, end: 90 });
+    r.addRecord(line(tid(1), 30, 'session state: prev=processing new=idle'), { source: 'f1', start: 180, end: 260 });
+    expect([...r.openLines()].map((lines) => Object.fromEntries(lines))).toEqual([
+      { f1: { first: 0, last: 260 }, f2: { first: 0, last: 90 } },
+      { f1: { first: 100, last: 180 } },
+    ]);
+    expect(r.nextDue).toBe(T0 + 20 + 1000);
+    r.tick(T0 + 20 + 1000);
+    r.flush();
+    expect(exits.map((exit) => [exit.key, exit.closedBy])).toEqual([
+      [`log:${tid(1)}`, 'complete'],
+      [`log:${tid(2)}`, 'flushed'],
+    ]);
+    expect(Object.fromEntries(exits[0]?.lines ?? [])).toEqual({ f1: { first: 0, last: 260 }, f2: { first: 0, last: 90 } });
+    expect([...r.openLines()]).toEqual([]);
+  });
+
+  it('treats traces remembered from before a restart as already emitted', () => {
+    const { r, emitted } = setup();
+    r.rememberEmitted([`log:${tid(1)}`]);
+    r.addRecord(line(tid(1), 0, 'x'));
+    r.addRecord(line(tid(2), 0, 'x'));
+    r.flush();
+    expect(emitted.map((t) => t.traceId)).toEqual([tid(2)]);
+    expect(r.counters.lateItems).toBe(1);
   });
 });

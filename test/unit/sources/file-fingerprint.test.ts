@@ -15,7 +15,7 @@ async function fingerprint(path: string) {
 }
 
 describe('file fingerprints', () => {
-  it('identifies a file by its first bytes, surviving a rename', async () => {
+  it('identifies a file by its first bytes (capped) when its first line is long, surviving a rename', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'otel-tail-fp-'));
     writeFileSync(join(dir, 'openclaw-2026-11-21.log'), 'x'.repeat(FINGERPRINT_BYTES + 500));
     const before = await fingerprint(join(dir, 'openclaw-2026-11-21.log'));
@@ -25,14 +25,17 @@ describe('file fingerprints', () => {
     expect(before?.length).toBe(FINGERPRINT_BYTES);
   });
 
-  it('has no identity while empty, and a short file still matches once it has grown', async () => {
+  it('has no identity until its first line is complete; then the first line is its identity, unchanged as it grows', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'otel-tail-fp-')), 'a.log');
     writeFileSync(path, '');
     expect(await fingerprint(path)).toBeUndefined();
-    appendFileSync(path, '{"first":"line"}\n');
+    appendFileSync(path, '{"first":');
+    expect(await fingerprint(path)).toBeUndefined();
+    appendFileSync(path, '"line"}\n');
     const short = await fingerprint(path);
     expect(short?.length).toBe(17);
     appendFileSync(path, 'y'.repeat(5000));
+    expect(await fingerprint(path)).toEqual(short);
     const handle = await open(path, 'r');
     const head = Buffer.alloc(FINGERPRINT_BYTES);
     await handle.read(head, 0, head.length, 0);

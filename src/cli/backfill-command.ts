@@ -1,0 +1,33 @@
+import { ConfigError, InputError } from '../config/config-error.js';
+import { resolveConfig, type ResolvedConfig } from '../config/resolve-config.js';
+import { createExporter } from '../export/create-exporter.js';
+import { runBackfill } from '../pipeline/run-backfill.js';
+import { EXIT_FAILED, EXIT_OK, fail } from './exit-codes.js';
+import { reconstructorOptions } from './reconstructor-options.js';
+import { formatNotes, formatSummary } from './summary.js';
+
+/** `otel-tail backfill PATH...`: read files to their end, export, summarise. */
+export async function backfillCommand(paths: string[], flags: Record<string, unknown>): Promise<number> {
+  let config: ResolvedConfig;
+  try {
+    config = resolveConfig(flags, process.env, flags['config'] as string | undefined);
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(error.message);
+    throw error;
+  }
+  try {
+    const result = await runBackfill({
+      paths,
+      maxLineBytes: config.maxLineBytes,
+      maxBatchSpans: config.maxBatchSpans,
+      reconstructor: reconstructorOptions(config),
+      exporter: createExporter(config),
+    });
+    for (const note of formatNotes(result)) process.stderr.write(`otel-tail: ${note}\n`);
+    process.stderr.write(`${formatSummary(result, 'otel-tail backfill')}\n`);
+    return result.stats.spansFailed > 0 || result.stats.fileErrors.length > 0 ? EXIT_FAILED : EXIT_OK;
+  } catch (error) {
+    if (error instanceof InputError) return fail(error.message);
+    throw error;
+  }
+}

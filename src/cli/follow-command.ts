@@ -1,0 +1,106 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { CheckpointError } from '../checkpoint/checkpoint-store.js';
+import { ConfigError, InputError } from '../config/config-error.js';
+import { resolveConfig, type ResolvedConfig } from '../config/resolve-config.js';
+import { createExporter } from '../export/create-exporter.js';
+import { resolveTracesUrl } from '../export/otlp-exporter.js';
+import { Follower } from '../pipeline/follower.js';
+import { chooseDefaultLogDir } from '../sources/log-file-names.js';
+import { EXIT_OK, fail } from './exit-codes.js';
+import { reconstructorOptions } from './reconstructor-options.js';
+import { formatNotes, formatSummary } from './summary.js';
+
+/** Stopping (flush, export, checkpoints) must end within 10 s of SIGTERM: systemd's default is 90 s, ours is a promise. */
+const SHUTDOWN_TIMEOUT_MS = 8_000;
+
+const log = (message: string): void => {
+  process.stderr.write(`otel-tail: ${message}\n`);
+};
+
+/** `otel-tail [--file PATH]...`: follow the gateway's file log until SIGTERM/SIGINT. */
+export async function followCommand(flags: Record<string, unknown>): Promise<number> {
+  let config: ResolvedConfig;
+  try {
+    config = resolveConfig(flags, process.env, flags['config'] as string | undefined);
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(error.message);
+    throw error;
+  }
+  let paths = config.file;
+  if (paths === undefined) {
+    const chosen = await chooseDefaultLogDir();
+    log(`no --file given: following ${chosen.dir}/ (${chosen.why})`);
+    paths = [chosen.dir];
+  }
+  const stateDir = config.stateDir ?? defaultStateDir(process.env);
+  let follower: Follower;
+  try {
+    follower = await Follower.start({
+      paths,
+      from: config.from,
+      stateDir,
+      maxLineBytes: config.maxLineBytes,
+      maxBatchSpans: config.maxBatchSpans,
+      reconstructor: reconstructorOptions(config),
+      exporter: createExporter(config),
+      exportTarget: describeTarget(config),
+      log,
+      shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
+    });
+  } catch (error) {
+    if (error instanceof InputError || error instanceof CheckpointError) return fail(error.message);
+    throw error;
+  }
+  const start = config.from === 'end' ? 'new lines only' : 'from the beginning';
+  log(`following ${follower.targets.join(', ')} → ${describeTarget(config)} (files without a checkpoint: ${start}; checkpoints in ${follower.checkpointPath})`);
+
+  const signal = await nextSignal();
+  const forceExit = (again: NodeJS.Signals): void => {
+    log(`${again} again: exiting now. Checkpoints stay where they were: nothing is lost, the unsettled lines are read again at the next start.`);
+    process.exit(128 + (again === 'SIGINT' ? 2 : 15));
+  };
+  process.on('SIGTERM', forceExit);
+  process.on('SIGINT', forceExit);
+  log(`${signal}: stopping: exporting open traces and writing checkpoints (send it again to exit at once)`);
+  const drained = await follower.stop();
+  if (!drained) log('some spans could not be exported before the shutdown deadline; checkpoints were not moved past their lines, so they are sent after the next start');
+  const totals = { stats: follower.stats, reconstructor: follower.reconstructor };
+  for (const note of formatNotes(totals)) log(note);
+  process.stderr.write(`${formatSummary(totals, 'otel-tail stopped')}\n`);
+  return EXIT_OK;
+}
+
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(signal);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}
+
+export function defaultStateDir(env: NodeJS.ProcessEnv): string {
+  const xdg = env['XDG_STATE_HOME'];
+  return xdg !== undefined && xdg.startsWith('/') ? join(xdg, 'otel-tail') : join(homedir(), '.local', 'state', 'otel-tail');
+}
+
+/** Where spans go, for messages: never with credentials. */
+function describeTarget(config: ResolvedConfig): string {
+  switch (config.exporter) {
+    case 'console':
+      return 'the console';
+    case 'file':
+      return config.output === '-' ? 'standard output' : config.output;
+    case 'otlp': {
+      const url = new URL(resolveTracesUrl(config.endpoint, config.tracesEndpoint) as string);
+      url.username = '';
+      url.password = '';
+      url.search = '';
+      return url.href;
+    }
+  }
+}

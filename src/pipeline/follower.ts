@@ -1,0 +1,200 @@
+import { mkdir } from 'node:fs/promises';
+import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
+import { Settlement } from '../checkpoint/settlement.js';
+import { InputError } from '../config/config-error.js';
+import type { TraceExporter } from '../export/trace-exporter.js';
+import { Reconstructor, type ReconstructorOptions } from '../reconstruct/reconstructor.js';
+import { FileSource, type FileLineSink, type StartFrom } from '../sources/file-source.js';
+import type { RawLine } from '../sources/line-splitter.js';
+import { PipelineStats } from '../telemetry/pipeline-stats.js';
+import { LineIntake } from './line-intake.js';
+import { RetryingExportQueue, type QueuedTrace } from './retrying-export-queue.js';
+
+export interface FollowOptions {
+  /** Directories of rolling logs, or files. */
+  paths: readonly string[];
+  from: StartFrom;
+  stateDir: string;
+  maxLineBytes: number;
+  maxBatchSpans: number;
+  reconstructor: ReconstructorOptions;
+  exporter: TraceExporter;
+  /** Where spans go, for messages (never with credentials). */
+  exportTarget: string;
+  /** One rare line for the operator. */
+  log: (message: string) => void;
+  /** How long stopping may take before what is not exported is left for the next start. */
+  shutdownTimeoutMs: number;
+  checkpointIntervalMs?: number;
+  rescanMs?: number;
+}
+
+const READ_CHUNK_BYTES = 256 * 1024;
+/** Queued spans (in batches of maxBatchSpans) past which reading pauses. */
+const QUEUED_BATCHES = 8;
+
+/**
+ * The live pipeline: file sources → intake → reconstructor → retrying
+ * export queue, with checkpoints written from what the queue acknowledges.
+ * Time is the log's own time, advanced by the wall clock while the log is
+ * quiet (so a trace whose last line has been written is exported a grace
+ * period later even if nothing else is written).
+ */
+export class Follower {
+  readonly stats = new PipelineStats();
+  readonly reconstructor: Reconstructor;
+  private readonly queue: RetryingExportQueue;
+  private readonly sources: FileSource[];
+  private readonly intakes = new Map<string, LineIntake>();
+  private tickTimer: NodeJS.Timeout | undefined;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> | undefined;
+  private lastWatermark = 0;
+  private wallAtWatermark = Date.now();
+
+  private constructor(
+    private readonly options: FollowOptions,
+    private readonly store: CheckpointStore,
+    private readonly settlement: Settlement,
+  ) {
+    this.queue = new RetryingExportQueue(
+      options.exporter,
+      { maxBatchSpans: options.maxBatchSpans, maxQueuedSpans: options.maxBatchSpans * QUEUED_BATCHES, initialBackoffMs: 500, maxBackoffMs: 30_000 },
+      this.stats,
+      {
+        exported: (batch) => this.settle(batch),
+        unreachable: (error) =>
+          options.log(`collector unreachable at ${options.exportTarget}: ${error.message}; holding spans and retrying with backoff (reading pauses while the queue is full)`),
+        reachable: () => options.log(`collector reachable again at ${options.exportTarget}; resuming`),
+      },
+    );
+    this.reconstructor = new Reconstructor(options.reconstructor, (trace, exit) => this.queue.push({ trace, exit }));
+    this.reconstructor.rememberEmitted(settlement.exportedKeys);
+    const sink: FileLineSink = { take: (file, lines) => this.take(file, lines) };
+    this.sources = options.paths.map(
+      (path) =>
+        new FileSource(
+          { path, from: options.from, maxLineBytes: options.maxLineBytes, rescanMs: options.rescanMs ?? 1000, readChunkBytes: READ_CHUNK_BYTES },
+          store,
+          sink,
+          {
+            note: options.log,
+            truncated: (file) => {
+              this.stats.truncations++;
+              options.log(`${file} shrank or was rewritten (copytruncate?): reading it again from its start`);
+            },
+          },
+        ),
+    );
+  }
+
+  static async start(options: FollowOptions): Promise<Follower> {
+    try {
+      await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new InputError(`--state-dir ${options.stateDir}: cannot create it (${code}). Pass a writable directory for checkpoints.`);
+    }
+    const store = await CheckpointStore.open(options.stateDir);
+    const follower = new Follower(options, store, new Settlement(store));
+    for (const source of follower.sources) await source.start();
+    follower.checkpointTimer = setInterval(() => void follower.writeCheckpoints(), options.checkpointIntervalMs ?? 1000).unref();
+    return follower;
+  }
+
+  /** What is followed, for the start-up message. */
+  get targets(): string[] {
+    return this.sources.map((source) => source.target);
+  }
+
+  get checkpointPath(): string {
+    return this.store.path;
+  }
+
+  /**
+   * The shutdown order: stop reading → emit every open trace → export what
+   * can be within the deadline → write checkpoints (never past what was not
+   * exported) → release files and the exporter. Returns whether everything
+   * was exported.
+   */
+  async stop(): Promise<boolean> {
+    const deadline = Date.now() + this.options.shutdownTimeoutMs;
+    for (const source of this.sources) source.stopReading();
+    clearTimeout(this.tickTimer);
+    clearInterval(this.checkpointTimer);
+    this.reconstructor.flush();
+    const drained = await this.queue.drain(Math.max(0, deadline - Date.now() - 500));
+    this.queue.stop();
+    await this.writeCheckpoints();
+    await withTimeout(Promise.all(this.sources.map((source) => source.close())), 500);
+    await withTimeout(this.options.exporter.shutdown(), Math.max(100, deadline - Date.now()));
+    return drained;
+  }
+
+  private async take(file: { key: string; path: string }, lines: RawLine[]): Promise<void> {
+    let intake = this.intakes.get(file.key);
+    if (intake === undefined) {
+      intake = new LineIntake(file.path, this.options.maxLineBytes, this.stats, this.reconstructor, file.key);
+      this.intakes.set(file.key, intake);
+    }
+    intake.addBatch(lines);
+    this.scheduleTick();
+    return this.queue.waitForRoom();
+  }
+
+  /** Log time now: the watermark plus the wall time since it last moved. */
+  private logNow(): number {
+    const watermark = this.reconstructor.watermark;
+    if (watermark !== this.lastWatermark) {
+      this.lastWatermark = watermark;
+      this.wallAtWatermark = Date.now();
+    }
+    return watermark + (Date.now() - this.wallAtWatermark);
+  }
+
+  /** One timer, set for when the next open trace is due; none when nothing is open (an idle daemon does no work). */
+  private scheduleTick(): void {
+    clearTimeout(this.tickTimer);
+    const due = this.reconstructor.nextDue;
+    if (!Number.isFinite(due)) return;
+    const delay = Math.min(Math.max(0, due - this.logNow()) + 1, 60_000);
+    this.tickTimer = setTimeout(() => {
+      this.reconstructor.tick(this.logNow());
+      this.scheduleTick();
+    }, delay).unref();
+  }
+
+  private settle(batch: readonly QueuedTrace[]): void {
+    for (const { trace, exit } of batch) {
+      // Exported incomplete because we are stopping: read its lines again next time and send it whole (same span ids).
+      const rebuildAfterRestart = exit.closedBy === 'flushed' && trace.incomplete;
+      this.settlement.settled({ key: exit.key, lines: exit.lines, rebuildAfterRestart });
+    }
+  }
+
+  private async writeCheckpoints(): Promise<void> {
+    while (this.writing !== undefined) await this.writing;
+    this.writing = this.writeOnce();
+    try {
+      await this.writing;
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  private async writeOnce(): Promise<void> {
+    const positions = this.sources.flatMap((source) => [...source.positions()]);
+    const retired = this.sources.flatMap((source) => source.takeRetired());
+    try {
+      await this.settlement.write(positions, [this.reconstructor.openLines(), this.queue.heldLines()], retired);
+    } catch (error) {
+      this.options.log(`cannot write checkpoints to ${this.store.path}: ${(error as Error).message}; retrying every second`);
+    }
+  }
+}
+
+async function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,182 @@
+import type { TraceExporter } from '../export/trace-exporter.js';
+import type { TraceExit } from '../reconstruct/reconstructor.js';
+import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { TraceLines } from '../reconstruct/trace-lines.js';
+import type { PipelineStats } from '../telemetry/pipeline-stats.js';
+
+/** A finished trace on its way out, with the lines it holds until it is exported. */
+export interface QueuedTrace {
+  trace: FinishedTrace;
+  exit: TraceExit;
+}
+
+export interface RetryingQueueOptions {
+  maxBatchSpans: number;
+  /** Past this many spans queued (including the batch in flight), the producer waits: reading pauses. */
+  maxQueuedSpans: number;
+  /** First pause after a failed export; doubles up to `maxBackoffMs`. */
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export interface ExportEvents {
+  /** A batch was accepted: its traces are settled. */
+  exported(batch: readonly QueuedTrace[]): void;
+  /** Exports started failing (called once per outage). */
+  unreachable(error: Error): void;
+  /** An export succeeded after an outage. */
+  reachable(): void;
+}
+
+/**
+ * The live export path: bounded, ordered, and never dropping. One batch is
+ * in flight at a time; a failed batch is retried (with backoff, forever)
+ * until it is accepted or the queue is stopped, and meanwhile `waitForRoom()`
+ * keeps the producer (the file reader) waiting once the queue is full, so a
+ * down collector stops reading instead of growing memory.
+ */
+export class RetryingExportQueue {
+  private readonly pending: QueuedTrace[] = [];
+  private inFlight: readonly QueuedTrace[] = [];
+  private queuedSpans = 0;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private failing = false;
+  private wakeFromBackoff: (() => void) | undefined;
+  private roomWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly exporter: TraceExporter,
+    private readonly options: RetryingQueueOptions,
+    private readonly stats: PipelineStats,
+    private readonly events: ExportEvents,
+  ) {}
+
+  get full(): boolean {
+    return this.queuedSpans >= this.options.maxQueuedSpans;
+  }
+
+  get idle(): boolean {
+    return this.running === undefined;
+  }
+
+  push(item: QueuedTrace): void {
+    this.pending.push(item);
+    this.queuedSpans += item.trace.spans.length;
+    this.stats.traces++;
+    if (!this.stopped) this.running ??= this.run();
+  }
+
+  /** Resolves once there is room (at once when there is), or when the queue is stopped. */
+  waitForRoom(): Promise<void> {
+    if (!this.full || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /** The lines of every trace not yet exported: checkpoints must not pass them. */
+  *heldLines(): Iterable<TraceLines> {
+    for (const item of this.inFlight) yield item.exit.lines;
+    for (const item of this.pending) yield item.exit.lines;
+  }
+
+  /** Resolves true once everything queued is exported, false if `timeoutMs` passes first. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      while (this.running !== undefined) {
+        const done = await Promise.race([this.running.then(() => true), timeout]);
+        if (!done) return false;
+      }
+      return this.pending.length === 0;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Stops retrying and exporting: what is not exported stays unsettled (it is read again after a restart). */
+  stop(): void {
+    this.stopped = true;
+    this.wakeFromBackoff?.();
+    this.releaseWaiters();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (!this.stopped && this.pending.length > 0) {
+        this.inFlight = this.takeBatch();
+        if (await this.exportUntilAccepted(this.inFlight)) {
+          const spans = countSpans(this.inFlight);
+          this.queuedSpans -= spans;
+          this.stats.spansExported += spans;
+          this.events.exported(this.inFlight);
+          this.inFlight = [];
+          if (!this.full) this.releaseWaiters();
+        }
+      }
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /** Exports one batch, retrying with backoff. False only when stopped before it was accepted. */
+  private async exportUntilAccepted(batch: readonly QueuedTrace[]): Promise<boolean> {
+    let backoff = this.options.initialBackoffMs;
+    for (;;) {
+      const outcome = await this.exporter.export(batch.map((item) => item.trace));
+      if (outcome.status === 'success') {
+        if (this.failing) {
+          this.failing = false;
+          this.events.reachable();
+        }
+        return true;
+      }
+      this.stats.exportBatchesFailed++;
+      if (!this.failing) {
+        this.failing = true;
+        this.events.unreachable(outcome.error);
+      }
+      if (this.stopped) return false;
+      await this.pause(backoff);
+      if (this.stopped) return false;
+      backoff = Math.min(backoff * 2, this.options.maxBackoffMs);
+    }
+  }
+
+  private takeBatch(): QueuedTrace[] {
+    const batch: QueuedTrace[] = [];
+    let spans = 0;
+    for (;;) {
+      const next = this.pending[0];
+      if (next === undefined) break;
+      if (batch.length > 0 && spans + next.trace.spans.length > this.options.maxBatchSpans) break;
+      batch.push(next);
+      spans += next.trace.spans.length;
+      this.pending.shift();
+    }
+    return batch;
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeFromBackoff = done;
+    });
+  }
+
+  private releaseWaiters(): void {
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+function countSpans(batch: readonly QueuedTrace[]): number {
+  let spans = 0;
+  for (const item of batch) spans += item.trace.spans.length;
+  return spans;
+}

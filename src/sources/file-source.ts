@@ -1,0 +1,310 @@
+import { open, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { fingerprintKey, fingerprintOf, stillMatches, type FileFingerprint } from './file-fingerprint.js';
+import { LineSplitter, type RawLine } from './line-splitter.js';
+import { compareRollingLogAge, parseRollingLogName } from './log-file-names.js';
+import { endOfLastLine, TrackedFile, type FileIdentity, type FilePosition } from './tracked-file.js';
+
+export type StartFrom = 'beginning' | 'end';
+
+export interface FileSourceOptions {
+  /** A directory of OpenClaw rolling logs, or one file. */
+  path: string;
+  /** Where a file with no checkpoint that exists at start-up is read from. Files that appear later are read from 0. */
+  from: StartFrom;
+  maxLineBytes: number;
+  /** Safety net for missed watch events (network file systems, a directory that does not exist yet). */
+  rescanMs: number;
+  readChunkBytes: number;
+}
+
+/** Saved checkpoints, as far as a source needs them. */
+export interface SavedOffsets {
+  get(key: string): { offset: number } | undefined;
+  readonly all: readonly { fingerprint: FileFingerprint; path: string }[];
+}
+
+export interface FileLineSink {
+  /** Complete lines of one file, in order. Resolves when the pipeline has room for more (backpressure). */
+  take(file: { key: string; path: string }, lines: RawLine[]): Promise<void>;
+}
+
+export interface FileSourceEvents {
+  /** A rare message for the operator (each distinct text is passed once). */
+  note(message: string): void;
+  /** A followed file shrank or got new first bytes (copytruncate). */
+  truncated(path: string): void;
+}
+
+/**
+ * Follows one directory of rolling logs (or one file) by byte offset. See
+ * docs/design.md "Following files" for the cycle; in short: discover by
+ * name, identify by first line (never by path), read each file from its
+ * offset oldest first, hand complete lines over, and drain files that were
+ * deleted or renamed away before closing them.
+ */
+export class FileSource {
+  private readonly files = new Map<string, TrackedFile>();
+  /** Identities whose file was truncated: a copy of it (copytruncate's `.1.log`) continues where it stopped. */
+  private readonly orphans = new Map<string, { identity: FileIdentity; path: string; cyclesLeft: number }>();
+  private retired: string[] = [];
+  private readonly noted = new Set<string>();
+  private readonly path: string;
+  private dirMode = true;
+  private watcher: FSWatcher | undefined;
+  private rescanTimer: NodeJS.Timeout | undefined;
+  private loop: Promise<void> | undefined;
+  private requested = false;
+  private stopping = false;
+
+  constructor(
+    private readonly options: FileSourceOptions,
+    private readonly saved: SavedOffsets,
+    private readonly sink: FileLineSink,
+    private readonly events: FileSourceEvents,
+  ) {
+    this.path = resolve(options.path);
+  }
+
+  get target(): string {
+    return this.dirMode ? `${this.path}/` : this.path;
+  }
+
+  /** Discovers and identifies what is there now (so `--from end` means now), then starts reading and watching. */
+  async start(): Promise<void> {
+    this.dirMode = await looksLikeDirectory(this.path);
+    await this.scan(true);
+    if (this.dirMode) this.retireMissing();
+    this.watcher = watch(this.path, { ignoreInitial: true, depth: 0 });
+    this.watcher.on('all', () => this.request());
+    this.watcher.on('error', (error) => this.note(`watching ${this.target} failed (${(error as Error).message}); rescanning every ${this.options.rescanMs} ms instead`));
+    // Deliberately not unref()ed: this timer is what keeps a daemon alive while it waits for its directory to appear.
+    this.rescanTimer = setInterval(() => this.request(), this.options.rescanMs);
+    this.request();
+  }
+
+  /** Stops handing lines over (the line being handed over finishes); `close()` releases the files. */
+  stopReading(): void {
+    this.stopping = true;
+    clearInterval(this.rescanTimer);
+  }
+
+  async close(): Promise<void> {
+    this.stopReading();
+    await this.watcher?.close();
+    await this.loop;
+    for (const file of this.files.values()) await file.handle.close();
+    this.files.clear();
+  }
+
+  /** Where every identified file is: the checkpoint writer turns these into low-water marks. */
+  *positions(): Iterable<FilePosition> {
+    for (const file of this.files.values()) {
+      const position = file.position();
+      if (position !== undefined) yield position;
+    }
+    for (const { identity, path } of this.orphans.values()) {
+      yield { key: identity.key, fingerprint: identity.fingerprint, path, consumed: identity.splitter.consumedOffset };
+    }
+  }
+
+  /** Keys of files that are gone for good (drained and closed, or deleted while we were down): their checkpoints can go. */
+  takeRetired(): string[] {
+    const retired = this.retired;
+    this.retired = [];
+    return retired;
+  }
+
+  private request(): void {
+    if (this.stopping) return;
+    this.requested = true;
+    this.loop ??= this.runCycles();
+  }
+
+  private async runCycles(): Promise<void> {
+    try {
+      while (this.requested && !this.stopping) {
+        this.requested = false;
+        await this.cycle();
+      }
+    } catch (error) {
+      // An I/O error ends this cycle only; the next watch event or rescan tries again.
+      this.note(`reading ${this.target} failed: ${(error as Error).message}; retrying`);
+    } finally {
+      this.loop = undefined;
+    }
+  }
+
+  private async cycle(): Promise<void> {
+    await this.scan(false);
+    const ordered = [...this.files.values()].sort(
+      (a, b) => Number(b.gone) - Number(a.gone) || compareRollingLogAge(basename(a.path), basename(b.path)),
+    );
+    for (const file of ordered) {
+      if (this.stopping) return;
+      await this.readFile(file);
+    }
+    for (const [key, orphan] of this.orphans) {
+      // No copy appeared within two cycles: the old content is finished.
+      if (--orphan.cyclesLeft > 0) continue;
+      this.orphans.delete(key);
+      this.retired.push(key);
+    }
+  }
+
+  /** Step 1 of the cycle: match what is on disk to tracked files by inode; new inodes are opened, vanished ones marked gone. */
+  private async scan(initial: boolean): Promise<void> {
+    const seen = new Set<string>();
+    for (const path of await this.listPaths()) {
+      const info = await stat(path).catch(() => undefined);
+      if (info === undefined || !info.isFile()) continue;
+      const known = this.files.get(`${info.dev}:${info.ino}`);
+      if (known !== undefined) {
+        known.path = path;
+        known.gone = false;
+        seen.add(known.inode);
+        continue;
+      }
+      const file = await this.openFile(path, initial);
+      if (file === undefined) continue;
+      seen.add(file.inode);
+      if (initial) {
+        await this.identify(file);
+        file.startAtEnd = false;
+      }
+    }
+    for (const file of this.files.values()) if (!seen.has(file.inode)) file.gone = true;
+  }
+
+  private async listPaths(): Promise<string[]> {
+    if (!this.dirMode) return [this.path];
+    try {
+      const names = await readdir(this.path);
+      return names.filter((name) => parseRollingLogName(name) !== undefined).map((name) => join(this.path, name));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      this.note(code === 'ENOENT' ? `${this.target} does not exist yet; waiting for it` : `cannot list ${this.target} (${code ?? (error as Error).message})`);
+      return [];
+    }
+  }
+
+  private async openFile(path: string, initial: boolean): Promise<TrackedFile | undefined> {
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      this.note(`cannot open ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it is skipped until it can be`);
+      return undefined;
+    }
+    // The inode of what was opened, not of what was stat()ed: a rename in between must not mix them up.
+    const info = await handle.stat();
+    const inode = `${info.dev}:${info.ino}`;
+    const known = this.files.get(inode);
+    if (known !== undefined) {
+      await handle.close();
+      known.path = path;
+      return known;
+    }
+    const file = new TrackedFile(handle, path, inode, initial && this.options.from === 'end');
+    this.files.set(inode, file);
+    return file;
+  }
+
+  /** Gives a file its identity once its first line is complete, and decides where reading starts. */
+  private async identify(file: TrackedFile): Promise<FileIdentity | undefined> {
+    const fingerprint = await fingerprintOf(file.handle);
+    if (fingerprint === undefined) return undefined;
+    const key = fingerprintKey(fingerprint);
+    for (const other of this.files.values()) {
+      // Same first line, other inode, original still there: a copy (copytruncate's). It is read only if the original is truncated.
+      if (other !== file && !other.gone && other.identity?.key === key) return undefined;
+    }
+    const orphan = this.orphans.get(key);
+    if (orphan !== undefined) {
+      this.orphans.delete(key);
+      file.identity = orphan.identity;
+      return file.identity;
+    }
+    const { size } = await file.handle.stat();
+    const saved = this.saved.get(key)?.offset;
+    let start = 0;
+    if (saved !== undefined && saved <= size) start = saved;
+    else if (saved !== undefined) this.truncatedWhileDown(file.path);
+    else if (file.startAtEnd) start = await endOfLastLine(file.handle, size);
+    file.identity = { key, fingerprint, readOffset: start, splitter: new LineSplitter(this.options.maxLineBytes, start) };
+    return file.identity;
+  }
+
+  /** Step 2: read one file from its offset to its current end, handing complete lines over chunk by chunk. */
+  private async readFile(file: TrackedFile): Promise<void> {
+    let id = file.identity ?? (await this.identify(file));
+    if (id === undefined) return this.closeIfDone(file);
+    let { size } = await file.handle.stat();
+    if (size < id.readOffset || (size > id.readOffset && !(await stillMatches(file.handle, id.fingerprint)))) {
+      this.events.truncated(file.path);
+      this.orphans.set(id.key, { identity: id, path: file.path, cyclesLeft: 2 });
+      file.identity = undefined;
+      this.requested = true;
+      id = await this.identify(file);
+      if (id === undefined) return;
+      ({ size } = await file.handle.stat());
+    }
+    while (id.readOffset < size) {
+      const length = Math.min(this.options.readChunkBytes, size - id.readOffset);
+      const chunk = Buffer.allocUnsafe(length);
+      const { bytesRead } = await file.handle.read(chunk, 0, length, id.readOffset);
+      if (bytesRead === 0 || this.stopping) return;
+      const lines: RawLine[] = [];
+      id.splitter.push(chunk.subarray(0, bytesRead), (line) => lines.push(line));
+      id.readOffset += bytesRead;
+      if (lines.length > 0) await this.sink.take({ key: id.key, path: file.path }, lines);
+      if (this.stopping) return;
+    }
+    await this.closeIfDone(file);
+  }
+
+  /** A gone file read to its end is finished: its unterminated last line (if any) is released, the handle closed. */
+  private async closeIfDone(file: TrackedFile): Promise<void> {
+    if (!file.gone || this.stopping) return;
+    const id = file.identity;
+    if (id !== undefined) {
+      const lines: RawLine[] = [];
+      id.splitter.end((line) => lines.push(line));
+      if (lines.length > 0) await this.sink.take({ key: id.key, path: file.path }, lines);
+      this.retired.push(id.key);
+    }
+    this.files.delete(file.inode);
+    await file.handle.close();
+  }
+
+  private truncatedWhileDown(path: string): void {
+    this.events.truncated(path);
+    this.note(`${path} is shorter than its checkpoint (truncated while otel-tail was stopped): reading it from the start`);
+  }
+
+  /** Checkpoints of files in this directory that are no longer there (OpenClaw deletes day-old files). */
+  private retireMissing(): void {
+    const present = new Set<string>();
+    for (const position of this.positions()) present.add(position.key);
+    for (const entry of this.saved.all) {
+      const key = fingerprintKey(entry.fingerprint);
+      if (dirname(entry.path) === this.path && !present.has(key)) this.retired.push(key);
+    }
+  }
+
+  private note(message: string): void {
+    if (this.noted.has(message)) return;
+    this.noted.add(message);
+    this.events.note(message);
+  }
+}
+
+/** A path that does not exist yet is a directory unless its name has an extension (a log file to come). */
+async function looksLikeDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return !basename(path).includes('.');
+  }
+}
