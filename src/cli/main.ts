@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { backfillCommand } from './backfill-command.js';
 import { addConfigOptions } from './config-options.js';
-import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { EXIT_OK, EXIT_USAGE, fail } from './exit-codes.js';
 import { followCommand } from './follow-command.js';
 
 const FOLLOW_HELP = `
@@ -44,9 +44,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError('(run otel-tail --help for usage)')
     .addHelpText('after', FOLLOW_HELP);
   let exitCode = EXIT_OK;
-  addConfigOptions(program, 'follow').action(async (flags: Record<string, unknown>) => {
-    exitCode = await followCommand(flags);
-  });
+  addConfigOptions(program, 'follow')
+    .allowExcessArguments()
+    .action(async (flags: Record<string, unknown>, command: Command) => {
+      const stray = command.args[0];
+      // A path without --file is the likeliest mistake: say what to type instead of "too many arguments".
+      exitCode =
+        stray === undefined
+          ? await followCommand(flags)
+          : fail(`unexpected argument "${stray}": to follow it, pass --file ${stray}; to replay files once, run otel-tail backfill ${stray}`);
+    });
 
   const backfill = program
     .command('backfill')

@@ -88,7 +88,7 @@ export class RetryingExportQueue {
         const done = await Promise.race([this.running.then(() => true), timeout]);
         if (!done) return false;
       }
-      return this.pending.length === 0;
+      return this.pending.length === 0 && this.inFlight.length === 0;
     } finally {
       clearTimeout(timer);
     }

@@ -162,7 +162,6 @@ export class FileSource {
       const known = this.files.get(`${info.dev}:${info.ino}`);
       if (known !== undefined) {
         known.path = path;
-        known.gone = false;
         seen.add(known.inode);
         continue;
       }
@@ -174,7 +173,10 @@ export class FileSource {
         file.startAtEnd = false;
       }
     }
-    for (const file of this.files.values()) if (!seen.has(file.inode)) file.gone = true;
+    for (const file of this.files.values()) {
+      file.unseenScans = seen.has(file.inode) ? 0 : file.unseenScans + 1;
+      file.gone = file.unseenScans >= 2;
+    }
   }
 
   private async listPaths(): Promise<string[]> {

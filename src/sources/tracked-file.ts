@@ -27,6 +27,8 @@ export class TrackedFile {
   identity: FileIdentity | undefined;
   /** No longer under the followed path (deleted, or renamed away): drain it, then close it. */
   gone = false;
+  /** Consecutive scans that did not list it. One is not enough: a rename can fall between a scan's readdir and its stat. */
+  unseenScans = 0;
 
   constructor(
     readonly handle: FileHandle,

@@ -1,0 +1,201 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CheckpointStore } from '../../../src/checkpoint/checkpoint-store.js';
+import { Settlement } from '../../../src/checkpoint/settlement.js';
+import type { TraceLines } from '../../../src/reconstruct/trace-lines.js';
+import { fingerprintKey, type FileFingerprint } from '../../../src/sources/file-fingerprint.js';
+import type { FilePosition } from '../../../src/sources/tracked-file.js';
+
+const FP_A: FileFingerprint = { hash: 'a'.repeat(64), length: 40, dev: 1, ino: 10 };
+const FP_B: FileFingerprint = { hash: 'b'.repeat(64), length: 41, dev: 1, ino: 11 };
+const FP_C: FileFingerprint = { hash: 'c'.repeat(64), length: 42, dev: 1, ino: 12 };
+const A = fingerprintKey(FP_A);
+const B = fingerprintKey(FP_B);
+const C = fingerprintKey(FP_C);
+
+const position = (fingerprint: FileFingerprint, consumed: number, path = `/logs/${fingerprint.ino}.log`): FilePosition => ({
+  key: fingerprintKey(fingerprint),
+  fingerprint,
+  path,
+  consumed,
+});
+
+const lines = (...ranges: [source: string, first: number, last: number][]): TraceLines =>
+  new Map(ranges.map(([source, first, last]) => [source, { first, last }]));
+
+describe('Settlement', () => {
+  const dirs: string[] = [];
+  const openStore = async (dir?: string): Promise<CheckpointStore> => {
+    const stateDir = dir ?? mkdtempSync(join(tmpdir(), 'otel-tail-settle-'));
+    if (dir === undefined) dirs.push(stateDir);
+    return CheckpointStore.open(stateDir);
+  };
+  const saved = (store: CheckpointStore): unknown => JSON.parse(readFileSync(store.path, 'utf8'));
+
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('lowWater', () => {
+    it('is the consumed offset of each source when nothing is in flight', async () => {
+      const settlement = new Settlement(await openStore());
+      expect(settlement.lowWater([position(FP_A, 500), position(FP_B, 70)], [])).toEqual(
+        new Map([
+          [A, 500],
+          [B, 70],
+        ]),
+      );
+    });
+
+    it('is held at the first line of the oldest trace still in flight, per source', async () => {
+      const settlement = new Settlement(await openStore());
+      const open = [lines([A, 200, 260]), lines([A, 120, 400], [B, 30, 50])];
+      const queued = [lines([A, 300, 320])];
+      expect(settlement.lowWater([position(FP_A, 500), position(FP_B, 70)], [open, queued])).toEqual(
+        new Map([
+          [A, 120],
+          [B, 30],
+        ]),
+      );
+    });
+
+    it('ignores in-flight lines of sources it has no position for, and lines past the consumed offset', async () => {
+      const settlement = new Settlement(await openStore());
+      // C is not followed (no position); A's trace starts at the consumed offset, so it holds nothing back.
+      const marks = settlement.lowWater([position(FP_A, 500)], [[lines([C, 0, 10]), lines([A, 500, 600])]]);
+      expect(marks).toEqual(new Map([[A, 500]]));
+    });
+
+    it('takes every group of in-flight lines into account (reconstructor and export queue)', async () => {
+      const settlement = new Settlement(await openStore());
+      const marks = settlement.lowWater([position(FP_A, 900)], [[lines([A, 700, 710])], [], [lines([A, 650, 660])]]);
+      expect(marks.get(A)).toBe(650);
+    });
+
+    it('keeps holding the first line of traces to rebuild after a restart, even once they left the pipeline', async () => {
+      const settlement = new Settlement(await openStore());
+      settlement.settled({ key: 'log:rebuild', lines: lines([A, 40, 90], [B, 5, 8]), rebuildAfterRestart: true });
+      expect(settlement.lowWater([position(FP_A, 500), position(FP_B, 70)], [])).toEqual(
+        new Map([
+          [A, 40],
+          [B, 5],
+        ]),
+      );
+      // Still held later, with nothing in flight, and it is not one of the traces exported whole.
+      expect(settlement.lowWater([position(FP_A, 800)], [])).toEqual(new Map([[A, 40]]));
+      expect(settlement.exportedKeys).toEqual([]);
+    });
+
+    it('does not hold anything for a trace exported whole', async () => {
+      const settlement = new Settlement(await openStore());
+      settlement.settled({ key: 'log:whole', lines: lines([A, 40, 90]), rebuildAfterRestart: false });
+      expect(settlement.lowWater([position(FP_A, 500)], [])).toEqual(new Map([[A, 500]]));
+      expect(settlement.exportedKeys).toEqual(['log:whole']);
+    });
+
+    it('ignores a settled trace without lines', async () => {
+      const settlement = new Settlement(await openStore());
+      settlement.settled({ key: 'event:none', lines: new Map(), rebuildAfterRestart: false });
+      settlement.settled({ key: 'event:none-rebuild', lines: new Map(), rebuildAfterRestart: true });
+      expect(settlement.exportedKeys).toEqual([]);
+      expect(settlement.lowWater([position(FP_A, 5)], [])).toEqual(new Map([[A, 5]]));
+    });
+  });
+
+  describe('write', () => {
+    it('writes each source at its low-water mark, under its last path', async () => {
+      const store = await openStore();
+      const settlement = new Settlement(store);
+      const wrote = await settlement.write(
+        [position(FP_A, 500, '/logs/openclaw-2026-11-21.1.log'), position(FP_B, 70)],
+        [[lines([A, 120, 400])]],
+        [],
+      );
+      expect(wrote).toBe(true);
+      expect(store.get(A)).toMatchObject({ offset: 120, path: '/logs/openclaw-2026-11-21.1.log', fingerprint: FP_A });
+      expect(store.get(B)).toMatchObject({ offset: 70 });
+      expect(saved(store)).toMatchObject({ version: 1, files: [{ offset: 120 }, { offset: 70 }], exported: [] });
+    });
+
+    it('does not rewrite the file when nothing changed', async () => {
+      const store = await openStore();
+      const settlement = new Settlement(store);
+      expect(await settlement.write([position(FP_A, 500)], [], [])).toBe(true);
+      expect(await settlement.write([position(FP_A, 500)], [], [])).toBe(false);
+      expect(await settlement.write([position(FP_A, 501)], [], [])).toBe(true);
+    });
+
+    it('deletes the checkpoints of retired sources', async () => {
+      const store = await openStore();
+      const settlement = new Settlement(store);
+      await settlement.write([position(FP_A, 500), position(FP_B, 70)], [], []);
+      expect(await settlement.write([position(FP_A, 500)], [], [B])).toBe(true);
+      expect(store.get(B)).toBeUndefined();
+      expect(store.get(A)?.offset).toBe(500);
+      expect((await openStore(join(store.path, '..'))).all.map((file) => fingerprintKey(file.fingerprint))).toEqual([A]);
+    });
+
+    it('keeps a trace exported whole only while a checkpoint is before its last line, and prunes it once passed', async () => {
+      const store = await openStore();
+      const settlement = new Settlement(store);
+      settlement.settled({ key: 'log:t1', lines: lines([A, 100, 300], [B, 10, 20]), rebuildAfterRestart: false });
+
+      // An older trace still open holds A at 50: the lines of t1 would be read again after a restart.
+      await settlement.write([position(FP_A, 400), position(FP_B, 30)], [[lines([A, 50, 60])]], []);
+      expect(store.exported).toEqual([{ key: 'log:t1', until: { [A]: 300, [B]: 20 } }]);
+      expect(saved(store)).toMatchObject({ exported: [{ key: 'log:t1', until: { [A]: 300, [B]: 20 } }] });
+      expect(settlement.exportedKeys).toEqual(['log:t1']);
+
+      // A at 299 is still before t1's last line in A.
+      await settlement.write([position(FP_A, 400), position(FP_B, 30)], [[lines([A, 299, 310])]], []);
+      expect(store.exported).toEqual([{ key: 'log:t1', until: { [A]: 300, [B]: 20 } }]);
+
+      // Both checkpoints at or past its last lines: nothing of t1 is read again, so it is forgotten.
+      expect(await settlement.write([position(FP_A, 300), position(FP_B, 30)], [[lines([A, 300, 310])]], [])).toBe(true);
+      expect(store.exported).toEqual([]);
+      expect(settlement.exportedKeys).toEqual([]);
+      expect(saved(store)).toMatchObject({ exported: [] });
+    });
+
+    it('keeps a trace exported whole while any one of its sources is behind', async () => {
+      const store = await openStore();
+      const settlement = new Settlement(store);
+      settlement.settled({ key: 'log:t2', lines: lines([A, 100, 300], [B, 10, 20]), rebuildAfterRestart: false });
+      await settlement.write([position(FP_A, 400), position(FP_B, 30)], [[lines([B, 15, 16])]], []);
+      expect(store.exported).toEqual([{ key: 'log:t2', until: { [A]: 300, [B]: 20 } }]);
+    });
+
+    it('forgets a trace exported whole whose source was retired', async () => {
+      const store = await openStore();
+      const settlement = new Settlement(store);
+      settlement.settled({ key: 'log:t3', lines: lines([B, 10, 20]), rebuildAfterRestart: false });
+      await settlement.write([position(FP_A, 400), position(FP_B, 30)], [[lines([B, 5, 6])]], []);
+      expect(store.exported).toEqual([{ key: 'log:t3', until: { [B]: 20 } }]);
+      await settlement.write([position(FP_A, 400)], [], [B]);
+      expect(store.exported).toEqual([]);
+    });
+
+    it('hands the traces exported whole to the next run through the reopened store', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'otel-tail-settle-'));
+      dirs.push(dir);
+      const settlement = new Settlement(await openStore(dir));
+      settlement.settled({ key: 'log:kept', lines: lines([A, 100, 300]), rebuildAfterRestart: false });
+      settlement.settled({ key: 'log:passed', lines: lines([A, 10, 40]), rebuildAfterRestart: false });
+      settlement.settled({ key: 'log:rebuild', lines: lines([A, 200, 250]), rebuildAfterRestart: true });
+      await settlement.write([position(FP_A, 500)], [[lines([A, 90, 95])]], []);
+
+      const reopened = await openStore(dir);
+      expect(reopened.get(A)?.offset).toBe(90);
+      const next = new Settlement(reopened);
+      expect(next.exportedKeys).toEqual(['log:kept']);
+      // The restarted run keeps it until its checkpoint passes the trace's last line.
+      await next.write([position(FP_A, 250)], [], []);
+      expect(reopened.exported).toEqual([{ key: 'log:kept', until: { [A]: 300 } }]);
+      await next.write([position(FP_A, 300)], [], []);
+      expect(next.exportedKeys).toEqual([]);
+      expect((await openStore(dir)).exported).toEqual([]);
+    });
+  });
+});
