@@ -266,7 +266,7 @@ describe('RetryingExportQueue', () => {
     await expect(queue.waitForRoom()).resolves.toBeUndefined();
   });
 
-  // BUG: drain() only checks `pending`, so when everything left is the batch in flight, stopping during an outage makes it report true.
+  // drain() must count the batch in flight: stopping during an outage leaves it unexported.
   it('stop() during an outage makes drain() resolve false even when the only unexported trace is the batch in flight', async () => {
     const { events, queue } = setup(Array.from({ length: 100 }, () => fail('connection refused')), {
       initialBackoffMs: 10_000,
