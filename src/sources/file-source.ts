@@ -8,6 +8,9 @@ import { endOfLastLine, TrackedFile, type FileIdentity, type FilePosition } from
 
 export type StartFrom = 'beginning' | 'end';
 
+/** Just past chokidar's 50 ms change-event throttle. */
+const TRAILING_READ_MS = 60;
+
 export interface FileSourceOptions {
   /** A directory of OpenClaw rolling logs, or one file. */
   path: string;
@@ -54,6 +57,7 @@ export class FileSource {
   private dirMode = true;
   private watcher: FSWatcher | undefined;
   private rescanTimer: NodeJS.Timeout | undefined;
+  private trailingTimer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
   private requested = false;
   private stopping = false;
@@ -77,8 +81,9 @@ export class FileSource {
     await this.scan(true);
     if (this.dirMode) this.retireMissing();
     this.watcher = watch(this.path, { ignoreInitial: true, depth: 0 });
-    this.watcher.on('all', () => this.request());
+    this.watcher.on('all', () => this.changed());
     this.watcher.on('error', (error) => this.note(`watching ${this.target} failed (${(error as Error).message}); rescanning every ${this.options.rescanMs} ms instead`));
+    await this.watchReady(this.watcher);
     // Deliberately not unref()ed: this timer is what keeps a daemon alive while it waits for its directory to appear.
     this.rescanTimer = setInterval(() => this.request(), this.options.rescanMs);
     this.request();
@@ -88,6 +93,7 @@ export class FileSource {
   stopReading(): void {
     this.stopping = true;
     clearInterval(this.rescanTimer);
+    clearTimeout(this.trailingTimer);
   }
 
   async close(): Promise<void> {
@@ -114,6 +120,28 @@ export class FileSource {
     const retired = this.retired;
     this.retired = [];
     return retired;
+  }
+
+  /**
+   * A watch event. chokidar drops a file's change events that follow another
+   * within 50 ms, and OpenClaw writes a turn's last lines a few ms apart: one
+   * more cycle shortly after the last event reads what a dropped event would
+   * have announced, instead of leaving it for the rescan.
+   */
+  private changed(): void {
+    this.request();
+    clearTimeout(this.trailingTimer);
+    this.trailingTimer = setTimeout(() => this.request(), TRAILING_READ_MS).unref();
+  }
+
+  /** Lines appended right after start-up must raise an event: wait (briefly) until the watch is in place. */
+  private async watchReady(watcher: FSWatcher): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      watcher.once('ready', resolve);
+      timer = setTimeout(resolve, 2_000);
+    });
+    clearTimeout(timer);
   }
 
   private request(): void {
