@@ -30,6 +30,8 @@ export interface FollowOptions {
 }
 
 const READ_CHUNK_BYTES = 256 * 1024;
+/** Under the default grace (750 ms), so lines whose watch event was lost are read before their trace is due. */
+const RESCAN_MS = 500;
 /** Queued spans (in batches of maxBatchSpans) past which reading pauses. */
 const QUEUED_BATCHES = 8;
 
@@ -49,8 +51,8 @@ export class Follower {
   private tickTimer: NodeJS.Timeout | undefined;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
-  private lastWatermark = 0;
-  private wallAtWatermark = Date.now();
+  /** Wall time since which no source has had anything to read; undefined while one is reading or paused. */
+  private quietSince: number | undefined;
 
   private constructor(
     private readonly options: FollowOptions,
@@ -74,7 +76,7 @@ export class Follower {
     this.sources = options.paths.map(
       (path) =>
         new FileSource(
-          { path, from: options.from, maxLineBytes: options.maxLineBytes, rescanMs: options.rescanMs ?? 1000, readChunkBytes: READ_CHUNK_BYTES },
+          { path, from: options.from, maxLineBytes: options.maxLineBytes, rescanMs: options.rescanMs ?? RESCAN_MS, readChunkBytes: READ_CHUNK_BYTES },
           store,
           sink,
           {
@@ -83,6 +85,7 @@ export class Follower {
               this.stats.truncations++;
               options.log(`${file} shrank or was rewritten (copytruncate?): reading it again from its start`);
             },
+            caughtUp: () => this.caughtUp(),
           },
         ),
     );
@@ -137,26 +140,35 @@ export class Follower {
       intake = new LineIntake(file.path, this.options.maxLineBytes, this.stats, this.reconstructor, file.key);
       this.intakes.set(file.key, intake);
     }
+    this.quietSince = undefined;
     intake.addBatch(lines);
     this.scheduleTick();
     return this.queue.waitForRoom();
   }
 
-  /** Log time now: the watermark plus the wall time since it last moved. */
-  private logNow(): number {
-    const watermark = this.reconstructor.watermark;
-    if (watermark !== this.lastWatermark) {
-      this.lastWatermark = watermark;
-      this.wallAtWatermark = Date.now();
-    }
-    return watermark + (Date.now() - this.wallAtWatermark);
+  private caughtUp(): void {
+    if (this.quietSince !== undefined || this.sources.some((source) => source.reading)) return;
+    this.quietSince = Date.now();
+    this.scheduleTick();
   }
 
-  /** One timer, set for when the next open trace is due; none when nothing is open (an idle daemon does no work). */
+  /**
+   * Log time now: the watermark, plus the wall time the log has been quiet.
+   * Frozen while lines are being read or reading is paused for a full export
+   * queue: only lines move time then, so a backlog or a collector outage
+   * cannot expire traces whose lines are still unread.
+   */
+  private logNow(): number {
+    const watermark = this.reconstructor.watermark;
+    return this.quietSince === undefined ? watermark : watermark + (Date.now() - this.quietSince);
+  }
+
+  /** One timer, set for when the next open trace is due; none when nothing is open (an idle daemon does no work) or while reading. */
   private scheduleTick(): void {
     clearTimeout(this.tickTimer);
     const due = this.reconstructor.nextDue;
-    if (!Number.isFinite(due)) return;
+    // While lines are read, they move time themselves; caughtUp() sets the timer once the log is quiet.
+    if (!Number.isFinite(due) || this.quietSince === undefined) return;
     const delay = Math.min(Math.max(0, due - this.logNow()) + 1, 60_000);
     this.tickTimer = setTimeout(() => {
       this.reconstructor.tick(this.logNow());

@@ -38,6 +38,8 @@ export interface FileSourceEvents {
   note(message: string): void;
   /** A followed file shrank or got new first bytes (copytruncate). */
   truncated(path: string): void;
+  /** A read cycle ended with nothing left to read: from now on, silence is the log being quiet. */
+  caughtUp(): void;
 }
 
 /**
@@ -104,6 +106,11 @@ export class FileSource {
     this.files.clear();
   }
 
+  /** A read cycle is running (reading, or waiting for room in the pipeline). */
+  get reading(): boolean {
+    return this.loop !== undefined;
+  }
+
   /** Where every identified file is: the checkpoint writer turns these into low-water marks. */
   *positions(): Iterable<FilePosition> {
     for (const file of this.files.values()) {
@@ -161,6 +168,7 @@ export class FileSource {
       this.note(`reading ${this.target} failed: ${(error as Error).message}; retrying`);
     } finally {
       this.loop = undefined;
+      if (!this.stopping) this.events.caughtUp();
     }
   }
 
@@ -273,9 +281,17 @@ export class FileSource {
     let { size } = await file.handle.stat();
     if (size < id.readOffset || (size > id.readOffset && !(await stillMatches(file.handle, id.fingerprint)))) {
       this.events.truncated(file.path);
-      this.orphans.set(id.key, { identity: id, path: file.path, cyclesLeft: 2 });
       file.identity = undefined;
-      this.requested = true;
+      // The old content's unread tail is older than the new content: read it (from the copy) first.
+      const copy = await this.findCopy(id.key, file);
+      if (copy === undefined) {
+        // No copy yet: keep the identity for a copy that appears by the next cycles, and read the new content then.
+        this.orphans.set(id.key, { identity: id, path: file.path, cyclesLeft: 2 });
+        this.requested = true;
+        return;
+      }
+      copy.identity = id;
+      await this.readFile(copy);
       id = await this.identify(file);
       if (id === undefined) return;
       ({ size } = await file.handle.stat());
@@ -292,6 +308,16 @@ export class FileSource {
       if (this.stopping) return;
     }
     await this.closeIfDone(file);
+  }
+
+  /** A followed file not read so far because it starts like `original` did: copytruncate's copy. */
+  private async findCopy(key: string, original: TrackedFile): Promise<TrackedFile | undefined> {
+    for (const other of this.files.values()) {
+      if (other === original || other.identity !== undefined) continue;
+      const fingerprint = await fingerprintOf(other.handle);
+      if (fingerprint !== undefined && fingerprintKey(fingerprint) === key) return other;
+    }
+    return undefined;
   }
 
   /** A gone file read to its end is finished: its unterminated last line (if any) is released, the handle closed. */

@@ -37,6 +37,19 @@ export interface ReceivedRequest {
 export interface OtlpReceiverOptions {
   /** Answer with this HTTP status instead of 200; a function is asked per request (undefined → 200). */
   failWith?: number | (() => number | undefined);
+  /** Called with the spans of each request answered 200 as it arrives (a benchmark times arrivals with it). */
+  onSpans?: (spans: readonly ReceivedSpan[]) => void;
+  /**
+   * Listen on this port instead of a free one, so a test can close the receiver and start it again
+   * on the same address (a collector that goes down and comes back).
+   */
+  port?: number;
+  /**
+   * Hold each decoded request this long before answering; a function is asked per request
+   * (undefined or 0 → answer at once). Spans count as received only once the answer is sent: a
+   * request whose client went away while it was held (a killed exporter) goes to `abandoned`.
+   */
+  delayMs?: number | (() => number | undefined);
 }
 
 export interface OtlpReceiver {
@@ -48,7 +61,13 @@ export interface OtlpReceiver {
   readonly spans: ReceivedSpan[];
   /** Requests that could not be decoded, so a test can assert there were none. */
   readonly errors: string[];
+  /** Requests decoded and being held (see `delayMs`), not answered yet. */
+  readonly pending: number;
+  /** Held requests whose client disconnected before the answer: their spans are not in `spans`. */
+  readonly abandoned: ReceivedRequest[];
   waitForSpans(count: number, timeoutMs?: number): Promise<ReceivedSpan[]>;
+  /** Resolves once a request is being held (see `delayMs`). */
+  waitForPending(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,7 +84,12 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
   const requests: ReceivedRequest[] = [];
   const spans: ReceivedSpan[] = [];
   const errors: string[] = [];
-  const waiters = new Set<() => void>();
+  const abandoned: ReceivedRequest[] = [];
+  const waiters = new Set<() => boolean>();
+  let pending = 0;
+  const wakeAll = (): void => {
+    for (const wake of waiters) wake();
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
     if (req.method !== 'POST' || req.url !== '/v1/traces') {
@@ -92,20 +116,46 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
       return;
     }
     const failWith = typeof options.failWith === 'function' ? options.failWith() : options.failWith;
-    const status = failWith ?? 200;
-    requests.push({
+    const request: ReceivedRequest = {
       headers: req.headers,
       contentType,
-      status,
+      status: failWith ?? 200,
       resourceSpans: decoded.resourceSpans,
       spanCount: decoded.spans.length,
-    });
+    };
+    const delay = typeof options.delayMs === 'function' ? options.delayMs() : options.delayMs;
+    if (delay === undefined || delay <= 0) {
+      answer(res, request, decoded.spans, isProto);
+      return;
+    }
+    pending++;
+    const timer = setTimeout(() => {
+      pending--;
+      res.off('close', gone);
+      answer(res, request, decoded.spans, isProto);
+    }, delay);
+    timer.unref();
+    // The client went away (a killed exporter) while the answer was held: nothing was acknowledged.
+    const gone = (): void => {
+      clearTimeout(timer);
+      pending--;
+      abandoned.push(request);
+      wakeAll();
+    };
+    res.once('close', gone);
+    wakeAll();
+  };
+
+  const answer = (res: ServerResponse, request: ReceivedRequest, received: ReceivedSpan[], isProto: boolean): void => {
+    const { status } = request;
+    requests.push(request);
     if (status !== 200) {
       res.writeHead(status, { 'content-type': 'text/plain' }).end(`receiver told to answer ${status}`);
       return;
     }
-    spans.push(...decoded.spans);
-    for (const wake of waiters) wake();
+    spans.push(...received);
+    options.onSpans?.(received);
+    wakeAll();
     if (isProto) {
       const bytes = ResponseType.encode(ResponseType.create({})).finish();
       res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.from(bytes));
@@ -122,7 +172,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     // Loopback only: a test receiver must never be reachable from outside.
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -133,6 +183,27 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     requests,
     spans,
     errors,
+    get pending(): number {
+      return pending;
+    },
+    abandoned,
+    waitForPending(timeoutMs = 5000): Promise<void> {
+      return new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          if (pending === 0) return false;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`expected an export request to be held within ${timeoutMs} ms; ${requests.length} answered`));
+        }, timeoutMs);
+        timer.unref();
+        if (!check()) waiters.add(check);
+      });
+    },
     waitForSpans(count: number, timeoutMs = 5000): Promise<ReceivedSpan[]> {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {

@@ -69,6 +69,12 @@ class RecordingEvents {
   truncatedFile = (path: string): void => {
     this.truncated.push(path);
   };
+  /** Lines handed over before each caught-up signal. */
+  readonly caughtUpAfter: number[] = [];
+  constructor(private readonly sink?: RecordingSink) {}
+  caughtUp = (): void => {
+    this.caughtUpAfter.push(this.sink?.lines.length ?? -1);
+  };
 }
 
 const LIVE = 'openclaw-2026-11-21.log';
@@ -124,10 +130,11 @@ describe('FileSource', () => {
 
   async function follow(path: string, from: StartFrom, saved = new MemoryOffsets(), maxLineBytes = 1024 * 1024) {
     const sink = new RecordingSink();
-    const events = new RecordingEvents();
+    const events = new RecordingEvents(sink);
     const source = new FileSource({ path, from, maxLineBytes, rescanMs: 50, readChunkBytes: 64 * 1024 }, saved, sink, {
       note: events.note,
       truncated: events.truncatedFile,
+      caughtUp: events.caughtUp,
     });
     sources.push(source);
     await source.start();
@@ -135,6 +142,20 @@ describe('FileSource', () => {
   }
 
   const received = (sink: RecordingSink, count: number) => waitFor(`${count} lines`, () => sink.lines.length >= count);
+
+  it('says it has caught up only after a cycle that handed over everything there was to read', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, LIVE), linesOf(1, 2));
+    const { source, sink, events } = await follow(dir, 'beginning');
+    await received(sink, 2);
+    await waitFor('caught up', () => events.caughtUpAfter.includes(2));
+    expect(source.reading).toBe(false);
+    appendFileSync(join(dir, LIVE), linesOf(3, 4, 5));
+    await received(sink, 5);
+    await waitFor('caught up again', () => events.caughtUpAfter.includes(5));
+    // Never signalled in the middle of what was appended together.
+    expect(events.caughtUpAfter.filter((n) => n > 2 && n < 5)).toEqual([]);
+  });
 
   describe('where reading starts', () => {
     it("from 'end' skips the lines there at start, but reads what is appended and files that appear later from 0", async () => {
