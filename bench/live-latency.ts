@@ -26,12 +26,12 @@ const TARGET_MS = 1000;
  */
 export const liveLatency: Benchmark = {
   name: 'live-latency',
-  description: 'live latency and idle CPU of the follow daemon, default settings (--rate=20 --seconds=15 --lone=8 --idle-seconds=10)',
+  description: 'live latency and idle CPU of the follow daemon, default settings (--rate=20 --seconds=15 --lone=8 --idle-seconds=30)',
   async run(context: BenchContext): Promise<Figure[]> {
     const rate = context.param('rate', 20);
     const seconds = context.param('seconds', 15);
     const lone = context.param('lone', 8);
-    const idleSeconds = context.param('idle-seconds', 10);
+    const idleSeconds = context.param('idle-seconds', 30);
     // The default the daemon runs with, read from the same config table it uses.
     const graceMs = resolveConfig({}, {}).graceMs;
 

@@ -118,4 +118,28 @@ describe('otel-tail backfill of gzip archives', () => {
     expect(read).toBeGreaterThan(53 + 100);
     expect(result.stderr).toMatch(/[1-9]\d* spans exported, 0 failed/);
   });
+
+  it('says what to type when a path is given to the follower without --file', async () => {
+    const result = await runCli(['/tmp/openclaw']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'otel-tail: unexpected argument "/tmp/openclaw": to follow it, pass --file /tmp/openclaw; to replay files once, run otel-tail backfill /tmp/openclaw\n',
+    );
+  });
+
+  it('refuses to follow with a corrupt checkpoint file, naming it and what to do', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'otel-tail-cli-state-'));
+    writeFileSync(join(stateDir, 'checkpoints.json'), '{"version":1,');
+    const result = await runCli(['--file', mkdtempSync(join(tmpdir(), 'otel-tail-cli-logs-')), '--state-dir', stateDir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${join(stateDir, 'checkpoints.json')}: not valid JSON. Move it aside`);
+  });
+
+  it('refuses a state dir it cannot create, naming it', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'otel-tail-cli-')), 'not-a-dir');
+    writeFileSync(file, '');
+    const result = await runCli(['--file', tmpdir(), '--state-dir', join(file, 'state')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--state-dir ${join(file, 'state')}: cannot create it (ENOTDIR)`);
+  });
 });
