@@ -108,7 +108,17 @@ export class CheckpointStore {
   async flush(): Promise<boolean> {
     if (!this.dirty) return false;
     this.dirty = false;
-    const body: CheckpointFile = { version: CHECKPOINT_VERSION, files: this.all, exported: this.exportedTraces };
+    try {
+      await this.write({ version: CHECKPOINT_VERSION, files: this.all, exported: this.exportedTraces });
+    } catch (error) {
+      // Not written: the next flush must try again even if nothing changes meanwhile.
+      this.dirty = true;
+      throw error;
+    }
+    return true;
+  }
+
+  private async write(body: CheckpointFile): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
     const temp = `${this.path}.${process.pid}.tmp`;
     const handle = await open(temp, 'w', 0o600);
@@ -126,6 +136,5 @@ export class CheckpointStore {
     } finally {
       await dir.close();
     }
-    return true;
   }
 }

@@ -1,20 +1,15 @@
-import { ConfigError, InputError } from '../config/config-error.js';
-import { resolveConfig, type ResolvedConfig } from '../config/resolve-config.js';
+import { InputError } from '../config/config-error.js';
 import { createExporter } from '../export/create-exporter.js';
 import { runBackfill } from '../pipeline/run-backfill.js';
 import { EXIT_FAILED, EXIT_OK, fail } from './exit-codes.js';
+import { loadConfig } from './load-config.js';
 import { reconstructorOptions } from './reconstructor-options.js';
 import { formatNotes, formatSummary } from './summary.js';
 
 /** `otel-tail backfill PATH...`: read files to their end, export, summarise. */
 export async function backfillCommand(paths: string[], flags: Record<string, unknown>): Promise<number> {
-  let config: ResolvedConfig;
-  try {
-    config = resolveConfig(flags, process.env, flags['config'] as string | undefined);
-  } catch (error) {
-    if (error instanceof ConfigError) return fail(error.message);
-    throw error;
-  }
+  const config = loadConfig(flags);
+  if (typeof config === 'number') return config;
   try {
     const result = await runBackfill({
       paths,

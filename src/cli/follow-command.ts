@@ -1,13 +1,14 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CheckpointError } from '../checkpoint/checkpoint-store.js';
-import { ConfigError, InputError } from '../config/config-error.js';
-import { resolveConfig, type ResolvedConfig } from '../config/resolve-config.js';
+import { InputError } from '../config/config-error.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
 import { createExporter } from '../export/create-exporter.js';
 import { resolveTracesUrl } from '../export/otlp-exporter.js';
 import { Follower } from '../pipeline/follower.js';
 import { chooseDefaultLogDir } from '../sources/log-file-names.js';
 import { EXIT_OK, fail } from './exit-codes.js';
+import { loadConfig } from './load-config.js';
 import { reconstructorOptions } from './reconstructor-options.js';
 import { formatNotes, formatSummary } from './summary.js';
 
@@ -20,13 +21,8 @@ const log = (message: string): void => {
 
 /** `otel-tail [--file PATH]...`: follow the gateway's file log until SIGTERM/SIGINT. */
 export async function followCommand(flags: Record<string, unknown>): Promise<number> {
-  let config: ResolvedConfig;
-  try {
-    config = resolveConfig(flags, process.env, flags['config'] as string | undefined);
-  } catch (error) {
-    if (error instanceof ConfigError) return fail(error.message);
-    throw error;
-  }
+  const config = loadConfig(flags);
+  if (typeof config === 'number') return config;
   let paths = config.file;
   if (paths === undefined) {
     const chosen = await chooseDefaultLogDir();

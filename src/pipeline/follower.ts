@@ -51,6 +51,7 @@ export class Follower {
   private tickTimer: NodeJS.Timeout | undefined;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
+  private checkpointsFailing = false;
   /** Wall time since which no source has had anything to read; undefined while one is reading or paused. */
   private quietSince: number | undefined;
 
@@ -199,8 +200,12 @@ export class Follower {
     const retired = this.sources.flatMap((source) => source.takeRetired());
     try {
       await this.settlement.write(positions, [this.reconstructor.openLines(), this.queue.heldLines()], retired);
+      if (this.checkpointsFailing) this.options.log(`checkpoints written again to ${this.store.path}`);
+      this.checkpointsFailing = false;
     } catch (error) {
-      this.options.log(`cannot write checkpoints to ${this.store.path}: ${(error as Error).message}; retrying every second`);
+      // Said once per failing spell, not every second; reading goes on (a crash meanwhile re-reads more, loses nothing).
+      if (!this.checkpointsFailing) this.options.log(`cannot write checkpoints to ${this.store.path}: ${(error as Error).message}; retrying every second`);
+      this.checkpointsFailing = true;
     }
   }
 }

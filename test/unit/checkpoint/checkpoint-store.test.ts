@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,17 @@ describe('CheckpointStore', () => {
     store.setExported([{ key: 'log:abc', until: { [fingerprintKey(FP)]: 5000 } }]);
     expect(await store.flush()).toBe(true);
     expect((await CheckpointStore.open(dir)).exported).toEqual([{ key: 'log:abc', until: { [fingerprintKey(FP)]: 5000 } }]);
+  });
+
+  it('tries again at the next flush after a failed write, even with nothing changed meanwhile', async () => {
+    const dir = join(stateDir(), 'state');
+    const store = await CheckpointStore.open(dir);
+    store.set(FP, 10, 'a.log');
+    writeFileSync(dir, 'in the way');
+    await expect(store.flush()).rejects.toThrow();
+    rmSync(dir);
+    expect(await store.flush()).toBe(true);
+    expect((await CheckpointStore.open(dir)).get(fingerprintKey(FP))?.offset).toBe(10);
   });
 
   it('does not rewrite unchanged state', async () => {

@@ -1,0 +1,13 @@
+import { ConfigError } from '../config/config-error.js';
+import { resolveConfig, type ResolvedConfig } from '../config/resolve-config.js';
+import { fail } from './exit-codes.js';
+
+/** The run's config from flags, environment and `--config`; or, when it is invalid, the exit code after saying why. */
+export function loadConfig(flags: Record<string, unknown>): ResolvedConfig | number {
+  try {
+    return resolveConfig(flags, process.env, flags['config'] as string | undefined);
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(error.message);
+    throw error;
+  }
+}
