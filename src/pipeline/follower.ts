@@ -198,6 +198,7 @@ export class Follower {
   private async writeOnce(): Promise<void> {
     const positions = this.sources.flatMap((source) => [...source.positions()]);
     const retired = this.sources.flatMap((source) => source.takeRetired());
+    for (const key of retired) this.intakes.delete(key);
     try {
       await this.settlement.write(positions, [this.reconstructor.openLines(), this.queue.heldLines()], retired);
       if (this.checkpointsFailing) this.options.log(`checkpoints written again to ${this.store.path}`);

@@ -153,4 +153,48 @@ describe('otel-tail --file after SIGKILL and restart on the same state directory
     expect(secondRun.map(spanKey).sort(), second.stderr).toEqual(added.map(spanKey).sort());
     expect(compareDelivery(r.spans, all)).toMatchObject({ missing: [], unexpected: [], duplicated: [], inconsistent: [] });
   }, 90_000);
+
+  it('sends a trace still open at SIGTERM marked incomplete, and after the restart sends it whole with the same ids', async () => {
+    const r = (receiver = await startOtlpReceiver());
+    const dir = tempDir('follow');
+    const stateDir = tempDir('state');
+    const follow = { follow: dir, stateDir, endpoint: r.url };
+    const writer = new LogWriter({ dir, stem: STEM, seed: 203 });
+    // A clean cut: the traces complete by line 250 get no line after it; 43fc1393 (lines 55 to 262) is still open.
+    const CUT = 250;
+    const OPEN = '43fc13939b4df786f71df16fe956705b';
+
+    await writer.append(SAMPLE.slice(0, CUT));
+    const first = await startFollowing(follow);
+    const partial = await backfillReference(SAMPLE.slice(0, CUT));
+    const completeBeforeCut = partial.filter((span) => span.traceId !== OPEN);
+    await waitForDelivery(first, () => r.spans, completeBeforeCut, 30_000);
+    first.signal('SIGTERM');
+    expect(await first.waitForExit(10_000), first.stderr).toEqual({ code: 0, signal: null });
+    const sentIncomplete = r.spans.filter((span) => span.traceId === OPEN && span.parentSpanId === undefined);
+    expect(sentIncomplete.map((span) => span.attributes['openclaw.trace.incomplete'])).toEqual([true]);
+    // Its lines are not settled: the checkpoint stayed before its first line.
+    const checkpoint = JSON.parse(readFileSync(join(stateDir, 'checkpoints.json'), 'utf8')) as { files: { offset: number }[] };
+    const firstLineOfOpen = SAMPLE.findIndex((line) => line.includes(OPEN));
+    expect(checkpoint.files.map((file) => file.offset)).toEqual([Buffer.byteLength(SAMPLE.slice(0, firstLineOfOpen).map((line) => `${line}\n`).join(''))]);
+
+    const firstRun = r.spans.length;
+    const second = await startFollowing(follow);
+    await writer.append(SAMPLE.slice(CUT));
+    const reference = await backfillReference(SAMPLE);
+    await waitForDelivery(second, () => r.spans, reference, 30_000);
+    second.signal('SIGTERM');
+    expect(await second.waitForExit(10_000), second.stderr).toEqual({ code: 0, signal: null });
+
+    // The traces exported whole before the stop were not sent again; the open one was, whole, as the reference has it.
+    const resent = r.spans.slice(firstRun).filter((span) => completeBeforeCut.some((old) => spanKey(old) === spanKey(span)));
+    expect(resent.map(spanKey)).toEqual([]);
+    const lastRoot = r.spans.filter((span) => span.traceId === OPEN && span.parentSpanId === undefined).at(-1);
+    expect(lastRoot?.attributes['openclaw.trace.incomplete']).toBeUndefined();
+    const report = compareDelivery(r.spans, reference);
+    expect(report.missing).toEqual([]);
+    expect(report.unexpected).toEqual([]);
+    const lastCopies = [...new Map(r.spans.map((span) => [spanKey(span), span])).values()];
+    expect(compareDelivery(lastCopies, reference).differentFromReference, second.stderr).toEqual([]);
+  }, 90_000);
 });
