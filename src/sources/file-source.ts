@@ -1,15 +1,13 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
 import { fingerprintKey, fingerprintOf, stillMatches, type FileFingerprint } from './file-fingerprint.js';
 import { LineSplitter, type RawLine } from './line-splitter.js';
 import { compareRollingLogAge, parseRollingLogName } from './log-file-names.js';
+import { PathWatcher } from './path-watcher.js';
 import { endOfLastLine, TrackedFile, type FileIdentity, type FilePosition } from './tracked-file.js';
 
 export type StartFrom = 'beginning' | 'end';
 
-/** Just past chokidar's 50 ms change-event throttle. */
-const TRAILING_READ_MS = 60;
 
 export interface FileSourceOptions {
   /** A directory of OpenClaw rolling logs, or one file. */
@@ -57,9 +55,8 @@ export class FileSource {
   private readonly noted = new Set<string>();
   private readonly path: string;
   private dirMode = true;
-  private watcher: FSWatcher | undefined;
+  private watcher: PathWatcher | undefined;
   private rescanTimer: NodeJS.Timeout | undefined;
-  private trailingTimer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
   private requested = false;
   private stopping = false;
@@ -82,10 +79,11 @@ export class FileSource {
     this.dirMode = await looksLikeDirectory(this.path);
     await this.scan(true);
     if (this.dirMode) this.retireMissing();
-    this.watcher = watch(this.path, { ignoreInitial: true, depth: 0 });
-    this.watcher.on('all', () => this.changed());
-    this.watcher.on('error', (error) => this.note(`watching ${this.target} failed (${(error as Error).message}); rescanning every ${this.options.rescanMs} ms instead`));
-    await this.watchReady(this.watcher);
+    this.watcher = await PathWatcher.start(
+      this.path,
+      () => this.request(),
+      (error) => this.note(`watching ${this.target} failed (${error.message}); rescanning every ${this.options.rescanMs} ms instead`),
+    );
     // Deliberately not unref()ed: this timer is what keeps a daemon alive while it waits for its directory to appear.
     this.rescanTimer = setInterval(() => this.request(), this.options.rescanMs);
     this.request();
@@ -95,7 +93,6 @@ export class FileSource {
   stopReading(): void {
     this.stopping = true;
     clearInterval(this.rescanTimer);
-    clearTimeout(this.trailingTimer);
   }
 
   async close(): Promise<void> {
@@ -127,28 +124,6 @@ export class FileSource {
     const retired = this.retired;
     this.retired = [];
     return retired;
-  }
-
-  /**
-   * A watch event. chokidar drops a file's change events that follow another
-   * within 50 ms, and OpenClaw writes a turn's last lines a few ms apart: one
-   * more cycle shortly after the last event reads what a dropped event would
-   * have announced, instead of leaving it for the rescan.
-   */
-  private changed(): void {
-    this.request();
-    clearTimeout(this.trailingTimer);
-    this.trailingTimer = setTimeout(() => this.request(), TRAILING_READ_MS).unref();
-  }
-
-  /** Lines appended right after start-up must raise an event: wait (briefly) until the watch is in place. */
-  private async watchReady(watcher: FSWatcher): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await new Promise<void>((resolve) => {
-      watcher.once('ready', resolve);
-      timer = setTimeout(resolve, 2_000);
-    });
-    clearTimeout(timer);
   }
 
   private request(): void {
