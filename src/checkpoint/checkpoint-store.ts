@@ -26,9 +26,17 @@ export interface ExportedTrace {
   until: Record<string, number>;
 }
 
+/** Where a journald source is settled up to: the last settled entry. */
+export interface JournalCheckpoint {
+  cursor: string;
+  /** The entry's __REALTIME_TIMESTAMP: where to start again when the cursor is no longer valid. */
+  realtimeUs: number;
+}
+
 interface CheckpointFile {
   version: number;
   files: readonly FileCheckpoint[];
+  journals?: Readonly<Record<string, JournalCheckpoint>>;
   exported?: readonly ExportedTrace[];
 }
 
@@ -46,6 +54,7 @@ export class CheckpointError extends Error {
 export class CheckpointStore {
   private readonly byKey = new Map<string, FileCheckpoint>();
   private exportedTraces: readonly ExportedTrace[] = [];
+  private readonly journals = new Map<string, JournalCheckpoint>();
   private dirty = false;
 
   private constructor(readonly path: string) {}
@@ -70,6 +79,7 @@ export class CheckpointStore {
     }
     for (const file of parsed.files) store.byKey.set(fingerprintKey(file.fingerprint), file);
     store.exportedTraces = parsed.exported ?? [];
+    for (const [key, checkpoint] of Object.entries(parsed.journals ?? {})) store.journals.set(key, checkpoint);
     return store;
   }
 
@@ -94,6 +104,17 @@ export class CheckpointStore {
     if (this.byKey.delete(key)) this.dirty = true;
   }
 
+  getJournal(key: string): JournalCheckpoint | undefined {
+    return this.journals.get(key);
+  }
+
+  setJournal(key: string, checkpoint: JournalCheckpoint): void {
+    const existing = this.journals.get(key);
+    if (existing?.cursor === checkpoint.cursor) return;
+    this.journals.set(key, checkpoint);
+    this.dirty = true;
+  }
+
   get exported(): readonly ExportedTrace[] {
     return this.exportedTraces;
   }
@@ -109,7 +130,7 @@ export class CheckpointStore {
     if (!this.dirty) return false;
     this.dirty = false;
     try {
-      await this.write({ version: CHECKPOINT_VERSION, files: this.all, exported: this.exportedTraces });
+      await this.write({ version: CHECKPOINT_VERSION, files: this.all, journals: Object.fromEntries(this.journals), exported: this.exportedTraces });
     } catch (error) {
       // Not written: the next flush must try again even if nothing changes meanwhile.
       this.dirty = true;

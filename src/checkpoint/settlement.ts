@@ -1,5 +1,5 @@
 import type { TraceLines } from '../reconstruct/trace-lines.js';
-import type { FilePosition } from '../sources/tracked-file.js';
+import type { SourcePosition } from '../sources/source-position.js';
 import type { CheckpointStore, ExportedTrace } from './checkpoint-store.js';
 
 /** A trace that left the pipeline, as the checkpoint needs to know it. */
@@ -47,7 +47,7 @@ export class Settlement {
   }
 
   /** Low-water mark per source key. */
-  lowWater(positions: Iterable<FilePosition>, inFlight: Iterable<Iterable<TraceLines>>): Map<string, number> {
+  lowWater(positions: Iterable<SourcePosition>, inFlight: Iterable<Iterable<TraceLines>>): Map<string, number> {
     const marks = new Map<string, number>();
     for (const position of positions) marks.set(position.key, position.consumed);
     const hold = (lines: TraceLines): void => {
@@ -65,9 +65,9 @@ export class Settlement {
    * Updates the store from the current positions and writes it if anything
    * changed. `retired` are sources gone for good: their checkpoints go.
    */
-  async write(positions: readonly FilePosition[], inFlight: Iterable<Iterable<TraceLines>>, retired: readonly string[]): Promise<boolean> {
+  async write(positions: readonly SourcePosition[], inFlight: Iterable<Iterable<TraceLines>>, retired: readonly string[]): Promise<boolean> {
     const marks = this.lowWater(positions, inFlight);
-    for (const position of positions) this.store.set(position.fingerprint, marks.get(position.key) ?? position.consumed, position.path);
+    for (const position of positions) position.save(marks.get(position.key) ?? position.consumed, this.store);
     for (const key of retired) this.store.delete(key);
     // Keep a trace exported whole only while one of its sources' checkpoints is still before its last line.
     this.exportedWhole = this.exportedWhole.filter((trace) => [...trace.until].some(([source, end]) => (marks.get(source) ?? end) < end));

@@ -2,7 +2,7 @@ import { InputError } from '../config/config-error.js';
 import { createExporter } from '../export/create-exporter.js';
 import { runBackfill } from '../pipeline/run-backfill.js';
 import { EXIT_FAILED, EXIT_OK, fail } from './exit-codes.js';
-import { loadConfig } from './load-config.js';
+import { journalTargetsOf, loadConfig } from './load-config.js';
 import { reconstructorOptions } from './reconstructor-options.js';
 import { formatNotes, formatSummary } from './summary.js';
 
@@ -11,8 +11,14 @@ export async function backfillCommand(paths: string[], flags: Record<string, unk
   const config = loadConfig(flags);
   if (typeof config === 'number') return config;
   try {
+    if (paths.length === 0 && config.journal === undefined) {
+      return fail('nothing to read: pass log files, or --journal NAME (with --journal-dir DIR or --journal-file FILE for journal files).');
+    }
+    const journals = journalTargetsOf(config);
     const result = await runBackfill({
       paths,
+      journals,
+      journalctl: config.journalctl,
       maxLineBytes: config.maxLineBytes,
       maxBatchSpans: config.maxBatchSpans,
       reconstructor: reconstructorOptions(config),

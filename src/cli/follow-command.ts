@@ -6,9 +6,10 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { createExporter } from '../export/create-exporter.js';
 import { resolveTracesUrl } from '../export/otlp-exporter.js';
 import { Follower } from '../pipeline/follower.js';
+import { JournalError } from '../sources/journal-reader.js';
 import { chooseDefaultLogDir } from '../sources/log-file-names.js';
 import { EXIT_OK, fail } from './exit-codes.js';
-import { loadConfig } from './load-config.js';
+import { journalTargetsOf, loadConfig } from './load-config.js';
 import { reconstructorOptions } from './reconstructor-options.js';
 import { formatNotes, formatSummary } from './summary.js';
 
@@ -23,8 +24,9 @@ const log = (message: string): void => {
 export async function followCommand(flags: Record<string, unknown>): Promise<number> {
   const config = loadConfig(flags);
   if (typeof config === 'number') return config;
-  let paths = config.file;
-  if (paths === undefined) {
+  const journals = journalTargetsOf(config);
+  let paths = config.file ?? [];
+  if (config.file === undefined && journals.length === 0) {
     const chosen = await chooseDefaultLogDir();
     log(`no --file given: following ${chosen.dir}/ (${chosen.why})`);
     paths = [chosen.dir];
@@ -34,6 +36,8 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
   try {
     follower = await Follower.start({
       paths,
+      journals,
+      journalctl: config.journalctl,
       from: config.from,
       stateDir,
       maxLineBytes: config.maxLineBytes,
@@ -45,11 +49,11 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
       shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
     });
   } catch (error) {
-    if (error instanceof InputError || error instanceof CheckpointError) return fail(error.message);
+    if (error instanceof InputError || error instanceof CheckpointError || error instanceof JournalError) return fail(error.message);
     throw error;
   }
   const start = config.from === 'end' ? 'new lines only' : 'from the beginning';
-  log(`following ${follower.targets.join(', ')} → ${describeTarget(config)} (files without a checkpoint: ${start}; checkpoints in ${follower.checkpointPath})`);
+  log(`following ${follower.targets.join(', ')} → ${describeTarget(config)} (without a checkpoint: ${start}; checkpoints in ${follower.checkpointPath})`);
 
   const signal = await nextSignal();
   const forceExit = (again: NodeJS.Signals): void => {

@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/config-error.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve-config.js';
+import type { JournalTarget } from '../sources/journalctl-args.js';
 import { fail } from './exit-codes.js';
 
 /** The run's config from flags, environment and `--config`; or, when it is invalid, the exit code after saying why. */
@@ -10,4 +11,13 @@ export function loadConfig(flags: Record<string, unknown>): ResolvedConfig | num
     if (error instanceof ConfigError) return fail(error.message);
     throw error;
   }
+}
+
+/** The journald stream the config names (`journal`, in `journalDir` or `journalFile`), if any. */
+export function journalTargetsOf(config: ResolvedConfig): JournalTarget[] {
+  if (config.journal === undefined) return [];
+  const journal: JournalTarget = { name: config.journal };
+  if (config.journalDir !== undefined) journal.directory = config.journalDir;
+  if (config.journalFile !== undefined) journal.file = config.journalFile;
+  return [journal];
 }

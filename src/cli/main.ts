@@ -58,7 +58,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const backfill = program
     .command('backfill')
     .description('Read OpenClaw log files (plain or gzip) to their end, rebuild every trace, export, and print a summary.')
-    .argument('<paths...>', 'OpenClaw file logs (JSONL) or diagnostic-event JSONL files')
+    .argument('[paths...]', 'OpenClaw file logs (JSONL, plain or gzip) or diagnostic-event JSONL files; or none with --journal')
     .addHelpText('after', BACKFILL_HELP)
     .action(async (paths: string[], flags: Record<string, unknown>) => {
       exitCode = await backfillCommand(paths, flags);

@@ -33,6 +33,31 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     doc: 'Follow this directory of OpenClaw rolling logs (openclaw[-profile]-YYYY-MM-DD[.N].log) or this one file; repeatable. Default: /tmp/openclaw/, or $TMPDIR/openclaw-<uid>/ when the logs are there.',
   },
   {
+    key: 'journal',
+    flag: '--journal <name>',
+    kind: 'string',
+    doc: "Read the gateway's journald stream: entries of the user or system unit NAME.service, or with SYSLOG_IDENTIFIER=NAME (e.g. openclaw-gateway). Follows the live journal unless journalDir or journalFile is set.",
+  },
+  {
+    key: 'journalDir',
+    flag: '--journal-dir <dir>',
+    kind: 'string',
+    doc: 'With journal: read the journal files in this directory (copied from another host, or archived) instead of the live journal.',
+  },
+  {
+    key: 'journalFile',
+    flag: '--journal-file <file>',
+    kind: 'string',
+    doc: 'With journal: read this journal file instead of the live journal.',
+  },
+  {
+    key: 'journalctl',
+    flag: '--journalctl <path>',
+    kind: 'string',
+    default: 'journalctl',
+    doc: 'The journalctl executable that reads the journal.',
+  },
+  {
     key: 'from',
     flag: '--from <where>',
     kind: 'enum',

@@ -10,6 +10,10 @@ export type ExporterName = 'otlp' | 'console' | 'file';
 export interface ResolvedConfig {
   file?: string[];
   from: 'beginning' | 'end';
+  journal?: string;
+  journalDir?: string;
+  journalFile?: string;
+  journalctl: string;
   stateDir?: string;
   endpoint?: string;
   tracesEndpoint?: string;
@@ -49,6 +53,12 @@ export function resolveConfig(flags: Raw, env: NodeJS.ProcessEnv, configFile?: s
   const exporter = (values['exporter'] as ExporterName | undefined) ?? (values['endpoint'] !== undefined || values['tracesEndpoint'] !== undefined ? 'otlp' : 'console');
   if (exporter === 'otlp' && values['endpoint'] === undefined && values['tracesEndpoint'] === undefined) {
     throw new ConfigError('exporter: "otlp" needs an endpoint: pass --endpoint http://host:4318 or set OTEL_EXPORTER_OTLP_ENDPOINT.');
+  }
+  if (values['journal'] === undefined && (values['journalDir'] !== undefined || values['journalFile'] !== undefined)) {
+    throw new ConfigError('journalDir/journalFile: say which stream to read in them with --journal NAME (e.g. --journal openclaw-gateway).');
+  }
+  if (values['journalDir'] !== undefined && values['journalFile'] !== undefined) {
+    throw new ConfigError('journalDir and journalFile: give one of them, not both.');
   }
   return { ...(values as Omit<ResolvedConfig, 'exporter'>), exporter };
 }

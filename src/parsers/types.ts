@@ -12,6 +12,8 @@ export interface TraceScope {
   spanId?: string;
   parentSpanId?: string;
   traceFlags?: string;
+  /** Ids derived by otel-tail (console lines carry none): a parent never seen is expected, not a sign of missing lines. */
+  synthetic?: boolean;
 }
 
 /** Why a line was rejected. Rejected lines are counted by reason and never become spans. */
@@ -23,7 +25,8 @@ export type RejectReason =
   | 'too_deep'
   | 'bad_time'
   | 'bad_trace_id'
-  | 'bad_event';
+  | 'bad_event'
+  | 'bad_journal_entry';
 
 /** Why a well-formed line is of no use to the reconstructor (counted, not an error). */
 export type OtherReason = 'plain_text' | 'unknown_json' | 'unknown_event_type' | 'empty';

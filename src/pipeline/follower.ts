@@ -4,15 +4,23 @@ import { Settlement } from '../checkpoint/settlement.js';
 import { InputError } from '../config/config-error.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import { Reconstructor, type ReconstructorOptions } from '../reconstruct/reconstructor.js';
+import type { JournalEntry } from '../parsers/journal-entry.js';
 import { FileSource, type FileLineSink, type StartFrom } from '../sources/file-source.js';
+import { JournalSource, journalSourceKey, type JournalEntrySink } from '../sources/journal-source.js';
+import type { JournalTarget } from '../sources/journalctl-args.js';
+import type { LiveSource } from '../sources/live-source.js';
 import type { RawLine } from '../sources/line-splitter.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
+import { JournalIntake } from './journal-intake.js';
 import { LineIntake } from './line-intake.js';
 import { RetryingExportQueue, type QueuedTrace } from './retrying-export-queue.js';
 
 export interface FollowOptions {
   /** Directories of rolling logs, or files. */
   paths: readonly string[];
+  journals: readonly JournalTarget[];
+  /** The journalctl executable. */
+  journalctl: string;
   from: StartFrom;
   stateDir: string;
   maxLineBytes: number;
@@ -46,8 +54,9 @@ export class Follower {
   readonly stats = new PipelineStats();
   readonly reconstructor: Reconstructor;
   private readonly queue: RetryingExportQueue;
-  private readonly sources: FileSource[];
+  private readonly sources: LiveSource[];
   private readonly intakes = new Map<string, LineIntake>();
+  private readonly journalIntakes = new Map<string, JournalIntake>();
   private tickTimer: NodeJS.Timeout | undefined;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
@@ -73,8 +82,12 @@ export class Follower {
     );
     this.reconstructor = new Reconstructor(options.reconstructor, (trace, exit) => this.queue.push({ trace, exit }));
     this.reconstructor.rememberEmitted(settlement.exportedKeys);
-    const sink: FileLineSink = { take: (file, lines) => this.take(file, lines) };
-    this.sources = options.paths.map(
+    const sink: FileLineSink & JournalEntrySink = {
+      take: (file, lines) => this.take(file, lines),
+      takeEntries: (source, entries) => this.takeEntries(source, entries),
+    };
+    const caughtUp = (): void => this.caughtUp();
+    const files = options.paths.map(
       (path) =>
         new FileSource(
           { path, from: options.from, maxLineBytes: options.maxLineBytes, rescanMs: options.rescanMs ?? RESCAN_MS, readChunkBytes: READ_CHUNK_BYTES },
@@ -86,10 +99,25 @@ export class Follower {
               this.stats.truncations++;
               options.log(`${file} shrank or was rewritten (copytruncate?): reading it again from its start`);
             },
-            caughtUp: () => this.caughtUp(),
+            caughtUp,
           },
         ),
     );
+    const journals = options.journals.map(
+      (journal) =>
+        new JournalSource(
+          { ...journal, from: options.from, journalctl: options.journalctl, maxLineBytes: options.maxLineBytes },
+          store.getJournal(journalSourceKey(journal)),
+          sink,
+          {
+            note: options.log,
+            rejected: (reason, where, detail) => this.stats.lineRejected(reason, where, detail),
+            caughtUp,
+            restarted: () => this.stats.sourceRestarts++,
+          },
+        ),
+    );
+    this.sources = [...files, ...journals];
   }
 
   static async start(options: FollowOptions): Promise<Follower> {
@@ -143,6 +171,18 @@ export class Follower {
     }
     this.quietSince = undefined;
     intake.addBatch(lines);
+    this.scheduleTick();
+    return this.queue.waitForRoom();
+  }
+
+  private async takeEntries(source: { key: string; name: string }, entries: JournalEntry[]): Promise<void> {
+    let intake = this.journalIntakes.get(source.key);
+    if (intake === undefined) {
+      intake = new JournalIntake(source.name, this.stats, this.reconstructor, source.key);
+      this.journalIntakes.set(source.key, intake);
+    }
+    this.quietSince = undefined;
+    intake.addEntries(entries);
     this.scheduleTick();
     return this.queue.waitForRoom();
   }

@@ -4,6 +4,7 @@ import type { LineRef } from '../reconstruct/trace-lines.js';
 import { decodeLine } from '../sources/decode-line.js';
 import type { RawLine } from '../sources/line-splitter.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
+import { routeParsed } from './route-parsed.js';
 
 /**
  * Raw lines of one source → parsed → reconstructor, counting every line
@@ -41,25 +42,8 @@ export class LineIntake {
       stats.lineRejected(decoded.reason, this.where(raw), decoded.detail);
       return;
     }
-    const parsed = parseLine(decoded.text);
     const at: LineRef | undefined = this.sourceKey === undefined ? undefined : { source: this.sourceKey, start: raw.start, end: raw.end };
-    switch (parsed.kind) {
-      case 'log':
-        stats.records++;
-        if (parsed.record.signal?.kind === 'queue.overflow') stats.gatewayDropped += parsed.record.signal.dropped;
-        this.reconstructor.addRecord(parsed.record, at);
-        return;
-      case 'diagnostic':
-        stats.events++;
-        this.reconstructor.addEvent(parsed.event, at);
-        return;
-      case 'other':
-        stats.lineOther(parsed.reason);
-        return;
-      case 'rejected':
-        stats.lineRejected(parsed.reason, this.where(raw), parsed.detail);
-        return;
-    }
+    routeParsed(parseLine(decoded.text), at, () => this.where(raw), stats, this.reconstructor);
   }
 
   private where(raw: RawLine): string {

@@ -3,12 +3,18 @@ import { InputError } from '../config/config-error.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import { Reconstructor, type ReconstructorOptions } from '../reconstruct/reconstructor.js';
 import { readFileLines } from '../sources/file-lines.js';
+import { JournalError, readJournalEntries } from '../sources/journal-reader.js';
+import type { JournalTarget } from '../sources/journalctl-args.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { ExportQueue } from './export-queue.js';
+import { JournalIntake } from './journal-intake.js';
 import { LineIntake } from './line-intake.js';
 
 export interface BackfillOptions {
   paths: readonly string[];
+  /** Journald streams read once (journal files, or the live journal) after the files. */
+  journals?: readonly JournalTarget[];
+  journalctl?: string;
   maxLineBytes: number;
   maxBatchSpans: number;
   reconstructor: ReconstructorOptions;
@@ -43,6 +49,23 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       } catch (error) {
         // A truncated archive or an I/O error ends this file only: what was read stays, the other files are read.
         stats.fileErrors.push(`${path}: stopped after ${intake.linesSeen} lines: ${(error as Error).message}`);
+      }
+    }
+    for (const journal of options.journals ?? []) {
+      const name = `journal ${journal.name}${journal.directory ?? journal.file ?? ''}`;
+      const intake = new JournalIntake(name, stats, reconstructor);
+      try {
+        const entries = readJournalEntries(journal, options.journalctl ?? 'journalctl', options.maxLineBytes, (reason, detail) =>
+          stats.lineRejected(reason, name, detail),
+        );
+        for await (const batch of entries) {
+          intake.addEntries(batch);
+          if (queue.full) await queue.drain();
+        }
+      } catch (error) {
+        // No journalctl at all is an input error for the whole run; anything else ends this journal only.
+        if (error instanceof JournalError) throw new InputError(error.message);
+        stats.fileErrors.push(`${name}: ${(error as Error).message}`);
       }
     }
     reconstructor.flush();

@@ -34,6 +34,7 @@ function scopeOf(facts: LogTraceFacts, record: LogRecord): ScopeFacts {
   if (scope === undefined) {
     scope = { spanId, firstMs: record.timeMs, lastMs: record.timeMs, events: [] };
     if (record.trace?.parentSpanId !== undefined) scope.parentSpanId = record.trace.parentSpanId;
+    if (record.trace?.synthetic === true) scope.synthetic = true;
     facts.scopes.set(spanId, scope);
   }
   if (record.timeMs < scope.firstMs) scope.firstMs = record.timeMs;

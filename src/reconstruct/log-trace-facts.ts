@@ -12,6 +12,8 @@ import type { SpanEventRecord } from './span-record.js';
 export interface ScopeFacts {
   spanId: string;
   parentSpanId?: string;
+  /** Derived ids (console lines): its parent is synthesised by design. */
+  synthetic?: boolean;
   firstMs: number;
   lastMs: number;
   events: SpanEventRecord[];

@@ -170,7 +170,8 @@ function addMissingParents(facts: LogTraceFacts, spans: SpanRecord[]): void {
       kind: 'server',
       startMs: facts.firstMs,
       endMs: facts.lastMs,
-      attributes: { ...sessionAttributes(facts), [ATTR.openclawSpanIncomplete]: true },
+      // A request whose lines were not read is incomplete; one that console lines never show is only synthesised.
+      attributes: { ...sessionAttributes(facts), [scope.synthetic === true ? ATTR.openclawSynthesized : ATTR.openclawSpanIncomplete]: true },
       status: { code: 'unset' },
       events: [],
     });

@@ -4,7 +4,7 @@ import { fingerprintKey, fingerprintOf, stillMatches, type FileFingerprint } fro
 import { LineSplitter, type RawLine } from './line-splitter.js';
 import { compareRollingLogAge, parseRollingLogName } from './log-file-names.js';
 import { PathWatcher } from './path-watcher.js';
-import { endOfLastLine, TrackedFile, type FileIdentity, type FilePosition } from './tracked-file.js';
+import { endOfLastLine, filePosition, TrackedFile, type FileIdentity, type FilePosition } from './tracked-file.js';
 
 export type StartFrom = 'beginning' | 'end';
 
@@ -115,7 +115,7 @@ export class FileSource {
       if (position !== undefined) yield position;
     }
     for (const { identity, path } of this.orphans.values()) {
-      yield { key: identity.key, fingerprint: identity.fingerprint, path, consumed: identity.splitter.consumedOffset };
+      yield filePosition(identity.fingerprint, path, identity.splitter.consumedOffset);
     }
   }
 

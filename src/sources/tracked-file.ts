@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
-import type { FileFingerprint } from './file-fingerprint.js';
+import { fingerprintKey, type FileFingerprint } from './file-fingerprint.js';
 import type { LineSplitter } from './line-splitter.js';
+import type { SourcePosition } from './source-position.js';
 
 /** What is known of one file's content, whatever path or inode it is under now. */
 export interface FileIdentity {
@@ -12,13 +13,20 @@ export interface FileIdentity {
   splitter: LineSplitter;
 }
 
-/** Where a followed file is settled up to, for the checkpoint writer. */
-export interface FilePosition {
-  key: string;
+/** Where a followed file is, for the checkpoint writer: `consumed` is just past the last complete line handed over. */
+export interface FilePosition extends SourcePosition {
   fingerprint: FileFingerprint;
   path: string;
-  /** Offset just past the last complete line handed to the pipeline. */
-  consumed: number;
+}
+
+export function filePosition(fingerprint: FileFingerprint, path: string, consumed: number): FilePosition {
+  return {
+    key: fingerprintKey(fingerprint),
+    fingerprint,
+    path,
+    consumed,
+    save: (mark, store) => store.set(fingerprint, mark, path),
+  };
 }
 
 /** One inode being followed, through an open handle (so a deleted or renamed file can still be drained). */
@@ -41,7 +49,7 @@ export class TrackedFile {
   position(): FilePosition | undefined {
     const id = this.identity;
     if (id === undefined) return undefined;
-    return { key: id.key, fingerprint: id.fingerprint, path: this.path, consumed: id.splitter.consumedOffset };
+    return filePosition(id.fingerprint, this.path, id.splitter.consumedOffset);
   }
 }
 

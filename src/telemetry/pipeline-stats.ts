@@ -20,6 +20,8 @@ export class PipelineStats {
   exportBatchesFailed = 0;
   /** Followed files that shrank or were rewritten in place (copytruncate): read again from their start. */
   truncations = 0;
+  /** Times a source's reader (journalctl) exited and was started again. */
+  sourceRestarts = 0;
   /** Files that could not be read to their end (truncated gzip, I/O error), with why. */
   readonly fileErrors: string[] = [];
   /** Lines the gateway itself dropped (file log queue overflow): a gap in the input. */

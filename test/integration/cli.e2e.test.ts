@@ -67,7 +67,9 @@ describe('otel-tail CLI', () => {
     [['backfill', '/nonexistent/openclaw.log'], /\/nonexistent\/openclaw\.log: no such file/],
     [['backfill', '--endpoint', 'localhost:4318', SAMPLE_LOG], /--endpoint: invalid value "localhost:4318"; expected an http:\/\/ or https:\/\/ URL/],
     [['backfill', '--exporter', 'kafka', SAMPLE_LOG], /argument 'kafka' is invalid. Allowed choices are otlp, console, file/],
-    [['backfill'], /missing required argument 'paths'/],
+    [['backfill'], /nothing to read: pass log files, or --journal NAME/],
+    [['backfill', '--journal-dir', '/var/log/journal', SAMPLE_LOG], /journalDir\/journalFile: say which stream to read in them with --journal NAME/],
+    [['backfill', '--journal', 'gw', '--journalctl', '/nonexistent/journalctl'], /\/nonexistent\/journalctl not found/],
   ])('refuses %j with exit 2 and a message that says what to do', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

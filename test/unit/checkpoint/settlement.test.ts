@@ -6,7 +6,7 @@ import { CheckpointStore } from '../../../src/checkpoint/checkpoint-store.js';
 import { Settlement } from '../../../src/checkpoint/settlement.js';
 import type { TraceLines } from '../../../src/reconstruct/trace-lines.js';
 import { fingerprintKey, type FileFingerprint } from '../../../src/sources/file-fingerprint.js';
-import type { FilePosition } from '../../../src/sources/tracked-file.js';
+import { filePosition, type FilePosition } from '../../../src/sources/tracked-file.js';
 
 const FP_A: FileFingerprint = { hash: 'a'.repeat(64), length: 40, dev: 1, ino: 10 };
 const FP_B: FileFingerprint = { hash: 'b'.repeat(64), length: 41, dev: 1, ino: 11 };
@@ -15,12 +15,8 @@ const A = fingerprintKey(FP_A);
 const B = fingerprintKey(FP_B);
 const C = fingerprintKey(FP_C);
 
-const position = (fingerprint: FileFingerprint, consumed: number, path = `/logs/${fingerprint.ino}.log`): FilePosition => ({
-  key: fingerprintKey(fingerprint),
-  fingerprint,
-  path,
-  consumed,
-});
+const position = (fingerprint: FileFingerprint, consumed: number, path = `/logs/${fingerprint.ino}.log`): FilePosition =>
+  filePosition(fingerprint, path, consumed);
 
 const lines = (...ranges: [source: string, first: number, last: number][]): TraceLines =>
   new Map(ranges.map(([source, first, last]) => [source, { first, last }]));

@@ -1,0 +1,29 @@
+import type { ParsedLine } from '../parsers/types.js';
+import type { Reconstructor } from '../reconstruct/reconstructor.js';
+import type { LineRef } from '../reconstruct/trace-lines.js';
+import type { PipelineStats } from '../telemetry/pipeline-stats.js';
+
+/**
+ * Counts one parsed line exactly once (record, event, other, rejected) and
+ * hands what it carries to the reconstructor. `where` names the line for the
+ * first rejection of each reason; it is only called then.
+ */
+export function routeParsed(parsed: ParsedLine, at: LineRef | undefined, where: () => string, stats: PipelineStats, reconstructor: Reconstructor): void {
+  switch (parsed.kind) {
+    case 'log':
+      stats.records++;
+      if (parsed.record.signal?.kind === 'queue.overflow') stats.gatewayDropped += parsed.record.signal.dropped;
+      reconstructor.addRecord(parsed.record, at);
+      return;
+    case 'diagnostic':
+      stats.events++;
+      reconstructor.addEvent(parsed.event, at);
+      return;
+    case 'other':
+      stats.lineOther(parsed.reason);
+      return;
+    case 'rejected':
+      stats.lineRejected(parsed.reason, where(), parsed.detail);
+      return;
+  }
+}

@@ -1,0 +1,269 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import type { JournalCheckpoint } from '../checkpoint/checkpoint-store.js';
+import type { JournalEntry } from '../parsers/journal-entry.js';
+import type { RejectReason } from '../parsers/types.js';
+import type { StartFrom } from './file-source.js';
+import { journalctlArgs, journalMatches, type JournalQuery } from './journalctl-args.js';
+import { JournalError, parseEntries } from './journal-reader.js';
+import { LineSplitter, type RawLine } from './line-splitter.js';
+import type { SourcePosition } from './source-position.js';
+
+export interface JournalSourceOptions {
+  name: string;
+  directory?: string;
+  file?: string;
+  from: StartFrom;
+  /** The journalctl executable (tests pass a stand-in). */
+  journalctl: string;
+  maxLineBytes: number;
+  /** First pause before restarting a journalctl that exited; doubles up to 30 s. */
+  restartBackoffMs?: number;
+}
+
+export interface JournalEntrySink {
+  /** Entries in journal order. Resolves when the pipeline has room for more (backpressure). */
+  takeEntries(source: { key: string; name: string }, entries: JournalEntry[]): Promise<void>;
+}
+
+export interface JournalSourceEvents {
+  note(message: string): void;
+  /** A line of journalctl's output that is not a usable entry. */
+  rejected(reason: RejectReason, where: string, detail: string): void;
+  caughtUp(): void;
+  /** journalctl was started again after it exited. */
+  restarted(): void;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * Follows the gateway's journald stream through `journalctl --output=json
+ * --follow` (reading the journal is journalctl's job). Positions are
+ * realtime timestamps (µs): a trace holds the realtime of its first entry,
+ * and the checkpoint is the cursor of the last entry before the low-water
+ * mark. On start it resumes after the saved cursor; when journalctl cannot
+ * seek to it (vacuumed, rotated, another machine), it starts at the saved
+ * realtime instead and skips what was already settled, and says so once.
+ */
+export class JournalSource {
+  readonly key: string;
+  private child: ChildProcessByStdio<null, Readable, Readable> | undefined;
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private busy = false;
+  /** Entries handed over and not yet behind a written checkpoint, oldest first. */
+  private ledger: JournalCheckpoint[] = [];
+  private lastTaken: JournalCheckpoint | undefined;
+  /** Skip entries up to here (inclusive) after a fallback to the saved realtime. */
+  private skipThrough: JournalCheckpoint | undefined;
+  private readonly startedUs = Date.now() * 1000;
+  private startedOnce = false;
+  /** The cursor the next entry must have (a resume at a cursor); a different one means the cursor is stale. */
+  private expectCursor: string | undefined;
+  private cursorMismatch: string | undefined;
+  private readonly noted = new Set<string>();
+
+  constructor(
+    private readonly options: JournalSourceOptions,
+    private readonly saved: JournalCheckpoint | undefined,
+    private readonly sink: JournalEntrySink,
+    private readonly events: JournalSourceEvents,
+  ) {
+    this.key = journalSourceKey(options);
+  }
+
+  get target(): string {
+    const where = this.options.directory ?? this.options.file;
+    return `journal ${this.options.name}${where === undefined ? '' : ` in ${where}`}`;
+  }
+
+  get reading(): boolean {
+    return this.busy;
+  }
+
+  async start(): Promise<void> {
+    await this.checkEntriesExist();
+    this.loop = this.run();
+  }
+
+  stopReading(): void {
+    this.stopping = true;
+    this.child?.kill('SIGTERM');
+  }
+
+  async close(): Promise<void> {
+    this.stopReading();
+    await this.loop;
+  }
+
+  *positions(): Iterable<SourcePosition> {
+    if (this.lastTaken === undefined) return;
+    yield {
+      key: this.key,
+      consumed: this.lastTaken.realtimeUs + 1,
+      save: (mark, store) => {
+        const checkpoint = this.checkpointAt(mark);
+        if (checkpoint !== undefined) store.setJournal(this.key, checkpoint);
+      },
+    };
+  }
+
+  takeRetired(): string[] {
+    return [];
+  }
+
+  /** The cursor of the last entry before the low-water mark `mark` (a realtime), if any was handed over in this run. */
+  checkpointAt(mark: number): JournalCheckpoint | undefined {
+    let settled = -1;
+    for (let i = 0; i < this.ledger.length && (this.ledger[i] as JournalCheckpoint).realtimeUs < mark; i++) settled = i;
+    if (settled === -1) return undefined;
+    const checkpoint = this.ledger[settled] as JournalCheckpoint;
+    this.ledger = this.ledger.slice(settled);
+    return checkpoint;
+  }
+
+  /** Runs journalctl until stopped, restarting it with backoff when it exits. */
+  private async run(): Promise<void> {
+    let backoff = this.options.restartBackoffMs ?? 1_000;
+    let query = this.resumeQuery(this.saved);
+    for (let attempt = 0; !this.stopping; attempt++) {
+      if (attempt > 0) this.events.restarted();
+      const outcome = await this.runOnce(query);
+      if (this.stopping) return;
+      const resumeFrom = this.lastTaken ?? this.saved;
+      if (outcome.cursorInvalid && resumeFrom !== undefined) {
+        // The cursor's entry is gone (journal vacuumed or rotated, another boot or host): go by its time instead.
+        this.note(
+          `the journal cursor to resume from is no longer valid (${outcome.why}); starting at its time, ${new Date(resumeFrom.realtimeUs / 1000).toISOString()}, and skipping what was already read`,
+        );
+        this.skipThrough = resumeFrom;
+        query = { ...this.baseQuery(), sinceUs: resumeFrom.realtimeUs };
+        continue;
+      }
+      this.note(`journalctl exited (${outcome.why}); starting it again`);
+      await this.pause(backoff);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      query = this.resumeQuery(this.lastTaken ?? this.saved);
+    }
+  }
+
+  /** At a cursor when there is one (its entry must come first, and is dropped); else per --from, or since this source started. */
+  private resumeQuery(at: JournalCheckpoint | undefined): JournalQuery {
+    this.expectCursor = at?.cursor;
+    if (at !== undefined) return { ...this.baseQuery(), cursor: at.cursor };
+    // From the end, a restart before anything was read must not skip what came meanwhile: since the first start.
+    if (this.startedOnce && this.options.from === 'end') return { ...this.baseQuery(), sinceUs: this.startedUs };
+    this.startedOnce = true;
+    return { ...this.baseQuery(), newOnly: this.options.from === 'end' };
+  }
+
+  private baseQuery(): JournalQuery {
+    const query: JournalQuery = { name: this.options.name, follow: true };
+    if (this.options.directory !== undefined) query.directory = this.options.directory;
+    if (this.options.file !== undefined) query.file = this.options.file;
+    return query;
+  }
+
+  private async runOnce(query: JournalQuery): Promise<{ why: string; cursorInvalid: boolean }> {
+    const child = spawn(this.options.journalctl, journalctlArgs(query), { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      // Drained into our log (bounded): journalctl explains itself there (permissions, bad cursor).
+      if (stderr.length < 4096) stderr += text;
+    });
+    const exited = new Promise<string>((resolve) => {
+      child.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ENOENT' ? `${this.options.journalctl} not found: install systemd's journalctl, or follow the file log with --file` : error.message));
+      child.on('exit', (code, signal) => resolve(signal !== null ? `killed by ${signal}` : `exit code ${String(code)}`));
+    });
+    const splitter = new LineSplitter(this.options.maxLineBytes);
+    try {
+      for await (const chunk of child.stdout) {
+        if (this.stopping || this.cursorMismatch !== undefined) break;
+        this.busy = true;
+        const lines: RawLine[] = [];
+        splitter.push(chunk as Buffer, (line) => lines.push(line));
+        const entries = this.parse(lines);
+        if (entries.length > 0) await this.sink.takeEntries({ key: this.key, name: this.target }, entries);
+        this.busy = false;
+        if (child.stdout.readableLength === 0) this.events.caughtUp();
+      }
+    } finally {
+      this.busy = false;
+    }
+    const why = await exited;
+    if (this.cursorMismatch !== undefined) {
+      const mismatch = this.cursorMismatch;
+      this.cursorMismatch = undefined;
+      return { why: mismatch, cursorInvalid: true };
+    }
+    const detail = stderr.trim();
+    return { why: detail === '' ? why : `${why}: ${detail}`, cursorInvalid: /seek to cursor/i.test(stderr) };
+  }
+
+  private parse(lines: readonly RawLine[]): JournalEntry[] {
+    const entries = parseEntries(lines, (reason, detail) => this.events.rejected(reason, this.target, detail));
+    const taken: JournalEntry[] = [];
+    for (const entry of entries) {
+      if (this.expectCursor !== undefined) {
+        const expected = this.expectCursor;
+        this.expectCursor = undefined;
+        if (entry.cursor === expected) continue;
+        this.cursorMismatch = `its entry was not found; journalctl started at ${entry.cursor}`;
+        this.child?.kill('SIGTERM');
+        break;
+      }
+      if (this.skipThrough !== undefined) {
+        if (entry.realtimeUs < this.skipThrough.realtimeUs || entry.cursor === this.skipThrough.cursor) continue;
+        this.skipThrough = undefined;
+      }
+      const position = { cursor: entry.cursor, realtimeUs: entry.realtimeUs };
+      this.ledger.push(position);
+      this.lastTaken = position;
+      taken.push(entry);
+    }
+    return taken;
+  }
+
+  /** Says once when nothing in the journal matches NAME yet, naming the matches tried. */
+  private async checkEntriesExist(): Promise<void> {
+    const query = this.baseQuery();
+    query.follow = false;
+    const args = [...journalctlArgs(query).filter((arg) => arg !== '--follow'), '--lines=1'];
+    const result = await new Promise<{ out: string; err: string; failure?: string }>((resolve) => {
+      const child = spawn(this.options.journalctl, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
+      child.stderr.setEncoding('utf8').on('data', (text: string) => (err += text));
+      child.on('error', (error: NodeJS.ErrnoException) => resolve({ out, err, failure: error.code === 'ENOENT' ? 'not found' : error.message }));
+      child.on('close', () => resolve({ out, err }));
+    });
+    if (result.failure !== undefined) {
+      throw new JournalError(`${this.options.journalctl}: ${result.failure}. Install systemd's journalctl (apt install systemd), or follow the file log with --file.`);
+    }
+    if (/insufficient permissions|not seeing messages/i.test(result.err)) {
+      this.note(`journalctl cannot read every journal as this user (${result.err.trim().split('\n')[0] ?? ''}). Add the user to the systemd-journal group, or run otel-tail as the gateway's user.`);
+    }
+    if (result.out.trim() === '') {
+      this.note(`no journal entries for ${this.options.name} yet (matches tried: ${journalMatches(this.options.name).join(' ')}); waiting for them`);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    // Not unref()ed: while journalctl is down, this timer is what keeps a journal-only daemon alive.
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  private note(message: string): void {
+    if (this.noted.has(message)) return;
+    this.noted.add(message);
+    this.events.note(message);
+  }
+}
+
+/** The checkpoint key of a journal source: which journal, and which NAME in it. */
+export function journalSourceKey(options: Pick<JournalSourceOptions, 'name' | 'directory' | 'file'>): string {
+  return `journal:${options.directory ?? options.file ?? 'live'}:${options.name}`;
+}

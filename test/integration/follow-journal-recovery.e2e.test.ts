@@ -1,0 +1,103 @@
+import { rmSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { consoleSampleLines } from '../support/console-sample.js';
+import { FollowDaemon, killLeftoverDaemons, removeTempDirs, tempDir } from '../support/follow-daemon.js';
+import { FAKE_JOURNALCTL, FakeJournal } from '../support/journald.js';
+import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.js';
+
+/**
+ * The journald source's recovery paths, against a stand-in journalctl
+ * (test/support/fake-journalctl.mjs) that behaves like journalctl 252 for
+ * cursors, --since and --follow: a journalctl that exits is restarted at the
+ * last entry read, and a saved cursor whose entry is gone falls back to its
+ * time, skipping what was already read, and says so once.
+ */
+
+let receiver: OtlpReceiver | undefined;
+afterEach(async () => {
+  await killLeftoverDaemons();
+  await receiver?.close();
+  receiver = undefined;
+  removeTempDirs();
+});
+
+const IDENTIFIER = 'openclaw-gateway';
+const unique = (spans: readonly ReceivedSpan[], prefix: string): number =>
+  new Set(spans.filter((span) => span.name.startsWith(prefix)).map((span) => `${span.traceId}/${span.spanId}`)).size;
+
+function daemon(journal: FakeJournal, stateDir: string, url: string, env: Record<string, string> = {}): FollowDaemon {
+  return new FollowDaemon(
+    ['--journal', IDENTIFIER, '--journalctl', FAKE_JOURNALCTL, '--from', 'beginning', '--state-dir', stateDir, '--endpoint', url],
+    journal.env(env),
+  );
+}
+
+/** Waits for the runs that end to arrive and for arrivals to stop, then stops the daemon (its flush sends the failing run). */
+async function deliverAll(d: FollowDaemon, spans: () => readonly ReceivedSpan[]): Promise<void> {
+  await d.waitUntil(() => (unique(spans(), 'execute_tool ') >= 4 && unique(spans(), 'chat ') >= 12 ? true : undefined), 30_000, 'the spans');
+  // Longer than journalctl's restart backoff (1 s, then 2 s): a quiet spell means everything was read.
+  for (let seen = -1; seen !== spans().length; ) {
+    seen = spans().length;
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+  }
+  d.signal('SIGTERM');
+  expect(await d.waitForExit(10_000), d.stderr).toEqual({ code: 0, signal: null });
+}
+
+describe('otel-tail --journal recovers', () => {
+  it('restarts a journalctl that exits at the last entry it read, losing and repeating nothing', async () => {
+    const r = (receiver = await startOtlpReceiver());
+    const journal = new FakeJournal(tempDir('fake-journal'), { identifier: IDENTIFIER });
+    journal.append(consoleSampleLines(new Date()));
+    const d = daemon(journal, tempDir('state'), r.url, { FAKE_JOURNALCTL_EXIT_AFTER: '250' });
+    await d.waitForStderr(/otel-tail: following /, 15_000);
+    await deliverAll(d, () => r.spans);
+
+    expect(unique(r.spans, 'chat '), d.stderr).toBe(20);
+    expect(unique(r.spans, 'execute_tool ')).toBe(4);
+    expect(d.countStderr(/journalctl exited \(exit code 1: fake-journalctl: exiting after 250 entries/)).toBe(1);
+    // Each restart resumes at the last entry read (inclusive, checked and dropped).
+    const follows = journal.invocations().filter((argv) => argv.includes('--follow'));
+    expect(follows.length).toBeGreaterThanOrEqual(3);
+    expect(follows[1]).toContain(`--cursor=${String(journal.entries[249]?.__CURSOR)}`);
+    expect(follows[2]).toContain(`--cursor=${String(journal.entries[498]?.__CURSOR)}`);
+  }, 90_000);
+
+  it('falls back to the saved time when the saved cursor is gone, and sends nothing twice that was settled', async () => {
+    const r = (receiver = await startOtlpReceiver());
+    const dir = tempDir('fake-journal');
+    const stateDir = tempDir('state');
+    const lines = consoleSampleLines(new Date());
+    const half = Math.floor(lines.length / 2);
+    const before = new FakeJournal(dir, { identifier: IDENTIFIER });
+    before.append(lines.slice(0, half));
+    const first = daemon(before, stateDir, r.url);
+    await first.waitForStderr(/otel-tail: following /, 15_000);
+    await first.waitUntil(() => (unique(r.spans, 'chat ') >= 3 ? true : undefined), 30_000, 'the first spans');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    first.signal('SIGTERM');
+    expect(await first.waitForExit(10_000), first.stderr).toEqual({ code: 0, signal: null });
+    // Traces exported whole before the stop are settled; one still open was sent marked incomplete and is sent again whole.
+    const settled = new Set(r.spans.filter((s) => s.parentSpanId === undefined && s.attributes['openclaw.trace.incomplete'] !== true).map((s) => s.traceId));
+    expect(settled.size).toBeGreaterThan(0);
+
+    // The journal was vacuumed and rewritten: same messages and times, new cursors (another journal file).
+    rmSync(before.entriesPath);
+    const after = new FakeJournal(dir, { identifier: IDENTIFIER, startRealtimeUs: Number(before.entries[0]?.__REALTIME_TIMESTAMP) - 1000 });
+    after.append(lines);
+    const second = daemon(after, stateDir, r.url);
+    await second.waitForStderr(/otel-tail: following /, 15_000);
+    await deliverAll(second, () => r.spans);
+
+    expect(second.countStderr(/journal cursor to resume from is no longer valid/)).toBe(1);
+    expect(after.invocations().filter((argv) => argv.includes('--follow')).slice(-2).map((argv) => argv.find((a) => a.startsWith('--cursor') || a.startsWith('--since'))?.split('=')[0])).toEqual([
+      '--cursor',
+      '--since',
+    ]);
+    expect(unique(r.spans, 'chat '), `${first.stderr}\n---\n${second.stderr}`).toBe(20);
+    expect(unique(r.spans, 'execute_tool ')).toBe(4);
+    // What was settled before the stop was skipped, not sent again.
+    const settledSpans = r.spans.filter((s) => settled.has(s.traceId));
+    expect(settledSpans.length).toBe(new Set(settledSpans.map((s) => s.spanId)).size);
+  }, 90_000);
+});
