@@ -100,4 +100,24 @@ describe('otel-tail --journal recovers', () => {
     const settledSpans = r.spans.filter((s) => settled.has(s.traceId));
     expect(settledSpans.length).toBe(new Set(settledSpans.map((s) => s.spanId)).size);
   }, 90_000);
+
+  it('says which matches it tried when nothing in the journal matches yet, and keeps waiting', async () => {
+    const r = (receiver = await startOtlpReceiver());
+    const journal = new FakeJournal(tempDir('fake-journal'), { identifier: 'someone-else' });
+    journal.append(['2026-11-21T16:49:45.388+00:00 [gateway] not ours']);
+    const d = daemon(journal, tempDir('state'), r.url);
+    await d.waitForStderr(
+      /no journal entries for openclaw-gateway yet \(matches tried: _SYSTEMD_USER_UNIT=openclaw-gateway\.service \+ _SYSTEMD_UNIT=openclaw-gateway\.service \+ SYSLOG_IDENTIFIER=openclaw-gateway\); waiting for them/,
+      15_000,
+    );
+    await d.waitForStderr(/otel-tail: following /, 15_000);
+    d.signal('SIGTERM');
+    expect(await d.waitForExit(10_000)).toEqual({ code: 0, signal: null });
+  }, 30_000);
+
+  it('refuses to start without journalctl, saying what to install', async () => {
+    const d = new FollowDaemon(['--journal', IDENTIFIER, '--journalctl', '/nonexistent/journalctl', '--state-dir', tempDir('state'), '--exporter', 'console']);
+    expect(await d.waitForExit(10_000)).toEqual({ code: 2, signal: null });
+    expect(d.stderr).toContain("/nonexistent/journalctl: not found. Install systemd's journalctl (apt install systemd), or follow the file log with --file.");
+  }, 30_000);
 });
