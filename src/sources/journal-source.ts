@@ -138,6 +138,7 @@ export class JournalSource {
           `the journal cursor to resume from is no longer valid (${outcome.why}); starting at its time, ${new Date(resumeFrom.realtimeUs / 1000).toISOString()}, and skipping what was already read`,
         );
         this.skipThrough = resumeFrom;
+        this.expectCursor = undefined;
         query = { ...this.baseQuery(), sinceUs: resumeFrom.realtimeUs };
         continue;
       }

@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { consoleSampleLines } from '../support/console-sample.js';
 import { FollowDaemon, killLeftoverDaemons, removeTempDirs, tempDir } from '../support/follow-daemon.js';
@@ -120,4 +121,20 @@ describe('otel-tail --journal recovers', () => {
     expect(await d.waitForExit(10_000)).toEqual({ code: 2, signal: null });
     expect(d.stderr).toContain("/nonexistent/journalctl: not found. Install systemd's journalctl (apt install systemd), or follow the file log with --file.");
   }, 30_000);
+
+  it('falls back to the saved time when journalctl cannot seek to the saved cursor at all', async () => {
+    const r = (receiver = await startOtlpReceiver());
+    const journal = new FakeJournal(tempDir('fake-journal'), { identifier: IDENTIFIER });
+    const written = journal.append(consoleSampleLines(new Date()));
+    const stateDir = tempDir('state');
+    // A checkpoint whose cursor journalctl rejects outright ("Failed to seek to cursor"), before the first entry's time.
+    const checkpoint = { cursor: 'not-a-cursor', realtimeUs: Number(written[0]?.__REALTIME_TIMESTAMP) - 1 };
+    writeFileSync(join(stateDir, 'checkpoints.json'), JSON.stringify({ version: 1, files: [], journals: { [`journal:live:${IDENTIFIER}`]: checkpoint } }));
+    const d = daemon(journal, stateDir, r.url);
+    await d.waitForStderr(/otel-tail: following /, 15_000);
+    await deliverAll(d, () => r.spans);
+    expect(d.countStderr(/journal cursor to resume from is no longer valid \(exit code 1: Failed to seek to cursor/)).toBe(1);
+    expect(unique(r.spans, 'chat '), d.stderr).toBe(20);
+    expect(unique(r.spans, 'execute_tool ')).toBe(4);
+  }, 60_000);
 });
