@@ -1,4 +1,4 @@
-import { isObject } from './json-object.js';
+import { copyTopLevelIds, isObject, nonEmptyString } from './json-object.js';
 import { parseKeyValues } from './key-values.js';
 import { recognizeSignal } from './log-signals.js';
 import { isPlausibleTime, parseLogTime } from './log-time.js';
@@ -269,21 +269,16 @@ function consoleJsonRecord(value: Record<string, unknown>, entryTimeMs: number):
   }
   const message = stripAnsi(value['message'] as string);
   const record: LogRecord = { timeMs, level: jsonLevel(value), message };
-  const subsystem = stringField(value['subsystem']);
+  const subsystem = nonEmptyString(value['subsystem']);
   if (subsystem !== undefined) record.subsystem = subsystem;
   const meta = metaOf(value);
   if (meta !== undefined) record.meta = meta;
-  const hostname = stringField(value['hostname']);
+  const hostname = nonEmptyString(value['hostname']);
   if (hostname !== undefined) record.hostname = hostname;
   // The json style has no trace context of its own: ids here come from the call's meta, and bad ones are ignored.
   const trace = readTraceScope(value['traceId'], value['spanId'], value['parentSpanId'], value['traceFlags']);
   if (trace !== undefined && trace !== 'invalid') record.trace = trace;
-  const sessionId = stringField(value['session_id']);
-  if (sessionId !== undefined) record.sessionId = sessionId;
-  const agentId = stringField(value['agent_id']);
-  if (agentId !== undefined) record.agentId = agentId;
-  const channel = stringField(value['channel']);
-  if (channel !== undefined) record.channel = channel;
+  copyTopLevelIds(value, record);
   const signal = recognizeSignal(message, meta);
   if (signal !== undefined) record.signal = signal;
   return { kind: 'log', record };
@@ -310,6 +305,3 @@ function metaOf(value: Record<string, unknown>): Record<string, unknown> | undef
   return meta;
 }
 
-function stringField(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}

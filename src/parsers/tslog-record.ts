@@ -1,4 +1,4 @@
-import { isObject } from './json-object.js';
+import { copyTopLevelIds, isObject, nonEmptyString } from './json-object.js';
 import { recognizeSignal } from './log-signals.js';
 import { parseLogTime } from './log-time.js';
 import { stripAnsi } from './strip-ansi.js';
@@ -32,15 +32,10 @@ export function parseTslogRecord(record: Record<string, unknown>): ParsedLine {
   const out: LogRecord = { timeMs, level: levelOf(meta), message };
   if (bindings !== undefined && bindings.subsystem !== undefined) out.subsystem = bindings.subsystem;
   if (structured !== undefined) out.meta = structured;
-  const hostname = stringField(record['hostname']) ?? stringField(meta?.['hostname']);
+  const hostname = nonEmptyString(record['hostname']) ?? nonEmptyString(meta?.['hostname']);
   if (hostname !== undefined) out.hostname = hostname;
   if (trace !== undefined) out.trace = trace;
-  const sessionId = stringField(record['session_id']);
-  if (sessionId !== undefined) out.sessionId = sessionId;
-  const agentId = stringField(record['agent_id']);
-  if (agentId !== undefined) out.agentId = agentId;
-  const channel = stringField(record['channel']);
-  if (channel !== undefined) out.channel = channel;
+  copyTopLevelIds(record, out);
 
   const dropped = record['dropped'];
   if (typeof dropped === 'number' && message.includes('file log queue overflow')) {
@@ -126,9 +121,6 @@ function safeStringify(value: unknown): string {
   }
 }
 
-function stringField(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
 
 function preview(value: unknown): string {
   const text = typeof value === 'string' ? value : safeStringify(value);

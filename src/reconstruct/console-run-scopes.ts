@@ -1,3 +1,4 @@
+import { nonEmptyString } from '../parsers/json-object.js';
 import type { LogRecord, TraceScope } from '../parsers/types.js';
 import { deriveSpanId, deriveTraceId } from './span-ids.js';
 
@@ -70,9 +71,9 @@ export class ConsoleRunScopes {
     if (signal?.kind === 'model.fetch') return this.fetchRun(signal.phase, signal.values, record.timeMs);
     if (signal?.kind === 'tool.failed') return this.mostRecent((run) => run.openTools.has(signal.tool));
     const values = signal !== undefined && 'values' in signal ? (signal.values as Readonly<Record<string, unknown>>) : undefined;
-    const runId = stringField(values, 'runId') ?? stringField(record.meta, 'runId');
+    const runId = nonEmptyString(values?.['runId']) ?? nonEmptyString(record.meta?.['runId']);
     if (runId !== undefined) return this.namedRun(runId, record);
-    const sessionId = record.sessionId ?? stringField(values, 'sessionId');
+    const sessionId = record.sessionId ?? nonEmptyString(values?.['sessionId']);
     const bySession = sessionId === undefined ? undefined : this.bySession.get(sessionId);
     return bySession === undefined ? undefined : this.runs.get(bySession);
   }
@@ -223,9 +224,4 @@ export class ConsoleRunScopes {
 /** Lower is readier: ready runs by when they became ready, then the rest by most recent activity. */
 function rank(run: ConsoleRun): number {
   return run.readySince !== undefined ? run.readySince - Number.MAX_SAFE_INTEGER / 2 : -run.lastMs;
-}
-
-function stringField(values: Readonly<Record<string, unknown>> | undefined, name: string): string | undefined {
-  const value = values?.[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
