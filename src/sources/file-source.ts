@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fingerprintKey, fingerprintOf, stillMatches, type FileFingerprint } from './file-fingerprint.js';
 import { LineSplitter, type RawLine } from './line-splitter.js';
 import { compareRollingLogAge, parseRollingLogName } from './log-file-names.js';
+import type { LiveSource } from './live-source.js';
 import { PathWatcher } from './path-watcher.js';
 import { endOfLastLine, filePosition, TrackedFile, type FileIdentity, type FilePosition } from './tracked-file.js';
 
@@ -47,7 +48,7 @@ export interface FileSourceEvents {
  * offset oldest first, hand complete lines over, and drain files that were
  * deleted or renamed away before closing them.
  */
-export class FileSource {
+export class FileSource implements LiveSource {
   private readonly files = new Map<string, TrackedFile>();
   /** Identities whose file was truncated: a copy of it (copytruncate's `.1.log`) continues where it stopped. */
   private readonly orphans = new Map<string, { identity: FileIdentity; path: string; cyclesLeft: number }>();

@@ -7,6 +7,7 @@ import type { StartFrom } from './file-source.js';
 import { journalctlArgs, journalMatches, type JournalQuery } from './journalctl-args.js';
 import { JournalError, parseEntries } from './journal-reader.js';
 import { LineSplitter, type RawLine } from './line-splitter.js';
+import type { LiveSource } from './live-source.js';
 import type { SourcePosition } from './source-position.js';
 
 export interface JournalSourceOptions {
@@ -42,11 +43,12 @@ const MAX_BACKOFF_MS = 30_000;
  * --follow` (reading the journal is journalctl's job). Positions are
  * realtime timestamps (µs): a trace holds the realtime of its first entry,
  * and the checkpoint is the cursor of the last entry before the low-water
- * mark. On start it resumes after the saved cursor; when journalctl cannot
- * seek to it (vacuumed, rotated, another machine), it starts at the saved
- * realtime instead and skips what was already settled, and says so once.
+ * mark. On start it resumes at the saved cursor (inclusive: the first entry
+ * must be that one); when it is not, or journalctl cannot seek to it
+ * (vacuumed, rotated, another machine), it starts at the saved realtime
+ * instead, skips what was already settled, and says so once.
  */
-export class JournalSource {
+export class JournalSource implements LiveSource {
   readonly key: string;
   private child: ChildProcessByStdio<null, Readable, Readable> | undefined;
   private loop: Promise<void> | undefined;
