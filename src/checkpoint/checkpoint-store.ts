@@ -1,5 +1,6 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomically } from './atomic-file.js';
 import { fingerprintKey, type FileFingerprint } from '../sources/file-fingerprint.js';
 
 export const CHECKPOINT_VERSION = 1;
@@ -140,22 +141,6 @@ export class CheckpointStore {
   }
 
   private async write(body: CheckpointFile): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
-    const temp = `${this.path}.${process.pid}.tmp`;
-    const handle = await open(temp, 'w', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify(body, null, 2)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, this.path);
-    // The rename itself is durable only once the directory entry is synced.
-    const dir = await open(dirname(this.path), 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await writeFileAtomically(this.path, `${JSON.stringify(body, null, 2)}\n`);
   }
 }

@@ -1,34 +1,103 @@
+import { stat } from 'node:fs/promises';
+import { BackfillLedger } from '../checkpoint/backfill-ledger.js';
+import { CheckpointError } from '../checkpoint/checkpoint-store.js';
 import { InputError } from '../config/config-error.js';
+import { ConsoleTreeExporter } from '../export/console-tree-exporter.js';
 import { createExporter } from '../export/create-exporter.js';
+import { resolveTracesUrl } from '../export/otlp-exporter.js';
 import { runBackfill } from '../pipeline/run-backfill.js';
+import { expandInputs, STDIN } from '../sources/expand-inputs.js';
+import { PipelineStats } from '../telemetry/pipeline-stats.js';
+import { backendAgeWarning } from './backend-age.js';
+import { BackfillProgressReporter } from './backfill-progress.js';
 import { EXIT_FAILED, EXIT_OK, fail } from './exit-codes.js';
+import { defaultStateDir } from './follow-command.js';
 import { journalTargetsOf, loadConfig } from './load-config.js';
 import { reconstructorOptions } from './reconstructor-options.js';
 import { formatNotes, formatSummary } from './summary.js';
+import { parseTimeBound } from './time-bound.js';
+
+/** Options only a backfill has (not config keys: they describe one run). */
+export interface BackfillFlags {
+  since?: string;
+  until?: string;
+  dryRun?: boolean;
+  maxRate?: string;
+  force?: boolean;
+}
+
+const say = (message: string): void => {
+  process.stderr.write(`otel-tail: ${message}\n`);
+};
 
 /** `otel-tail backfill PATH...`: read files to their end, export, summarise. */
-export async function backfillCommand(paths: string[], flags: Record<string, unknown>): Promise<number> {
+export async function backfillCommand(args: string[], flags: Record<string, unknown> & BackfillFlags): Promise<number> {
   const config = loadConfig(flags);
   if (typeof config === 'number') return config;
+  const now = Date.now();
+  const sinceMs = bound('--since', flags.since, now);
+  if (typeof sinceMs === 'string') return fail(sinceMs);
+  const untilMs = bound('--until', flags.until, now);
+  if (typeof untilMs === 'string') return fail(untilMs);
+  const maxRate = flags.maxRate === undefined ? undefined : Number(flags.maxRate);
+  if (maxRate !== undefined && !(maxRate > 0)) return fail(`--max-rate ${String(flags.maxRate)}: expected a number of spans per second greater than 0.`);
   try {
-    if (paths.length === 0 && config.journal === undefined) {
+    const paths = await expandInputs(args);
+    const journals = journalTargetsOf(config);
+    if (paths.length === 0 && journals.length === 0) {
       return fail('nothing to read: pass log files, or --journal NAME (with --journal-dir DIR or --journal-file FILE for journal files).');
     }
-    const journals = journalTargetsOf(config);
+    const dryRun = flags.dryRun === true;
+    // A dry run prints what would be sent and records nothing.
+    const ledger = dryRun ? undefined : await BackfillLedger.open(config.stateDir ?? defaultStateDir(process.env));
+    const stats = new PipelineStats();
+    const progress = new BackfillProgressReporter(await totalSize(paths), stats, process.stderr.isTTY === true, (text) => process.stderr.write(text));
+    const exporter = dryRun ? new ConsoleTreeExporter({ resource: { serviceName: config.serviceName, attributes: config.resourceAttributes } }) : createExporter(config);
+    const tracesUrl = config.exporter === 'otlp' && !dryRun ? resolveTracesUrl(config.endpoint, config.tracesEndpoint) : undefined;
+    const reconstructor = reconstructorOptions(config);
+    if (sinceMs !== undefined) reconstructor.sinceMs = sinceMs;
+    if (untilMs !== undefined) reconstructor.untilMs = untilMs;
+    progress.start();
     const result = await runBackfill({
       paths,
       journals,
       journalctl: config.journalctl,
       maxLineBytes: config.maxLineBytes,
       maxBatchSpans: config.maxBatchSpans,
-      reconstructor: reconstructorOptions(config),
-      exporter: createExporter(config),
-    });
-    for (const note of formatNotes(result)) process.stderr.write(`otel-tail: ${note}\n`);
+      ...(maxRate === undefined ? {} : { maxRate }),
+      reconstructor,
+      exporter,
+      ...(ledger === undefined ? {} : { ledger }),
+      force: flags.force === true,
+      stats,
+      progress,
+      onPlan: (groups) => {
+        const oldest = Math.max(Math.min(...groups.map((group) => group.firstMs)), sinceMs ?? 0);
+        const warning = tracesUrl === undefined ? undefined : backendAgeWarning(tracesUrl, oldest, now);
+        if (warning !== undefined) say(warning);
+        if (groups.length > 1) say(`${groups.length} gateway hosts (${groups.map((group) => group.host || 'unknown').join(', ')}): each is read on its own`);
+      },
+    }).finally(() => progress.stop());
+    for (const path of result.skipped) say(`skipped ${path}: already exported (${ledger?.path ?? ''}); pass --force to send it again`);
+    if (result.counters.outsideWindow > 0) say(`${result.counters.outsideWindow} records were outside --since/--until and were not used`);
+    for (const note of formatNotes(result)) say(note);
+    if (dryRun) say('dry run: nothing was sent, and the ledger was not updated');
     process.stderr.write(`${formatSummary(result, 'otel-tail backfill')}\n`);
+    if (result.stats.fileErrors.length > 0) say(`these inputs were not read to their end: ${result.stats.fileErrors.map((e) => e.split(':')[0]).join(', ')}`);
     return result.stats.spansFailed > 0 || result.stats.fileErrors.length > 0 ? EXIT_FAILED : EXIT_OK;
   } catch (error) {
-    if (error instanceof InputError) return fail(error.message);
+    if (error instanceof InputError || error instanceof CheckpointError) return fail(error.message);
     throw error;
   }
+}
+
+function bound(flag: string, value: string | undefined, now: number): number | string | undefined {
+  if (value === undefined) return undefined;
+  return parseTimeBound(value, now) ?? `${flag} ${value}: expected an ISO time (2026-11-21T08:00:00Z) or a duration back from now (90m, 12h, 7d).`;
+}
+
+async function totalSize(paths: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const path of paths) if (path !== STDIN) total += (await stat(path).catch(() => undefined))?.size ?? 0;
+  return total;
 }

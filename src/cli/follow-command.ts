@@ -65,7 +65,7 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
   log(`${signal}: stopping: exporting open traces and writing checkpoints (send it again to exit at once)`);
   const drained = await follower.stop();
   if (!drained) log('some spans could not be exported before the shutdown deadline; checkpoints were not moved past their lines, so they are sent after the next start');
-  const totals = { stats: follower.stats, reconstructor: follower.reconstructor };
+  const totals = { stats: follower.stats, counters: follower.reconstructor.counters };
   for (const note of formatNotes(totals)) log(note);
   process.stderr.write(`${formatSummary(totals, 'otel-tail stopped')}\n`);
   return EXIT_OK;

@@ -58,7 +58,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const backfill = program
     .command('backfill')
     .description('Read OpenClaw log files (plain or gzip) to their end, rebuild every trace, export, and print a summary.')
-    .argument('[paths...]', 'OpenClaw file logs (JSONL, plain or gzip) or diagnostic-event JSONL files; or none with --journal')
+    .argument('[paths...]', "files, directories or quoted globs ('archive/**/*.log.gz') of OpenClaw file logs or diagnostic-event JSONL, plain or gzip; - for standard input; none with --journal")
+    .option('--since <time>', 'only records at or after this time: ISO (2026-11-21T08:00:00Z) or a duration back from now (90m, 12h, 7d)')
+    .option('--until <time>', 'only records before this time (same forms as --since)')
+    .option('--dry-run', 'parse and rebuild, print the traces that would be sent, send nothing, record nothing')
+    .option('--max-rate <spans/s>', 'send at most this many spans per second, so a backfill does not flood a shared collector')
+    .option('--force', 'read files the ledger says were exported already (span ids are the same, so a backend can deduplicate)')
     .addHelpText('after', BACKFILL_HELP)
     .action(async (paths: string[], flags: Record<string, unknown>) => {
       exitCode = await backfillCommand(paths, flags);

@@ -1,18 +1,18 @@
-import type { Reconstructor } from '../reconstruct/reconstructor.js';
+import type { ReconstructorCounters } from '../reconstruct/reconstructor.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 
 /** What a run leaves to summarise: a backfill's result, or a follower when it stops. */
 export interface RunTotals {
   stats: PipelineStats;
-  reconstructor: Reconstructor;
+  counters: ReconstructorCounters;
   exportError?: Error;
 }
 
 /** The one-line summary printed when a backfill ends or a follower stops. */
 export function formatSummary(result: RunTotals, label: string): string {
-  const { stats, reconstructor } = result;
+  const { stats, counters } = result;
   const rejected = [...stats.rejected.entries()].map(([reason, n]) => `${reason}=${n}`).join(' ');
-  const incomplete = reconstructor.counters.tracesIncomplete;
+  const incomplete = counters.tracesIncomplete;
   const parts = [
     `${stats.linesRead} lines read`,
     `${stats.rejectedTotal} rejected${rejected === '' ? '' : ` (${rejected})`}`,
@@ -31,9 +31,9 @@ export function formatNotes(result: RunTotals): string[] {
   if (result.stats.gatewayDropped > 0) {
     notes.push(`the gateway reported dropping ${result.stats.gatewayDropped} log records (file log queue overflow): traces around them may be partial`);
   }
-  const late = result.reconstructor.counters.lateItems;
+  const late = result.counters.lateItems;
   if (late > 0) notes.push(`${late} lines arrived after their trace was exported and were not added (raise --grace)`);
-  const evicted = result.reconstructor.counters.tracesEvicted;
+  const evicted = result.counters.tracesEvicted;
   if (evicted > 0) notes.push(`${evicted} traces were exported early because --max-open-traces was reached`);
   for (const error of result.stats.fileErrors) notes.push(`could not read to the end: ${error}`);
   if (result.exportError !== undefined) notes.push(`export failed: ${result.exportError.message}`);

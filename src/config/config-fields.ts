@@ -70,8 +70,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     key: 'stateDir',
     flag: '--state-dir <dir>',
     kind: 'string',
-    commands: ['follow'],
-    doc: 'Directory for checkpoints (checkpoints.json). Default: $XDG_STATE_HOME/otel-tail, else ~/.local/state/otel-tail.',
+    doc: 'Directory for checkpoints (checkpoints.json) and the backfill ledger (backfill-ledger.json). Default: $XDG_STATE_HOME/otel-tail, else ~/.local/state/otel-tail.',
   },
   {
     key: 'endpoint',

@@ -14,10 +14,15 @@ export class ExportQueue {
   /** The first export failure, kept for the summary. */
   firstError: Error | undefined;
 
+  /** When the next batch may go, under --max-rate. */
+  private nextSendMs = 0;
+
   constructor(
     private readonly exporter: TraceExporter,
     private readonly maxBatchSpans: number,
     private readonly stats: PipelineStats,
+    /** Spans per second at most (a backfill must not flood a shared collector); undefined = no limit. */
+    private readonly maxRate?: number,
   ) {}
 
   get full(): boolean {
@@ -41,8 +46,18 @@ export class ExportQueue {
         spans += trace.spans.length;
       }
       this.pendingSpans -= spans;
+      await this.pace(spans);
       this.record(await this.exporter.export(batch), spans);
     }
+  }
+
+  /** Spaces batches so that, on average, no more than maxRate spans a second are sent. */
+  private async pace(spans: number): Promise<void> {
+    if (this.maxRate === undefined) return;
+    const now = Date.now();
+    const wait = this.nextSendMs - now;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    this.nextSendMs = Math.max(now, this.nextSendMs) + (spans / this.maxRate) * 1000;
   }
 
   private record(outcome: ExportOutcome, spans: number): void {

@@ -1,81 +1,161 @@
 import { stat } from 'node:fs/promises';
+import { contentIdentity, type BackfillLedger } from '../checkpoint/backfill-ledger.js';
 import { InputError } from '../config/config-error.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
-import { Reconstructor, type ReconstructorOptions } from '../reconstruct/reconstructor.js';
-import { readFileLines } from '../sources/file-lines.js';
+import { Reconstructor, type ReconstructorCounters, type ReconstructorOptions } from '../reconstruct/reconstructor.js';
+import { STDIN } from '../sources/expand-inputs.js';
+import { readFileLines, readInputLines } from '../sources/file-lines.js';
 import { JournalError, readJournalEntries } from '../sources/journal-reader.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
+import type { RawLine } from '../sources/line-splitter.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
+import { planBackfill, type HostGroup } from './backfill-plan.js';
 import { ExportQueue } from './export-queue.js';
 import { JournalIntake } from './journal-intake.js';
 import { LineIntake } from './line-intake.js';
 
+export interface BackfillProgress {
+  /** Bytes read from disk (compressed ones for .gz). */
+  diskBytes(bytes: number): void;
+}
+
 export interface BackfillOptions {
+  /** Files and `-` (standard input), already expanded from globs and directories. */
   paths: readonly string[];
   /** Journald streams read once (journal files, or the live journal) after the files. */
   journals?: readonly JournalTarget[];
   journalctl?: string;
   maxLineBytes: number;
   maxBatchSpans: number;
+  /** Spans per second at most; undefined = as fast as the exporter takes them. */
+  maxRate?: number;
   reconstructor: ReconstructorOptions;
   exporter: TraceExporter;
+  /** Files already exported whole are skipped (unless `force`), and files exported whole are recorded. */
+  ledger?: BackfillLedger;
+  force?: boolean;
+  /** Counters the caller can watch while the run goes (progress). */
+  stats?: PipelineStats;
+  progress?: BackfillProgress;
+  /** Told the reading plan before anything is read (e.g. to warn about a backend's age limit). */
+  onPlan?: (groups: readonly HostGroup[]) => void;
 }
 
 export interface BackfillResult {
   stats: PipelineStats;
-  reconstructor: Reconstructor;
+  /** Summed over the reconstructors of every host group. */
+  counters: ReconstructorCounters;
   exportError?: Error;
+  /** Files skipped because the ledger says they were exported before. */
+  skipped: string[];
+  /** Host groups read (one reconstructor each). */
+  hosts: string[];
 }
 
 /**
- * Reads each file to its end, in the order given, through one reconstructor
- * (so a trace that crosses from one file into the next stays one trace), and
- * exports everything. Shutdown order: sources done → reconstructor flushed →
- * export queue drained → exporter shut down.
+ * Reads every input to its end and exports everything: files grouped by
+ * host and ordered by their first record (backfill-plan.ts), each group
+ * through one reconstructor (so a trace that crosses a rotation boundary
+ * stays one trace), then standard input, then journal streams. Shutdown
+ * order: sources done → reconstructors flushed → export queue drained →
+ * exporter shut down → ledger written (only when nothing failed).
  */
 export async function runBackfill(options: BackfillOptions): Promise<BackfillResult> {
-  for (const path of options.paths) await checkReadable(path);
-  const stats = new PipelineStats();
-  const queue = new ExportQueue(options.exporter, options.maxBatchSpans, stats);
-  const reconstructor = new Reconstructor(options.reconstructor, (trace) => queue.push(trace));
-  try {
-    for (const path of options.paths) {
-      const intake = new LineIntake(path, options.maxLineBytes, stats, reconstructor);
-      try {
-        for await (const batch of readFileLines(path, options.maxLineBytes)) {
-          intake.addBatch(batch);
-          if (queue.full) await queue.drain();
-        }
-      } catch (error) {
-        // A truncated archive or an I/O error ends this file only: what was read stays, the other files are read.
-        stats.fileErrors.push(`${path}: stopped after ${intake.linesSeen} lines: ${(error as Error).message}`);
+  const stats = options.stats ?? new PipelineStats();
+  const queue = new ExportQueue(options.exporter, options.maxBatchSpans, stats, options.maxRate);
+  const counters = emptyCounters();
+  const skipped: string[] = [];
+  const toRead: string[] = [];
+  const identities = new Map<string, { identity: string; size: number }>();
+  for (const path of options.paths) {
+    if (path === STDIN) {
+      toRead.push(path);
+      continue;
+    }
+    await checkReadable(path);
+    if (options.ledger !== undefined) {
+      const id = await contentIdentity(path);
+      if (options.force !== true && options.ledger.exportedAt(id.identity) !== undefined) {
+        skipped.push(path);
+        continue;
       }
+      identities.set(path, id);
+    }
+    toRead.push(path);
+  }
+  const failed = new Set<string>();
+  const groups = await planBackfill(toRead, options.maxLineBytes);
+  options.onPlan?.(groups);
+  const newReconstructor = (): Reconstructor => new Reconstructor(options.reconstructor, (trace) => queue.push(trace));
+  try {
+    for (const group of groups) {
+      const reconstructor = newReconstructor();
+      for (const path of group.paths) {
+        const intake = new LineIntake(path === STDIN ? 'standard input' : path, options.maxLineBytes, stats, reconstructor);
+        const lines = path === STDIN ? readInputLines(process.stdin, options.maxLineBytes) : readFileLines(path, options.maxLineBytes, options.progress?.diskBytes);
+        const error = await readAll(lines, (batch) => intake.addBatch(batch), queue);
+        if (error === undefined) continue;
+        failed.add(path);
+        stats.fileErrors.push(`${path}: stopped after ${intake.linesSeen} lines: ${error.message}`);
+      }
+      reconstructor.flush();
+      addCounters(counters, reconstructor.counters);
     }
     for (const journal of options.journals ?? []) {
-      const name = `journal ${journal.name}${journal.directory ?? journal.file ?? ''}`;
-      const intake = new JournalIntake(name, stats, reconstructor);
-      try {
-        const entries = readJournalEntries(journal, options.journalctl ?? 'journalctl', options.maxLineBytes, (reason, detail) =>
-          stats.lineRejected(reason, name, detail),
-        );
-        for await (const batch of entries) {
-          intake.addEntries(batch);
-          if (queue.full) await queue.drain();
-        }
-      } catch (error) {
-        // No journalctl at all is an input error for the whole run; anything else ends this journal only.
-        if (error instanceof JournalError) throw new InputError(error.message);
-        stats.fileErrors.push(`${name}: ${(error as Error).message}`);
-      }
+      const reconstructor = newReconstructor();
+      await readJournal(journal, options, stats, reconstructor, queue);
+      reconstructor.flush();
+      addCounters(counters, reconstructor.counters);
     }
-    reconstructor.flush();
     await queue.drain();
   } finally {
     await options.exporter.shutdown();
   }
-  const result: BackfillResult = { stats, reconstructor };
+  if (options.ledger !== undefined && stats.spansFailed === 0 && queue.firstError === undefined) {
+    for (const [path, id] of identities) if (!failed.has(path)) options.ledger.record(id.identity, path, id.size);
+    if (identities.size > 0) await options.ledger.save();
+  }
+  const result: BackfillResult = { stats, counters, skipped, hosts: groups.map((group) => group.host) };
   if (queue.firstError !== undefined) result.exportError = queue.firstError;
   return result;
+}
+
+/** Feeds every batch; returns the error an input stopped on, if it did not end normally. */
+async function readAll(lines: AsyncGenerator<RawLine[]>, add: (batch: RawLine[]) => void, queue: ExportQueue): Promise<Error | undefined> {
+  try {
+    for await (const batch of lines) {
+      add(batch);
+      if (queue.full) await queue.drain();
+    }
+    return undefined;
+  } catch (error) {
+    // A truncated archive or an I/O error ends this input only: what was read stays, the others are read.
+    return error as Error;
+  }
+}
+
+async function readJournal(journal: JournalTarget, options: BackfillOptions, stats: PipelineStats, reconstructor: Reconstructor, queue: ExportQueue): Promise<void> {
+  const name = `journal ${journal.name}${journal.directory ?? journal.file ?? ''}`;
+  const intake = new JournalIntake(name, stats, reconstructor);
+  try {
+    const entries = readJournalEntries(journal, options.journalctl ?? 'journalctl', options.maxLineBytes, (reason, detail) => stats.lineRejected(reason, name, detail));
+    for await (const batch of entries) {
+      intake.addEntries(batch);
+      if (queue.full) await queue.drain();
+    }
+  } catch (error) {
+    // No journalctl at all is an input error for the whole run; anything else ends this journal only.
+    if (error instanceof JournalError) throw new InputError(error.message);
+    stats.fileErrors.push(`${name}: ${(error as Error).message}`);
+  }
+}
+
+function emptyCounters(): ReconstructorCounters {
+  return { tracesComplete: 0, tracesIncomplete: 0, tracesEvicted: 0, lateItems: 0, untracedRecords: 0, infrastructureEvents: 0, untracedEvents: 0, outsideWindow: 0 };
+}
+
+function addCounters(sum: ReconstructorCounters, add: ReconstructorCounters): void {
+  for (const key of Object.keys(sum) as (keyof ReconstructorCounters)[]) sum[key] += add[key];
 }
 
 async function checkReadable(path: string): Promise<void> {

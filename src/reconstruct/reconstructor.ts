@@ -16,6 +16,10 @@ export interface ReconstructorOptions {
   maxOpenTraces: number;
   /** How many emitted trace ids are remembered, so late lines are counted instead of starting a second trace. */
   rememberEmitted: number;
+  /** Only items at or after this time (epoch ms) are used (backfill --since). */
+  sinceMs?: number;
+  /** Only items before this time (epoch ms) are used (backfill --until). */
+  untilMs?: number;
 }
 
 export const DEFAULT_RECONSTRUCTOR_OPTIONS: ReconstructorOptions = {
@@ -39,6 +43,8 @@ export interface ReconstructorCounters {
   infrastructureEvents: number;
   /** Diagnostic events with neither a trace nor a session that leads to one. */
   untracedEvents: number;
+  /** Records and events outside the --since/--until window. */
+  outsideWindow: number;
 }
 
 type AnyBuilder = TraceBuilder<LogRecord> | TraceBuilder<DiagnosticEvent>;
@@ -79,6 +85,7 @@ export class Reconstructor {
     untracedRecords: 0,
     infrastructureEvents: 0,
     untracedEvents: 0,
+    outsideWindow: 0,
   };
   private readonly open = new Map<string, OpenTrace>();
   private readonly emitted = new Set<string>();
@@ -116,6 +123,7 @@ export class Reconstructor {
   }
 
   addRecord(record: LogRecord, at?: LineRef): void {
+    if (this.outside(record.timeMs)) return;
     this.advance(record.timeMs);
     const traceId = record.trace?.traceId;
     if (traceId === undefined) {
@@ -129,6 +137,7 @@ export class Reconstructor {
   }
 
   addEvent(event: DiagnosticEvent, at?: LineRef): void {
+    if (this.outside(event.ts)) return;
     this.advance(event.ts);
     if (INFRASTRUCTURE_EVENT_TYPES.has(event.type)) {
       this.counters.infrastructureEvents++;
@@ -163,6 +172,13 @@ export class Reconstructor {
   flush(): void {
     for (const [key, entry] of this.open) this.finish(key, entry, 'flushed');
     this.nextDueMs = Number.POSITIVE_INFINITY;
+  }
+
+  private outside(timeMs: number): boolean {
+    const { sinceMs, untilMs } = this.options;
+    if ((sinceMs === undefined || timeMs >= sinceMs) && (untilMs === undefined || timeMs < untilMs)) return false;
+    this.counters.outsideWindow++;
+    return true;
   }
 
   private dueMs(builder: AnyBuilder): number {

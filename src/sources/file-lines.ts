@@ -1,17 +1,22 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { LineSplitter, type RawLine } from './line-splitter.js';
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
-/** Reads a file (plain or gzip, told apart by its magic bytes) to its end, line by line. */
-export async function* readFileLines(path: string, maxLineBytes: number): AsyncGenerator<RawLine[]> {
+/**
+ * Reads a file (plain or gzip, told apart by its magic bytes) to its end,
+ * line by line. `onDiskBytes` is told how many bytes were read from disk
+ * (compressed ones for a .gz), for progress.
+ */
+export async function* readFileLines(path: string, maxLineBytes: number, onDiskBytes?: (bytes: number) => void): AsyncGenerator<RawLine[]> {
   // Check first: a stream created before an await that throws would emit its own error with no listener.
   const gzip = await isGzip(path);
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (onDiskBytes !== undefined) file.on('data', (chunk) => onDiskBytes(chunk.length));
   if (!gzip) {
     yield* readStreamLines(file, maxLineBytes);
     return;
@@ -38,6 +43,27 @@ export async function* readStreamLines(stream: Readable, maxLineBytes: number): 
   }
   splitter.end(collect);
   if (batch.length > 0) yield batch;
+}
+
+/** Reads standard input (or any stream) to its end, gunzipping it when its first bytes are gzip's magic. */
+export async function* readInputLines(stream: Readable, maxLineBytes: number): AsyncGenerator<RawLine[]> {
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await chunks.next();
+  if (first.done === true) return;
+  const head = first.value;
+  const all = Readable.from(
+    (async function* () {
+      yield head;
+      for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) yield next.value;
+    })(),
+  );
+  if (head[0] !== GZIP_MAGIC_0 || head[1] !== GZIP_MAGIC_1) {
+    yield* readStreamLines(all, maxLineBytes);
+    return;
+  }
+  const gunzip = createGunzip();
+  all.on('error', (error) => gunzip.destroy(error));
+  yield* readStreamLines(all.pipe(gunzip), maxLineBytes);
 }
 
 async function isGzip(path: string): Promise<boolean> {

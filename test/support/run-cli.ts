@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/otel-tail', import.meta.url));
@@ -9,12 +12,17 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs bin/otel-tail as a user would (a real process), with OTEL_* variables cleared unless given. */
-export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const base: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('OTEL_')) base[key] = value;
+/**
+ * Runs bin/otel-tail as a user would (a real process), with OTEL_* variables cleared unless given,
+ * and a fresh XDG_STATE_HOME unless given, so the backfill ledger of one test never skips another's files.
+ */
+export function runCli(args: readonly string[], env: Record<string, string> = {}, input?: Buffer): Promise<CliResult> {
+  const base: Record<string, string> = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'otel-tail-xdg-')) };
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('OTEL_') && key !== 'XDG_STATE_HOME') base[key] = value;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...base, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Standard input is the given bytes, or empty (closed at once).
+    child.stdin.end(input);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -1,0 +1,69 @@
+import { parseLine } from '../parsers/parse-line.js';
+import { STDIN } from '../sources/expand-inputs.js';
+import { readFileLines } from '../sources/file-lines.js';
+import { decodeLine } from '../sources/decode-line.js';
+
+/** The files of one gateway host, in the order they are read: by the time of their first record. */
+export interface HostGroup {
+  /** `hostname` of the records ('' when none was found, or for standard input). */
+  host: string;
+  paths: string[];
+  /** Time of the earliest first record in the group (Infinity when none was found). */
+  firstMs: number;
+}
+
+interface FileHead {
+  path: string;
+  host: string;
+  firstMs: number;
+}
+
+/** How far into a file to look for its first record with a time. */
+const PEEK_LINES = 200;
+
+/**
+ * Orders backfill inputs so that a trace crossing a rotation boundary (the
+ * `.1.log` → `.log` split, the midnight roll) is read in one go: files are
+ * grouped by the gateway host their records name, each group ordered by the
+ * time of its first record. Groups are read one after the other through a
+ * reconstructor of their own, so several hosts never mix (their clocks and
+ * traces are their own). Standard input comes last, as its own group.
+ */
+export async function planBackfill(paths: readonly string[], maxLineBytes: number): Promise<HostGroup[]> {
+  const heads: FileHead[] = [];
+  for (const path of paths) if (path !== STDIN) heads.push(await headOf(path, maxLineBytes));
+  const groups = new Map<string, FileHead[]>();
+  for (const head of heads) {
+    const group = groups.get(head.host);
+    if (group === undefined) groups.set(head.host, [head]);
+    else group.push(head);
+  }
+  const ordered = [...groups.values()].map((group) => group.sort((a, b) => a.firstMs - b.firstMs));
+  ordered.sort((a, b) => (a[0]?.firstMs ?? 0) - (b[0]?.firstMs ?? 0));
+  const plan: HostGroup[] = ordered.map((group) => ({
+    host: group[0]?.host ?? '',
+    paths: group.map((head) => head.path),
+    firstMs: group[0]?.firstMs ?? Number.POSITIVE_INFINITY,
+  }));
+  if (paths.includes(STDIN)) plan.push({ host: '', paths: [STDIN], firstMs: Number.POSITIVE_INFINITY });
+  return plan;
+}
+
+async function headOf(path: string, maxLineBytes: number): Promise<FileHead> {
+  let seen = 0;
+  try {
+    for await (const batch of readFileLines(path, maxLineBytes)) {
+      for (const raw of batch) {
+        if (++seen > PEEK_LINES) return { path, host: '', firstMs: Number.POSITIVE_INFINITY };
+        const decoded = decodeLine(raw, maxLineBytes);
+        if (!decoded.ok) continue;
+        const parsed = parseLine(decoded.text);
+        if (parsed.kind === 'log') return { path, host: parsed.record.hostname ?? '', firstMs: parsed.record.timeMs };
+        if (parsed.kind === 'diagnostic') return { path, host: '', firstMs: parsed.event.ts };
+      }
+    }
+  } catch {
+    // Unreadable or truncated: it is read (and its error reported) in its turn.
+  }
+  return { path, host: '', firstMs: Number.POSITIVE_INFINITY };
+}

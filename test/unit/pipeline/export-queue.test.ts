@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { ExportOutcome, TraceExporter } from '../../../src/export/trace-exporter.js';
+import { ExportQueue } from '../../../src/pipeline/export-queue.js';
+import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
+import { PipelineStats } from '../../../src/telemetry/pipeline-stats.js';
+
+function trace(n: number, spans: number): FinishedTrace {
+  const span = (i: number): SpanRecord => ({
+    traceId: n.toString(16).padStart(32, '0'),
+    spanId: (i + 1).toString(16).padStart(16, '0'),
+    name: 'x',
+    kind: 'internal',
+    startMs: 0,
+    endMs: 1,
+    attributes: {},
+    status: { code: 'unset' },
+    events: [],
+  });
+  return { traceId: n.toString(16).padStart(32, '0'), incomplete: false, spans: Array.from({ length: spans }, (_, i) => span(i)) };
+}
+
+class RecordingExporter implements TraceExporter {
+  readonly sentAt: number[] = [];
+  readonly batches: number[] = [];
+  export(traces: readonly FinishedTrace[]): Promise<ExportOutcome> {
+    this.sentAt.push(Date.now());
+    this.batches.push(traces.reduce((n, t) => n + t.spans.length, 0));
+    return Promise.resolve({ status: 'success' });
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+describe('ExportQueue --max-rate', () => {
+  it('spaces batches so that no more than max-rate spans a second go out', async () => {
+    const exporter = new RecordingExporter();
+    const queue = new ExportQueue(exporter, 10, new PipelineStats(), 100);
+    for (let i = 1; i <= 4; i++) queue.push(trace(i, 10));
+    await queue.drain();
+    expect(exporter.batches).toEqual([10, 10, 10, 10]);
+    // 10 spans at 100/s: 100 ms per batch (a little slack for timer rounding).
+    const gaps = exporter.sentAt.slice(1).map((t, i) => t - (exporter.sentAt[i] as number));
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(95);
+  });
+
+  it('does not wait without a limit', async () => {
+    const exporter = new RecordingExporter();
+    const queue = new ExportQueue(exporter, 10, new PipelineStats());
+    for (let i = 1; i <= 4; i++) queue.push(trace(i, 10));
+    await queue.drain();
+    expect(exporter.batches).toEqual([10, 10, 10, 10]);
+  });
+});
