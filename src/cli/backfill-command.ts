@@ -48,8 +48,8 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
       return fail('nothing to read: pass log files, or --journal NAME (with --journal-dir DIR or --journal-file FILE for journal files).');
     }
     const dryRun = flags.dryRun === true;
-    // A dry run prints what would be sent and records nothing.
-    const ledger = dryRun ? undefined : await BackfillLedger.open(config.stateDir ?? defaultStateDir(process.env));
+    // The ledger is about what a backend holds: a dry run, or printing to the console or a file, records nothing.
+    const ledger = dryRun || config.exporter !== 'otlp' ? undefined : await BackfillLedger.open(config.stateDir ?? defaultStateDir(process.env));
     const stats = new PipelineStats();
     const progress = new BackfillProgressReporter(await totalSize(paths), stats, process.stderr.isTTY === true, (text) => process.stderr.write(text));
     const exporter = dryRun ? new ConsoleTreeExporter({ resource: { serviceName: config.serviceName, attributes: config.resourceAttributes } }) : createExporter(config);

@@ -39,6 +39,8 @@ const MAX_BODY_IN_MESSAGE = 200;
 
 /** OTLP/HTTP protobuf exporter: the SDK's exporter, fed reconstructed spans in bounded batches. */
 export class OtlpTraceExporter implements TraceExporter {
+  /** Requests in flight at once: encoding and reading go on while earlier batches are on the wire. */
+  readonly concurrency = 4;
   readonly #sdk: OTLPTraceExporter;
   readonly #resource: ResourceOptions;
   readonly #maxBatchSpans: number;

@@ -9,6 +9,8 @@ export type ExportOutcome =
 export interface TraceExporter {
   /** Export one batch; resolves (never rejects) with the batch's outcome. */
   export(traces: readonly FinishedTrace[]): Promise<ExportOutcome>;
+  /** How many `export` calls may run at once (1 when absent: calls are made one after the other). */
+  readonly concurrency?: number;
   /** Flush anything buffered and release resources. */
   shutdown(): Promise<void>;
 }

@@ -4,9 +4,9 @@ import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 
 /**
  * Collects finished traces into batches of about `maxBatchSpans` spans and
- * hands them to the exporter one batch at a time. The producer awaits
- * `drain()` when `full`, which is what bounds memory: reading waits for
- * the exporter.
+ * hands them to the exporter, with as many requests in flight as the
+ * exporter allows. The producer awaits `sendFull()` when `full`, which is
+ * what bounds memory: reading waits for the exporter.
  */
 export class ExportQueue {
   private pending: FinishedTrace[] = [];
@@ -16,6 +16,7 @@ export class ExportQueue {
 
   /** When the next batch may go, under --max-rate. */
   private nextSendMs = 0;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly exporter: TraceExporter,
@@ -35,20 +36,38 @@ export class ExportQueue {
     this.stats.traces++;
   }
 
-  /** Exports everything queued, in batches. */
+  /**
+   * Sends full batches, keeping up to the exporter's `concurrency` requests
+   * in flight; resolves as soon as one more may start, so reading goes on
+   * while earlier batches are on the wire. Memory stays bounded: at most one
+   * batch pending plus the batches in flight.
+   */
+  async sendFull(): Promise<void> {
+    while (this.full) await this.sendBatch();
+  }
+
+  /** Exports everything queued, and waits for every request. */
   async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch: FinishedTrace[] = [];
-      let spans = 0;
-      while (this.pending.length > 0 && (batch.length === 0 || spans + (this.pending[0]?.spans.length ?? 0) <= this.maxBatchSpans)) {
-        const trace = this.pending.shift() as FinishedTrace;
-        batch.push(trace);
-        spans += trace.spans.length;
-      }
-      this.pendingSpans -= spans;
-      await this.pace(spans);
-      this.record(await this.exporter.export(batch), spans);
+    while (this.pending.length > 0) await this.sendBatch();
+    await Promise.all(this.inFlight);
+  }
+
+  private async sendBatch(): Promise<void> {
+    while (this.inFlight.size >= (this.exporter.concurrency ?? 1)) await Promise.race(this.inFlight);
+    const batch: FinishedTrace[] = [];
+    let spans = 0;
+    while (this.pending.length > 0 && (batch.length === 0 || spans + (this.pending[0]?.spans.length ?? 0) <= this.maxBatchSpans)) {
+      const trace = this.pending.shift() as FinishedTrace;
+      batch.push(trace);
+      spans += trace.spans.length;
     }
+    this.pendingSpans -= spans;
+    await this.pace(spans);
+    const request: Promise<void> = this.exporter.export(batch).then((outcome) => {
+      this.record(outcome, spans);
+      this.inFlight.delete(request);
+    });
+    this.inFlight.add(request);
   }
 
   /** Spaces batches so that, on average, no more than maxRate spans a second are sent. */

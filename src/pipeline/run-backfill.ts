@@ -125,7 +125,7 @@ async function readAll(lines: AsyncGenerator<RawLine[]>, add: (batch: RawLine[])
   try {
     for await (const batch of lines) {
       add(batch);
-      if (queue.full) await queue.drain();
+      if (queue.full) await queue.sendFull();
     }
     return undefined;
   } catch (error) {
@@ -141,7 +141,7 @@ async function readJournal(journal: JournalTarget, options: BackfillOptions, sta
     const entries = readJournalEntries(journal, options.journalctl ?? 'journalctl', options.maxLineBytes, (reason, detail) => stats.lineRejected(reason, name, detail));
     for await (const batch of entries) {
       intake.addEntries(batch);
-      if (queue.full) await queue.drain();
+      if (queue.full) await queue.sendFull();
     }
   } catch (error) {
     // No journalctl at all is an input error for the whole run; anything else ends this journal only.
