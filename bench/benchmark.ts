@@ -1,7 +1,7 @@
 /** What every benchmark under bench/ implements; bench/run.ts runs them and prints their figures. */
 
 /** A figure is held to a target only when it has one; a missed target is printed, never thrown. */
-export type Target = { op: '<'; value: number } | { op: '='; value: number };
+export type Target = { op: '<'; value: number } | { op: '>='; value: number } | { op: '='; value: number };
 
 export interface Figure {
   label: string;
@@ -31,5 +31,7 @@ export interface Benchmark {
 export function targetMet(figure: Figure): boolean | undefined {
   const { target } = figure;
   if (target === undefined) return undefined;
-  return target.op === '<' ? figure.value < target.value : figure.value === target.value;
+  if (target.op === '<') return figure.value < target.value;
+  if (target.op === '>=') return figure.value >= target.value;
+  return figure.value === target.value;
 }

@@ -50,6 +50,9 @@ const PREFIXES: readonly (readonly [string, Builder])[] = [
   ['⇄ res ', rpcResponse],
 ];
 
+/** Every message prefix that can make a signal: the untraced-record pre-check must parse any line carrying one. */
+export const SIGNAL_PREFIXES: readonly string[] = PREFIXES.map(([prefix]) => prefix);
+
 /** Structured records whose `event` names a decision worth a span event. */
 const DECISION_EVENTS = new Set([
   'embedded_run_failover_decision',

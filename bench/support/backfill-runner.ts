@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../test/support/otlp-receiver.js';
+import { measureChild, type ChildRun } from './measure-child.js';
+
+/** What `otel-tail backfill` said in its summary line, and what reached the receiver meanwhile. */
+export interface BackfillRun {
+  run: ChildRun;
+  linesRead: number;
+  rejected: number;
+  traces: number;
+  spansExported: number;
+  spansFailed: number;
+  spansReceived: number;
+  distinctSpans: number;
+  distinctTraces: number;
+  /** CPU the bench process (the receiver, decoding every request) used meanwhile, ms. */
+  receiverCpuMs: number;
+}
+
+export interface BaselineRun extends ChildRun {
+  lines: number;
+}
+
+const SUMMARY = /: (\d+) lines read, (\d+) rejected[^,]*, (\d+) traces[^,]*, (\d+) spans exported, (\d+) failed/;
+
+/**
+ * Runs `bin/otel-tail backfill --endpoint` against one real OTLP receiver on 127.0.0.1 (in this
+ * process), and the bare read + JSON.parse baseline, each as a child process of its own.
+ */
+export class BackfillRunner {
+  private readonly tally = new ArrivalTally();
+  private receiver: OtlpReceiver | undefined;
+
+  private constructor(
+    private readonly bin: string,
+    private readonly baselineScript: string,
+  ) {}
+
+  static async start(repoRoot: string): Promise<BackfillRunner> {
+    const runner = new BackfillRunner(join(repoRoot, 'bin/otel-tail'), new URL('./parse-baseline.js', import.meta.url).pathname);
+    const receiver = await startOtlpReceiver({
+      onSpans: (spans) => {
+        runner.tally.add(spans);
+        // ~10k spans per 100 MB, ~100k per GB: keep counts and ids, not every decoded span.
+        receiver.spans.length = 0;
+      },
+    });
+    runner.receiver = receiver;
+    return runner;
+  }
+
+  /** Requests the receiver could not decode, over every run so far. */
+  get decodeErrors(): number {
+    return this.receiver?.errors.length ?? 0;
+  }
+
+  async backfill(path: string, nodeArgs: readonly string[] = []): Promise<BackfillRun> {
+    const url = this.receiver?.url ?? '';
+    this.tally.reset();
+    const cpuBefore = process.cpuUsage();
+    const run = await measureChild(this.bin, ['backfill', '--endpoint', url, path], nodeArgs);
+    const { user, system } = process.cpuUsage(cpuBefore);
+    const summary = SUMMARY.exec(run.stderr);
+    if (summary === null) throw new Error(`otel-tail backfill ${path}: no summary line (exit ${run.code}, signal ${run.signal}); stderr:\n${run.stderr}`);
+    const [linesRead = 0, rejected = 0, traces = 0, spansExported = 0, spansFailed = 0] = summary.slice(1).map(Number);
+    return {
+      run,
+      linesRead,
+      rejected,
+      traces,
+      spansExported,
+      spansFailed,
+      spansReceived: this.tally.spans,
+      distinctSpans: this.tally.spanKeys.size,
+      distinctTraces: this.tally.traceIds.size,
+      receiverCpuMs: (user + system) / 1000,
+    };
+  }
+
+  /** The baseline on `path`; throws unless it read `expectedLines` lines. */
+  async baseline(path: string, gzip: boolean, expectedLines: number): Promise<BaselineRun> {
+    const run = await measureChild(this.baselineScript, gzip ? [path, '--gzip'] : [path]);
+    if (run.code !== 0) throw new Error(`baseline ${path}: exit ${run.code}, signal ${run.signal}; stderr:\n${run.stderr}`);
+    const { lines } = JSON.parse(run.stdout) as { lines: number };
+    if (lines !== expectedLines) throw new Error(`baseline ${path}: read ${lines} lines, ${expectedLines} were written`);
+    return { ...run, lines };
+  }
+
+  async close(): Promise<void> {
+    await this.receiver?.close();
+  }
+}
+
+/** Counts arrivals and keeps only ids. */
+class ArrivalTally {
+  spans = 0;
+  readonly spanKeys = new Set<string>();
+  readonly traceIds = new Set<string>();
+
+  add(spans: readonly ReceivedSpan[]): void {
+    this.spans += spans.length;
+    for (const span of spans) {
+      this.spanKeys.add(span.traceId + span.spanId);
+      this.traceIds.add(span.traceId);
+    }
+  }
+
+  reset(): void {
+    this.spans = 0;
+    this.spanKeys.clear();
+    this.traceIds.clear();
+  }
+}

@@ -1,0 +1,79 @@
+import type { Figure } from '../benchmark.js';
+import type { BackfillRun } from './backfill-runner.js';
+import type { ChildRun } from './measure-child.js';
+import { distribution } from './stats.js';
+
+export const MB = 1e6;
+
+/** The input every throughput is counted in: the uncompressed log. */
+export interface LogSize {
+  bytes: number;
+  lines: number;
+}
+
+/** Wall (median), MB/s, lines/s and peak RSS (highest) of one program over `runs`. */
+export function throughputFigures(label: string, log: LogSize, runs: readonly ChildRun[], rssTargetMiB?: number): Figure[] {
+  const wallMs = median(runs.map((r) => r.wallMs));
+  const cpuMs = median(runs.map((r) => r.cpuMs));
+  const of = runs.length > 1 ? `median of ${runs.length}` : 'one run';
+  const rssFrom = [...new Set(runs.map((r) => r.rssFrom))].join(', ');
+  return [
+    { label: `${label}: wall`, value: wallMs / 1000, unit: 's', note: `${of}; CPU ${seconds(cpuMs)} s, ${Math.round((cpuMs / wallMs) * 100)} % of the wall (all threads of the child)` },
+    { label: `${label}: throughput`, value: log.bytes / MB / (wallMs / 1000), unit: 'MB/s', note: 'MB of uncompressed log' },
+    { label: `${label}: lines`, value: Math.round(log.lines / (wallMs / 1000)), unit: 'lines/s' },
+    {
+      label: `${label}: peak RSS`,
+      value: Math.max(...runs.map((r) => r.peakRssMiB)),
+      unit: 'MiB',
+      ...(rssTargetMiB === undefined ? {} : { target: { op: '<' as const, value: rssTargetMiB } }),
+      note: `VmHWM of the child (${rssFrom})${runs.length > 1 ? `, highest of ${runs.length}` : ''}`,
+    },
+  ];
+}
+
+/** Throughput of `runs` over that of `baseline`, from their median wall times. */
+export function throughputRatio(runs: readonly ChildRun[], baseline: readonly ChildRun[]): number {
+  return median(baseline.map((r) => r.wallMs)) / median(runs.map((r) => r.wallMs));
+}
+
+/** What the backfill read and exported, and what the receiver got: every span exactly once. */
+export function deliveryFigures(label: string, runs: readonly BackfillRun[], log: LogSize, expectedSpans: number, expectedNote: string): Figure[] {
+  const first = runs[0];
+  if (first === undefined) return [];
+  const agree = runs.every((r) => r.spansReceived === first.spansReceived && r.spansExported === first.spansExported && r.linesRead === first.linesRead);
+  return [
+    { label: `${label}: lines read`, value: first.linesRead, unit: 'lines', target: { op: '=', value: log.lines }, note: `${first.rejected} rejected` },
+    {
+      label: `${label}: spans exported`,
+      value: first.spansExported,
+      unit: 'spans',
+      target: { op: '=', value: expectedSpans },
+      note: `${expectedNote}; ${first.spansFailed} failed, ${first.traces} traces`,
+    },
+    {
+      label: `${label}: spans received`,
+      value: first.spansReceived,
+      unit: 'spans',
+      target: { op: '=', value: first.spansExported },
+      note: [
+        `${first.distinctSpans} distinct in ${first.distinctTraces} traces`,
+        ...(runs.length > 1 ? [agree ? 'same in every run' : 'NOT the same in every run'] : []),
+        `receiver CPU ${seconds(median(runs.map((r) => r.receiverCpuMs)))} s`,
+      ].join('; '),
+    },
+    {
+      label: `${label}: exit status`,
+      value: Math.max(...runs.map((r) => r.run.code ?? 128)),
+      unit: '',
+      target: { op: '=', value: 0 },
+      ...(runs.length > 1 ? { note: 'worst of all runs' } : {}),
+    },
+  ];
+}
+
+function median(values: readonly number[]): number {
+  return distribution(values).p50;
+}
+
+export const seconds = (ms: number): string => (ms / 1000).toFixed(2);
+export const mb = (bytes: number): number => Math.round((bytes / MB) * 10) / 10;

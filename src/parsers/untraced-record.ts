@@ -1,0 +1,68 @@
+import { SIGNAL_PREFIXES } from './log-signals.js';
+import { parseLogTime } from './log-time.js';
+
+/**
+ * The pre-check of the hot path. Most lines outside a turn (heartbeats, cron,
+ * sqlite, plugin loading) are tslog records without trace ids: the
+ * reconstructor only takes their time (it moves the watermark, which expires
+ * traces) and counts them. For those, JSON.parse and the record's
+ * normalisation are most of the cost of a line, so this recognises them
+ * without either, with one precompiled regex that accepts only:
+ *
+ * - valid JSON (the pattern is a subset of the JSON grammar: a broken line
+ *   never matches, so it is parsed and counted as invalid_json as before);
+ * - an object whose first key is "0" (parseObject would read a tslog record),
+ *   then numeric arguments, `_meta`, and a top-level `time` string, in the
+ *   order OpenClaw 2026.x writes them (any other order is parsed);
+ * - no `traceId`/`spanId` at the top level, no `dropped` (queue overflow),
+ *   no argument object with an `event` key (decision records), no argument or
+ *   `message` that starts with a signal prefix, no ANSI escape in them;
+ * - only the escapes JSON.stringify writes in text (control characters,
+ *   lone surrogates): none decodes to a character of a signal prefix, so
+ *   the prefix test on the raw text equals the parser's on the decoded one.
+ *
+ * Anything else returns undefined and takes the full parse. When it returns a
+ * time, parseLine would have returned a log record with that time, no trace
+ * and no signal: the line counts as a record, exactly as before.
+ */
+export function untracedRecordTime(line: string): number | undefined {
+  // Cheap exits first: other formats, traced lines (their ids are near the end: lastIndexOf finds them fast), long lines.
+  if (line.length > MAX_CHARS || !line.startsWith('{"0":') || line.lastIndexOf('"traceId"') !== -1) return undefined;
+  const match = UNTRACED_RECORD.exec(line);
+  // An unusable time is the full parser's to judge (it falls back to _meta.date, or rejects the line as bad_time).
+  return match === null ? undefined : parseLogTime(match[1]);
+}
+
+// Longer lines are rare and take the full parse: bounds the regex's work (and its backtracking stack) per line.
+const MAX_CHARS = 64 * 1024;
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// Characters a JSON string holds unescaped: anything but `"`, `\` and control characters.
+const PLAIN = String.raw`[^"\\\x00-\x1f]`;
+const ESCAPE = String.raw`\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})`;
+// In message text: the escapes JSON.stringify writes, except ESC (\u001b starts an ANSI colour that stripAnsi would remove).
+const TEXT_ESCAPE = String.raw`\\(?:["\\/bfnrt]|u00(?!1[bB])[01][0-9a-fA-F]|u[dD][89abAB][0-9a-fA-F]{2})`;
+
+const STRING = `"${PLAIN}*(?:${ESCAPE}${PLAIN}*)*"`;
+/** Message text (an argument, a top-level `message`): not one a signal could be read from. */
+const TEXT = `"(?!${SIGNAL_PREFIXES.map(escapeRegExp).join('|')})${PLAIN}*(?:${TEXT_ESCAPE}${PLAIN}*)*"`;
+const LITERAL = String.raw`(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)`;
+const SCALAR = `(?:${STRING}|${LITERAL})`;
+
+// `_meta`: scalars, plus one level of objects and arrays (`path`, `parentNames`).
+const FLAT = `(?:\\{(?:${STRING}:${SCALAR}(?:,${STRING}:${SCALAR})*)?\\}|\\[(?:${SCALAR}(?:,${SCALAR})*)?\\])`;
+const META_VALUE = `(?:${SCALAR}|${FLAT})`;
+const META = `\\{(?:${STRING}:${META_VALUE}(?:,${STRING}:${META_VALUE})*)?\\}`;
+
+// An argument: text, or a flat object (structured meta) without `event`. Keys unescaped, so `event` cannot hide as `\u0065vent`.
+const ARG_KEY = `"(?!event")${PLAIN}*"`;
+const ARG_VALUE = `(?:${TEXT}|${LITERAL})`;
+const ARG = `(?:${TEXT}|\\{(?:${ARG_KEY}:${ARG_VALUE}(?:,${ARG_KEY}:${ARG_VALUE})*)?\\})`;
+
+// After `time`: scalar fields (hostname, message, session_id, ...). A second `time` or `_meta`, a numeric key, or any key that
+// could make the record traced or an overflow sends the line to the full parse; so does an escaped key (`\u0074raceId`).
+const LATER_KEY = String.raw`"(?!(?:traceId|spanId|dropped|time|message|_meta)"|\d)${PLAIN}*"`;
+const LATER = `(?:,"message":${TEXT}|,${LATER_KEY}:${SCALAR})*`;
+
+const UNTRACED_RECORD = new RegExp(String.raw`^\{"0":${ARG}(?:,"[1-9]\d*":${ARG})*,"_meta":${META},"time":"(${PLAIN}*)"${LATER}\}$`);

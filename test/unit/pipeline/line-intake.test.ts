@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseLine } from '../../../src/parsers/parse-line.js';
+import { LineIntake } from '../../../src/pipeline/line-intake.js';
+import { routeParsed } from '../../../src/pipeline/route-parsed.js';
+import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../../src/reconstruct/reconstructor.js';
+import { decodeLine } from '../../../src/sources/decode-line.js';
+import { LineSplitter, type RawLine } from '../../../src/sources/line-splitter.js';
+import { PipelineStats } from '../../../src/telemetry/pipeline-stats.js';
+import { SAMPLE_LOG } from '../../support/fixtures.js';
+
+const MAX_LINE_BYTES = 64 * 1024;
+const SOURCE_KEY = 'dev:ino:fingerprint';
+const META = '"_meta":{"date":"2026-11-21T16:50:30.000Z","logLevelName":"INFO","name":"{\\"subsystem\\":\\"cron\\"}"}';
+
+/** An untraced record as OpenClaw writes it (the kind the pre-check takes), at `time`. */
+const untraced = (time: string, text = 'cron: timer armed'): string => `{"0":"{\\"subsystem\\":\\"cron\\"}","1":"${text}",${META},"time":"${time}","hostname":"vm","message":"${text}"}`;
+
+/** The sample with bad and borderline lines spread through it, then quiet-time untraced lines that expire what is still open. */
+function input(): Buffer {
+  const good = readFileSync(SAMPLE_LOG).toString('utf8').split('\n').filter((line) => line.length > 0);
+  const odd: Buffer[] = [
+    Buffer.from([0x00, 0x01, 0xde, 0xad]),
+    Buffer.concat([Buffer.from('{"0":"bad '), Buffer.from([0xff, 0xfe]), Buffer.from(`",${META}}`)]),
+    Buffer.from(untraced('2026-11-21T16:50:31.000+00:00').slice(0, -1)),
+    Buffer.from(untraced('soon')),
+    Buffer.from('{"0":"x","_meta":{"date":"never"},"time":"soon"}'),
+    Buffer.from(untraced('2026-11-21T16:50:31.000+00:00', 'lane enqueue: lane=main queueSize=1')),
+    Buffer.from(`{"0":"[openclaw] file log queue overflow; dropped 7 oldest records",${META},"time":"2026-11-21T16:50:31.000+00:00","dropped":7}`),
+    Buffer.from(`{"0":"x",${META},"time":"2026-11-21T16:50:31.000+00:00","spanId":"6698131bcbbed823"}`),
+    Buffer.from(`{"0":"x",${'"1":"y",'.repeat(9000)}${META}}`),
+    Buffer.from('{"type":"brand.new.event","ts":1795279830000}'),
+    Buffer.from('plain text'),
+  ];
+  const parts: Buffer[] = [];
+  const every = Math.floor(good.length / odd.length);
+  good.forEach((line, i) => {
+    parts.push(Buffer.from(`${line}\n`));
+    const extra = i % every === 0 ? odd[i / every] : undefined;
+    if (extra !== undefined) parts.push(extra, Buffer.from('\n'));
+  });
+  // Log time moves on through untraced lines only: traces still open must expire here, not at the flush.
+  for (let s = 0; s < 300; s += 10) parts.push(Buffer.from(`${untraced(new Date(Date.parse('2026-11-21T17:00:00Z') + s * 1000).toISOString())}\n`));
+  return Buffer.concat(parts);
+}
+
+function rawLines(bytes: Buffer): RawLine[][] {
+  const batches: RawLine[][] = [];
+  const splitter = new LineSplitter(MAX_LINE_BYTES);
+  // Uneven chunks, so batches end anywhere.
+  for (let at = 0; at < bytes.length; at += 40_000) {
+    const batch: RawLine[] = [];
+    splitter.push(bytes.subarray(at, at + 40_000), (line) => batch.push(line));
+    batches.push(batch);
+  }
+  const last: RawLine[] = [];
+  splitter.end((line) => last.push(line));
+  batches.push(last);
+  return batches;
+}
+
+/** Everything a run shows: counters, the traces and when (after which line) each left. */
+function run(feed: (stats: PipelineStats, reconstructor: Reconstructor, linesSoFar: () => number) => void) {
+  const stats = new PipelineStats();
+  const emitted: unknown[] = [];
+  let lines = 0;
+  const reconstructor = new Reconstructor(DEFAULT_RECONSTRUCTOR_OPTIONS, (trace, exit) => emitted.push({ afterLine: lines, trace, exit }));
+  feed(stats, reconstructor, () => ++lines);
+  reconstructor.flush();
+  return {
+    emitted,
+    counters: { ...reconstructor.counters },
+    watermark: reconstructor.watermark,
+    stats: {
+      linesRead: stats.linesRead, bytesRead: stats.bytesRead, records: stats.records, events: stats.events, gatewayDropped: stats.gatewayDropped,
+      rejected: Object.fromEntries(stats.rejected), other: Object.fromEntries(stats.other), firstRejection: Object.fromEntries(stats.firstRejection),
+    },
+  };
+}
+
+describe('LineIntake', () => {
+  it('counts and reconstructs exactly as parsing every line would, while parsing fewer', () => {
+    const batches = rawLines(input());
+    let skimmed = 0;
+    const withPreCheck = run((stats, reconstructor, next) => {
+      const intake = new LineIntake('mixed.log', MAX_LINE_BYTES, stats, reconstructor, SOURCE_KEY);
+      for (const batch of batches) {
+        // One line at a time, so the emission records which line let each trace go.
+        for (const line of batch) {
+          next();
+          intake.addBatch([line]);
+        }
+      }
+      skimmed = intake.linesSkimmed;
+    });
+    const parseAll = run((stats, reconstructor, next) => {
+      for (const batch of batches) {
+        for (const raw of batch) {
+          next();
+          stats.linesRead++;
+          stats.bytesRead += raw.end - raw.start;
+          const where = (): string => `mixed.log at byte ${raw.start}`;
+          const decoded = decodeLine(raw, MAX_LINE_BYTES);
+          if (!decoded.ok) stats.lineRejected(decoded.reason, where(), decoded.detail);
+          else routeParsed(parseLine(decoded.text), { source: SOURCE_KEY, start: raw.start, end: raw.end }, where, stats, reconstructor);
+          reconstructor.tick();
+        }
+      }
+    });
+
+    expect(withPreCheck).toEqual(parseAll);
+    // The sample's 141 untraced records and the 30 quiet-time ones; not the borderline lines.
+    expect(skimmed).toBe(141 + 30);
+    expect(parseAll.stats.rejected).toEqual({ binary: 1, invalid_utf8: 1, invalid_json: 1, bad_time: 1, bad_trace_id: 1, too_long: 1 });
+    expect(parseAll.stats.gatewayDropped).toBe(7);
+    // Traces left while only untraced lines came in (the watermark they carry), not at the flush.
+    const afterLines = parseAll.emitted.map((e) => (e as { afterLine: number }).afterLine);
+    expect(Math.max(...afterLines)).toBeLessThan(withPreCheck.stats.linesRead);
+    // Plus the parsed ones: a signal, the overflow, a time only _meta.date gives.
+    expect(parseAll.counters.untracedRecords).toBe(141 + 30 + 3);
+  });
+});
