@@ -75,7 +75,8 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
         const oldest = Math.max(Math.min(...groups.map((group) => group.firstMs)), sinceMs ?? 0);
         const warning = tracesUrl === undefined ? undefined : backendAgeWarning(tracesUrl, oldest, now);
         if (warning !== undefined) say(warning);
-        if (groups.length > 1) say(`${groups.length} gateway hosts (${groups.map((group) => group.host || 'unknown').join(', ')}): each is read on its own`);
+        const hosts = groups.filter((group) => group.host !== '').map((group) => group.host);
+        if (hosts.length > 1) say(`${hosts.length} gateway hosts (${hosts.join(', ')}): each is read on its own`);
       },
     }).finally(() => progress.stop());
     for (const path of result.skipped) say(`skipped ${path}: already exported (${ledger?.path ?? ''}); pass --force to send it again`);
