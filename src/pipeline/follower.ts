@@ -163,26 +163,30 @@ export class Follower {
     return drained;
   }
 
-  private async take(file: { key: string; path: string }, lines: RawLine[]): Promise<void> {
+  private take(file: { key: string; path: string }, lines: RawLine[]): Promise<void> {
     let intake = this.intakes.get(file.key);
     if (intake === undefined) {
       intake = new LineIntake(file.path, this.options.maxLineBytes, this.stats, this.reconstructor, file.key);
       this.intakes.set(file.key, intake);
     }
-    this.quietSince = undefined;
-    intake.addBatch(lines);
-    this.scheduleTick();
-    return this.queue.waitForRoom();
+    const lineIntake = intake;
+    return this.handOver(() => lineIntake.addBatch(lines));
   }
 
-  private async takeEntries(source: { key: string; name: string }, entries: JournalEntry[]): Promise<void> {
+  private takeEntries(source: { key: string; name: string }, entries: JournalEntry[]): Promise<void> {
     let intake = this.journalIntakes.get(source.key);
     if (intake === undefined) {
       intake = new JournalIntake(source.name, this.stats, this.reconstructor, source.key);
       this.journalIntakes.set(source.key, intake);
     }
+    const journalIntake = intake;
+    return this.handOver(() => journalIntake.addEntries(entries));
+  }
+
+  /** What every source's hand-over does: lines are being read (the clock stops), then wait for room. */
+  private handOver(add: () => void): Promise<void> {
     this.quietSince = undefined;
-    intake.addEntries(entries);
+    add();
     this.scheduleTick();
     return this.queue.waitForRoom();
   }
