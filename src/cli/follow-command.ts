@@ -24,6 +24,9 @@ const log = (message: string): void => {
 export async function followCommand(flags: Record<string, unknown>): Promise<number> {
   const config = loadConfig(flags);
   if (typeof config === 'number') return config;
+  // Listen before anything is started or printed: a SIGTERM that arrives while the sources start
+  // (or just after "following" is printed) stops the follower as soon as it has started.
+  const stopSignal = listenForStop();
   const journals = journalTargetsOf(config);
   let paths = config.file ?? [];
   if (config.file === undefined && journals.length === 0) {
@@ -49,19 +52,14 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
       shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
     });
   } catch (error) {
+    stopSignal.cancel();
     if (error instanceof InputError || error instanceof CheckpointError || error instanceof JournalError) return fail(error.message);
     throw error;
   }
   const start = config.from === 'end' ? 'new lines only' : 'from the beginning';
   log(`following ${follower.targets.join(', ')} → ${describeTarget(config)} (without a checkpoint: ${start}; checkpoints in ${follower.checkpointPath})`);
 
-  const signal = await nextSignal();
-  const forceExit = (again: NodeJS.Signals): void => {
-    log(`${again} again: exiting now. Checkpoints stay where they were: nothing is lost, the unsettled lines are read again at the next start.`);
-    process.exit(128 + (again === 'SIGINT' ? 2 : 15));
-  };
-  process.on('SIGTERM', forceExit);
-  process.on('SIGINT', forceExit);
+  const signal = await stopSignal.received;
   log(`${signal}: stopping: exporting open traces and writing checkpoints (send it again to exit at once)`);
   const drained = await follower.stop();
   if (!drained) log('some spans could not be exported before the shutdown deadline; checkpoints were not moved past their lines, so they are sent after the next start');
@@ -71,16 +69,33 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
   return EXIT_OK;
 }
 
-function nextSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals): void => {
+/**
+ * Listens for SIGTERM and SIGINT from now on: the first resolves `received`; a second one exits at
+ * once. One listener for the whole run, so no signal ever meets the default action (which would kill
+ * the process without a word). `cancel` stops listening.
+ */
+function listenForStop(): { received: Promise<NodeJS.Signals>; cancel: () => void } {
+  let first: NodeJS.Signals | undefined;
+  let resolveReceived: (signal: NodeJS.Signals) => void = () => undefined;
+  const received = new Promise<NodeJS.Signals>((resolve) => (resolveReceived = resolve));
+  const on = (signal: NodeJS.Signals): void => {
+    if (first === undefined) {
+      first = signal;
+      resolveReceived(signal);
+      return;
+    }
+    log(`${signal} again: exiting now. Checkpoints stay where they were: nothing is lost, the unsettled lines are read again at the next start.`);
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  };
+  process.on('SIGTERM', on);
+  process.on('SIGINT', on);
+  return {
+    received,
+    cancel: () => {
       process.off('SIGTERM', on);
       process.off('SIGINT', on);
-      resolve(signal);
-    };
-    process.on('SIGTERM', on);
-    process.on('SIGINT', on);
-  });
+    },
+  };
 }
 
 export function defaultStateDir(env: NodeJS.ProcessEnv): string {

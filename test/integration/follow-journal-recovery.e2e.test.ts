@@ -113,7 +113,19 @@ describe('otel-tail --journal recovers', () => {
     );
     await d.waitForStderr(/otel-tail: following /, 15_000);
     d.signal('SIGTERM');
-    expect(await d.waitForExit(10_000)).toEqual({ code: 0, signal: null });
+    expect(await d.waitForExit(10_000), d.stderr).toEqual({ code: 0, signal: null });
+  }, 30_000);
+
+  it('stops cleanly on a SIGTERM that arrives while it is still starting', async () => {
+    const r = (receiver = await startOtlpReceiver());
+    const journal = new FakeJournal(tempDir('fake-journal'), { identifier: 'someone-else' });
+    const d = daemon(journal, tempDir('state'), r.url);
+    // Printed by the journal source's start-up probe, before the follower has started.
+    await d.waitForStderr(/no journal entries for openclaw-gateway yet/, 15_000);
+    d.signal('SIGTERM');
+    expect(await d.waitForExit(10_000), d.stderr).toEqual({ code: 0, signal: null });
+    expect(d.stderr).toMatch(/SIGTERM: stopping/);
+    expect(d.stderr).toMatch(/otel-tail stopped/);
   }, 30_000);
 
   it('refuses to start without journalctl, saying what to install', async () => {
