@@ -10,6 +10,13 @@ export default tseslint.config(
     languageOptions: { globals: { URL: 'readonly', process: 'readonly', console: 'readonly' } },
   },
   {
+    // The OpenClaw plugin and the real-gateway scenario run as plain Node ESM.
+    files: ['openclaw-plugin/**/*.js', 'test/gateway/**/*.mjs'],
+    languageOptions: {
+      globals: { setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', fetch: 'readonly', AbortSignal: 'readonly', globalThis: 'readonly' },
+    },
+  },
+  {
     files: ['**/*.ts'],
     languageOptions: {
       parserOptions: { project: ['./tsconfig.test.json'], tsconfigRootDir: import.meta.dirname },

@@ -8,7 +8,7 @@ const LEDGER_VERSION = 1;
 /** How much of a file identifies it (with its size): enough to tell rotated logs and archives apart. */
 const IDENTITY_BYTES = 64 * 1024;
 
-interface LedgerEntry {
+export interface LedgerEntry {
   path: string;
   size: number;
   exportedAt: string;
@@ -54,6 +54,11 @@ export class BackfillLedger {
   /** When the file with this identity was exported, if it was. */
   exportedAt(identity: string): string | undefined {
     return this.files[identity]?.exportedAt;
+  }
+
+  /** Every input exported whole (for `otel-tail status`). */
+  get entries(): readonly LedgerEntry[] {
+    return Object.values(this.files);
   }
 
   record(identity: string, path: string, size: number): void {

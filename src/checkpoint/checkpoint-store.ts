@@ -105,6 +105,11 @@ export class CheckpointStore {
     if (this.byKey.delete(key)) this.dirty = true;
   }
 
+  /** Every journal checkpoint with its key (`journalSourceKey`). */
+  get allJournals(): [string, JournalCheckpoint][] {
+    return [...this.journals.entries()];
+  }
+
   getJournal(key: string): JournalCheckpoint | undefined {
     return this.journals.get(key);
   }

@@ -2,17 +2,17 @@ import { stat } from 'node:fs/promises';
 import { BackfillLedger } from '../checkpoint/backfill-ledger.js';
 import { CheckpointError } from '../checkpoint/checkpoint-store.js';
 import { InputError } from '../config/config-error.js';
-import { ConsoleTreeExporter } from '../export/console-tree-exporter.js';
 import { createExporter } from '../export/create-exporter.js';
-import { resolveTracesUrl } from '../export/otlp-exporter.js';
+import { resolveTracesUrl } from '../export/otlp-target.js';
 import { runBackfill } from '../pipeline/run-backfill.js';
 import { expandInputs, STDIN } from '../sources/expand-inputs.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { backendAgeWarning } from './backend-age.js';
 import { BackfillProgressReporter } from './backfill-progress.js';
 import { EXIT_FAILED, EXIT_OK, fail } from './exit-codes.js';
-import { defaultStateDir } from './follow-command.js';
+import { defaultStateDir, resolveEventPaths } from './follow-command.js';
 import { journalTargetsOf, loadConfig } from './load-config.js';
+import { monitoringConfigOf } from './follow-monitoring.js';
 import { reconstructorOptions } from './reconstructor-options.js';
 import { formatNotes, formatSummary } from './summary.js';
 import { parseTimeBound } from './time-bound.js';
@@ -34,6 +34,7 @@ const say = (message: string): void => {
 export async function backfillCommand(args: string[], flags: Record<string, unknown> & BackfillFlags): Promise<number> {
   const config = loadConfig(flags);
   if (typeof config === 'number') return config;
+  if (monitoringConfigOf(config).genaiMetrics === 'on') say('genaiMetrics: not sent by backfill (metric points cannot carry historical times); the spans carry the same token counts and costs');
   const now = Date.now();
   const sinceMs = bound('--since', flags.since, now);
   if (typeof sinceMs === 'string') return fail(sinceMs);
@@ -42,7 +43,7 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
   const maxRate = flags.maxRate === undefined ? undefined : Number(flags.maxRate);
   if (maxRate !== undefined && !(maxRate > 0)) return fail(`--max-rate ${String(flags.maxRate)}: expected a number of spans per second greater than 0.`);
   try {
-    const paths = await expandInputs(args);
+    const paths = await expandInputs([...args, ...resolveEventPaths(config.events, say)]);
     const journals = journalTargetsOf(config);
     if (paths.length === 0 && journals.length === 0) {
       return fail('nothing to read: pass log files, or --journal NAME (with --journal-dir DIR or --journal-file FILE for journal files).');
@@ -52,7 +53,9 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     const ledger = dryRun || config.exporter !== 'otlp' ? undefined : await BackfillLedger.open(config.stateDir ?? defaultStateDir(process.env));
     const stats = new PipelineStats();
     const progress = new BackfillProgressReporter(await totalSize(paths), stats, process.stderr.isTTY === true, (text) => process.stderr.write(text));
-    const exporter = dryRun ? new ConsoleTreeExporter({ resource: { serviceName: config.serviceName, attributes: config.resourceAttributes } }) : createExporter(config);
+    // A dry run prints what would be sent: through the same privacy and preset steps, to the console.
+    const exportContext = { stateDir: config.stateDir ?? defaultStateDir(process.env), warn: say };
+    const exporter = dryRun ? await createExporter({ ...config, exporter: 'console' }, exportContext) : await createExporter(config, { inWorker: true, ...exportContext });
     const tracesUrl = config.exporter === 'otlp' && !dryRun ? resolveTracesUrl(config.endpoint, config.tracesEndpoint) : undefined;
     const reconstructor = reconstructorOptions(config);
     if (sinceMs !== undefined) reconstructor.sinceMs = sinceMs;

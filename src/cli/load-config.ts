@@ -1,16 +1,33 @@
+import { CONFIG_FILE_ENV } from '../config/config-env.js';
 import { ConfigError } from '../config/config-error.js';
-import { resolveConfig, type ResolvedConfig } from '../config/resolve-config.js';
+import { resolveConfig, unknownTailVariables, type ResolvedConfig } from '../config/resolve-config.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
 import { fail } from './exit-codes.js';
 
 /** The run's config from flags, environment and `--config`; or, when it is invalid, the exit code after saying why. */
 export function loadConfig(flags: Record<string, unknown>): ResolvedConfig | number {
+  // A misspelt variable is likely a setting lost: say so, but do not refuse to run (`validate` does).
+  for (const warning of unknownTailVariables(process.env)) process.stderr.write(`otel-tail: warning: ${warning}\n`);
   try {
-    return resolveConfig(flags, process.env, flags['config'] as string | undefined);
+    return resolveConfig(flags, process.env, configFileOf(flags, process.env));
   } catch (error) {
-    if (error instanceof ConfigError) return fail(error.message);
+    if (error instanceof ConfigError) return failConfig(error);
     throw error;
   }
+}
+
+/** The config file: `--config`, else `OTEL_TAIL_CONFIG` (handy in a service's environment file). */
+export function configFileOf(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): string | undefined {
+  const fromFlag = flags['config'];
+  if (typeof fromFlag === 'string') return fromFlag;
+  const fromEnv = env[CONFIG_FILE_ENV];
+  return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+}
+
+/** Prints every problem of an invalid config, one per line, and returns the exit code. */
+export function failConfig(error: ConfigError): number {
+  for (const problem of error.problems.slice(0, -1)) fail(problem);
+  return fail(error.problems.at(-1) ?? error.message);
 }
 
 /** The journald stream the config names (`journal`, in `journalDir` or `journalFile`), if any. */

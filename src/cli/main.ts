@@ -3,6 +3,9 @@ import { backfillCommand } from './backfill-command.js';
 import { addConfigOptions } from './config-options.js';
 import { EXIT_OK, EXIT_USAGE, fail } from './exit-codes.js';
 import { followCommand } from './follow-command.js';
+import { addServiceCommands } from './service-commands.js';
+import { statusCommand } from './status-command.js';
+import { validateCommand } from './validate-command.js';
 
 const FOLLOW_HELP = `
 Without a command, otel-tail follows the gateway's file log until SIGTERM or SIGINT: it reads each
@@ -18,6 +21,8 @@ Examples:
       first install: also send what the current files already hold (printed as a tree here)
   otel-tail backfill --endpoint http://127.0.0.1:4318 'archive/*.log'
       replay old logs once
+  otel-tail service install --journal openclaw-gateway --endpoint http://127.0.0.1:4318
+      install it as a systemd user service (see otel-tail service --help); otel-tail status shows its progress
 
 Stopping: SIGTERM/SIGINT exports open traces (incomplete ones marked), writes checkpoints and
 exits 0 within 10 s; a second signal exits at once (nothing is lost: unsettled lines are read again).`;
@@ -34,6 +39,14 @@ Examples:
 Exit status: 0 when every file was read and every span accepted by the exporter; 1 when an
 export failed or a file could not be read to its end (e.g. a truncated .gz); 2 for a usage,
 configuration or input error.`;
+
+const VALIDATE_HELP = `
+Precedence: flags > environment (OTEL_TAIL_<KEY>, then the standard OTEL_* variable) > --config
+file > defaults. Unknown keys in the file and unknown OTEL_TAIL_* variables are errors.
+
+Examples:
+  otel-tail validate --config /etc/otel-tail.yaml
+  OTEL_TAIL_JOURNAL=openclaw-gateway otel-tail validate --endpoint http://127.0.0.1:4318`;
 
 /** Runs the CLI; returns the exit code. bin/otel-tail exits with it. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -69,6 +82,29 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = await backfillCommand(paths, flags);
     });
   addConfigOptions(backfill, 'backfill');
+
+  addConfigOptions(
+    program
+      .command('validate')
+      .description('Check a config without running: print every key, its value (secrets hidden) and where it came from (flag, env, file, default); or every problem, exit 2.')
+      .addHelpText('after', VALIDATE_HELP),
+    'follow',
+  ).action((flags: Record<string, unknown>) => {
+    exitCode = validateCommand(flags);
+  });
+
+  program
+    .command('status')
+    .description("Show where each source's checkpoint is and how far behind it is (bytes to the file's end, seconds to the journal's newest entry), and the backfill ledger. Read only: safe while a follower runs.")
+    .option('--state-dir <dir>', 'the state dir the follower uses (default: $XDG_STATE_HOME/otel-tail, else ~/.local/state/otel-tail)')
+    .option('--config <file>', 'YAML config file: its stateDir and journalctl are used')
+    .option('--journalctl <path>', 'the journalctl that can read the followed journal (default: journalctl)')
+    .option('--json', 'print the status as JSON')
+    .action(async (flags: Record<string, unknown>) => {
+      exitCode = await statusCommand(flags);
+    });
+
+  addServiceCommands(program, (code) => (exitCode = code));
 
   try {
     await program.parseAsync(argv as string[]);

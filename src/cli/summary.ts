@@ -31,6 +31,9 @@ export function formatNotes(result: RunTotals): string[] {
   if (result.stats.gatewayDropped > 0) {
     notes.push(`the gateway reported dropping ${result.stats.gatewayDropped} log records (file log queue overflow): traces around them may be partial`);
   }
+  notes.push(...result.stats.eventDrops);
+  // Only the first reports are kept: then the total says the rest.
+  if (result.stats.eventDrops.length >= 20) notes.push(`the OpenClaw plugin dropped ${result.stats.eventsDropped} diagnostic events in all`);
   const late = result.counters.lateItems;
   if (late > 0) notes.push(`${late} lines arrived after their trace was exported and were not added (raise --grace)`);
   const evicted = result.counters.tracesEvicted;
@@ -39,3 +42,4 @@ export function formatNotes(result: RunTotals): string[] {
   if (result.exportError !== undefined) notes.push(`export failed: ${result.exportError.message}`);
   return notes;
 }
+

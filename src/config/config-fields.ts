@@ -3,7 +3,7 @@
  * variables, default and doc. The CLI's flags, the config-file validator and
  * `config.example.yaml` (checked by a test) all come from here.
  */
-export type FieldKind = 'string' | 'url' | 'count' | 'bytes' | 'duration' | 'map' | 'enum' | 'paths';
+export type FieldKind = 'string' | 'url' | 'count' | 'bytes' | 'duration' | 'map' | 'enum' | 'paths' | 'boolean' | 'strings';
 
 /** The commands a field applies to (flags are offered only there). */
 export type CommandName = 'follow' | 'backfill';
@@ -14,7 +14,7 @@ export interface ConfigField {
   kind: FieldKind;
   doc: string;
   /** Default as it would be written in YAML; undefined = unset. */
-  default?: string | number | Record<string, string>;
+  default?: string | number | boolean | Record<string, string>;
   /** Standard environment variables, highest precedence first. */
   env?: readonly string[];
   choices?: readonly string[];
@@ -31,6 +31,12 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     kind: 'paths',
     commands: ['follow'],
     doc: 'Follow this directory of OpenClaw rolling logs (openclaw[-profile]-YYYY-MM-DD[.N].log) or this one file; repeatable. Default: /tmp/openclaw/, or $TMPDIR/openclaw-<uid>/ when the logs are there.',
+  },
+  {
+    key: 'events',
+    flag: '--events <path>',
+    kind: 'paths',
+    doc: "Diagnostic-event JSONL written by otel-tail's OpenClaw plugin: a directory of events-YYYY-MM-DD[.N].jsonl files (follow), or files (backfill); repeatable. 'default' is the plugin's directory, <state dir>/logs/diagnostics ($OPENCLAW_STATE_DIR, else ~/.openclaw[-$OPENCLAW_PROFILE]). With the file log of the same gateway, each trace is built from both: the events give the spans (tokens, cost, OpenClaw's ids), the log adds its warnings, retries and decisions as span events.",
   },
   {
     key: 'journal',
@@ -161,10 +167,114 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     doc: 'Most spans in one export request.',
   },
   {
+    key: 'maxRequestBytes',
+    flag: '--max-request-bytes <n>',
+    kind: 'bytes',
+    default: 4_194_304,
+    doc: "Largest export request body (protobuf, before compression); bigger batches are split into several requests. The Collector refuses OTLP/gRPC messages over 4 MiB by default, and some backends take less. A single span larger than this is sent alone (--max-content-bytes bounds what makes spans big).",
+  },
+  {
     key: 'exportTimeout',
     flag: '--export-timeout <duration>',
     kind: 'duration',
     default: '10s',
     doc: 'Time allowed for one export request.',
+  },
+  {
+    key: 'preset',
+    flag: '--preset <name>',
+    kind: 'enum',
+    choices: ['otlp', 'mlflow', 'langfuse', 'braintrust', 'phoenix', 'honeycomb', 'datadog', 'dynatrace'],
+    default: 'otlp',
+    doc: "The backend: sets the traces path under endpoint (or the backend's public URL), the headers it needs (from its own environment variables, never argv; see the README's Backends table) and the attributes its UI reads. otlp is any plain OTLP/HTTP collector.",
+  },
+  {
+    key: 'semconv',
+    flag: '--semconv <dialect>',
+    kind: 'enum',
+    choices: ['genai', 'openclaw'],
+    default: 'genai',
+    doc: "Span names: genai (OpenTelemetry GenAI: 'chat gpt-5.1', 'execute_tool exec', 'invoke_agent ops') or openclaw (as OpenClaw's diagnostics-otel plugin names them: openclaw.model.call, openclaw.tool.execution, openclaw.run, ..., for dashboards built on it).",
+  },
+  {
+    key: 'sessionIds',
+    flag: '--session-ids <mode>',
+    kind: 'enum',
+    choices: ['raw', 'hash', 'omit'],
+    default: 'hash',
+    doc: 'Session keys and session ids (session keys hold channel user ids and phone numbers): hash (a salted SHA-256 prefix, the same for the same id on every run, so traces still group by session), raw, or omit. Applies wherever they appear, log messages and lane names included.',
+  },
+  {
+    key: 'chatIds',
+    flag: '--chat-ids <mode>',
+    kind: 'enum',
+    choices: ['raw', 'hash', 'omit'],
+    default: 'hash',
+    doc: 'Chat, message and user ids (a DM chat id is the user): hash, raw or omit, as for sessionIds.',
+  },
+  {
+    key: 'idSalt',
+    flag: '--id-salt <secret>',
+    kind: 'string',
+    secret: true,
+    doc: 'Salt of the hashed ids. Prefer OTEL_TAIL_ID_SALT (argv is visible to other users); without either, a random salt is generated once in <state dir>/id-salt (mode 0600) and reused, so hashes stay stable across restarts. Several otel-tail instances must share it to hash alike.',
+  },
+  {
+    key: 'captureContent',
+    flag: '--capture-content',
+    kind: 'boolean',
+    default: false,
+    doc: 'Export message content (prompts, outputs, tool arguments and results) when the input carries it; off, such attributes are dropped. A warning says so at start-up.',
+  },
+  {
+    key: 'maxContentBytes',
+    flag: '--max-content-bytes <n>',
+    kind: 'bytes',
+    default: 4096,
+    doc: 'With captureContent: each content value is cut to this many bytes (UTF-8), marked as truncated.',
+  },
+  {
+    key: 'redact',
+    flag: '--redact <regex>',
+    kind: 'strings',
+    doc: 'Mask every match of this regular expression (JavaScript syntax) in every exported string: span names, attributes, event attributes, status messages; repeatable.',
+  },
+  {
+    key: 'metricsListen',
+    flag: '--metrics-listen <host:port>',
+    kind: 'string',
+    commands: ['follow'],
+    doc: 'Serve self-monitoring at http://HOST:PORT/metrics (Prometheus text, otel_tail_*) and /healthz (200 ok, or 503 and why), e.g. 127.0.0.1:9464. Off by default; any address given is used, so keep it on loopback unless the port is firewalled.',
+  },
+  {
+    key: 'unhealthyAfter',
+    flag: '--unhealthy-after <duration>',
+    kind: 'duration',
+    default: '60s',
+    commands: ['follow'],
+    doc: '/healthz answers 503 once exports have been failing this long, or a source has had lines to read this long without any being read.',
+  },
+  {
+    key: 'genaiMetrics',
+    flag: '--genai-metrics <on|off>',
+    kind: 'enum',
+    choices: ['off', 'on'],
+    default: 'off',
+    doc: 'While following, also send GenAI metrics derived from the spans (gen_ai.client.token.usage, gen_ai.client.operation.duration, openclaw.cost.usd, openclaw.tool.calls, openclaw.agent.runs) over OTLP/HTTP protobuf. Backfill never sends them: metric points cannot carry historical times.',
+  },
+  {
+    key: 'metricsEndpoint',
+    flag: '--metrics-endpoint <url>',
+    kind: 'url',
+    env: ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'],
+    doc: 'Full OTLP/HTTP metrics URL, used as is. Default: the traces URL with /v1/traces replaced by /v1/metrics, else <endpoint>/v1/metrics.',
+  },
+  {
+    key: 'metricsInterval',
+    flag: '--metrics-interval <duration>',
+    kind: 'duration',
+    env: ['OTEL_METRIC_EXPORT_INTERVAL'],
+    default: '60s',
+    doc: 'How often GenAI metrics are exported (a bare number is milliseconds, as in OTEL_METRIC_EXPORT_INTERVAL); what is left is exported at shutdown.',
   },
 ];

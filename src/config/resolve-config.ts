@@ -1,14 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { parseDurationMs } from '../parsers/key-values.js';
 import { ConfigError } from './config-error.js';
+import { CONFIG_FILE_ENV, envNamesOf, splitEnvPaths, tailEnvName, TAIL_ENV_PREFIX } from './config-env.js';
 import { CONFIG_FIELDS, type ConfigField } from './config-fields.js';
+import { didYouMean } from './did-you-mean.js';
+import { applyPreset } from './apply-preset.js';
+import { checkRedactPatterns } from './check-redact.js';
+import type { PresetName } from '../export/presets.js';
 
 export type ExporterName = 'otlp' | 'console' | 'file';
 
 /** The validated settings of one run. */
 export interface ResolvedConfig {
   file?: string[];
+  events?: string[];
   from: 'beginning' | 'end';
   journal?: string;
   journalDir?: string;
@@ -27,43 +34,93 @@ export interface ResolvedConfig {
   idleTimeoutMs: number;
   maxOpenTraces: number;
   maxBatchSpans: number;
+  maxRequestBytes: number;
   exportTimeoutMs: number;
+  preset: PresetName;
+  semconv: 'genai' | 'openclaw';
+  sessionIds: IdMode;
+  chatIds: IdMode;
+  idSalt?: string;
+  captureContent: boolean;
+  maxContentBytes: number;
+  redact?: string[];
 }
+
+/** How personal ids are exported: as they are, as a salted hash, or not at all. */
+export type IdMode = 'raw' | 'hash' | 'omit';
 
 type Raw = Record<string, unknown>;
 
-/**
- * Precedence: flags > environment > config file > defaults. Every value is
- * validated here, at start-up, with a message that names the key.
- */
-export function resolveConfig(flags: Raw, env: NodeJS.ProcessEnv, configFile?: string): ResolvedConfig {
-  const file = configFile === undefined ? {} : readConfigFile(configFile);
-  const values: Raw = {};
-  for (const field of CONFIG_FIELDS) {
-    const fromFlag = flags[field.key];
-    const fromEnv = field.env?.map((name) => env[name]).find((v) => v !== undefined && v !== '');
-    const [value, origin] =
-      fromFlag !== undefined ? [fromFlag, `--${kebab(field.key)}`]
-      : fromEnv !== undefined ? [fromEnv, field.env?.find((name) => env[name] === fromEnv) ?? field.key]
-      : file[field.key] !== undefined ? [file[field.key], `${field.key} in ${configFile ?? ''}`]
-      : [field.default, field.key];
-    // Durations are held in milliseconds under `<key>Ms`, so the unit is in every name that uses them.
-    if (value !== undefined) values[field.kind === 'duration' ? `${field.key}Ms` : field.key] = convert(field, value, origin);
-  }
-  const exporter = (values['exporter'] as ExporterName | undefined) ?? (values['endpoint'] !== undefined || values['tracesEndpoint'] !== undefined ? 'otlp' : 'console');
-  if (exporter === 'otlp' && values['endpoint'] === undefined && values['tracesEndpoint'] === undefined) {
-    throw new ConfigError('exporter: "otlp" needs an endpoint: pass --endpoint http://host:4318 or set OTEL_EXPORTER_OTLP_ENDPOINT.');
-  }
-  if (values['journal'] === undefined && (values['journalDir'] !== undefined || values['journalFile'] !== undefined)) {
-    throw new ConfigError('journalDir/journalFile: say which stream to read in them with --journal NAME (e.g. --journal openclaw-gateway).');
-  }
-  if (values['journalDir'] !== undefined && values['journalFile'] !== undefined) {
-    throw new ConfigError('journalDir and journalFile: give one of them, not both.');
-  }
-  return { ...(values as Omit<ResolvedConfig, 'exporter'>), exporter };
+/** Where a setting's value came from, for `otel-tail validate` and error messages. */
+export interface ValueOrigin {
+  from: 'flag' | 'env' | 'file' | 'default';
+  /** The flag (`--grace`), variable (`OTEL_SERVICE_NAME`), file path, or `default`. */
+  name: string;
 }
 
-function readConfigFile(path: string): Raw {
+export interface ResolvedWithOrigins {
+  config: ResolvedConfig;
+  /** Per config key that has a value. */
+  origins: Record<string, ValueOrigin>;
+}
+
+/**
+ * Precedence: flags > environment (`OTEL_TAIL_<KEY>`, then the standard
+ * `OTEL_*` variables) > config file > defaults. Every value is validated
+ * here, at start-up; all problems are reported at once, each naming the key,
+ * the value and what is allowed.
+ */
+export function resolveConfig(flags: Raw, env: NodeJS.ProcessEnv, configFile?: string): ResolvedConfig {
+  return resolveConfigWithOrigins(flags, env, configFile).config;
+}
+
+/**
+ * `strictEnv`: an `OTEL_TAIL_*` variable that names no key is a problem (`validate`), not just
+ * a warning (a run: a stray variable in a service's environment must not stop it).
+ */
+export function resolveConfigWithOrigins(flags: Raw, env: NodeJS.ProcessEnv, configFile?: string, strictEnv = false): ResolvedWithOrigins {
+  const problems: string[] = [];
+  const file = configFile === undefined ? {} : readConfigFile(configFile, problems);
+  if (strictEnv) problems.push(...unknownTailVariables(env));
+  const values: Raw = {};
+  const origins: Record<string, ValueOrigin> = {};
+  for (const field of CONFIG_FIELDS) {
+    const envName = envNamesOf(field).find((name) => env[name] !== undefined && env[name] !== '');
+    const fromEnv = envName === undefined ? undefined : env[envName];
+    const [value, origin]: [unknown, ValueOrigin] =
+      flags[field.key] !== undefined ? [flags[field.key], { from: 'flag', name: flagName(field) }]
+      : envName !== undefined && fromEnv !== undefined ? [field.kind === 'paths' ? splitEnvPaths(fromEnv) : fromEnv, { from: 'env', name: envName }]
+      : file[field.key] !== undefined ? [file[field.key], { from: 'file', name: configFile ?? '' }]
+      : [field.default, { from: 'default', name: 'default' }];
+    if (value === undefined) continue;
+    const where = origin.from === 'flag' || origin.from === 'env' ? origin.name : origin.from === 'file' ? `${field.key} in ${origin.name}` : field.key;
+    try {
+      // Durations are held in milliseconds under `<key>Ms`, so the unit is in every name that uses them.
+      values[field.kind === 'duration' ? `${field.key}Ms` : field.key] = convert(field, value, where);
+      origins[field.key] = origin;
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  applyPreset(values, env, problems);
+  checkRedactPatterns(values, problems);
+  const exporter = (values['exporter'] as ExporterName | undefined) ?? (values['endpoint'] !== undefined || values['tracesEndpoint'] !== undefined ? 'otlp' : 'console');
+  if (origins['exporter'] === undefined) origins['exporter'] = { from: 'default', name: 'default' };
+  if (exporter === 'otlp' && values['endpoint'] === undefined && values['tracesEndpoint'] === undefined) {
+    problems.push('exporter: "otlp" needs an endpoint: pass --endpoint http://host:4318 or set OTEL_EXPORTER_OTLP_ENDPOINT.');
+  }
+  if (values['journal'] === undefined && (values['journalDir'] !== undefined || values['journalFile'] !== undefined)) {
+    problems.push('journalDir/journalFile: say which stream to read in them with --journal NAME (e.g. --journal openclaw-gateway).');
+  }
+  if (values['journalDir'] !== undefined && values['journalFile'] !== undefined) {
+    problems.push('journalDir and journalFile: give one of them, not both.');
+  }
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'), problems);
+  return { config: { ...(values as Omit<ResolvedConfig, 'exporter'>), exporter }, origins };
+}
+
+function readConfigFile(path: string, problems: string[]): Raw {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -78,11 +135,28 @@ function readConfigFile(path: string): Raw {
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`--config ${path}: expected a mapping of settings at the top level.`);
-  const known = new Set(CONFIG_FIELDS.map((f) => f.key));
+  const known = CONFIG_FIELDS.map((f) => f.key);
   for (const key of Object.keys(parsed)) {
-    if (!known.has(key)) throw new ConfigError(`--config ${path}: unknown key "${key}"; known keys: ${[...known].join(', ')}.`);
+    if (known.includes(key)) continue;
+    const guess = didYouMean(key, known);
+    problems.push(`--config ${path}: unknown key "${key}"${guess === undefined ? '' : ` (did you mean "${guess}"?)`}; known keys: ${known.join(', ')}.`);
   }
   return parsed as Raw;
+}
+
+/** An `OTEL_TAIL_*` variable that names no key is a typo that would otherwise be ignored in silence. */
+export function unknownTailVariables(env: NodeJS.ProcessEnv): string[] {
+  const known = [...CONFIG_FIELDS.map((field) => tailEnvName(field.key)), CONFIG_FILE_ENV];
+  return Object.keys(env)
+    .filter((name) => name.startsWith(TAIL_ENV_PREFIX) && !known.includes(name))
+    .map((name) => {
+      const guess = didYouMean(name, known);
+      return `${name}: unknown variable${guess === undefined ? '' : ` (did you mean ${guess}?)`}; otel-tail reads OTEL_TAIL_<KEY> for each key of config.example.yaml (e.g. OTEL_TAIL_JOURNAL).`;
+    });
+}
+
+function flagName(field: ConfigField): string {
+  return field.flag.split(' ')[0] ?? `--${field.key}`;
 }
 
 function convert(field: ConfigField, value: unknown, origin: string): unknown {
@@ -112,6 +186,13 @@ function convert(field: ConfigField, value: unknown, origin: string): unknown {
       const list = Array.isArray(value) ? value : [value];
       return list.length > 0 && list.every((item) => typeof item === 'string' && item.length > 0) ? list : fail('a path or a list of paths');
     }
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      return value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : fail('true or false');
+    case 'strings': {
+      const list = Array.isArray(value) ? value : [value];
+      return list.length > 0 && list.every((item) => typeof item === 'string' && item.length > 0) ? list : fail('a string or a list of strings');
+    }
   }
 }
 
@@ -139,6 +220,8 @@ function parseMap(value: unknown, fail: (allowed: string) => never): Record<stri
   return out;
 }
 
-function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+/** The YAML parser, loaded only when there is a config file to read (it costs start-up time otherwise). */
+function parseYaml(text: string): unknown {
+  const yaml = createRequire(import.meta.url)('yaml') as typeof Yaml;
+  return yaml.parse(text);
 }

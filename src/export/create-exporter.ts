@@ -1,27 +1,65 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { ConsoleTreeExporter } from './console-tree-exporter.js';
-import { OtlpJsonFileExporter } from './otlp-json-file-exporter.js';
-import { OtlpTraceExporter, resolveTracesUrl } from './otlp-exporter.js';
+import type { OtlpTraceExporterOptions } from './otlp-exporter.js';
+import { resolveTracesUrl } from './otlp-target.js';
+import { OtlpWorkerExporter } from './otlp-worker-exporter.js';
 import type { ResourceOptions } from './readable-span.js';
 import type { TraceExporter } from './trace-exporter.js';
+import { resolvedPolicy, transformSteps } from './span-transform/span-transforms.js';
+import { TransformingExporter } from './span-transform/transforming-exporter.js';
 
-export function createExporter(config: ResolvedConfig): TraceExporter {
-  const resource: ResourceOptions = { serviceName: config.serviceName, attributes: config.resourceAttributes };
+/**
+ * The exporter the config asks for. The OpenTelemetry SDK is imported only
+ * when an exporter that uses it is made (it costs ~0.1 s of start-up).
+ * Every exporter's spans first go through the span transforms (privacy,
+ * presets, redaction: src/export/span-transform/).
+ * `inWorker`: run the transforms and the OTLP exporter in a worker thread
+ * (backfill: they overlap with reading, and this thread never loads the SDK).
+ * A follower exports little at a time and keeps it all in its own thread.
+ */
+export async function createExporter(config: ResolvedConfig, options: CreateExporterOptions = {}): Promise<TraceExporter> {
+  const policy = resolvedPolicy(config, { stateDir: options.stateDir, warn: options.warn });
+  if (options.inWorker === true && config.exporter === 'otlp') return new OtlpWorkerExporter(otlpOptions(config), policy);
+  const steps = transformSteps(policy);
+  const sink = await createSink(config);
+  return steps.length === 0 ? sink : new TransformingExporter(sink, steps);
+}
+
+export interface CreateExporterOptions {
+  inWorker?: boolean;
+  /** Where the id salt is kept when none is configured (the follower's and backfill's state directory). */
+  stateDir?: string;
+  /** Start-up warnings (content capture). */
+  warn?: (message: string) => void;
+}
+
+async function createSink(config: ResolvedConfig): Promise<TraceExporter> {
   switch (config.exporter) {
     case 'console':
-      return new ConsoleTreeExporter({ resource });
-    case 'file':
-      return new OtlpJsonFileExporter({ path: config.output, resource });
+      return new ConsoleTreeExporter({ resource: resourceOf(config) });
+    case 'file': {
+      const { OtlpJsonFileExporter } = await import('./otlp-json-file-exporter.js');
+      return new OtlpJsonFileExporter({ path: config.output, resource: resourceOf(config) });
+    }
     case 'otlp': {
-      // resolveConfig guarantees one of the two is set for otlp.
-      const url = resolveTracesUrl(config.endpoint, config.tracesEndpoint) as string;
-      return new OtlpTraceExporter({
-        url,
-        headers: config.headers,
-        timeoutMillis: config.exportTimeoutMs,
-        resource,
-        maxBatchSpans: config.maxBatchSpans,
-      });
+      const { OtlpTraceExporter } = await import('./otlp-exporter.js');
+      return new OtlpTraceExporter(otlpOptions(config));
     }
   }
+}
+
+function otlpOptions(config: ResolvedConfig): OtlpTraceExporterOptions {
+  return {
+    // resolveConfig guarantees one of the two is set for otlp.
+    url: resolveTracesUrl(config.endpoint, config.tracesEndpoint) as string,
+    headers: config.headers,
+    timeoutMillis: config.exportTimeoutMs,
+    resource: resourceOf(config),
+    maxBatchSpans: config.maxBatchSpans,
+    maxRequestBytes: config.maxRequestBytes,
+  };
+}
+
+function resourceOf(config: ResolvedConfig): ResourceOptions {
+  return { serviceName: config.serviceName, attributes: config.resourceAttributes };
 }

@@ -4,8 +4,12 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import { toReadableSpans } from './readable-span.js';
+import { splitIntoRequests, type RequestLimits } from './request-batches.js';
 import type { ResourceOptions } from './readable-span.js';
+import { OtlpExportError } from './otlp-target.js';
 import type { ExportOutcome, TraceExporter } from './trace-exporter.js';
+
+export { OtlpExportError, resolveTracesUrl } from './otlp-target.js';
 
 export interface OtlpTraceExporterOptions {
   /** Full traces URL, e.g. `http://127.0.0.1:4318/v1/traces` (see resolveTracesUrl). */
@@ -21,20 +25,13 @@ export interface OtlpTraceExporterOptions {
   resource: ResourceOptions;
   /** Spans per OTLP request; larger exports are split into sequential requests. */
   maxBatchSpans?: number;
-}
-
-/** Why an OTLP export failed; `statusCode` is set when the SDK reported the HTTP status. */
-export class OtlpExportError extends Error {
-  override readonly name = 'OtlpExportError';
-  readonly statusCode: number | undefined;
-
-  constructor(message: string, statusCode: number | undefined) {
-    super(message);
-    this.statusCode = statusCode;
-  }
+  /** Encoded bytes per OTLP request (estimated from above); larger exports are split too. */
+  maxRequestBytes?: number;
 }
 
 const DEFAULT_MAX_BATCH_SPANS = 512;
+/** The Collector refuses OTLP/gRPC messages over 4 MiB by default, and some backends take less. */
+const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 const MAX_BODY_IN_MESSAGE = 200;
 
 /** OTLP/HTTP protobuf exporter: the SDK's exporter, fed reconstructed spans in bounded batches. */
@@ -43,7 +40,7 @@ export class OtlpTraceExporter implements TraceExporter {
   readonly concurrency = 4;
   readonly #sdk: OTLPTraceExporter;
   readonly #resource: ResourceOptions;
-  readonly #maxBatchSpans: number;
+  readonly #limits: RequestLimits;
   readonly #safeUrl: string;
   readonly #secrets: readonly string[];
   #shutDown = false;
@@ -51,7 +48,11 @@ export class OtlpTraceExporter implements TraceExporter {
   constructor(options: OtlpTraceExporterOptions) {
     this.#resource = options.resource;
     const max = options.maxBatchSpans ?? DEFAULT_MAX_BATCH_SPANS;
-    this.#maxBatchSpans = Number.isInteger(max) && max > 0 ? max : DEFAULT_MAX_BATCH_SPANS;
+    const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    this.#limits = {
+      maxSpans: Number.isInteger(max) && max > 0 ? max : DEFAULT_MAX_BATCH_SPANS,
+      maxBytes: Number.isInteger(maxBytes) && maxBytes > 0 ? maxBytes : DEFAULT_MAX_REQUEST_BYTES,
+    };
     this.#safeUrl = withoutCredentials(options.url);
     // The SDK also sends OTEL_EXPORTER_OTLP_(TRACES_)HEADERS from the
     // environment, so those values are secrets too. Longest first, so a secret
@@ -74,11 +75,10 @@ export class OtlpTraceExporter implements TraceExporter {
   async export(traces: readonly FinishedTrace[]): Promise<ExportOutcome> {
     if (this.#shutDown) return this.#failure('exporter is shut down', undefined);
     try {
-      const spans = toReadableSpans(traces, this.#resource);
-      const batches = Math.ceil(spans.length / this.#maxBatchSpans);
+      const requests = splitIntoRequests(traces, this.#resource, this.#limits);
+      const batches = requests.length;
       for (let i = 0; i < batches; i++) {
-        const from = i * this.#maxBatchSpans;
-        const result = await sendBatch(this.#sdk, spans.slice(from, from + this.#maxBatchSpans));
+        const result = await sendBatch(this.#sdk, toReadableSpans(requests[i] ?? [], this.#resource));
         if (result.code !== ExportResultCode.SUCCESS) {
           // Stop at the first failed batch: the caller re-sends the whole call
           // anyway, so later batches would only add duplicates and latency.
@@ -107,22 +107,6 @@ export class OtlpTraceExporter implements TraceExporter {
     const message = `OTLP export to ${this.#safeUrl} failed: ${redact(reason, this.#secrets)}`;
     return { status: 'failure', error: new OtlpExportError(message, statusCode) };
   }
-}
-
-/**
- * The spec's endpoint rules: the signal-specific variable is used as-is, the
- * generic one is a base URL that gets `/v1/traces` appended. Empty counts as
- * unset, as the spec says for all OTEL_* variables.
- */
-export function resolveTracesUrl(
-  endpoint: string | undefined,
-  tracesEndpoint: string | undefined,
-): string | undefined {
-  const specific = tracesEndpoint?.trim();
-  if (specific !== undefined && specific !== '') return specific;
-  const base = endpoint?.trim();
-  if (base === undefined || base === '') return undefined;
-  return `${base.replace(/\/+$/, '')}/v1/traces`;
 }
 
 function sendBatch(sdk: OTLPTraceExporter, spans: ReadableSpan[]): Promise<ExportResult> {

@@ -9,6 +9,13 @@ import { isObject } from './json-object.js';
  */
 
 /**
+ * Written by otel-tail's OpenClaw plugin after its bounded queue dropped
+ * events: `{"type":"otel-tail.events.dropped","ts":<ms>,"dropped":<n>}`. A gap
+ * in the stream to report, never a span.
+ */
+export const PLUGIN_DROPPED_EVENT_TYPE = 'otel-tail.events.dropped';
+
+/**
  * Infrastructure events: metrics material that must never open or join a
  * trace (the built-in exporter once turned them into root traces, §7).
  */
@@ -115,7 +122,7 @@ export function parseDiagnosticEvent(value: Record<string, unknown>): ParsedLine
     trace = scope;
   }
 
-  if (!KNOWN_EVENT_TYPES.has(type)) return { kind: 'other', reason: 'unknown_event_type' };
+  if (!KNOWN_EVENT_TYPES.has(type) && type !== PLUGIN_DROPPED_EVENT_TYPE) return { kind: 'other', reason: 'unknown_event_type' };
 
   const event: DiagnosticEvent = { type, ts, fields: safeCopy(raw) };
   const seq = raw.seq;

@@ -10,12 +10,15 @@ export interface HostGroup {
   paths: string[];
   /** Time of the earliest first record in the group (Infinity when none was found). */
   firstMs: number;
+  /** Those of `paths` that hold diagnostic events; with file-log paths beside them, the group's streams are merged. */
+  eventPaths?: string[];
 }
 
 interface FileHead {
   path: string;
   host: string;
   firstMs: number;
+  events?: boolean;
 }
 
 /** How far into a file to look for its first record with a time. */
@@ -32,6 +35,10 @@ const PEEK_LINES = 200;
 export async function planBackfill(paths: readonly string[], maxLineBytes: number): Promise<HostGroup[]> {
   const heads: FileHead[] = [];
   for (const path of paths) if (path !== STDIN) heads.push(await headOf(path, maxLineBytes));
+  // Event lines name no host: with the file log of exactly one host beside them, they are that gateway's.
+  const hosts = new Set(heads.filter((head) => head.host !== '').map((head) => head.host));
+  const onlyHost = hosts.size === 1 ? [...hosts][0] : undefined;
+  if (onlyHost !== undefined) for (const head of heads) if (head.events === true) head.host = onlyHost;
   const groups = new Map<string, FileHead[]>();
   for (const head of heads) {
     const group = groups.get(head.host);
@@ -40,11 +47,12 @@ export async function planBackfill(paths: readonly string[], maxLineBytes: numbe
   }
   const ordered = [...groups.values()].map((group) => group.sort((a, b) => a.firstMs - b.firstMs));
   ordered.sort((a, b) => (a[0]?.firstMs ?? 0) - (b[0]?.firstMs ?? 0));
-  const plan: HostGroup[] = ordered.map((group) => ({
-    host: group[0]?.host ?? '',
-    paths: group.map((head) => head.path),
-    firstMs: group[0]?.firstMs ?? Number.POSITIVE_INFINITY,
-  }));
+  const plan: HostGroup[] = ordered.map((group) => {
+    const planned: HostGroup = { host: group[0]?.host ?? '', paths: group.map((head) => head.path), firstMs: group[0]?.firstMs ?? Number.POSITIVE_INFINITY };
+    const eventPaths = group.filter((head) => head.events === true).map((head) => head.path);
+    if (eventPaths.length > 0) planned.eventPaths = eventPaths;
+    return planned;
+  });
   if (paths.includes(STDIN)) plan.push({ host: '', paths: [STDIN], firstMs: Number.POSITIVE_INFINITY });
   return plan;
 }
@@ -59,7 +67,7 @@ async function headOf(path: string, maxLineBytes: number): Promise<FileHead> {
         if (!decoded.ok) continue;
         const parsed = parseLine(decoded.text);
         if (parsed.kind === 'log') return { path, host: parsed.record.hostname ?? '', firstMs: parsed.record.timeMs };
-        if (parsed.kind === 'diagnostic') return { path, host: '', firstMs: parsed.event.ts };
+        if (parsed.kind === 'diagnostic') return { path, host: '', firstMs: parsed.event.ts, events: true };
       }
     }
   } catch {

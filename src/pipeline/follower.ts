@@ -3,8 +3,12 @@ import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { Settlement } from '../checkpoint/settlement.js';
 import { InputError } from '../config/config-error.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
-import { Reconstructor, type ReconstructorOptions } from '../reconstruct/reconstructor.js';
+import { Reconstructor, type ReconstructorOptions, type StreamKind, type TraceExit } from '../reconstruct/reconstructor.js';
+import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FilePosition } from '../sources/tracked-file.js';
+import type { SourceProgress } from '../telemetry/source-lag.js';
 import type { JournalEntry } from '../parsers/journal-entry.js';
+import { EVENT_NAMES, LOG_NAMES } from '../sources/event-file-names.js';
 import { FileSource, type FileLineSink, type StartFrom } from '../sources/file-source.js';
 import { JournalSource, journalSourceKey, type JournalEntrySink } from '../sources/journal-source.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
@@ -18,6 +22,8 @@ import { RetryingExportQueue, type QueuedTrace } from './retrying-export-queue.j
 export interface FollowOptions {
   /** Directories of rolling logs, or files. */
   paths: readonly string[];
+  /** Directories (or files) of diagnostic-event JSONL written by our OpenClaw plugin (`events-YYYY-MM-DD[.N].jsonl`). */
+  eventPaths?: readonly string[];
   journals: readonly JournalTarget[];
   /** The journalctl executable. */
   journalctl: string;
@@ -35,6 +41,8 @@ export interface FollowOptions {
   shutdownTimeoutMs: number;
   checkpointIntervalMs?: number;
   rescanMs?: number;
+  /** Sees every trace as it is emitted, before it is queued for export (GenAI metrics). Must not throw. */
+  onTrace?: (trace: FinishedTrace, exit: TraceExit) => void;
 }
 
 const READ_CHUNK_BYTES = 256 * 1024;
@@ -55,6 +63,8 @@ export class Follower {
   readonly reconstructor: Reconstructor;
   private readonly queue: RetryingExportQueue;
   private readonly sources: LiveSource[];
+  /** The sources of each stream (merging: a stream with a source still reading holds log time). */
+  private readonly streams: Record<StreamKind, LiveSource[]> = { log: [], event: [] };
   private readonly intakes = new Map<string, LineIntake>();
   private readonly journalIntakes = new Map<string, JournalIntake>();
   private tickTimer: NodeJS.Timeout | undefined;
@@ -80,29 +90,39 @@ export class Follower {
         reachable: () => options.log(`collector reachable again at ${options.exportTarget}; resuming`),
       },
     );
-    this.reconstructor = new Reconstructor(options.reconstructor, (trace, exit) => this.queue.push({ trace, exit }));
+    const hasUnread = (stream: StreamKind): boolean => this.streams[stream].some((source) => source.reading);
+    this.reconstructor = new Reconstructor({ ...options.reconstructor, hasUnread }, (trace, exit) => {
+      options.onTrace?.(trace, exit);
+      this.queue.push({ trace, exit });
+    });
     this.reconstructor.rememberEmitted(settlement.exportedKeys);
     const sink: FileLineSink & JournalEntrySink = {
       take: (file, lines) => this.take(file, lines),
       takeEntries: (source, entries) => this.takeEntries(source, entries),
     };
     const caughtUp = (): void => this.caughtUp();
-    const files = options.paths.map(
-      (path) =>
-        new FileSource(
-          { path, from: options.from, maxLineBytes: options.maxLineBytes, rescanMs: options.rescanMs ?? RESCAN_MS, readChunkBytes: READ_CHUNK_BYTES },
-          store,
-          sink,
-          {
-            note: options.log,
-            truncated: (file) => {
-              this.stats.truncations++;
-              options.log(`${file} shrank or was rewritten (copytruncate?): reading it again from its start`);
-            },
-            caughtUp,
+    this.stats.onEventsDropped = options.log;
+    const fileTargets = [
+      ...options.paths.map((path) => ({ path, names: LOG_NAMES, stream: 'log' as const })),
+      ...(options.eventPaths ?? []).map((path) => ({ path, names: EVENT_NAMES, stream: 'event' as const })),
+    ];
+    const files = fileTargets.map(({ path, names, stream }) => {
+      const source = new FileSource(
+        { path, names, from: options.from, maxLineBytes: options.maxLineBytes, rescanMs: options.rescanMs ?? RESCAN_MS, readChunkBytes: READ_CHUNK_BYTES },
+        store,
+        sink,
+        {
+          note: options.log,
+          truncated: (file) => {
+            this.stats.truncations++;
+            options.log(`${file} shrank or was rewritten (copytruncate?): reading it again from its start`);
           },
-        ),
-    );
+          caughtUp,
+        },
+      );
+      this.streams[stream].push(source);
+      return source;
+    });
     const journals = options.journals.map(
       (journal) =>
         new JournalSource(
@@ -117,6 +137,7 @@ export class Follower {
           },
         ),
     );
+    this.streams.log.push(...journals);
     this.sources = [...files, ...journals];
   }
 
@@ -141,6 +162,18 @@ export class Follower {
 
   get checkpointPath(): string {
     return this.store.path;
+  }
+
+  /** For self-monitoring, read at scrape time: how far each source is read and where its checkpoint is. */
+  sourceProgress(): SourceProgress[] {
+    return this.sources.flatMap((source) =>
+      [...source.positions()].map((p): SourceProgress => {
+        const path = (p as Partial<FilePosition>).path;
+        return path === undefined
+          ? { kind: 'journal', source: p.key, key: p.key, consumed: p.consumed, checkpoint: this.store.getJournal(p.key)?.realtimeUs }
+          : { kind: 'file', source: path, key: p.key, consumed: p.consumed, checkpoint: this.store.get(p.key)?.offset };
+      }),
+    );
   }
 
   /**

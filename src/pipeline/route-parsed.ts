@@ -1,3 +1,4 @@
+import { PLUGIN_DROPPED_EVENT_TYPE } from '../parsers/diagnostic-event.js';
 import type { ParsedLine } from '../parsers/types.js';
 import type { Reconstructor } from '../reconstruct/reconstructor.js';
 import type { LineRef } from '../reconstruct/trace-lines.js';
@@ -17,6 +18,10 @@ export function routeParsed(parsed: ParsedLine, at: LineRef | undefined, where: 
       return;
     case 'diagnostic':
       stats.events++;
+      if (parsed.event.type === PLUGIN_DROPPED_EVENT_TYPE) {
+        const dropped = parsed.event.fields['dropped'];
+        stats.eventsDroppedAt(typeof dropped === 'number' && Number.isFinite(dropped) && dropped > 0 ? dropped : 0, parsed.event.ts, where());
+      }
       reconstructor.addEvent(parsed.event, at);
       return;
     case 'other':

@@ -13,6 +13,7 @@ import { planBackfill, type HostGroup } from './backfill-plan.js';
 import { ExportQueue } from './export-queue.js';
 import { JournalIntake } from './journal-intake.js';
 import { LineIntake } from './line-intake.js';
+import { readMerged } from './merged-read.js';
 
 export interface BackfillProgress {
   /** Bytes read from disk (compressed ones for .gz). */
@@ -86,9 +87,32 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   const failed = new Set<string>();
   const groups = await planBackfill(toRead, options.maxLineBytes);
   options.onPlan?.(groups);
-  const newReconstructor = (): Reconstructor => new Reconstructor(options.reconstructor, (trace) => queue.push(trace));
+  const newReconstructor = (merge = false): Reconstructor =>
+    new Reconstructor(merge ? { ...options.reconstructor, mergeStreams: true } : options.reconstructor, (trace) => queue.push(trace));
   try {
     for (const group of groups) {
+      const eventPaths = new Set(group.eventPaths ?? []);
+      if (eventPaths.size > 0 && eventPaths.size < group.paths.length) {
+        // The file log and the events of one gateway: one trace per traceId from both, read side by side.
+        const reconstructor = newReconstructor(true);
+        const intakes = new Map(group.paths.map((path) => [path, new LineIntake(path, options.maxLineBytes, stats, reconstructor)]));
+        const inputs = group.paths.map((path) => ({
+          path,
+          kind: eventPaths.has(path) ? ('event' as const) : ('log' as const),
+          lines: () => readFileLines(path, options.maxLineBytes, options.progress?.diskBytes),
+          add: (batch: RawLine[]) => intakes.get(path)?.addBatch(batch),
+        }));
+        const errors = await readMerged(inputs, reconstructor, async () => {
+          if (queue.full) await queue.sendFull();
+        });
+        for (const [path, error] of errors) {
+          failed.add(path);
+          stats.fileErrors.push(`${path}: stopped after ${intakes.get(path)?.linesSeen ?? 0} lines: ${error.message}`);
+        }
+        reconstructor.flush();
+        addCounters(counters, reconstructor.counters);
+        continue;
+      }
       const reconstructor = newReconstructor();
       for (const path of group.paths) {
         const intake = new LineIntake(path === STDIN ? 'standard input' : path, options.maxLineBytes, stats, reconstructor);

@@ -1,8 +1,9 @@
-import { INFRASTRUCTURE_EVENT_TYPES } from '../parsers/diagnostic-event.js';
+import { INFRASTRUCTURE_EVENT_TYPES, PLUGIN_DROPPED_EVENT_TYPE } from '../parsers/diagnostic-event.js';
 import type { DiagnosticEvent, LogRecord } from '../parsers/types.js';
 import { ATTR } from './attribute-names.js';
 import { EventTraceBuilder } from './event-trace-builder.js';
 import { LogTraceBuilder } from './log-trace-builder.js';
+import { MergedTraceBuilder } from './merged-trace-builder.js';
 import type { FinishedTrace } from './span-record.js';
 import type { TraceBuilder } from './trace-builder.js';
 import { addLine, type LineRef, type TraceLines } from './trace-lines.js';
@@ -20,6 +21,28 @@ export interface ReconstructorOptions {
   sinceMs?: number;
   /** Only items before this time (epoch ms) are used (backfill --until). */
   untilMs?: number;
+  /**
+   * The file log (or console) and the diagnostic events of one gateway are both
+   * read: one trace per traceId from both (merged-trace-builder.ts), and log
+   * time is the slower stream's (see `now`).
+   */
+  mergeStreams?: boolean;
+  /** Merging: a trace complete by its log lines waits this much longer for its events. Default 2 s. */
+  mergeWaitMs?: number;
+  /**
+   * Merging: how far the slower stream may lag the faster one before it is
+   * ignored for time (a stream that stopped must not hold every trace). Default
+   * unbounded (backfill reads both to their end); the follower passes the idle timeout.
+   * Never applies to a stream with unread input (`hasUnread`).
+   */
+  maxStreamLagMs?: number;
+  /**
+   * Merging: whether a stream still has input not read yet (the follower: one of
+   * its sources is reading, or has not finished its first read). Such a stream
+   * holds log time at its watermark, however far behind (or unset) that is.
+   * Default: never (a backfill interleaves the streams itself).
+   */
+  hasUnread?: (stream: StreamKind) => boolean;
 }
 
 export const DEFAULT_RECONSTRUCTOR_OPTIONS: ReconstructorOptions = {
@@ -47,14 +70,19 @@ export interface ReconstructorCounters {
   outsideWindow: number;
 }
 
-type AnyBuilder = TraceBuilder<LogRecord> | TraceBuilder<DiagnosticEvent>;
+type AnyBuilder = TraceBuilder<LogRecord> | TraceBuilder<DiagnosticEvent> | MergedTraceBuilder;
+
+/** Which stream an item came from: the file log or console (records), or the diagnostic events. */
+export type StreamKind = 'log' | 'event';
+
+const DEFAULT_MERGE_WAIT_MS = 2_000;
 
 /** Why a trace left the reconstructor. */
 export type CloseReason = 'complete' | 'idle' | 'evicted' | 'flushed';
 
 /** What the pipeline needs to know about an emitted trace besides its spans: which lines it holds. */
 export interface TraceExit {
-  /** The reconstructor's key (`log:<traceId>` or `event:<traceId>`), remembered so late lines are not a second trace. */
+  /** The reconstructor's key (`log:<traceId>`, `event:<traceId>`, or `trace:<traceId>` when merging), remembered so late lines are not a second trace. */
   key: string;
   closedBy: CloseReason;
   /** The source lines the trace was built from (empty when the source passed no LineRef). */
@@ -91,6 +119,8 @@ export class Reconstructor {
   private readonly emitted = new Set<string>();
   private readonly bySession = new Map<string, string>();
   private watermarkMs = 0;
+  /** Per stream, the latest time seen (merging only). */
+  private readonly streamMs: Record<StreamKind, number> = { log: 0, event: 0 };
   /** No open trace is due before this (a lower bound: a trace's due time only moves later when it gets a line, except on completion). */
   private nextDueMs = Number.POSITIVE_INFINITY;
 
@@ -122,24 +152,31 @@ export class Reconstructor {
     return this.watermarkMs;
   }
 
+  /** The latest time seen in one stream (for a reader that interleaves the two by time). */
+  streamWatermark(kind: StreamKind): number {
+    return this.streamMs[kind];
+  }
+
   addRecord(record: LogRecord, at?: LineRef): void {
     if (this.outside(record.timeMs)) return;
-    this.advance(record.timeMs);
+    this.advance(record.timeMs, 'log');
     const traceId = record.trace?.traceId;
     if (traceId === undefined) {
       this.counters.untracedRecords++;
       return;
     }
-    const entry = this.entryFor(`log:${traceId}`, () => new LogTraceBuilder(traceId));
+    const entry = this.entryFor(this.keyOf('log', traceId), () => (this.options.mergeStreams === true ? new MergedTraceBuilder(traceId) : new LogTraceBuilder(traceId)));
     if (entry === undefined) return;
     (entry.builder as TraceBuilder<LogRecord>).add(record);
+    if (this.options.mergeStreams === true) for (const ref of entry.builder.sessionRefs()) this.bySession.set(ref, traceId);
     this.added(entry, at);
   }
 
   addEvent(event: DiagnosticEvent, at?: LineRef): void {
     if (this.outside(event.ts)) return;
-    this.advance(event.ts);
-    if (INFRASTRUCTURE_EVENT_TYPES.has(event.type)) {
+    this.advance(event.ts, 'event');
+    // The plugin's drop marker is a gap to report (routeParsed does), never a trace.
+    if (INFRASTRUCTURE_EVENT_TYPES.has(event.type) || event.type === PLUGIN_DROPPED_EVENT_TYPE) {
       this.counters.infrastructureEvents++;
       return;
     }
@@ -148,7 +185,7 @@ export class Reconstructor {
       this.counters.untracedEvents++;
       return;
     }
-    const entry = this.entryFor(`event:${traceId}`, () => new EventTraceBuilder(traceId));
+    const entry = this.entryFor(this.keyOf('event', traceId), () => (this.options.mergeStreams === true ? new MergedTraceBuilder(traceId) : new EventTraceBuilder(traceId)));
     if (entry === undefined) return;
     (entry.builder as TraceBuilder<DiagnosticEvent>).add(event);
     for (const ref of entry.builder.sessionRefs()) this.bySession.set(ref, traceId);
@@ -157,7 +194,7 @@ export class Reconstructor {
 
   /** Emits what is due at the current watermark, or at `nowMs` when later (the live clock while the log is quiet). */
   tick(nowMs?: number): void {
-    const now = Math.max(this.watermarkMs, nowMs ?? 0);
+    const now = Math.max(this.now(), nowMs ?? 0);
     if (now < this.nextDueMs) return;
     let next = Number.POSITIVE_INFINITY;
     for (const [key, entry] of this.open) {
@@ -183,7 +220,34 @@ export class Reconstructor {
 
   private dueMs(builder: AnyBuilder): number {
     const completedAt = builder.completedAtMs();
-    return completedAt !== undefined ? completedAt + this.options.graceMs : builder.lastMs + this.options.idleTimeoutMs;
+    if (completedAt === undefined) return builder.lastMs + this.options.idleTimeoutMs;
+    const wait = builder instanceof MergedTraceBuilder && builder.awaitsEvents() ? (this.options.mergeWaitMs ?? DEFAULT_MERGE_WAIT_MS) : 0;
+    return completedAt + this.options.graceMs + wait;
+  }
+
+  /** One key per trace when merging; else one per stream, as each stream builds its own trace. */
+  private keyOf(kind: StreamKind, traceId: string): string {
+    return this.options.mergeStreams === true ? `trace:${traceId}` : `${kind}:${traceId}`;
+  }
+
+  /**
+   * Log time. Merging, it is the slower stream's: the two are written and read
+   * apart (the events plugin batches its writes; a backfill reads one file after
+   * the other), and a trace must not leave before the slower one has reached
+   * its end. A stream with unread input is always waited for; one that is
+   * caught up and lags more than `maxStreamLagMs` (nothing is being written to
+   * it) is waited for only up to that lag.
+   */
+  private now(): number {
+    if (this.options.mergeStreams !== true) return this.watermarkMs;
+    return Math.min(this.streamNow('log'), this.streamNow('event'));
+  }
+
+  /** How far one stream lets log time go (merging). */
+  private streamNow(stream: StreamKind): number {
+    const seen = this.streamMs[stream];
+    if (this.options.hasUnread?.(stream) === true) return seen;
+    return Math.max(seen, this.watermarkMs - (this.options.maxStreamLagMs ?? Number.POSITIVE_INFINITY));
   }
 
   private entryFor(key: string, create: () => AnyBuilder): OpenTrace | undefined {
@@ -210,17 +274,17 @@ export class Reconstructor {
       const value = event.fields[name];
       if (typeof value === 'string') {
         const traceId = this.bySession.get(value);
-        if (traceId !== undefined && this.open.has(`event:${traceId}`)) return traceId;
+        if (traceId !== undefined && this.open.has(this.keyOf('event', traceId))) return traceId;
       }
     }
     return undefined;
   }
 
   /** Moves log time forward, emitting first what that makes due: a line never joins a trace that was due before it. */
-  private advance(timeMs: number): void {
-    if (timeMs <= this.watermarkMs) return;
-    this.watermarkMs = timeMs;
-    if (timeMs >= this.nextDueMs) this.tick();
+  private advance(timeMs: number, kind: StreamKind): void {
+    if (timeMs > this.streamMs[kind]) this.streamMs[kind] = timeMs;
+    if (timeMs > this.watermarkMs) this.watermarkMs = timeMs;
+    if (this.now() >= this.nextDueMs) this.tick();
   }
 
   private evictOldest(): void {

@@ -2,7 +2,7 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fingerprintKey, fingerprintOf, stillMatches, type FileFingerprint } from './file-fingerprint.js';
 import { LineSplitter, type RawLine } from './line-splitter.js';
-import { compareRollingLogAge, parseRollingLogName } from './log-file-names.js';
+import { LOG_NAMES, type RollingNames } from './event-file-names.js';
 import type { LiveSource } from './live-source.js';
 import { PathWatcher } from './path-watcher.js';
 import { endOfLastLine, filePosition, TrackedFile, type FileIdentity, type FilePosition } from './tracked-file.js';
@@ -19,6 +19,8 @@ export interface FileSourceOptions {
   /** Safety net for missed watch events (network file systems, a directory that does not exist yet). */
   rescanMs: number;
   readChunkBytes: number;
+  /** Which names in the directory are followed, and their age order. Default: OpenClaw's rolling file log. */
+  names?: RollingNames;
 }
 
 /** Saved checkpoints, as far as a source needs them. */
@@ -61,6 +63,8 @@ export class FileSource implements LiveSource {
   private loop: Promise<void> | undefined;
   private requested = false;
   private stopping = false;
+  /** A read cycle has ended: what was there at start-up has been read. */
+  private caughtUpOnce = false;
 
   constructor(
     private readonly options: FileSourceOptions,
@@ -104,9 +108,13 @@ export class FileSource implements LiveSource {
     this.files.clear();
   }
 
-  /** A read cycle is running (reading, or waiting for room in the pipeline). */
+  /**
+   * A read cycle is running (reading, or waiting for room in the pipeline), or
+   * none has ended yet: until then what the files hold is unread, even before
+   * the first cycle starts (sources start one after the other).
+   */
   get reading(): boolean {
-    return this.loop !== undefined;
+    return this.loop !== undefined || !this.caughtUpOnce;
   }
 
   /** Where every identified file is: the checkpoint writer turns these into low-water marks. */
@@ -144,14 +152,17 @@ export class FileSource implements LiveSource {
       this.note(`reading ${this.target} failed: ${(error as Error).message}; retrying`);
     } finally {
       this.loop = undefined;
-      if (!this.stopping) this.events.caughtUp();
+      if (!this.stopping) {
+        this.caughtUpOnce = true;
+        this.events.caughtUp();
+      }
     }
   }
 
   private async cycle(): Promise<void> {
     await this.scan(false);
     const ordered = [...this.files.values()].sort(
-      (a, b) => Number(b.gone) - Number(a.gone) || compareRollingLogAge(basename(a.path), basename(b.path)),
+      (a, b) => Number(b.gone) - Number(a.gone) || this.names.compareAge(basename(a.path), basename(b.path)),
     );
     for (const file of ordered) {
       if (this.stopping) return;
@@ -195,7 +206,7 @@ export class FileSource implements LiveSource {
     if (!this.dirMode) return [this.path];
     try {
       const names = await readdir(this.path);
-      return names.filter((name) => parseRollingLogName(name) !== undefined).map((name) => join(this.path, name));
+      return names.filter((name) => this.names.matches(name)).map((name) => join(this.path, name));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       this.note(code === 'ENOENT' ? `${this.target} does not exist yet; waiting for it` : `cannot list ${this.target} (${code ?? (error as Error).message})`);
@@ -321,8 +332,13 @@ export class FileSource implements LiveSource {
     for (const position of this.positions()) present.add(position.key);
     for (const entry of this.saved.all) {
       const key = fingerprintKey(entry.fingerprint);
-      if (dirname(entry.path) === this.path && !present.has(key)) this.retired.push(key);
+      // Only files of this source's kind: the file log and the events may share a directory.
+      if (dirname(entry.path) === this.path && this.names.matches(basename(entry.path)) && !present.has(key)) this.retired.push(key);
     }
+  }
+
+  private get names(): RollingNames {
+    return this.options.names ?? LOG_NAMES;
   }
 
   private note(message: string): void {

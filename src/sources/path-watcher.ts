@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 
 /** Just past chokidar's 50 ms change-event throttle. */
 const TRAILING_CALL_MS = 60;
@@ -17,6 +17,8 @@ export class PathWatcher {
 
   /** Resolves once the watch is in place (or after 2 s), so that nothing appended after it is missed. */
   static async start(path: string, onChange: () => void, onError: (error: Error) => void): Promise<PathWatcher> {
+    // Imported here, not at the top: backfill and the other commands never watch, and need not load it.
+    const { watch } = await import('chokidar');
     const watcher = new PathWatcher(watch(path, { ignoreInitial: true, depth: 0 }));
     watcher.watcher.on('all', () => {
       onChange();

@@ -26,6 +26,20 @@ export class PipelineStats {
   readonly fileErrors: string[] = [];
   /** Lines the gateway itself dropped (file log queue overflow): a gap in the input. */
   gatewayDropped = 0;
+  /** Diagnostic events our OpenClaw plugin reported dropping (its queue was full), summed. */
+  eventsDropped = 0;
+  /** One line per drop report of the plugin, to warn about each gap once (the first 20 are kept). */
+  readonly eventDrops: string[] = [];
+  /** Told each drop report as it is read (the follower logs it at once). */
+  onEventsDropped: ((note: string) => void) | undefined;
+
+  /** The plugin's `otel-tail.events.dropped` line: `dropped` events are missing around `atMs`. */
+  eventsDroppedAt(dropped: number, atMs: number, where: string): void {
+    this.eventsDropped += dropped;
+    const note = `the OpenClaw plugin dropped ${dropped} diagnostic events before ${new Date(atMs).toISOString()} (${where}): traces around then may lack spans`;
+    if (this.eventDrops.length < 20) this.eventDrops.push(note);
+    this.onEventsDropped?.(note);
+  }
 
   lineRejected(reason: RejectReason, where: string, detail: string): void {
     this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + 1);

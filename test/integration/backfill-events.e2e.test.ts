@@ -31,7 +31,7 @@ let spans: ReceivedSpan[];
 let stderr: string;
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  const result = await runCli(['backfill', '--endpoint', receiver.url, EVENTS_FIXTURE]);
+  const result = await runCli(['backfill', '--endpoint', receiver.url, '--session-ids', 'raw', EVENTS_FIXTURE]);
   expect(result.code).toBe(0);
   stderr = result.stderr;
   spans = receiver.spans;

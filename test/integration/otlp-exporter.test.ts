@@ -156,6 +156,37 @@ describe('OtlpTraceExporter → OTLP/HTTP receiver', () => {
     });
   });
 
+  it('splits an export into requests no bigger than maxRequestBytes, across traces and hosts, losing nothing', async () => {
+    receiver = await startOtlpReceiver();
+    const big = (traceId: string, hostName: string, prefix: string): FinishedTrace => ({
+      traceId,
+      hostName,
+      incomplete: false,
+      spans: Array.from({ length: 12 }, (_, n) =>
+        span(traceId, `${prefix}${n.toString(16).padStart(16 - prefix.length, '0')}`, {
+          attributes: { 'openclaw.log.message': `é${'x'.repeat(1500 + n * 37)}`, 'gen_ai.usage.input_tokens': n },
+          events: [{ name: 'warn', timeMs: T + n, attributes: { reason: 'ü'.repeat(200) } }],
+        }),
+      ),
+    });
+    const limit = 8 * 1024;
+    const outcome = await exporterFor(receiver.tracesUrl, { maxRequestBytes: limit }).export([big(TRACE_A, 'gw-a', 'e'), big(TRACE_B, 'gw-b', 'f')]);
+    expect(outcome).toEqual({ status: 'success' });
+    expect(receiver.requests.length).toBeGreaterThan(4);
+    for (const request of receiver.requests) expect(request.body.length).toBeLessThanOrEqual(limit);
+    expect(new Set(receiver.spans.map((s) => s.spanId)).size).toBe(24);
+    expect(receiver.spans.filter((s) => s.resource['host.name'] === 'gw-b').every((s) => s.traceId === TRACE_B)).toBe(true);
+  });
+
+  it('sends a span bigger than maxRequestBytes alone rather than dropping it', async () => {
+    receiver = await startOtlpReceiver();
+    const huge = span(TRACE_A, 'e00000000000000f', { attributes: { blob: 'y'.repeat(5000) } });
+    const small = span(TRACE_A, 'e00000000000000e');
+    const outcome = await exporterFor(receiver.tracesUrl, { maxRequestBytes: 2048 }).export([{ traceId: TRACE_A, incomplete: false, spans: [small, huge, small] }]);
+    expect(outcome).toEqual({ status: 'success' });
+    expect(receiver.requests.map((r) => r.spanCount)).toEqual([1, 1, 1]);
+  });
+
   it('sends gzip when OTEL_EXPORTER_OTLP_COMPRESSION says so (the SDK reads OTEL_* itself)', async () => {
     receiver = await startOtlpReceiver();
     process.env['OTEL_EXPORTER_OTLP_COMPRESSION'] = 'gzip';

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BIN } from './run-cli.js';
+import { BIN, TEST_ID_SALT } from './run-cli.js';
 
 export interface DaemonExit {
   code: number | null;
@@ -26,7 +26,8 @@ export class FollowDaemon {
   private readonly wakers = new Set<() => void>();
 
   constructor(args: readonly string[], env: Record<string, string> = {}) {
-    const base: Record<string, string> = {};
+    // The same id salt as runCli's, so hashed ids match a backfill reference.
+    const base: Record<string, string> = { OTEL_TAIL_ID_SALT: TEST_ID_SALT };
     for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('OTEL_')) base[key] = value;
     this.child = spawn(process.execPath, [BIN, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.setEncoding('utf8').on('data', (d: string) => (this.stdoutText += d));

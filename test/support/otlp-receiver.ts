@@ -24,8 +24,36 @@ export interface ReceivedSpan {
   scope: string;
 }
 
+/** One metric of an ExportMetricsServiceRequest, decoded for assertions (points flattened). */
+export interface ReceivedMetric {
+  name: string;
+  unit: string;
+  description: string;
+  type: 'histogram' | 'sum' | 'gauge';
+  /** Sums only. */
+  isMonotonic?: boolean;
+  points: ReceivedMetricPoint[];
+  resource: Record<string, unknown>;
+  scope: string;
+}
+
+export interface ReceivedMetricPoint {
+  attributes: Record<string, unknown>;
+  /** Sums and gauges. */
+  value?: number;
+  /** Histograms. */
+  count?: number;
+  sum?: number;
+  bucketCounts?: number[];
+  explicitBounds?: number[];
+}
+
 export interface ReceivedRequest {
   headers: IncomingHttpHeaders;
+  /** The request path (the receiver answers 404 to any other than its `path`). */
+  path: string;
+  /** The body as sent (before gunzip), so a test can search every exported byte. */
+  body: Buffer;
   contentType: string;
   /** The status this receiver answered with. */
   status: number;
@@ -50,6 +78,10 @@ export interface OtlpReceiverOptions {
    * request whose client went away while it was held (a killed exporter) goes to `abandoned`.
    */
   delayMs?: number | (() => number | undefined);
+  /** The traces path to accept (default /v1/traces): backends such as Langfuse use their own. */
+  path?: string;
+  /** Body of non-200 answers (default says which status it was told to answer); a test can echo the request in it. */
+  errorBody?: (req: IncomingMessage, body: Buffer) => string;
 }
 
 export interface OtlpReceiver {
@@ -61,6 +93,11 @@ export interface OtlpReceiver {
   readonly spans: ReceivedSpan[];
   /** Requests that could not be decoded, so a test can assert there were none. */
   readonly errors: string[];
+  readonly metricsUrl: string;
+  /** Metrics of every /v1/metrics request, in arrival order (always answered 200). */
+  readonly metrics: ReceivedMetric[];
+  /** Resolves with the metrics received once `done` says they are enough. */
+  waitForMetrics(done: (metrics: readonly ReceivedMetric[]) => boolean, timeoutMs?: number): Promise<ReceivedMetric[]>;
   /** Requests decoded and being held (see `delayMs`), not answered yet. */
   readonly pending: number;
   /** Held requests whose client disconnected before the answer: their spans are not in `spans`. */
@@ -77,6 +114,10 @@ const root = protobuf.parse(
   { keepCase: false },
 ).root;
 const RequestType = root.lookupType(`${PACKAGE}.ExportTraceServiceRequest`);
+const METRICS_PACKAGE = 'opentelemetry.proto.collector.metrics.v1';
+const metricsRoot = protobuf.parse(readFileSync(new URL('./otlp-metrics.proto', import.meta.url), 'utf8'), { keepCase: false }).root;
+const MetricsRequestType = metricsRoot.lookupType(`${METRICS_PACKAGE}.ExportMetricsServiceRequest`);
+const MetricsResponseType = metricsRoot.lookupType(`${METRICS_PACKAGE}.ExportMetricsServiceResponse`);
 const ResponseType = root.lookupType(`${PACKAGE}.ExportTraceServiceResponse`);
 
 /** A real OTLP/HTTP traces endpoint on 127.0.0.1, decoding protobuf (gzip or not) and JSON. */
@@ -84,6 +125,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
   const requests: ReceivedRequest[] = [];
   const spans: ReceivedSpan[] = [];
   const errors: string[] = [];
+  const metrics: ReceivedMetric[] = [];
   const abandoned: ReceivedRequest[] = [];
   const waiters = new Set<() => boolean>();
   let pending = 0;
@@ -91,8 +133,27 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     for (const wake of waiters) wake();
   };
 
+  const handleMetrics = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
+    try {
+      const raw = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
+      const request = MetricsRequestType.toObject(MetricsRequestType.decode(raw), { longs: String, enums: Number, arrays: true });
+      metrics.push(...toReceivedMetrics(request));
+    } catch (error) {
+      errors.push(`undecodable metrics body: ${String(error)}`);
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('undecodable body');
+      return;
+    }
+    wakeAll();
+    const bytes = MetricsResponseType.encode(MetricsResponseType.create({})).finish();
+    res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.from(bytes));
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
-    if (req.method !== 'POST' || req.url !== '/v1/traces') {
+    if (req.method === 'POST' && req.url === '/v1/metrics') {
+      handleMetrics(req, res, body);
+      return;
+    }
+    if (req.method !== 'POST' || req.url !== (options.path ?? '/v1/traces')) {
       res.writeHead(404).end();
       return;
     }
@@ -118,6 +179,8 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     const failWith = typeof options.failWith === 'function' ? options.failWith() : options.failWith;
     const request: ReceivedRequest = {
       headers: req.headers,
+      path: req.url ?? '',
+      body,
       contentType,
       status: failWith ?? 200,
       resourceSpans: decoded.resourceSpans,
@@ -125,14 +188,14 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     };
     const delay = typeof options.delayMs === 'function' ? options.delayMs() : options.delayMs;
     if (delay === undefined || delay <= 0) {
-      answer(res, request, decoded.spans, isProto);
+      answer(res, request, decoded.spans, isProto, req);
       return;
     }
     pending++;
     const timer = setTimeout(() => {
       pending--;
       res.off('close', gone);
-      answer(res, request, decoded.spans, isProto);
+      answer(res, request, decoded.spans, isProto, req);
     }, delay);
     timer.unref();
     // The client went away (a killed exporter) while the answer was held: nothing was acknowledged.
@@ -146,11 +209,11 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     wakeAll();
   };
 
-  const answer = (res: ServerResponse, request: ReceivedRequest, received: ReceivedSpan[], isProto: boolean): void => {
+  const answer = (res: ServerResponse, request: ReceivedRequest, received: ReceivedSpan[], isProto: boolean, req: IncomingMessage): void => {
     const { status } = request;
     requests.push(request);
     if (status !== 200) {
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(`receiver told to answer ${status}`);
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(options.errorBody?.(req, request.body) ?? `receiver told to answer ${status}`);
       return;
     }
     spans.push(...received);
@@ -179,10 +242,29 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
 
   return {
     url,
-    tracesUrl: `${url}/v1/traces`,
+    tracesUrl: `${url}${options.path ?? '/v1/traces'}`,
     requests,
     spans,
     errors,
+    metricsUrl: `${url}/v1/metrics`,
+    metrics,
+    waitForMetrics(done: (received: readonly ReceivedMetric[]) => boolean, timeoutMs = 5000): Promise<ReceivedMetric[]> {
+      return new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          if (!done(metrics)) return false;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(metrics);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`expected metrics within ${timeoutMs} ms; got ${metrics.map((m) => m.name).join(', ') || 'none'}`));
+        }, timeoutMs);
+        timer.unref();
+        if (!check()) waiters.add(check);
+      });
+    },
     get pending(): number {
       return pending;
     },
@@ -275,6 +357,43 @@ function toReceivedSpans(request: unknown): { resourceSpans: number; spans: Rece
     }
   }
   return { resourceSpans: resourceSpans.length, spans };
+}
+
+/** Flattens an ExportMetricsServiceRequest (protobufjs' toObject shape). */
+function toReceivedMetrics(request: unknown): ReceivedMetric[] {
+  const out: ReceivedMetric[] = [];
+  for (const rm of list(obj(request)['resourceMetrics'])) {
+    const resource = attributesOf(obj(obj(rm)['resource'])['attributes']);
+    for (const sm of list(obj(rm)['scopeMetrics'])) {
+      const scope = str(obj(obj(sm)['scope'])['name']);
+      for (const item of list(obj(sm)['metrics'])) {
+        const metric = obj(item);
+        const base = { name: str(metric['name']), unit: str(metric['unit']), description: str(metric['description']), resource, scope };
+        if ('histogram' in metric) {
+          const points = list(obj(metric['histogram'])['dataPoints']).map((p) => {
+            const point = obj(p);
+            return {
+              attributes: attributesOf(point['attributes']),
+              count: Number(point['count'] ?? 0),
+              sum: Number(point['sum'] ?? 0),
+              bucketCounts: list(point['bucketCounts']).map(Number),
+              explicitBounds: list(point['explicitBounds']).map(Number),
+            };
+          });
+          out.push({ ...base, type: 'histogram', points });
+        } else {
+          const isSum = 'sum' in metric;
+          const data = obj(metric['sum'] ?? metric['gauge']);
+          const points = list(data['dataPoints']).map((p) => {
+            const point = obj(p);
+            return { attributes: attributesOf(point['attributes']), value: Number(point['asDouble'] ?? point['asInt'] ?? 0) };
+          });
+          out.push({ ...base, type: isSum ? 'sum' : 'gauge', ...(isSum ? { isMonotonic: data['isMonotonic'] === true } : {}), points });
+        }
+      }
+    }
+  }
+  return out;
 }
 
 function hex(value: unknown): string | undefined {

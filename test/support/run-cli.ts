@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The id salt test runs share (see runCli). */
+export const TEST_ID_SALT = 'otel-tail-tests';
+
 export const BIN = fileURLToPath(new URL('../../bin/otel-tail', import.meta.url));
 
 export interface CliResult {
@@ -17,7 +20,9 @@ export interface CliResult {
  * and a fresh XDG_STATE_HOME unless given, so the backfill ledger of one test never skips another's files.
  */
 export function runCli(args: readonly string[], env: Record<string, string> = {}, input?: Buffer): Promise<CliResult> {
-  const base: Record<string, string> = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'otel-tail-xdg-')) };
+  // One id salt for every run (each has its own state dir, hence its own generated salt otherwise), so hashed
+  // session ids compare equal between a follower and its backfill reference; pass OTEL_TAIL_ID_SALT: '' to unset it.
+  const base: Record<string, string> = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'otel-tail-xdg-')), OTEL_TAIL_ID_SALT: TEST_ID_SALT };
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('OTEL_') && key !== 'XDG_STATE_HOME') base[key] = value;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...base, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config/config-error.js';
-import { resolveConfig } from '../../../src/config/resolve-config.js';
+import { resolveConfig, resolveConfigWithOrigins, unknownTailVariables } from '../../../src/config/resolve-config.js';
 
 function configFile(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'otel-tail-config-')), 'config.yaml');
@@ -51,5 +51,56 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({}, {}, configFile('endpiont: http://x\n'))).toThrow(/unknown key "endpiont"/);
     expect(() => resolveConfig({}, {}, configFile('a: [\n'))).toThrow(/not valid YAML/);
     expect(() => resolveConfig({}, {}, '/nonexistent/otel-tail.yaml')).toThrow(/cannot read it \(ENOENT\)/);
+  });
+});
+
+describe('resolveConfigWithOrigins', () => {
+  it('reads OTEL_TAIL_<KEY> for every key, over the standard variable, under the flag', () => {
+    const env = { OTEL_TAIL_SERVICE_NAME: 'tail-env', OTEL_SERVICE_NAME: 'otel-env', OTEL_TAIL_JOURNAL: 'openclaw-gateway', OTEL_TAIL_MAX_LINE_BYTES: '2048', OTEL_TAIL_GRACE: '2s' };
+    const { config, origins } = resolveConfigWithOrigins({}, env);
+    expect(config).toMatchObject({ serviceName: 'tail-env', journal: 'openclaw-gateway', maxLineBytes: 2048, graceMs: 2000 });
+    expect(origins['serviceName']).toEqual({ from: 'env', name: 'OTEL_TAIL_SERVICE_NAME' });
+    expect(resolveConfigWithOrigins({ serviceName: 'flag' }, env).origins['serviceName']).toEqual({ from: 'flag', name: '--service-name' });
+    expect(resolveConfigWithOrigins({}, { OTEL_SERVICE_NAME: 'otel-env' }).config.serviceName).toBe('otel-env');
+  });
+
+  it('splits a paths variable on ":" as PATH is', () => {
+    expect(resolveConfig({}, { OTEL_TAIL_FILE: '/tmp/openclaw/:/var/log/gw.log' }).file).toEqual(['/tmp/openclaw/', '/var/log/gw.log']);
+  });
+
+  it('says where each value came from: flag, env, file or default', () => {
+    const file = configFile('grace: 5s\nmaxBatchSpans: 100\n');
+    const { origins } = resolveConfigWithOrigins({ maxBatchSpans: '50' }, { OTEL_TAIL_IDLE_TIMEOUT: '30s' }, file);
+    expect(origins['grace']).toEqual({ from: 'file', name: file });
+    expect(origins['maxBatchSpans']).toEqual({ from: 'flag', name: '--max-batch-spans' });
+    expect(origins['idleTimeout']).toEqual({ from: 'env', name: 'OTEL_TAIL_IDLE_TIMEOUT' });
+    expect(origins['maxOpenTraces']).toEqual({ from: 'default', name: 'default' });
+  });
+
+  it('lets a run go on with an OTEL_TAIL_* variable that names no key (only validate refuses it)', () => {
+    expect(resolveConfig({}, { OTEL_TAIL_JOURNL: 'gw', OTEL_TAIL_E2E_CACHE: '/tmp/x' }).journal).toBeUndefined();
+    expect(unknownTailVariables({ OTEL_TAIL_JOURNL: 'gw', OTEL_TAIL_JOURNAL: 'gw' })).toEqual([
+      'OTEL_TAIL_JOURNL: unknown variable (did you mean OTEL_TAIL_JOURNAL?); otel-tail reads OTEL_TAIL_<KEY> for each key of config.example.yaml (e.g. OTEL_TAIL_JOURNAL).',
+    ]);
+  });
+
+  it('reports every problem at once, a misspelt key or variable with a suggestion', () => {
+    const file = configFile('endpiont: http://x\nmaxOpenTraces: lots\n');
+    let error: ConfigError | undefined;
+    try {
+      resolveConfigWithOrigins({ grace: 'soon' }, { OTEL_TAIL_JOURNL: 'gw' }, file, true);
+    } catch (caught) {
+      error = caught as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.problems).toHaveLength(4);
+    expect(error?.message).toContain(`--config ${file}: unknown key "endpiont" (did you mean "endpoint"?)`);
+    expect(error?.message).toContain('OTEL_TAIL_JOURNL: unknown variable (did you mean OTEL_TAIL_JOURNAL?)');
+    expect(error?.message).toContain(`maxOpenTraces in ${file}: invalid value "lots"; expected a whole number greater than 0`);
+    expect(error?.message).toContain('--grace: invalid value "soon"; expected a duration');
+  });
+
+  it('offers no guess for a key that is nothing like any', () => {
+    expect(() => resolveConfig({}, {}, configFile('colour: blue\n'))).toThrow(/unknown key "colour"; known keys: /);
   });
 });

@@ -157,6 +157,23 @@ describe('FileSource', () => {
     expect(events.caughtUpAfter.filter((n) => n > 2 && n < 5)).toEqual([]);
   });
 
+  it('counts as reading until its first cycle has ended: files not read yet are unread input, even before start()', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, LIVE), linesOf(1, 2));
+    const sink = new RecordingSink();
+    const events = new RecordingEvents(sink);
+    const source = new FileSource({ path: dir, from: 'beginning', maxLineBytes: 1024, rescanMs: 50, readChunkBytes: 64 * 1024 }, new MemoryOffsets(), sink, {
+      note: events.note,
+      truncated: events.truncatedFile,
+      caughtUp: events.caughtUp,
+    });
+    sources.push(source);
+    expect(source.reading).toBe(true);
+    await source.start();
+    await waitFor('caught up', () => events.caughtUpAfter.includes(2));
+    expect(source.reading).toBe(false);
+  });
+
   describe('where reading starts', () => {
     it("from 'end' skips the lines there at start, but reads what is appended and files that appear later from 0", async () => {
       const dir = tempDir();

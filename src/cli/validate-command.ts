@@ -1,0 +1,26 @@
+import { ConfigError } from '../config/config-error.js';
+import { describeConfig, formatDescribedConfig } from '../config/describe-config.js';
+import { resolveConfigWithOrigins, type ResolvedWithOrigins } from '../config/resolve-config.js';
+import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { configFileOf, failConfig } from './load-config.js';
+
+/**
+ * `otel-tail validate [--config FILE] [flags]`: resolves the config exactly as a run would
+ * (flags > environment > file > defaults) and prints every key, its value (secrets masked) and
+ * where it came from; or every problem, and exit 2. Starts nothing.
+ */
+export function validateCommand(flags: Record<string, unknown>): number {
+  const file = configFileOf(flags, process.env);
+  let resolved: ResolvedWithOrigins;
+  try {
+    resolved = resolveConfigWithOrigins(flags, process.env, file, true);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    failConfig(error);
+    process.stderr.write(`otel-tail validate: ${error.problems.length === 1 ? '1 problem' : `${error.problems.length} problems`}; nothing was started.\n`);
+    return EXIT_USAGE;
+  }
+  process.stdout.write(`otel-tail validate: the config is valid (${file === undefined ? 'no config file' : `config file ${file}`}).\n`);
+  process.stdout.write(`${formatDescribedConfig(describeConfig(resolved.config, resolved.origins))}\n`);
+  return EXIT_OK;
+}

@@ -1,0 +1,33 @@
+import { PRESETS, type PresetName } from '../export/presets.js';
+
+/**
+ * Expands `preset` into the settings it stands for, before the exporter is
+ * chosen: the traces URL (the backend's path under `endpoint`, or its public
+ * default) and the headers built from the preset's environment variables.
+ * Explicit `tracesEndpoint` and `headers` win. A missing required variable is
+ * a problem naming it (never its value) when spans are to be sent over OTLP.
+ */
+export function applyPreset(values: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: string[]): void {
+  const name = values['preset'] as PresetName | undefined;
+  if (name === undefined || name === 'otlp') return;
+  const preset = PRESETS[name];
+  if (values['tracesEndpoint'] === undefined) {
+    const base = (values['endpoint'] as string | undefined) ?? preset.defaultEndpoint?.(env);
+    if (base === undefined) {
+      problems.push(`preset: "${name}" needs --endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT): ${preset.endpointHint}.`);
+      return;
+    }
+    values['tracesEndpoint'] = `${base.replace(/\/+$/, '')}${preset.tracesPath}`;
+  }
+  const exporter = values['exporter'];
+  if (exporter !== undefined && exporter !== 'otlp') return;
+  const headers: Record<string, string> = { ...preset.fixedHeaders };
+  for (const spec of preset.headers) {
+    const missing = spec.env.filter((variable) => env[variable] === undefined || env[variable] === '');
+    if (missing.length === 0) headers[spec.header] = spec.value(spec.env.map((variable) => env[variable] ?? ''));
+    else if (spec.optional !== true) {
+      problems.push(`preset: "${name}" needs the environment variable${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} (for the ${spec.header} header); set ${missing.length > 1 ? 'them' : 'it'} before starting otel-tail.`);
+    }
+  }
+  values['headers'] = { ...headers, ...(values['headers'] as Record<string, string> | undefined) };
+}

@@ -1,0 +1,53 @@
+/**
+ * The worker side of OtlpWorkerExporter: an OtlpTraceExporter in a thread of
+ * its own, so that encoding the spans and talking HTTP run beside reading and
+ * reconstructing instead of in turn with them.
+ *
+ * Messages in: `{ kind: 'export', id, traces }` and `{ kind: 'shutdown' }`.
+ * Messages out: `{ kind: 'outcome', id, ok, message?, statusCode? }`, then
+ * `{ kind: 'shut-down' }`.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FinishedTrace } from '../reconstruct/span-record.js';
+import { OtlpExportError, OtlpTraceExporter } from './otlp-exporter.js';
+import type { OtlpTraceExporterOptions } from './otlp-exporter.js';
+import { transformSteps } from './span-transform/span-transforms.js';
+import type { PolicyConfig } from './span-transform/span-transforms.js';
+import { TransformingExporter } from './span-transform/transforming-exporter.js';
+import type { TraceExporter } from './trace-exporter.js';
+
+/** What the worker is started with: the exporter's options, and the privacy and preset policy its spans go through first. */
+export interface WorkerSetup {
+  otlp: OtlpTraceExporterOptions;
+  /** Resolved (salt included) by the main thread: see resolvedPolicy. */
+  policy?: PolicyConfig;
+}
+
+export type WorkerRequest = { kind: 'export'; id: number; traces: FinishedTrace[] } | { kind: 'shutdown' };
+export type WorkerReply =
+  | { kind: 'outcome'; id: number; ok: true }
+  | { kind: 'outcome'; id: number; ok: false; message: string; statusCode: number | undefined }
+  | { kind: 'shut-down' };
+
+const port = parentPort;
+if (port !== null) {
+  const setup = workerData as WorkerSetup;
+  const sink = new OtlpTraceExporter(setup.otlp);
+  const steps = setup.policy === undefined ? [] : transformSteps(setup.policy);
+  const exporter: TraceExporter = steps.length === 0 ? sink : new TransformingExporter(sink, steps);
+  const reply = (message: WorkerReply): void => port.postMessage(message);
+  port.on('message', (request: WorkerRequest) => {
+    if (request.kind === 'shutdown') {
+      void exporter.shutdown().then(() => reply({ kind: 'shut-down' }));
+      return;
+    }
+    void exporter.export(request.traces).then((outcome) => {
+      if (outcome.status === 'success') {
+        reply({ kind: 'outcome', id: request.id, ok: true });
+        return;
+      }
+      const statusCode = outcome.error instanceof OtlpExportError ? outcome.error.statusCode : undefined;
+      reply({ kind: 'outcome', id: request.id, ok: false, message: outcome.error.message, statusCode });
+    });
+  });
+}

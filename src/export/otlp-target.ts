@@ -1,0 +1,33 @@
+/**
+ * What the rest of otel-tail needs to know about the OTLP exporter without
+ * loading the OpenTelemetry SDK (about 0.1 s of start-up): where spans go, and
+ * what a failed export looks like. Backfill runs the exporter in a worker
+ * thread, so its main thread never loads the SDK at all.
+ */
+
+/** Why an OTLP export failed; `statusCode` is set when the SDK reported the HTTP status. */
+export class OtlpExportError extends Error {
+  override readonly name = 'OtlpExportError';
+  readonly statusCode: number | undefined;
+
+  constructor(message: string, statusCode: number | undefined) {
+    super(message);
+    this.statusCode = statusCode;
+  }
+}
+
+/**
+ * The spec's endpoint rules: the signal-specific variable is used as-is, the
+ * generic one is a base URL that gets `/v1/traces` appended. Empty counts as
+ * unset, as the spec says for all OTEL_* variables.
+ */
+export function resolveTracesUrl(
+  endpoint: string | undefined,
+  tracesEndpoint: string | undefined,
+): string | undefined {
+  const specific = tracesEndpoint?.trim();
+  if (specific !== undefined && specific !== '') return specific;
+  const base = endpoint?.trim();
+  if (base === undefined || base === '') return undefined;
+  return `${base.replace(/\/+$/, '')}/v1/traces`;
+}

@@ -1,0 +1,43 @@
+import { ATTR } from '../../reconstruct/attribute-names.js';
+import type { SpanAttributes } from '../../reconstruct/span-record.js';
+import { spanRole, type SpanRole } from './span-role.js';
+import type { SpanTransform } from './span-transform.js';
+
+/**
+ * `--semconv openclaw`: span names, and the attributes dashboards filter on,
+ * as OpenClaw's own diagnostics-otel plugin writes them, so dashboards built
+ * on that plugin work unchanged. The GenAI attributes stay.
+ */
+const NAMES: Readonly<Record<SpanRole, string | undefined>> = {
+  model: 'openclaw.model.call',
+  tool: 'openclaw.tool.execution',
+  agent: 'openclaw.run',
+  harness: 'openclaw.harness.run',
+  message: 'openclaw.message.processed',
+  other: undefined,
+};
+
+/** The plugin's attribute name ← ours. */
+const ALIASES: readonly (readonly [string, string])[] = [
+  ['openclaw.provider', ATTR.genAiProviderName],
+  ['openclaw.model', ATTR.genAiRequestModel],
+  ['openclaw.toolName', ATTR.genAiToolName],
+  ['openclaw.agent', ATTR.genAiAgentId],
+];
+
+export function openclawSemconvTransform(): SpanTransform {
+  return (trace) => {
+    for (const span of trace.spans) {
+      const name = NAMES[spanRole(span)];
+      if (name !== undefined) span.name = name;
+      copyAliases(span.attributes);
+    }
+  };
+}
+
+function copyAliases(attributes: SpanAttributes): void {
+  for (const [alias, ours] of ALIASES) {
+    const value = attributes[ours];
+    if (value !== undefined && attributes[alias] === undefined) attributes[alias] = value;
+  }
+}

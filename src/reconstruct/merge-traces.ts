@@ -1,0 +1,168 @@
+import { ATTR, GEN_AI_OPERATION } from './attribute-names.js';
+import type { FinishedTrace, SpanRecord } from './span-record.js';
+
+/**
+ * One trace seen through both streams of one gateway → one trace. The
+ * diagnostic events describe the spans they know (dispatch, harness run, run,
+ * model calls with usage and cost, tools with OpenClaw's ids): those win. A
+ * file-log span that is the same thing is dropped, and what only the log knew
+ * is carried over to the event span: its span events (warnings, retries,
+ * failover and fallback decisions), attributes the event span lacks (HTTP
+ * status, server address, attempt number, message id) and an error status.
+ * Log spans nothing in the events describes (lane waits, calls whose events
+ * were dropped) stay. No id is minted here: every id is OpenClaw's or was
+ * derived from content by a builder, so the result is deterministic.
+ *
+ * The same thing means, in this order:
+ * 1. the same span id (the request and harness scopes carry OpenClaw's ids in
+ *    both streams);
+ * 2. a tool: the same `gen_ai.tool.call.id` (and run id when both have one);
+ * 3. a model call: the log's `[model-fetch]` span (id derived) and an event
+ *    model-call span of the same model under the same harness scope, the
+ *    nearest start within the event span's time (FIFO: each event span takes
+ *    at most one log span).
+ */
+
+/** Attributes never carried over: they say what a span is, and the winner already says it. */
+const NOT_CARRIED: ReadonlySet<string> = new Set([
+  ATTR.genAiOperationName,
+  ATTR.openclawSpanIncomplete,
+  ATTR.openclawTraceIncomplete,
+  ATTR.openclawSynthesized,
+]);
+
+/** How far a log fetch may start outside its model call (the two clocks are one process's, but lines are written async). */
+const CALL_SLACK_MS = 1_000;
+
+export function mergeTraces(events: FinishedTrace, log: FinishedTrace): FinishedTrace {
+  const spans: SpanRecord[] = events.spans.map(copySpan);
+  const byId = new Map(spans.map((span) => [span.spanId, span]));
+  /** Log span id → the span that took its place. */
+  const replaced = new Map<string, string>();
+  const taken = new Set<SpanRecord>();
+  const kept: SpanRecord[] = [];
+
+  // Scopes first, so that the calls below can check their harness scope.
+  const logSpans = [...log.spans].sort((a, b) => a.startMs - b.startMs || compare(a.spanId, b.spanId));
+  for (const span of logSpans) {
+    const same = byId.get(span.spanId);
+    if (same !== undefined) {
+      absorb(same, span);
+      replaced.set(span.spanId, same.spanId);
+    }
+  }
+  for (const span of logSpans) {
+    if (replaced.has(span.spanId)) continue;
+    const match = toolMatch(span, spans, taken) ?? modelCallMatch(span, spans, byId, taken);
+    if (match !== undefined) {
+      taken.add(match);
+      absorb(match, span);
+      replaced.set(span.spanId, match.spanId);
+      continue;
+    }
+    kept.push(copySpan(span));
+  }
+  for (const span of kept) {
+    if (span.parentSpanId !== undefined) span.parentSpanId = replaced.get(span.parentSpanId) ?? span.parentSpanId;
+    spans.push(span);
+  }
+
+  coverChildren(spans);
+  for (const span of spans) span.events.sort((a, b) => a.timeMs - b.timeMs);
+  spans.sort((a, b) => a.startMs - b.startMs || compare(a.spanId, b.spanId));
+  const incomplete = events.incomplete || kept.some((span) => span.attributes[ATTR.openclawSpanIncomplete] === true);
+  for (const span of spans) {
+    delete span.attributes[ATTR.openclawTraceIncomplete];
+    if (incomplete && span.parentSpanId === undefined) span.attributes[ATTR.openclawTraceIncomplete] = true;
+  }
+  const trace: FinishedTrace = { traceId: events.traceId, incomplete, spans };
+  const hostName = log.hostName ?? events.hostName;
+  if (hostName !== undefined) trace.hostName = hostName;
+  return trace;
+}
+
+/** The event span (`into`) keeps its name, kind, times and id; gets the log span's events and what it lacks. */
+function absorb(into: SpanRecord, from: SpanRecord): void {
+  if (into.attributes[ATTR.openclawSynthesized] === true && from.attributes[ATTR.openclawSynthesized] !== true) {
+    // The events only had a placeholder for this scope (no dispatch events): the log's span is the real one.
+    into.name = from.name;
+    into.kind = from.kind;
+    into.startMs = Math.min(into.startMs, from.startMs);
+    into.endMs = Math.max(into.endMs, from.endMs);
+    delete into.attributes[ATTR.openclawSynthesized];
+  }
+  for (const [key, value] of Object.entries(from.attributes)) {
+    if (!NOT_CARRIED.has(key) && into.attributes[key] === undefined) into.attributes[key] = value;
+  }
+  if (into.status.code === 'unset' && from.status.code === 'error') into.status = { ...from.status };
+  into.events.push(...from.events);
+}
+
+function toolMatch(span: SpanRecord, spans: readonly SpanRecord[], taken: ReadonlySet<SpanRecord>): SpanRecord | undefined {
+  const callId = span.attributes[ATTR.genAiToolCallId];
+  if (callId === undefined) return undefined;
+  const runId = span.attributes[ATTR.openclawRunId];
+  return spans.find(
+    (other) =>
+      !taken.has(other) &&
+      other.attributes[ATTR.genAiToolCallId] === callId &&
+      (runId === undefined || other.attributes[ATTR.openclawRunId] === undefined || other.attributes[ATTR.openclawRunId] === runId),
+  );
+}
+
+function modelCallMatch(
+  span: SpanRecord,
+  spans: readonly SpanRecord[],
+  byId: ReadonlyMap<string, SpanRecord>,
+  taken: ReadonlySet<SpanRecord>,
+): SpanRecord | undefined {
+  if (span.kind !== 'client' || span.attributes[ATTR.genAiOperationName] === GEN_AI_OPERATION.executeTool) return undefined;
+  const model = span.attributes[ATTR.genAiRequestModel];
+  let best: SpanRecord | undefined;
+  for (const other of spans) {
+    if (taken.has(other) || other.kind !== 'client' || other.attributes[ATTR.openclawCallId] === undefined) continue;
+    const otherModel = other.attributes[ATTR.genAiRequestModel];
+    if (model !== undefined && otherModel !== undefined && model !== otherModel) continue;
+    if (span.startMs < other.startMs - CALL_SLACK_MS || span.startMs > other.endMs + CALL_SLACK_MS) continue;
+    // The log hangs its calls under the harness scope that logged them: it must be an ancestor of the event call.
+    if (span.parentSpanId !== undefined && byId.has(span.parentSpanId) && !hasAncestor(other, span.parentSpanId, byId)) continue;
+    if (best === undefined || distance(span, other) < distance(span, best) || (distance(span, other) === distance(span, best) && other.spanId < best.spanId)) {
+      best = other;
+    }
+  }
+  return best;
+}
+
+function distance(a: SpanRecord, b: SpanRecord): number {
+  return Math.abs(a.startMs - b.startMs);
+}
+
+function hasAncestor(span: SpanRecord, ancestorId: string, byId: ReadonlyMap<string, SpanRecord>): boolean {
+  let parent = span.parentSpanId;
+  for (let depth = 0; parent !== undefined && depth < 64; depth++) {
+    if (parent === ancestorId) return true;
+    parent = byId.get(parent)?.parentSpanId;
+  }
+  return false;
+}
+
+/** A parent covers its children (the two streams' times for one scope differ by a few ms). */
+function coverChildren(spans: readonly SpanRecord[]): void {
+  const byId = new Map(spans.map((span) => [span.spanId, span]));
+  for (let pass = 0; pass < 4; pass++) {
+    for (const span of spans) {
+      const parent = span.parentSpanId === undefined ? undefined : byId.get(span.parentSpanId);
+      if (parent === undefined) continue;
+      if (span.startMs < parent.startMs) parent.startMs = span.startMs;
+      if (span.endMs > parent.endMs) parent.endMs = span.endMs;
+    }
+  }
+}
+
+function copySpan(span: SpanRecord): SpanRecord {
+  return { ...span, attributes: { ...span.attributes }, status: { ...span.status }, events: [...span.events] };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,72 @@
+import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
+import type { FinishedTrace } from '../reconstruct/span-record.js';
+import { genAiMeasurements, type GenAiInstrument } from './genai-measurements.js';
+
+/** Advised by the GenAI metrics conventions (ExplicitBucketBoundaries). */
+export const TOKEN_USAGE_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+export const OPERATION_DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+
+export interface GenAiMetricsOptions {
+  /** Full OTLP/HTTP metrics URL. */
+  url: string;
+  headers: Record<string, string>;
+  resourceAttributes: Record<string, string>;
+  exportIntervalMs: number;
+  exportTimeoutMs: number;
+}
+
+export interface GenAiMetrics {
+  /** Records what a trace contributes; called once per emitted trace. */
+  record(trace: FinishedTrace): void;
+  /** Exports what is recorded and stops. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * GenAI client metrics derived from reconstructed spans, pushed over
+ * OTLP/HTTP protobuf. The SDK is imported here, on demand, so runs that do
+ * not ask for metrics (and every backfill) do not load it.
+ */
+export async function startGenAiMetrics(options: GenAiMetricsOptions): Promise<GenAiMetrics> {
+  const [{ MeterProvider, PeriodicExportingMetricReader }, { OTLPMetricExporter }, { resourceFromAttributes }] = await Promise.all([
+    import('@opentelemetry/sdk-metrics'),
+    import('@opentelemetry/exporter-metrics-otlp-proto'),
+    import('@opentelemetry/resources'),
+  ]);
+  const exporter = new OTLPMetricExporter({ url: options.url, headers: options.headers, timeoutMillis: options.exportTimeoutMs });
+  const reader = new PeriodicExportingMetricReader({
+    exporter,
+    exportIntervalMillis: options.exportIntervalMs,
+    exportTimeoutMillis: Math.min(options.exportTimeoutMs, options.exportIntervalMs),
+  });
+  const provider = new MeterProvider({ resource: resourceFromAttributes(options.resourceAttributes), readers: [reader] });
+  const meter = provider.getMeter('otel-tail');
+  const instruments: Record<GenAiInstrument, Histogram | Counter> = {
+    tokenUsage: meter.createHistogram('gen_ai.client.token.usage', {
+      unit: '{token}',
+      description: 'Number of input and output tokens used.',
+      advice: { explicitBucketBoundaries: TOKEN_USAGE_BUCKETS },
+    }),
+    operationDuration: meter.createHistogram('gen_ai.client.operation.duration', {
+      unit: 's',
+      description: 'GenAI operation duration.',
+      advice: { explicitBucketBoundaries: OPERATION_DURATION_BUCKETS },
+    }),
+    costUsd: meter.createCounter('openclaw.cost.usd', { unit: '{USD}', description: 'Cost of model calls as OpenClaw computed it, in US dollars.' }),
+    toolCalls: meter.createCounter('openclaw.tool.calls', { unit: '{call}', description: 'Tool executions, with error.type when they failed.' }),
+    agentRuns: meter.createCounter('openclaw.agent.runs', { unit: '{run}', description: 'Agent runs (one per harness attempt), with error.type when they failed.' }),
+  };
+  return {
+    record(trace) {
+      for (const m of genAiMeasurements(trace)) {
+        const instrument = instruments[m.instrument];
+        const attributes: Attributes = m.attributes;
+        if ('record' in instrument) instrument.record(m.value, attributes);
+        else instrument.add(m.value, attributes);
+      }
+    },
+    async shutdown() {
+      await provider.shutdown();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { EVENTS_FIXTURE } from '../support/fixtures.js';
+import { FollowDaemon, killLeftoverDaemons, removeTempDirs, tempDir } from '../support/follow-daemon.js';
+import { type OtlpReceiver, type ReceivedMetric, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.js';
+import { runCli } from '../support/run-cli.js';
+
+/**
+ * --genai-metrics on: while following, GenAI metrics derived from the spans reach a real OTLP/HTTP
+ * receiver (/v1/metrics, protobuf) with the conventions' names, units, attributes and advised
+ * buckets, and their values add up to what the exported spans carry.
+ */
+
+const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+
+const receivers: OtlpReceiver[] = [];
+afterEach(async () => {
+  await killLeftoverDaemons();
+  await Promise.all(receivers.splice(0).map((r) => r.close()));
+  removeTempDirs();
+});
+
+/** The last export of each metric: temporality is cumulative, so it holds the totals. */
+function latest(metrics: readonly ReceivedMetric[]): Map<string, ReceivedMetric> {
+  const out = new Map<string, ReceivedMetric>();
+  for (const metric of metrics) out.set(metric.name, metric);
+  return out;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+const inference = (spans: readonly ReceivedSpan[]): ReceivedSpan[] => spans.filter((s) => s.attributes['gen_ai.operation.name'] === 'chat');
+
+describe('otel-tail --genai-metrics on', () => {
+  it('sends token usage, durations, cost, tool and run counters derived from the spans', async () => {
+    const reference = await startOtlpReceiver();
+    receivers.push(reference);
+    const backfill = await runCli(['backfill', '--endpoint', reference.url, EVENTS_FIXTURE]);
+    expect(backfill.code, backfill.stderr).toBe(0);
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    const daemon = new FollowDaemon([
+      '--file', EVENTS_FIXTURE, '--from', 'beginning', '--state-dir', tempDir('state'),
+      '--endpoint', receiver.url, '--genai-metrics', 'on', '--metrics-interval', '300ms',
+    ]);
+    await daemon.waitForStderr(new RegExp(`GenAI metrics → ${receiver.metricsUrl} every 0.3s`));
+    await receiver.waitForSpans(reference.spans.length, 10_000);
+    const chats = inference(receiver.spans);
+    expect(chats.length).toBeGreaterThan(0);
+    const tools = receiver.spans.filter((s) => s.attributes['gen_ai.operation.name'] === 'execute_tool');
+    const runs = receiver.spans.filter((s) => s.attributes['gen_ai.operation.name'] === 'invoke_agent');
+    const inputTokens = chats.reduce((n, s) => n + num(s.attributes['gen_ai.usage.input_tokens']), 0);
+    const outputTokens = chats.reduce((n, s) => n + num(s.attributes['gen_ai.usage.output_tokens']), 0);
+    const cost = chats.reduce((n, s) => n + num(s.attributes['openclaw.cost.usd']), 0);
+    expect(inputTokens).toBeGreaterThan(0);
+
+    await receiver.waitForMetrics((received) => {
+      const tokens = latest(received).get('gen_ai.client.token.usage');
+      return tokens !== undefined && tokens.points.reduce((n, p) => n + (p.sum ?? 0), 0) === inputTokens + outputTokens;
+    }, 10_000);
+    const byName = latest(receiver.metrics);
+    expect(receiver.errors).toEqual([]);
+
+    const tokens = byName.get('gen_ai.client.token.usage') as ReceivedMetric;
+    expect(tokens).toMatchObject({ type: 'histogram', unit: '{token}', scope: 'otel-tail' });
+    expect(tokens.resource['service.name']).toBe('openclaw-gateway');
+    const input = tokens.points.filter((p) => p.attributes['gen_ai.token.type'] === 'input');
+    const output = tokens.points.filter((p) => p.attributes['gen_ai.token.type'] === 'output');
+    expect(input.reduce((n, p) => n + (p.sum ?? 0), 0)).toBe(inputTokens);
+    expect(output.reduce((n, p) => n + (p.sum ?? 0), 0)).toBe(outputTokens);
+    for (const point of tokens.points) {
+      expect(point.explicitBounds).toEqual(TOKEN_BUCKETS);
+      expect(point.attributes['gen_ai.operation.name']).toBe('chat');
+      expect(typeof point.attributes['gen_ai.provider.name']).toBe('string');
+      expect(typeof point.attributes['gen_ai.request.model']).toBe('string');
+    }
+    const chatModels = new Set(chats.map((s) => s.attributes['gen_ai.request.model']));
+    expect(new Set(tokens.points.map((p) => p.attributes['gen_ai.request.model']))).toEqual(new Set([...chatModels].filter((m) => chats.some((s) => s.attributes['gen_ai.request.model'] === m && s.attributes['gen_ai.usage.input_tokens'] !== undefined))));
+
+    const duration = byName.get('gen_ai.client.operation.duration') as ReceivedMetric;
+    expect(duration).toMatchObject({ type: 'histogram', unit: 's' });
+    const complete = chats.filter((s) => s.attributes['openclaw.span.incomplete'] !== true);
+    expect(duration.points.reduce((n, p) => n + (p.count ?? 0), 0)).toBe(complete.length);
+    expect(duration.points.reduce((n, p) => n + (p.sum ?? 0), 0)).toBeCloseTo(complete.reduce((n, s) => n + (s.endMs - s.startMs) / 1000, 0), 6);
+    for (const point of duration.points) expect(point.explicitBounds).toEqual(DURATION_BUCKETS);
+    const failedChats = chats.filter((s) => s.status.code === 2);
+    expect(duration.points.filter((p) => p.attributes['error.type'] !== undefined).reduce((n, p) => n + (p.count ?? 0), 0)).toBe(failedChats.length);
+
+    if (cost > 0) {
+      const costMetric = byName.get('openclaw.cost.usd') as ReceivedMetric;
+      expect(costMetric).toMatchObject({ type: 'sum', unit: '{USD}', isMonotonic: true });
+      expect(costMetric.points.reduce((n, p) => n + (p.value ?? 0), 0)).toBeCloseTo(cost, 9);
+    }
+    const toolCalls = byName.get('openclaw.tool.calls') as ReceivedMetric;
+    expect(toolCalls).toMatchObject({ type: 'sum', unit: '{call}', isMonotonic: true });
+    expect(toolCalls.points.reduce((n, p) => n + (p.value ?? 0), 0)).toBe(tools.length);
+    expect(toolCalls.points.every((p) => typeof p.attributes['gen_ai.tool.name'] === 'string')).toBe(true);
+    const agentRuns = byName.get('openclaw.agent.runs') as ReceivedMetric;
+    expect(agentRuns).toMatchObject({ type: 'sum', unit: '{run}' });
+    expect(agentRuns.points.reduce((n, p) => n + (p.value ?? 0), 0)).toBe(runs.length);
+  });
+
+  it('backfill says once that it does not send metrics, and sends none', async () => {
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    const result = await runCli(['backfill', '--endpoint', receiver.url, '--genai-metrics', 'on', EVENTS_FIXTURE]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr.match(/genaiMetrics: not sent by backfill/g)).toHaveLength(1);
+    expect(receiver.spans.length).toBeGreaterThan(0);
+    expect(receiver.metrics).toEqual([]);
+  });
+});

@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
+import { runCli } from '../support/run-cli.js';
+
+const LOG = new URL('../fixtures/openclaw-2026.9.6/file-log.jsonl', import.meta.url).pathname;
+const EVENTS = new URL('../fixtures/diagnostic-events.jsonl', import.meta.url).pathname;
+
+let receiver: OtlpReceiver | undefined;
+afterEach(async () => {
+  await receiver?.close();
+  receiver = undefined;
+});
+
+async function sendWith(preset: string, path: string, env: Record<string, string>, extra: string[] = []): Promise<{ spans: ReceivedSpan[]; headers: Record<string, unknown>; path: string; stderr: string }> {
+  receiver = await startOtlpReceiver({ path });
+  const result = await runCli(['backfill', '--preset', preset, '--endpoint', receiver.url, ...extra, LOG, EVENTS], env);
+  expect(result.stderr).not.toContain('Error');
+  expect(result.code, result.stderr).toBe(0);
+  expect(receiver.errors).toEqual([]);
+  const request = receiver.requests[0];
+  expect(request).toBeDefined();
+  for (const value of Object.values(env)) if (value.length > 8) expect(result.stderr + result.stdout).not.toContain(value);
+  return { spans: receiver.spans, headers: request?.headers ?? {}, path: request?.path ?? '', stderr: result.stderr };
+}
+
+const byName = (spans: ReceivedSpan[], prefix: string): ReceivedSpan[] => spans.filter((s) => s.name.startsWith(prefix));
+
+describe('--preset', () => {
+  it('langfuse: its path, Basic auth from the two keys, ingestion version, session/user/observation type', async () => {
+    const { spans, headers, path } = await sendWith('langfuse', '/api/public/otel/v1/traces', { LANGFUSE_PUBLIC_KEY: 'pk-lf-public-1234', LANGFUSE_SECRET_KEY: 'sk-lf-secret-5678' });
+    expect(path).toBe('/api/public/otel/v1/traces');
+    expect(headers['authorization']).toBe(`Basic ${Buffer.from('pk-lf-public-1234:sk-lf-secret-5678').toString('base64')}`);
+    expect(headers['x-langfuse-ingestion-version']).toBe('4');
+    const model = byName(spans, 'chat ')[0];
+    expect(model?.attributes['langfuse.observation.type']).toBe('generation');
+    expect(byName(spans, 'execute_tool')[0]?.attributes['langfuse.observation.type']).toBe('tool');
+    expect(byName(spans, 'invoke_agent')[0]?.attributes['langfuse.observation.type']).toBe('agent');
+    const withSession = spans.filter((s) => s.attributes['langfuse.session.id'] !== undefined);
+    expect(withSession.length).toBeGreaterThan(0);
+    for (const span of withSession) expect(span.attributes['langfuse.session.id']).toMatch(/^[0-9a-f]{16}$/);
+    // The Telegram DM's peer is the user, hashed like a chat id.
+    const users = new Set(spans.map((s) => s.attributes['langfuse.user.id']).filter((u) => u !== undefined));
+    expect(users.size).toBeGreaterThan(0);
+    for (const user of users) expect(user).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('mlflow: /v1/traces under the tracking URI, the experiment header, session metadata', async () => {
+    const { spans, headers, path } = await sendWith('mlflow', '/v1/traces', { MLFLOW_EXPERIMENT_ID: '42' });
+    expect(path).toBe('/v1/traces');
+    expect(headers['x-mlflow-experiment-id']).toBe('42');
+    expect(headers['authorization']).toBeUndefined();
+    expect(spans.some((s) => typeof s.attributes['mlflow.trace.session'] === 'string')).toBe(true);
+    expect(byName(spans, 'chat ')[0]?.attributes['mlflow.spanType']).toBe('LLM');
+  });
+
+  it('braintrust: its path, Bearer key, x-bt-parent, span types and token metrics', async () => {
+    const { spans, headers, path } = await sendWith('braintrust', '/otel/v1/traces', { BRAINTRUST_API_KEY: 'bt-key-abcdefgh', BRAINTRUST_PARENT: 'project_name:openclaw' });
+    expect(path).toBe('/otel/v1/traces');
+    expect(headers['authorization']).toBe('Bearer bt-key-abcdefgh');
+    expect(headers['x-bt-parent']).toBe('project_name:openclaw');
+    const withTokens = spans.find((s) => s.attributes['gen_ai.operation.name'] === 'chat' && s.attributes['gen_ai.usage.input_tokens'] !== undefined);
+    expect(withTokens?.attributes['braintrust.span_attributes.type']).toBe('llm');
+    expect(withTokens?.attributes['braintrust.metrics.prompt_tokens']).toBe(withTokens?.attributes['gen_ai.usage.input_tokens']);
+    expect(typeof withTokens?.attributes['braintrust.metrics.tokens']).toBe('number');
+  });
+
+  it('phoenix: OpenInference attributes next to the GenAI ones', async () => {
+    const { spans, headers } = await sendWith('phoenix', '/v1/traces', { PHOENIX_API_KEY: 'phx-key-abcdefgh' });
+    expect(headers['authorization']).toBe('Bearer phx-key-abcdefgh');
+    const model = spans.find((s) => s.attributes['gen_ai.operation.name'] === 'chat' && s.attributes['gen_ai.usage.input_tokens'] !== undefined);
+    expect(model?.attributes).toMatchObject({ 'openinference.span.kind': 'LLM', 'llm.model_name': model?.attributes['gen_ai.request.model'] });
+    expect(typeof model?.attributes['llm.token_count.prompt']).toBe('number');
+    expect(byName(spans, 'execute_tool')[0]?.attributes['tool.name']).toBe(byName(spans, 'execute_tool')[0]?.attributes['gen_ai.tool.name']);
+    expect(spans.some((s) => typeof s.attributes['session.id'] === 'string')).toBe(true);
+  });
+
+  it('honeycomb: team header; conversation id, agent name and operation on agent spans', async () => {
+    const { spans, headers } = await sendWith('honeycomb', '/v1/traces', { HONEYCOMB_API_KEY: 'hc-key-abcdefgh' });
+    expect(headers['x-honeycomb-team']).toBe('hc-key-abcdefgh');
+    const agent = byName(spans, 'invoke_agent')[0];
+    expect(agent?.attributes).toMatchObject({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': agent?.attributes['gen_ai.agent.id'] });
+    expect(agent?.attributes['gen_ai.conversation.id']).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('datadog: API key and the LLM Observability source header', async () => {
+    const { headers } = await sendWith('datadog', '/v1/traces', { DD_API_KEY: 'dd-key-abcdefgh' });
+    expect(headers['dd-api-key']).toBe('dd-key-abcdefgh');
+    expect(headers['dd-otlp-source']).toBe('llmobs');
+  });
+
+  it('dynatrace: Api-Token authorization over protobuf', async () => {
+    receiver = await startOtlpReceiver({ path: '/api/v2/otlp/v1/traces' });
+    const result = await runCli(['backfill', '--preset', 'dynatrace', '--endpoint', `${receiver.url}/api/v2/otlp`, LOG], { DT_API_TOKEN: 'dt0c01.token-abcdefgh' });
+    // The fixture is older than 60 minutes: the run says Dynatrace will refuse it (the receiver here accepts it).
+    expect(result.stderr).toContain('Dynatrace rejects spans that ended over 60 minutes ago');
+    expect(receiver.requests[0]?.headers['authorization']).toBe('Api-Token dt0c01.token-abcdefgh');
+    expect(receiver.requests[0]?.contentType).toBe('application/x-protobuf');
+    expect(result.stderr + result.stdout).not.toContain('token-abcdefgh');
+  });
+
+  it('a missing secret fails at start-up naming the variable, before anything is read or sent', async () => {
+    receiver = await startOtlpReceiver({ path: '/api/public/otel/v1/traces' });
+    const result = await runCli(['backfill', '--preset', 'langfuse', '--endpoint', receiver.url, LOG], { LANGFUSE_PUBLIC_KEY: 'pk-lf-public-1234', LANGFUSE_SECRET_KEY: '' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('LANGFUSE_SECRET_KEY');
+    expect(result.stderr).not.toContain('pk-lf-public-1234');
+    expect(receiver.requests).toEqual([]);
+  });
+
+  it('mlflow without an endpoint says what --endpoint is for it', async () => {
+    const result = await runCli(['backfill', '--preset', 'mlflow', LOG], { MLFLOW_EXPERIMENT_ID: '1' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('MLflow tracking URI');
+  });
+
+  it('prints no secret when the backend refuses and echoes the request and its headers', async () => {
+    receiver = await startOtlpReceiver({
+      failWith: 400,
+      errorBody: (req, body) => `bad request: ${JSON.stringify(req.headers)} ${body.toString('latin1').slice(0, 200)}`,
+    });
+    const result = await runCli(['backfill', '--preset', 'honeycomb', '--endpoint', receiver.url, '--export-timeout', '2s', LOG], { HONEYCOMB_API_KEY: 'hc-secret-never-printed' });
+    expect(receiver.requests.length).toBeGreaterThan(0);
+    expect(result.code).toBe(1);
+    expect(result.stderr + result.stdout).not.toContain('hc-secret-never-printed');
+  }, 30_000);
+});
