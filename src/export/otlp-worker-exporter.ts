@@ -27,7 +27,13 @@ export class OtlpWorkerExporter implements TraceExporter {
   /** `policy`: the span transforms (privacy, presets, redaction) to run in the worker before encoding. */
   constructor(options: OtlpTraceExporterOptions, policy?: PolicyConfig) {
     const setup: WorkerSetup = policy === undefined ? { otlp: options } : { otlp: options, policy };
-    this.#worker = new Worker(new URL('./otlp-export-worker.js', import.meta.url), { workerData: setup });
+    // A worker's V8 heap grows to its own limits, on top of the main thread's: bound it so a
+    // backfill stays under 200 MiB (the young generation is most of it). 64 MiB of old space holds
+    // the batches in flight (concurrency × maxBatchSpans spans, content cut to maxContentBytes).
+    this.#worker = new Worker(new URL('./otlp-export-worker.js', import.meta.url), {
+      workerData: setup,
+      resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
+    });
     this.#worker.on('message', (reply: WorkerReply) => this.#receive(reply));
     this.#worker.on('error', (error) => this.#lose(`the export worker failed: ${error.message}`));
     this.#worker.on('exit', (code) => this.#lose(`the export worker exited (code ${code})`));
