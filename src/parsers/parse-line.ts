@@ -1,3 +1,4 @@
+import { parseCanonicalRecord } from './canonical-record.js';
 import { parseDiagnosticEvent } from './diagnostic-event.js';
 import { isObject } from './json-object.js';
 import { parseTslogRecord } from './tslog-record.js';
@@ -6,12 +7,16 @@ import type { ParsedLine } from './types.js';
 /**
  * One line → one ParsedLine, choosing the format per line: a tslog file-log
  * record, a diagnostic event (bare or `{event, metadata}`), or anything else
- * as a counted "other". Never throws. JSON.parse runs once per line.
+ * as a counted "other". Never throws. JSON.parse runs at most once per line
+ * (canonical-record.ts reads OpenClaw's usual layout without it).
  */
 export function parseLine(line: string): ParsedLine {
   const first = firstNonSpace(line);
   if (first === -1) return { kind: 'other', reason: 'empty' };
   if (first !== 123 /* { */) return { kind: 'other', reason: 'plain_text' };
+  // OpenClaw's own layout is read without JSON.parse of the whole line; anything else takes the general path.
+  const canonical = line.startsWith('{"0":') ? parseCanonicalRecord(line) : undefined;
+  if (canonical !== undefined) return canonical;
   let value: unknown;
   try {
     value = JSON.parse(line);

@@ -53,16 +53,19 @@ const LEVELS: Readonly<Record<string, LogLevel>> = {
 const LEVEL_BY_ID: readonly LogLevel[] = ['trace', 'trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
 function levelOf(meta: Record<string, unknown> | undefined): LogLevel {
-  const name = meta?.['logLevelName'];
+  return levelFrom(meta?.['logLevelName'], meta?.['logLevelId']);
+}
+
+/** tslog's `logLevelName`, else its `logLevelId`, else info. */
+export function levelFrom(name: unknown, id: unknown): LogLevel {
   if (typeof name === 'string') {
     const level = LEVELS[name.toLowerCase()];
     if (level !== undefined) return level;
   }
-  const id = meta?.['logLevelId'];
   return (typeof id === 'number' ? LEVEL_BY_ID[id] : undefined) ?? 'info';
 }
 
-interface Bindings {
+export interface Bindings {
   subsystem?: string;
 }
 
@@ -71,7 +74,7 @@ const bindingsCache = new Map<string, Bindings | null>();
 const BINDINGS_CACHE_MAX = 2048;
 
 /** `{"subsystem":"x"}` (or module/plugin) as a JSON string → its bindings; undefined when it is not one. */
-function subsystemOf(value: unknown): Bindings | undefined {
+export function subsystemOf(value: unknown): Bindings | undefined {
   if (typeof value !== 'string' || value.charCodeAt(0) !== 123 /* { */) return undefined;
   const cached = bindingsCache.get(value);
   if (cached !== undefined) return cached ?? undefined;

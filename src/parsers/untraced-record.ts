@@ -1,4 +1,5 @@
 import { SIGNAL_PREFIXES } from './log-signals.js';
+import { FLAT, LITERAL, PLAIN, SCALAR, STRING, escapeRegExp } from './json-grammar.js';
 import { parseLogTime } from './log-time.js';
 
 /**
@@ -36,22 +37,12 @@ export function untracedRecordTime(line: string): number | undefined {
 // Longer lines are rare and take the full parse: bounds the regex's work (and its backtracking stack) per line.
 const MAX_CHARS = 64 * 1024;
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-// Characters a JSON string holds unescaped: anything but `"`, `\` and control characters.
-const PLAIN = String.raw`[^"\\\x00-\x1f]`;
-const ESCAPE = String.raw`\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})`;
 // In message text: the escapes JSON.stringify writes, except ESC (\u001b starts an ANSI colour that stripAnsi would remove).
 const TEXT_ESCAPE = String.raw`\\(?:["\\/bfnrt]|u00(?!1[bB])[01][0-9a-fA-F]|u[dD][89abAB][0-9a-fA-F]{2})`;
 
-const STRING = `"${PLAIN}*(?:${ESCAPE}${PLAIN}*)*"`;
 /** Message text (an argument, a top-level `message`): not one a signal could be read from. */
 const TEXT = `"(?!${SIGNAL_PREFIXES.map(escapeRegExp).join('|')})${PLAIN}*(?:${TEXT_ESCAPE}${PLAIN}*)*"`;
-const LITERAL = String.raw`(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)`;
-const SCALAR = `(?:${STRING}|${LITERAL})`;
-
 // `_meta`: scalars, plus one level of objects and arrays (`path`, `parentNames`).
-const FLAT = `(?:\\{(?:${STRING}:${SCALAR}(?:,${STRING}:${SCALAR})*)?\\}|\\[(?:${SCALAR}(?:,${SCALAR})*)?\\])`;
 const META_VALUE = `(?:${SCALAR}|${FLAT})`;
 const META = `\\{(?:${STRING}:${META_VALUE}(?:,${STRING}:${META_VALUE})*)?\\}`;
 

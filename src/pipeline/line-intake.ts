@@ -1,19 +1,19 @@
 import { parseLine } from '../parsers/parse-line.js';
-import { untracedRecordTime } from '../parsers/untraced-record.js';
 import type { Reconstructor } from '../reconstruct/reconstructor.js';
 import type { LineRef } from '../reconstruct/trace-lines.js';
-import { decodeLine } from '../sources/decode-line.js';
+import { decodeBatch, LINE_REJECTED, LINE_UNTRACED, type DecodedBatch } from '../sources/decoded-batch.js';
 import type { RawLine } from '../sources/line-splitter.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { routeParsed } from './route-parsed.js';
 
 /**
- * Raw lines of one source → parsed → reconstructor, counting every line
+ * Lines of one source → parsed → reconstructor, counting every line
  * exactly once (record, event, other or rejected). The only place that
  * knows both the parsers and the reconstructor.
  *
- * An untraced record (no trace ids, nothing a signal could be read from) is
- * recognised by `untracedRecordTime` without JSON.parse: it is counted as a
+ * Lines come decoded (decoded-batch.ts: here, or in a reader thread for a
+ * backfill). An untraced record (no trace ids, nothing a signal could be
+ * read from) was recognised there without JSON.parse: it is counted as a
  * record and handed over with its time only, which is all the reconstructor
  * takes from a record without a trace (it moves the watermark and counts it).
  */
@@ -40,34 +40,43 @@ export class LineIntake {
   }
 
   addBatch(lines: readonly RawLine[]): void {
-    for (const raw of lines) this.addLine(raw);
+    this.addDecoded(decodeBatch(lines, this.maxLineBytes));
+  }
+
+  addDecoded(batch: DecodedBatch): void {
+    const { kinds, texts, times, rejects, starts, ends } = batch;
+    const stats = this.stats;
+    let text = 0;
+    let untraced = 0;
+    let rejected = 0;
+    for (let i = 0; i < kinds.length; i++) {
+      this.lineNo++;
+      stats.linesRead++;
+      stats.bytesRead += (ends[i] as number) - (starts[i] as number);
+      const at: LineRef | undefined = this.sourceKey === undefined ? undefined : { source: this.sourceKey, start: starts[i] as number, end: ends[i] as number };
+      switch (kinds[i]) {
+        case LINE_UNTRACED:
+          // What routeParsed does with a record that has no trace and no signal; level and message are never read for one.
+          this.skimmed++;
+          stats.records++;
+          this.reconstructor.addRecord({ timeMs: times[untraced++] as number, level: 'info', message: '' }, at);
+          break;
+        case LINE_REJECTED: {
+          const reject = rejects[rejected++] as DecodedBatch['rejects'][number];
+          stats.lineRejected(reject.reason, this.where(starts[i] as number), reject.detail);
+          break;
+        }
+        default: {
+          const start = starts[i] as number;
+          routeParsed(parseLine(texts[text++] as string), at, () => this.where(start), stats, this.reconstructor);
+        }
+      }
+    }
     this.reconstructor.tick();
   }
 
-  private addLine(raw: RawLine): void {
-    this.lineNo++;
-    const stats = this.stats;
-    stats.linesRead++;
-    stats.bytesRead += raw.end - raw.start;
-    const decoded = decodeLine(raw, this.maxLineBytes);
-    if (!decoded.ok) {
-      stats.lineRejected(decoded.reason, this.where(raw), decoded.detail);
-      return;
-    }
-    const at: LineRef | undefined = this.sourceKey === undefined ? undefined : { source: this.sourceKey, start: raw.start, end: raw.end };
-    const untracedAt = untracedRecordTime(decoded.text);
-    if (untracedAt !== undefined) {
-      // What routeParsed does with a record that has no trace and no signal; level and message are never read for one.
-      this.skimmed++;
-      stats.records++;
-      this.reconstructor.addRecord({ timeMs: untracedAt, level: 'info', message: '' }, at);
-      return;
-    }
-    routeParsed(parseLine(decoded.text), at, () => this.where(raw), stats, this.reconstructor);
-  }
-
-  private where(raw: RawLine): string {
+  private where(start: number): string {
     // A followed file is read from a checkpoint, so line numbers would be wrong: name the byte offset.
-    return this.sourceKey === undefined ? `${this.sourceName}:${this.lineNo}` : `${this.sourceName} at byte ${raw.start}`;
+    return this.sourceKey === undefined ? `${this.sourceName}:${this.lineNo}` : `${this.sourceName} at byte ${start}`;
   }
 }

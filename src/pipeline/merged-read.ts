@@ -1,12 +1,12 @@
 import type { Reconstructor, StreamKind } from '../reconstruct/reconstructor.js';
-import type { RawLine } from '../sources/line-splitter.js';
+import type { DecodedBatch } from '../sources/decoded-batch.js';
 
 /** One input file of a merged backfill group: its lines, and where they go. */
 export interface MergedInput {
   path: string;
   kind: StreamKind;
-  lines: () => AsyncGenerator<RawLine[]>;
-  add: (batch: RawLine[]) => void;
+  lines: () => AsyncGenerator<DecodedBatch>;
+  add: (batch: DecodedBatch) => void;
 }
 
 /**
@@ -26,7 +26,7 @@ export async function readMerged(
   const streams = (['log', 'event'] as const).map((kind) => ({
     kind,
     queue: inputs.filter((input) => input.kind === kind),
-    current: undefined as { input: MergedInput; lines: AsyncGenerator<RawLine[]> } | undefined,
+    current: undefined as { input: MergedInput; lines: AsyncGenerator<DecodedBatch> } | undefined,
   }));
   for (;;) {
     const live = streams.filter((stream) => stream.current !== undefined || stream.queue.length > 0);

@@ -2,12 +2,14 @@ import { stat } from 'node:fs/promises';
 import { contentIdentity, type BackfillLedger } from '../checkpoint/backfill-ledger.js';
 import { InputError } from '../config/config-error.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
+import type { FinishedTrace } from '../reconstruct/span-record.js';
 import { Reconstructor, type ReconstructorCounters, type ReconstructorOptions } from '../reconstruct/reconstructor.js';
 import { STDIN } from '../sources/expand-inputs.js';
-import { readFileLines, readInputLines } from '../sources/file-lines.js';
+import type { DecodedBatch } from '../sources/decoded-batch.js';
+import { readStreamDecoded } from '../sources/decoded-lines.js';
+import { openInput, openLogFile } from '../sources/file-lines.js';
 import { JournalError, readJournalEntries } from '../sources/journal-reader.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
-import type { RawLine } from '../sources/line-splitter.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { planBackfill, type HostGroup } from './backfill-plan.js';
 import { ExportQueue } from './export-queue.js';
@@ -40,6 +42,11 @@ export interface BackfillOptions {
   progress?: BackfillProgress;
   /** Told the reading plan before anything is read (e.g. to warn about a backend's age limit). */
   onPlan?: (groups: readonly HostGroup[]) => void;
+  /**
+   * Asked for each finished trace before it is queued: false keeps it out of the export (a backend that
+   * would refuse it; the caller counts and reports it), and keeps the files read out of the ledger.
+   */
+  admit?: (trace: FinishedTrace) => boolean;
 }
 
 export interface BackfillResult {
@@ -87,8 +94,15 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   const failed = new Set<string>();
   const groups = await planBackfill(toRead, options.maxLineBytes);
   options.onPlan?.(groups);
+  let refused = false;
+  const fileLines = async function* (path: string): AsyncGenerator<DecodedBatch> {
+    yield* readStreamDecoded(await openLogFile(path, options.progress?.diskBytes), options.maxLineBytes);
+  };
   const newReconstructor = (merge = false): Reconstructor =>
-    new Reconstructor(merge ? { ...options.reconstructor, mergeStreams: true } : options.reconstructor, (trace) => queue.push(trace));
+    new Reconstructor(merge ? { ...options.reconstructor, mergeStreams: true } : options.reconstructor, (trace) => {
+      if (options.admit === undefined || options.admit(trace)) queue.push(trace);
+      else refused = true;
+    });
   try {
     for (const group of groups) {
       const eventPaths = new Set(group.eventPaths ?? []);
@@ -99,8 +113,8 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
         const inputs = group.paths.map((path) => ({
           path,
           kind: eventPaths.has(path) ? ('event' as const) : ('log' as const),
-          lines: () => readFileLines(path, options.maxLineBytes, options.progress?.diskBytes),
-          add: (batch: RawLine[]) => intakes.get(path)?.addBatch(batch),
+          lines: () => fileLines(path),
+          add: (batch: DecodedBatch) => intakes.get(path)?.addDecoded(batch),
         }));
         const errors = await readMerged(inputs, reconstructor, async () => {
           if (queue.full) await queue.sendFull();
@@ -116,8 +130,8 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       const reconstructor = newReconstructor();
       for (const path of group.paths) {
         const intake = new LineIntake(path === STDIN ? 'standard input' : path, options.maxLineBytes, stats, reconstructor);
-        const lines = path === STDIN ? readInputLines(process.stdin, options.maxLineBytes) : readFileLines(path, options.maxLineBytes, options.progress?.diskBytes);
-        const error = await readAll(lines, (batch) => intake.addBatch(batch), queue);
+        const lines = path === STDIN ? stdinLines(options.maxLineBytes) : fileLines(path);
+        const error = await readAll(lines, (batch) => intake.addDecoded(batch), queue);
         if (error === undefined) continue;
         failed.add(path);
         stats.fileErrors.push(`${path}: stopped after ${intake.linesSeen} lines: ${error.message}`);
@@ -135,7 +149,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   } finally {
     await options.exporter.shutdown();
   }
-  if (options.ledger !== undefined && stats.spansFailed === 0 && queue.firstError === undefined) {
+  if (options.ledger !== undefined && !refused && stats.spansFailed === 0 && queue.firstError === undefined) {
     for (const [path, id] of identities) if (!failed.has(path)) options.ledger.record(id.identity, path, id.size);
     if (identities.size > 0) await options.ledger.save();
   }
@@ -145,7 +159,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
 }
 
 /** Feeds every batch; returns the error an input stopped on, if it did not end normally. */
-async function readAll(lines: AsyncGenerator<RawLine[]>, add: (batch: RawLine[]) => void, queue: ExportQueue): Promise<Error | undefined> {
+async function readAll(lines: AsyncGenerator<DecodedBatch>, add: (batch: DecodedBatch) => void, queue: ExportQueue): Promise<Error | undefined> {
   try {
     for await (const batch of lines) {
       add(batch);
@@ -156,6 +170,11 @@ async function readAll(lines: AsyncGenerator<RawLine[]>, add: (batch: RawLine[])
     // A truncated archive or an I/O error ends this input only: what was read stays, the others are read.
     return error as Error;
   }
+}
+
+async function* stdinLines(maxLineBytes: number): AsyncGenerator<DecodedBatch> {
+  const input = await openInput(process.stdin);
+  if (input !== undefined) yield* readStreamDecoded(input, maxLineBytes);
 }
 
 async function readJournal(journal: JournalTarget, options: BackfillOptions, stats: PipelineStats, reconstructor: Reconstructor, queue: ExportQueue): Promise<void> {

@@ -13,18 +13,20 @@ const GZIP_MAGIC_1 = 0x8b;
  * (compressed ones for a .gz), for progress.
  */
 export async function* readFileLines(path: string, maxLineBytes: number, onDiskBytes?: (bytes: number) => void): AsyncGenerator<RawLine[]> {
+  yield* readStreamLines(await openLogFile(path, onDiskBytes), maxLineBytes);
+}
+
+/** A file's bytes, gunzipped when its first bytes are gzip's magic. */
+export async function openLogFile(path: string, onDiskBytes?: (bytes: number) => void): Promise<Readable> {
   // Check first: a stream created before an await that throws would emit its own error with no listener.
   const gzip = await isGzip(path);
-  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  const file = createReadStream(path, { highWaterMark: 1 << 18 });
   if (onDiskBytes !== undefined) file.on('data', (chunk) => onDiskBytes(chunk.length));
-  if (!gzip) {
-    yield* readStreamLines(file, maxLineBytes);
-    return;
-  }
+  if (!gzip) return file;
   const gunzip = createGunzip();
   // pipe() does not forward a read error; without this a failing disk would hang the gunzip side.
   file.on('error', (error) => gunzip.destroy(error));
-  yield* readStreamLines(file.pipe(gunzip), maxLineBytes);
+  return file.pipe(gunzip);
 }
 
 /** Lines of any byte stream, in batches (one per chunk) so the caller pays one await per chunk, not per line. */
@@ -47,9 +49,15 @@ export async function* readStreamLines(stream: Readable, maxLineBytes: number): 
 
 /** Reads standard input (or any stream) to its end, gunzipping it when its first bytes are gzip's magic. */
 export async function* readInputLines(stream: Readable, maxLineBytes: number): AsyncGenerator<RawLine[]> {
+  const input = await openInput(stream);
+  if (input !== undefined) yield* readStreamLines(input, maxLineBytes);
+}
+
+/** Standard input (or any stream), gunzipped when its first bytes are gzip's magic; undefined when it is empty. */
+export async function openInput(stream: Readable): Promise<Readable | undefined> {
   const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const first = await chunks.next();
-  if (first.done === true) return;
+  if (first.done === true) return undefined;
   const head = first.value;
   const all = Readable.from(
     (async function* () {
@@ -57,13 +65,10 @@ export async function* readInputLines(stream: Readable, maxLineBytes: number): A
       for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) yield next.value;
     })(),
   );
-  if (head[0] !== GZIP_MAGIC_0 || head[1] !== GZIP_MAGIC_1) {
-    yield* readStreamLines(all, maxLineBytes);
-    return;
-  }
+  if (head[0] !== GZIP_MAGIC_0 || head[1] !== GZIP_MAGIC_1) return all;
   const gunzip = createGunzip();
   all.on('error', (error) => gunzip.destroy(error));
-  yield* readStreamLines(all.pipe(gunzip), maxLineBytes);
+  return all.pipe(gunzip);
 }
 
 async function isGzip(path: string): Promise<boolean> {

@@ -47,6 +47,18 @@ export class LineSplitter {
     return this.pendingBytes;
   }
 
+  /** Holds no part of a line: the next byte starts one. */
+  get idle(): boolean {
+    return this.pendingBytes === 0 && !this.overflowing;
+  }
+
+  /** Whole lines (ending in `\n`) handled by the caller instead: only moves the offsets past them. Only when idle. */
+  skip(bytes: number): void {
+    if (!this.idle) throw new Error('LineSplitter.skip: a line is pending');
+    this.offset += bytes;
+    this.lineStart = this.offset;
+  }
+
   push(chunk: Buffer, emit: (line: RawLine) => void): void {
     let from = 0;
     while (from < chunk.length) {

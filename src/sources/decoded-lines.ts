@@ -1,0 +1,52 @@
+import type { Readable } from 'node:stream';
+import { decodeBatch, decodeWholeLines, type DecodedBatch } from './decoded-batch.js';
+import { LineSplitter, type RawLine } from './line-splitter.js';
+
+/**
+ * Lines of a byte stream, decoded (decoded-batch.ts), for reading a whole
+ * input fast (backfill). The whole lines inside a chunk are decoded in one
+ * go; the line a chunk's start completes, the partial line at its end, and
+ * any region with a line that needs judging (NUL bytes, invalid UTF-8, too
+ * long) go through LineSplitter and decodeLine one line at a time, exactly as
+ * the follower's lines do.
+ */
+export async function* readStreamDecoded(stream: Readable, maxLineBytes: number): AsyncGenerator<DecodedBatch> {
+  const splitter = new LineSplitter(maxLineBytes);
+  let raw: RawLine[] = [];
+  const collect = (line: RawLine): void => {
+    raw.push(line);
+  };
+  const takeRaw = (): DecodedBatch | undefined => {
+    if (raw.length === 0) return undefined;
+    const batch = decodeBatch(raw, maxLineBytes);
+    raw = [];
+    return batch;
+  };
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const last = chunk.lastIndexOf(10);
+    if (last === -1) {
+      splitter.push(chunk, collect);
+    } else {
+      // The line the previous chunk left unfinished ends at the first newline.
+      const from = splitter.idle ? 0 : chunk.indexOf(10) + 1;
+      if (from > 0) splitter.push(chunk.subarray(0, from), collect);
+      const head = takeRaw();
+      if (head !== undefined) yield head;
+      if (from <= last) {
+        const region = chunk.subarray(from, last + 1);
+        const whole = decodeWholeLines(region, splitter.consumedOffset, maxLineBytes);
+        if (whole === undefined) splitter.push(region, collect);
+        else {
+          splitter.skip(region.length);
+          yield whole;
+        }
+      }
+      splitter.push(chunk.subarray(last + 1), collect);
+    }
+    const rest = takeRaw();
+    if (rest !== undefined) yield rest;
+  }
+  splitter.end(collect);
+  const final = takeRaw();
+  if (final !== undefined) yield final;
+}

@@ -1,0 +1,88 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { decodeBatch, LINE_REJECTED, LINE_TEXT, LINE_UNTRACED, type DecodedBatch } from '../../../src/sources/decoded-batch.js';
+import { readStreamDecoded } from '../../../src/sources/decoded-lines.js';
+import { LineSplitter, type RawLine } from '../../../src/sources/line-splitter.js';
+import { fixtureLines } from '../../support/fixtures.js';
+
+const MAX_LINE_BYTES = 4096;
+
+interface Line {
+  kind: 'text' | 'untraced' | 'rejected';
+  value: string | number;
+  start: number;
+  end: number;
+}
+
+/** A batch stream flattened to one entry per line, whatever the batches were. */
+function flatten(batches: readonly DecodedBatch[]): Line[] {
+  const out: Line[] = [];
+  for (const batch of batches) {
+    let text = 0;
+    let untraced = 0;
+    let rejected = 0;
+    batch.kinds.forEach((kind, i) => {
+      const where = { start: batch.starts[i] as number, end: batch.ends[i] as number };
+      if (kind === LINE_TEXT) out.push({ kind: 'text', value: batch.texts[text++] as string, ...where });
+      else if (kind === LINE_UNTRACED) out.push({ kind: 'untraced', value: batch.times[untraced++] as number, ...where });
+      else if (kind === LINE_REJECTED) out.push({ kind: 'rejected', value: (batch.rejects[rejected++] as { reason: string }).reason, ...where });
+    });
+  }
+  return out;
+}
+
+/** The reference: LineSplitter and decodeLine, one line at a time (what the follower does). */
+function lineByLine(bytes: Buffer): Line[] {
+  const splitter = new LineSplitter(MAX_LINE_BYTES);
+  const raw: RawLine[] = [];
+  splitter.push(bytes, (line) => raw.push(line));
+  splitter.end((line) => raw.push(line));
+  return flatten([decodeBatch(raw, MAX_LINE_BYTES)]);
+}
+
+async function chunked(bytes: Buffer, chunkBytes: number): Promise<Line[]> {
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += chunkBytes) chunks.push(bytes.subarray(at, at + chunkBytes));
+  const batches: DecodedBatch[] = [];
+  for await (const batch of readStreamDecoded(Readable.from(chunks), MAX_LINE_BYTES)) batches.push(batch);
+  return flatten(batches);
+}
+
+const SAMPLE = fixtureLines('openclaw-2026.9.6/file-log.jsonl').slice(0, 120);
+
+describe('readStreamDecoded (whole lines decoded per chunk)', () => {
+  it('gives the real sample exactly as line-by-line decoding does, whatever the chunk size', async () => {
+    const bytes = Buffer.from(`${SAMPLE.join('\n')}\n`);
+    const expected = lineByLine(bytes);
+    expect(expected.filter((line) => line.kind === 'untraced').length).toBeGreaterThan(0);
+    expect(expected.filter((line) => line.kind === 'text').length).toBeGreaterThan(0);
+    for (const size of [1, 7, 100, 999, 4096, 65_536, bytes.length]) expect(await chunked(bytes, size), `chunks of ${size}`).toEqual(expected);
+  });
+
+  it('judges the lines that need it one by one, and keeps the good lines around them', async () => {
+    const good = SAMPLE.slice(0, 6);
+    const parts = [
+      Buffer.from(`${good[0]}\n`),
+      Buffer.from('bin\u0000ary\n'),
+      Buffer.from(`${good[1]}\r\n`),
+      Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]),
+      Buffer.from(`${good[2]}\n`),
+      Buffer.from(`{"long":"${'x'.repeat(MAX_LINE_BYTES)}"}\n`),
+      Buffer.from(`${good[3]}\n`),
+      Buffer.from('a real replacement character \uFFFD is text\n'),
+      Buffer.from('non-ASCII ⇄ … é\n'),
+      Buffer.from(`${good[4]}\n\n`),
+      Buffer.from(`${good[5]}`),
+    ];
+    const bytes = Buffer.concat(parts);
+    const expected = lineByLine(bytes);
+    expect(expected.filter((line) => line.kind === 'rejected').map((line) => line.value)).toEqual(['binary', 'invalid_utf8', 'too_long']);
+    expect(expected.at(-1)).toMatchObject({ end: bytes.length });
+    for (const size of [3, 50, 333, 1024, 5000, bytes.length]) expect(await chunked(bytes, size), `chunks of ${size}`).toEqual(expected);
+  });
+
+  it('is fine with an empty stream and with a stream without a newline', async () => {
+    expect(await chunked(Buffer.alloc(0), 10)).toEqual([]);
+    expect(await chunked(Buffer.from('no newline at all'), 4)).toEqual([{ kind: 'text', value: 'no newline at all', start: 0, end: 17 }]);
+  });
+});
