@@ -1,6 +1,9 @@
 // Private content is not written. OpenClaw 2026.9.6 keeps prompts, responses, tool arguments and
-// results out of the public event payload (they travel as "private data" to trusted listeners
-// only, which this plugin does not ask for), with one exception seen on a real gateway:
+// results out of the public event payload: they travel as "private data" (modelContent,
+// toolContent) to trusted listeners only, and the gateway gives a trusted listener
+// (ctx.internalDiagnostics.onEvent) to its own diagnostics-otel / diagnostics-prometheus services
+// alone, bundled or officially installed; no option lets a third-party plugin opt in. One
+// exception, seen on a real gateway:
 // `log.record.message` is the text of a log call, and the gateway forwards console output through
 // it, the agent's reply included. otel-tail takes log lines from the file log, so the event keeps
 // its level, logger, code location and trace, and only the text's length.

@@ -20,6 +20,8 @@ export interface DaemonProcess {
 export function startDaemon(bin: string, args: readonly string[], ready: RegExp, readyTimeoutMs = 15_000): Promise<DaemonProcess> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('OTEL_')) env[key] = value;
+  // `ready` matches the text form of our lines (stderr is a pipe: auto would pick JSON).
+  env['OTEL_TAIL_LOG_FORMAT'] = 'text';
   const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   killOnExit(child);
   let stderr = '';

@@ -2,19 +2,21 @@ import { stat } from 'node:fs/promises';
 import { BackfillLedger } from '../checkpoint/backfill-ledger.js';
 import { CheckpointError } from '../checkpoint/checkpoint-store.js';
 import { InputError } from '../config/config-error.js';
+import { AgeGate, backendAgeLimit } from '../export/age-limit.js';
 import { createExporter } from '../export/create-exporter.js';
 import { resolveTracesUrl } from '../export/otlp-target.js';
 import { runBackfill } from '../pipeline/run-backfill.js';
 import { expandInputs, STDIN } from '../sources/expand-inputs.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
-import { backendAgeWarning } from './backend-age.js';
+import { backendAgeRefusal, backendAgeSkipped, backendAgeWarning } from './backend-age.js';
 import { BackfillProgressReporter } from './backfill-progress.js';
 import { EXIT_FAILED, EXIT_OK, fail } from './exit-codes.js';
 import { defaultStateDir, resolveEventPaths } from './follow-command.js';
 import { journalTargetsOf, loadConfig } from './load-config.js';
 import { monitoringConfigOf } from './follow-monitoring.js';
 import { reconstructorOptions } from './reconstructor-options.js';
-import { formatNotes, formatSummary } from './summary.js';
+import { effectiveLogFormat, ownLog, ownLogRaw } from './own-log.js';
+import { formatNotes, formatSummary, summaryFields } from './summary.js';
 import { parseTimeBound } from './time-bound.js';
 
 /** Options only a backfill has (not config keys: they describe one run). */
@@ -26,9 +28,7 @@ export interface BackfillFlags {
   force?: boolean;
 }
 
-const say = (message: string): void => {
-  process.stderr.write(`otel-tail: ${message}\n`);
-};
+const say = (message: string): void => ownLog('info', message);
 
 /** `otel-tail backfill PATH...`: read files to their end, export, summarise. */
 export async function backfillCommand(args: string[], flags: Record<string, unknown> & BackfillFlags): Promise<number> {
@@ -49,14 +49,23 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
       return fail('nothing to read: pass log files, or --journal NAME (with --journal-dir DIR or --journal-file FILE for journal files).');
     }
     const dryRun = flags.dryRun === true;
+    // A backend that rejects old spans (Dynatrace): refuse a run that could send nothing, skip what it would reject.
+    const ageLimit = config.exporter === 'otlp' ? backendAgeLimit(config.preset, resolveTracesUrl(config.endpoint, config.tracesEndpoint)) : undefined;
+    if (ageLimit !== undefined) {
+      const refusal = backendAgeRefusal(ageLimit, now, { ...(untilMs === undefined ? {} : { untilMs }), ...(await newestFile(paths, journals.length)) });
+      if (refusal !== undefined) return fail(refusal);
+    }
+    const ageGate = ageLimit === undefined ? undefined : new AgeGate(ageLimit);
     // The ledger is about what a backend holds: a dry run, or printing to the console or a file, records nothing.
     const ledger = dryRun || config.exporter !== 'otlp' ? undefined : await BackfillLedger.open(config.stateDir ?? defaultStateDir(process.env));
     const stats = new PipelineStats();
-    const progress = new BackfillProgressReporter(await totalSize(paths), stats, process.stderr.isTTY === true, (text) => process.stderr.write(text));
+    // A progress line redrawn in place on a terminal; else one of our log lines every 10 s.
+    const progressOnTty = process.stderr.isTTY === true && effectiveLogFormat() === 'text';
+    const progress = new BackfillProgressReporter(await totalSize(paths), stats, progressOnTty, (text) => (progressOnTty ? process.stderr.write(text) : ownLogRaw('info', text.trimEnd())));
     // A dry run prints what would be sent: through the same privacy and preset steps, to the console.
     const exportContext = { stateDir: config.stateDir ?? defaultStateDir(process.env), warn: say };
     const exporter = dryRun ? await createExporter({ ...config, exporter: 'console' }, exportContext) : await createExporter(config, { inWorker: true, ...exportContext });
-    const tracesUrl = config.exporter === 'otlp' && !dryRun ? resolveTracesUrl(config.endpoint, config.tracesEndpoint) : undefined;
+    const tracesUrl = config.exporter === 'otlp' ? resolveTracesUrl(config.endpoint, config.tracesEndpoint) : undefined;
     const reconstructor = reconstructorOptions(config);
     if (sinceMs !== undefined) reconstructor.sinceMs = sinceMs;
     if (untilMs !== undefined) reconstructor.untilMs = untilMs;
@@ -74,9 +83,10 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
       force: flags.force === true,
       stats,
       progress,
+      ...(ageGate === undefined ? {} : { admit: (trace) => ageGate.admit(trace) }),
       onPlan: (groups) => {
         const oldest = Math.max(Math.min(...groups.map((group) => group.firstMs)), sinceMs ?? 0);
-        const warning = tracesUrl === undefined ? undefined : backendAgeWarning(tracesUrl, oldest, now);
+        const warning = tracesUrl === undefined ? undefined : backendAgeWarning(tracesUrl, oldest, now, ageLimit);
         if (warning !== undefined) say(warning);
         const hosts = groups.filter((group) => group.host !== '').map((group) => group.host);
         if (hosts.length > 1) say(`${hosts.length} gateway hosts (${hosts.join(', ')}): each is read on its own`);
@@ -85,10 +95,15 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     for (const path of result.skipped) say(`skipped ${path}: already exported (${ledger?.path ?? ''}); pass --force to send it again`);
     if (result.counters.outsideWindow > 0) say(`${result.counters.outsideWindow} records were outside --since/--until and were not used`);
     for (const note of formatNotes(result)) say(note);
+    const tooOld = ageGate?.skippedSpans ?? 0;
+    if (ageGate !== undefined && tooOld > 0) say(backendAgeSkipped(ageGate.limit, ageGate.skippedTraces, tooOld, ageGate.latestSkippedEndMs));
     if (dryRun) say('dry run: nothing was sent, and the ledger was not updated');
-    process.stderr.write(`${formatSummary(result, 'otel-tail backfill')}\n`);
+    const summary = formatSummary(result, 'otel-tail backfill');
+    ownLogRaw('info', tooOld > 0 ? `${summary}, ${tooOld} skipped as too old for ${ageGate?.limit.backend ?? ''}` : summary, { ...summaryFields(result), ...(tooOld > 0 ? { skippedTooOld: tooOld } : {}) });
     if (result.stats.fileErrors.length > 0) say(`these inputs were not read to their end: ${result.stats.fileErrors.map((e) => e.split(':')[0]).join(', ')}`);
-    return result.stats.spansFailed > 0 || result.stats.fileErrors.length > 0 ? EXIT_FAILED : EXIT_OK;
+    // Skipping too-old traces is what the backend's limit asks for, said at start and at the end: a failure only when nothing at all could be sent.
+    const nothingSent = tooOld > 0 && result.stats.spansExported === 0;
+    return result.stats.spansFailed > 0 || result.stats.fileErrors.length > 0 || nothingSent ? EXIT_FAILED : EXIT_OK;
   } catch (error) {
     if (error instanceof InputError || error instanceof CheckpointError) return fail(error.message);
     throw error;
@@ -98,6 +113,19 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
 function bound(flag: string, value: string | undefined, now: number): number | string | undefined {
   if (value === undefined) return undefined;
   return parseTimeBound(value, now) ?? `${flag} ${value}: expected an ISO time (2026-11-21T08:00:00Z) or a duration back from now (90m, 12h, 7d).`;
+}
+
+/** The input written last, when every input is a file: nothing in the run ended after its mtime. */
+async function newestFile(paths: readonly string[], journals: number): Promise<{ newestFile?: { path: string; mtimeMs: number } }> {
+  if (journals > 0 || paths.length === 0 || paths.includes(STDIN)) return {};
+  let newest: { path: string; mtimeMs: number } | undefined;
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined);
+    // An input that cannot be stat'ed is named by the backfill itself; without its time nothing can be concluded.
+    if (info === undefined) return {};
+    if (newest === undefined || info.mtimeMs > newest.mtimeMs) newest = { path, mtimeMs: info.mtimeMs };
+  }
+  return newest === undefined ? {} : { newestFile: newest };
 }
 
 async function totalSize(paths: readonly string[]): Promise<number> {

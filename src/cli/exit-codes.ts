@@ -1,3 +1,5 @@
+import { ownLog } from './own-log.js';
+
 export const EXIT_OK = 0;
 /** An export failed, or an input could not be read to its end. */
 export const EXIT_FAILED = 1;
@@ -5,6 +7,6 @@ export const EXIT_USAGE = 2;
 
 /** Prints a usage, configuration or input error and returns the exit code for it. */
 export function fail(message: string): number {
-  process.stderr.write(`otel-tail: ${message}\n`);
+  ownLog('error', message);
   return EXIT_USAGE;
 }

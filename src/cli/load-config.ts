@@ -3,17 +3,27 @@ import { ConfigError } from '../config/config-error.js';
 import { resolveConfig, unknownTailVariables, type ResolvedConfig } from '../config/resolve-config.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
 import { fail } from './exit-codes.js';
+import { ownLog, setLogFormat, type LogFormat } from './own-log.js';
 
 /** The run's config from flags, environment and `--config`; or, when it is invalid, the exit code after saying why. */
 export function loadConfig(flags: Record<string, unknown>): ResolvedConfig | number {
+  // The flag's format already applies to what is said while the config is read (it may be invalid).
+  if (typeof flags['logFormat'] === 'string') setLogFormat(flags['logFormat'] as LogFormat);
   // A misspelt variable is likely a setting lost: say so, but do not refuse to run (`validate` does).
-  for (const warning of unknownTailVariables(process.env)) process.stderr.write(`otel-tail: warning: ${warning}\n`);
+  for (const warning of unknownTailVariables(process.env)) ownLog('warn', `warning: ${warning}`);
   try {
-    return resolveConfig(flags, process.env, configFileOf(flags, process.env));
+    const config = resolveConfig(flags, process.env, configFileOf(flags, process.env));
+    applyLogFormat(config);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) return failConfig(error);
     throw error;
   }
+}
+
+/** Our own lines from now on in the config's `logFormat` (resolveConfig copies every field; the type does not list this one). */
+export function applyLogFormat(config: ResolvedConfig): void {
+  setLogFormat((config as unknown as { logFormat?: LogFormat }).logFormat);
 }
 
 /** The config file: `--config`, else `OTEL_TAIL_CONFIG` (handy in a service's environment file). */

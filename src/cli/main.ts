@@ -25,7 +25,9 @@ Examples:
       install it as a systemd user service (see otel-tail service --help); otel-tail status shows its progress
 
 Stopping: SIGTERM/SIGINT exports open traces (incomplete ones marked), writes checkpoints and
-exits 0 within 10 s; a second signal exits at once (nothing is lost: unsettled lines are read again).`;
+exits 0 within 10 s; a second signal exits at once (nothing is lost: unsettled lines are read again).
+SIGHUP (systemctl reload) reads the --config file and the environment again (flags still win) and
+rebuilds the sources and the exporter from them, losing and re-sending nothing.`;
 
 const BACKFILL_HELP = `
 Examples:

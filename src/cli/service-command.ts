@@ -7,6 +7,7 @@ import { planService, renderEnvFile, servicePaths, UNIT_NAME, type ServiceScope 
 import { commandLine, managerState, runSystemctl } from '../service/systemctl.js';
 import { EXIT_FAILED, EXIT_OK, fail } from './exit-codes.js';
 import { configFileOf, failConfig } from './load-config.js';
+import { ownLog } from './own-log.js';
 
 /** The options of `service install|uninstall|status` that are not config keys. */
 export interface ServiceFlags {
@@ -129,7 +130,7 @@ async function enable(scope: ServiceScope, systemctl: string, steps: readonly st
   for (const args of steps) {
     const answer = await runSystemctl(systemctl, scope, args);
     if (answer.status === 'failed') {
-      process.stderr.write(`otel-tail: ${commandLine(scope, args)} failed: ${answer.stderr.trim() || `exit ${String(answer.code)}`}\n`);
+      ownLog('error', `${commandLine(scope, args)} failed: ${answer.stderr.trim() || `exit ${String(answer.code)}`}`);
       return EXIT_FAILED;
     }
     say(`ran ${commandLine(scope, args)}`);

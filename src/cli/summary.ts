@@ -24,6 +24,20 @@ export function formatSummary(result: RunTotals, label: string): string {
   return `${label}: ${parts.join(', ')}`;
 }
 
+/** The summary's figures as fields of a JSON log line (`--log-format json`). */
+export function summaryFields(result: RunTotals): Record<string, unknown> {
+  const { stats, counters } = result;
+  return {
+    linesRead: stats.linesRead,
+    rejected: Object.fromEntries(stats.rejected),
+    traces: stats.traces,
+    tracesIncomplete: counters.tracesIncomplete,
+    spansExported: stats.spansExported,
+    spansFailed: stats.spansFailed,
+    truncations: stats.truncations,
+  };
+}
+
 /** Extra lines worth one mention each: where the first bad line of each kind was, gaps, export errors. */
 export function formatNotes(result: RunTotals): string[] {
   const notes: string[] = [];

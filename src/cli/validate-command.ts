@@ -3,6 +3,7 @@ import { describeConfig, formatDescribedConfig } from '../config/describe-config
 import { resolveConfigWithOrigins, type ResolvedWithOrigins } from '../config/resolve-config.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { configFileOf, failConfig } from './load-config.js';
+import { ownLogRaw, setLogFormat, type LogFormat } from './own-log.js';
 
 /**
  * `otel-tail validate [--config FILE] [flags]`: resolves the config exactly as a run would
@@ -11,13 +12,14 @@ import { configFileOf, failConfig } from './load-config.js';
  */
 export function validateCommand(flags: Record<string, unknown>): number {
   const file = configFileOf(flags, process.env);
+  if (typeof flags['logFormat'] === 'string') setLogFormat(flags['logFormat'] as LogFormat);
   let resolved: ResolvedWithOrigins;
   try {
     resolved = resolveConfigWithOrigins(flags, process.env, file, true);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     failConfig(error);
-    process.stderr.write(`otel-tail validate: ${error.problems.length === 1 ? '1 problem' : `${error.problems.length} problems`}; nothing was started.\n`);
+    ownLogRaw('error', `otel-tail validate: ${error.problems.length === 1 ? '1 problem' : `${error.problems.length} problems`}; nothing was started.`);
     return EXIT_USAGE;
   }
   process.stdout.write(`otel-tail validate: the config is valid (${file === undefined ? 'no config file' : `config file ${file}`}).\n`);

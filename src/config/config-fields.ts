@@ -277,4 +277,12 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     default: '60s',
     doc: 'How often GenAI metrics are exported (a bare number is milliseconds, as in OTEL_METRIC_EXPORT_INTERVAL); what is left is exported at shutdown.',
   },
+  {
+    key: 'logFormat',
+    flag: '--log-format <auto|text|json>',
+    kind: 'enum',
+    choices: ['auto', 'text', 'json'],
+    default: 'auto',
+    doc: "otel-tail's own messages on standard error: text (otel-tail: message), json (one object per line: time, level, msg and fields), or auto: text on a terminal, else json (a service's journal, a pipe).",
+  },
 ];

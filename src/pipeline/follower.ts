@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { Settlement } from '../checkpoint/settlement.js';
 import { InputError } from '../config/config-error.js';
@@ -6,6 +7,7 @@ import type { TraceExporter } from '../export/trace-exporter.js';
 import { Reconstructor, type ReconstructorOptions, type StreamKind, type TraceExit } from '../reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import type { FilePosition } from '../sources/tracked-file.js';
+import type { JournalReader } from '../telemetry/journal-health.js';
 import type { SourceProgress } from '../telemetry/source-lag.js';
 import type { JournalEntry } from '../parsers/journal-entry.js';
 import { EVENT_NAMES, LOG_NAMES } from '../sources/event-file-names.js';
@@ -17,6 +19,7 @@ import type { RawLine } from '../sources/line-splitter.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { JournalIntake } from './journal-intake.js';
 import { LineIntake } from './line-intake.js';
+import { ReplayWindow, type FollowerCarry } from './follower-carry.js';
 import { RetryingExportQueue, type QueuedTrace } from './retrying-export-queue.js';
 
 export interface FollowOptions {
@@ -35,14 +38,16 @@ export interface FollowOptions {
   exporter: TraceExporter;
   /** Where spans go, for messages (never with credentials). */
   exportTarget: string;
-  /** One rare line for the operator. */
-  log: (message: string) => void;
+  /** One rare line for the operator (info unless said). */
+  log: (message: string, level?: 'info' | 'warn' | 'error') => void;
   /** How long stopping may take before what is not exported is left for the next start. */
   shutdownTimeoutMs: number;
   checkpointIntervalMs?: number;
   rescanMs?: number;
   /** Sees every trace as it is emitted, before it is queued for export (GenAI metrics). Must not throw. */
   onTrace?: (trace: FinishedTrace, exit: TraceExit) => void;
+  /** A reload: how long `stopForReload` waits for a request in flight to be answered (the export timeout, plus a margin). */
+  inFlightWaitMs?: number;
 }
 
 const READ_CHUNK_BYTES = 256 * 1024;
@@ -59,10 +64,17 @@ const QUEUED_BATCHES = 8;
  * period later even if nothing else is written).
  */
 export class Follower {
-  readonly stats = new PipelineStats();
+  readonly stats: PipelineStats;
   readonly reconstructor: Reconstructor;
   private readonly queue: RetryingExportQueue;
   private readonly sources: LiveSource[];
+  private readonly files: FileSource[];
+  private readonly journals: JournalSource[];
+  private readonly fileTargets = new Set<string>();
+  /** Keys of the traces exported, in order (a Set iterates in insertion order), bounded like the reconstructor's memory. */
+  private readonly exported: Set<string>;
+  /** After a reload: the lines read a second time, kept out of the late count. */
+  private readonly replay: ReplayWindow;
   /** The sources of each stream (merging: a stream with a source still reading holds log time). */
   private readonly streams: Record<StreamKind, LiveSource[]> = { log: [], event: [] };
   private readonly intakes = new Map<string, LineIntake>();
@@ -73,12 +85,18 @@ export class Follower {
   private checkpointsFailing = false;
   /** Wall time since which no source has had anything to read; undefined while one is reading or paused. */
   private quietSince: number | undefined;
+  /** Stopping or handing over: no timer may emit a trace any more. */
+  private halted = false;
 
   private constructor(
     private readonly options: FollowOptions,
     private readonly store: CheckpointStore,
     private readonly settlement: Settlement,
+    carry: FollowerCarry | undefined,
   ) {
+    this.stats = carry?.stats ?? new PipelineStats();
+    this.exported = new Set(carry?.exported);
+    this.replay = new ReplayWindow(carry?.consumed);
     this.queue = new RetryingExportQueue(
       options.exporter,
       { maxBatchSpans: options.maxBatchSpans, maxQueuedSpans: options.maxBatchSpans * QUEUED_BATCHES, initialBackoffMs: 500, maxBackoffMs: 30_000 },
@@ -86,7 +104,7 @@ export class Follower {
       {
         exported: (batch) => this.settle(batch),
         unreachable: (error) =>
-          options.log(`collector unreachable at ${options.exportTarget}: ${error.message}; holding spans and retrying with backoff (reading pauses while the queue is full)`),
+          options.log(`collector unreachable at ${options.exportTarget}: ${error.message}; holding spans and retrying with backoff (reading pauses while the queue is full)`, 'warn'),
         reachable: () => options.log(`collector reachable again at ${options.exportTarget}; resuming`),
       },
     );
@@ -96,28 +114,38 @@ export class Follower {
       this.queue.push({ trace, exit });
     });
     this.reconstructor.rememberEmitted(settlement.exportedKeys);
+    if (carry !== undefined) {
+      // After a reload the lines from the checkpoints on are read again: what was exported is late, not a second trace.
+      this.reconstructor.rememberEmitted(carry.exported);
+      Object.assign(this.reconstructor.counters, carry.counters);
+    }
     const sink: FileLineSink & JournalEntrySink = {
       take: (file, lines) => this.take(file, lines),
       takeEntries: (source, entries) => this.takeEntries(source, entries),
     };
     const caughtUp = (): void => this.caughtUp();
-    this.stats.onEventsDropped = options.log;
+    this.stats.onEventsDropped = (note) => options.log(note, 'warn');
     const fileTargets = [
       ...options.paths.map((path) => ({ path, names: LOG_NAMES, stream: 'log' as const })),
       ...(options.eventPaths ?? []).map((path) => ({ path, names: EVENT_NAMES, stream: 'event' as const })),
     ];
     const files = fileTargets.map(({ path, names, stream }) => {
+      const target = `${stream}:${resolve(path)}`;
+      this.fileTargets.add(target);
+      // Followed before a reload: every file it had identified has a checkpoint; one without appeared since, and is read whole.
+      const from = carry?.fileTargets.has(target) === true ? 'beginning' : options.from;
       const source = new FileSource(
-        { path, names, from: options.from, maxLineBytes: options.maxLineBytes, rescanMs: options.rescanMs ?? RESCAN_MS, readChunkBytes: READ_CHUNK_BYTES },
+        { path, names, from, maxLineBytes: options.maxLineBytes, rescanMs: options.rescanMs ?? RESCAN_MS, readChunkBytes: READ_CHUNK_BYTES },
         store,
         sink,
         {
           note: options.log,
           truncated: (file) => {
             this.stats.truncations++;
-            options.log(`${file} shrank or was rewritten (copytruncate?): reading it again from its start`);
+            options.log(`${file} shrank or was rewritten (copytruncate?): reading it again from its start`, 'warn');
           },
           caughtUp,
+          rotated: (_path, kind) => this.stats.rotations[kind]++,
         },
       );
       this.streams[stream].push(source);
@@ -126,7 +154,7 @@ export class Follower {
     const journals = options.journals.map(
       (journal) =>
         new JournalSource(
-          { ...journal, from: options.from, journalctl: options.journalctl, maxLineBytes: options.maxLineBytes },
+          { ...journal, from: options.from, journalctl: options.journalctl, maxLineBytes: options.maxLineBytes, startedUs: carry?.journalStarts.get(journalSourceKey(journal)) },
           store.getJournal(journalSourceKey(journal)),
           sink,
           {
@@ -138,19 +166,34 @@ export class Follower {
         ),
     );
     this.streams.log.push(...journals);
+    this.files = files;
+    this.journals = journals;
     this.sources = [...files, ...journals];
   }
 
-  static async start(options: FollowOptions): Promise<Follower> {
-    try {
-      await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new InputError(`--state-dir ${options.stateDir}: cannot create it (${code}). Pass a writable directory for checkpoints.`);
+  /** Starts following; `carry` continues the follower of a reload (its checkpoints, counters and exported traces). */
+  static async start(options: FollowOptions, carry?: FollowerCarry): Promise<Follower> {
+    let store = carry?.store;
+    if (store === undefined) {
+      try {
+        await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        throw new InputError(`--state-dir ${options.stateDir}: cannot create it (${code}). Pass a writable directory for checkpoints.`);
+      }
+      store = await CheckpointStore.open(options.stateDir);
     }
-    const store = await CheckpointStore.open(options.stateDir);
-    const follower = new Follower(options, store, new Settlement(store));
-    for (const source of follower.sources) await source.start();
+    const follower = new Follower(options, store, new Settlement(store), carry);
+    try {
+      // Journals first: their start checks journalctl and may fail, while a file source starts reading at once.
+      for (const source of [...follower.journals, ...follower.files]) await source.start();
+    } catch (error) {
+      // Nothing is checkpointed: what a started source read is read again by whoever follows next.
+      for (const source of follower.sources) source.stopReading();
+      follower.queue.stop();
+      await withTimeout(Promise.all(follower.sources.map((source) => source.close())), 500);
+      throw error;
+    }
     follower.checkpointTimer = setInterval(() => void follower.writeCheckpoints(), options.checkpointIntervalMs ?? 1000).unref();
     return follower;
   }
@@ -162,6 +205,11 @@ export class Follower {
 
   get checkpointPath(): string {
     return this.store.path;
+  }
+
+  /** For /healthz: each journal source's reader (journalctl), and a probe for entries it has not read. */
+  journalReaders(): JournalReader[] {
+    return this.journals;
   }
 
   /** For self-monitoring, read at scrape time: how far each source is read and where its checkpoint is. */
@@ -184,6 +232,7 @@ export class Follower {
    */
   async stop(): Promise<boolean> {
     const deadline = Date.now() + this.options.shutdownTimeoutMs;
+    this.halted = true;
     for (const source of this.sources) source.stopReading();
     clearTimeout(this.tickTimer);
     clearInterval(this.checkpointTimer);
@@ -196,6 +245,38 @@ export class Follower {
     return drained;
   }
 
+  /**
+   * A reload's first half (docs/design.md "Reloading the config"): stop reading → export what is
+   * queued (until `drainMs` passes or `cut` resolves: a SIGTERM) → wait for the answer to a request
+   * in flight → write checkpoints → release the sources and the exporter. Open traces are not
+   * flushed: their lines stay unsettled, so the next follower reads them again from the checkpoints
+   * and builds them whole, with the same span ids. What could not be exported in time is not settled
+   * either, and is rebuilt the same way.
+   */
+  async stopForReload(drainMs: number, cut: Promise<unknown>): Promise<FollowerCarry> {
+    this.halted = true;
+    for (const source of this.sources) source.stopReading();
+    clearTimeout(this.tickTimer);
+    clearInterval(this.checkpointTimer);
+    await untilCut(this.queue.drain(drainMs), cut);
+    this.queue.stop();
+    // Its answer settles it (not sent again) or not (held by the checkpoint): either is known before the write.
+    await untilCut(this.queue.drain(this.options.inFlightWaitMs ?? 11_000), cut);
+    await this.writeCheckpoints();
+    const consumed = new Map(this.sources.flatMap((source) => [...source.positions()].map((p): [string, number] => [p.key, p.consumed])));
+    await withTimeout(Promise.all(this.sources.map((source) => source.close())), 500);
+    await withTimeout(this.options.exporter.shutdown(), 1000);
+    return {
+      consumed,
+      store: this.store,
+      stats: this.stats,
+      counters: { ...this.reconstructor.counters },
+      exported: [...this.exported],
+      fileTargets: this.fileTargets,
+      journalStarts: new Map(this.journals.map((journal) => [journal.key, journal.startedUs])),
+    };
+  }
+
   private take(file: { key: string; path: string }, lines: RawLine[]): Promise<void> {
     let intake = this.intakes.get(file.key);
     if (intake === undefined) {
@@ -203,7 +284,7 @@ export class Follower {
       this.intakes.set(file.key, intake);
     }
     const lineIntake = intake;
-    return this.handOver(() => lineIntake.addBatch(lines));
+    return this.handOver(() => this.replay.add(file.key, lines, (line) => line.end, (part) => lineIntake.addBatch(part), this.reconstructor.counters));
   }
 
   private takeEntries(source: { key: string; name: string }, entries: JournalEntry[]): Promise<void> {
@@ -213,7 +294,7 @@ export class Follower {
       this.journalIntakes.set(source.key, intake);
     }
     const journalIntake = intake;
-    return this.handOver(() => journalIntake.addEntries(entries));
+    return this.handOver(() => this.replay.add(source.key, entries, (entry) => entry.realtimeUs + 1, (part) => journalIntake.addEntries(part), this.reconstructor.counters));
   }
 
   /** What every source's hand-over does: lines are being read (the clock stops), then wait for room. */
@@ -244,6 +325,7 @@ export class Follower {
   /** One timer, set for when the next open trace is due; none when nothing is open (an idle daemon does no work) or while reading. */
   private scheduleTick(): void {
     clearTimeout(this.tickTimer);
+    if (this.halted) return;
     const due = this.reconstructor.nextDue;
     // While lines are read, they move time themselves; caughtUp() sets the timer once the log is quiet.
     if (!Number.isFinite(due) || this.quietSince === undefined) return;
@@ -259,7 +341,16 @@ export class Follower {
       // Exported incomplete because we are stopping: read its lines again next time and send it whole (same span ids).
       const rebuildAfterRestart = exit.closedBy === 'flushed' && trace.incomplete;
       this.settlement.settled({ key: exit.key, lines: exit.lines, rebuildAfterRestart });
+      if (!rebuildAfterRestart) this.rememberExported(exit.key);
     }
+  }
+
+  private rememberExported(key: string): void {
+    if (this.exported.size >= this.options.reconstructor.rememberEmitted) {
+      const oldest = this.exported.values().next();
+      if (oldest.done !== true) this.exported.delete(oldest.value);
+    }
+    this.exported.add(key);
   }
 
   private async writeCheckpoints(): Promise<void> {
@@ -282,10 +373,15 @@ export class Follower {
       this.checkpointsFailing = false;
     } catch (error) {
       // Said once per failing spell, not every second; reading goes on (a crash meanwhile re-reads more, loses nothing).
-      if (!this.checkpointsFailing) this.options.log(`cannot write checkpoints to ${this.store.path}: ${(error as Error).message}; retrying every second`);
+      if (!this.checkpointsFailing) this.options.log(`cannot write checkpoints to ${this.store.path}: ${(error as Error).message}; retrying every second`, 'error');
       this.checkpointsFailing = true;
     }
   }
+}
+
+/** Waits for `work`, or for `cut` if it comes first. */
+async function untilCut(work: Promise<unknown>, cut: Promise<unknown>): Promise<void> {
+  await Promise.race([work, cut]);
 }
 
 async function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {

@@ -19,6 +19,8 @@ export const ATTR = {
   genAiAgentId: 'gen_ai.agent.id',
   genAiAgentName: 'gen_ai.agent.name',
   genAiConversationId: 'gen_ai.conversation.id',
+  /** Seconds from the request to the first chunk of the streamed response (semconv incubating, 1.38+). */
+  genAiResponseTimeToFirstChunk: 'gen_ai.response.time_to_first_chunk',
   errorType: 'error.type',
   httpResponseStatusCode: 'http.response.status_code',
   httpRequestMethod: 'http.request.method',

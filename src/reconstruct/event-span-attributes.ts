@@ -2,6 +2,7 @@ import type { DiagnosticEvent } from '../parsers/types.js';
 import type { SpanAttributes, SpanKindName, SpanStatusRecord } from './span-record.js';
 import { ATTR, GEN_AI_OPERATION, agentIdFromSessionKey, operationForApi, providerName } from './attribute-names.js';
 import { firstString, readNumber, readObject, readString } from './event-fields.js';
+import { modelContentAttributes, toolContentAttributes } from './event-content-attributes.js';
 import type { EventFields } from './event-fields.js';
 import type { SpanFamily } from './event-lifecycle.js';
 
@@ -96,12 +97,16 @@ function modelSpan(sources: readonly EventFields[], ends: readonly DiagnosticEve
   set(attributes, ATTR.genAiRequestModel, model);
   set(attributes, ATTR.openclawApi, api);
   set(attributes, ATTR.openclawCallId, firstString(sources, 'callId'));
+  modelContentAttributes(sources, attributes);
   const withUsage = ends.find((end) => readObject(end.fields, 'usage') !== undefined);
   const usage = readObject(withUsage?.fields, 'usage');
   if (usage !== undefined) {
     usageAttributes(usage, attributes);
     set(attributes, ATTR.openclawCostUsd, readNumber(readObject(usage, 'cost'), 'total'));
   }
+  // OpenClaw's timeToFirstByteMs: "elapsed time before the first streamed response event" of the call.
+  const firstByteMs = ends.map((end) => readNumber(end.fields, 'timeToFirstByteMs')).find((ms) => ms !== undefined);
+  set(attributes, ATTR.genAiResponseTimeToFirstChunk, firstByteMs === undefined ? undefined : firstByteMs / 1000);
   let status = OK;
   const error = ends.find((end) => end.type === 'model.call.error');
   if (error !== undefined) {
@@ -119,6 +124,7 @@ function toolSpan(sources: readonly EventFields[], end: DiagnosticEvent | undefi
   set(attributes, ATTR.genAiToolName, toolName);
   set(attributes, ATTR.genAiToolCallId, firstString(sources, 'toolCallId'));
   set(attributes, ATTR.genAiAgentId, firstString(sources, 'agentId'));
+  toolContentAttributes(sources, attributes);
   let status = OK;
   if (end?.type === 'tool.execution.error') {
     attributes[ATTR.errorType] = readString(end.fields, 'errorCategory') ?? '_OTHER';

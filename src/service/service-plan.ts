@@ -105,6 +105,8 @@ function renderUnit(input: PlanInput, argv: readonly string[], envPath: string):
     '[Service]',
     'Type=simple',
     `ExecStart=${execLine(argv)}`,
+    // `systemctl reload otel-tail`: SIGHUP re-reads the config file without losing what is in flight.
+    'ExecReload=/bin/kill -HUP $MAINPID',
     // "-": the unit still starts if the file is removed; it holds the secrets (mode 0600).
     `EnvironmentFile=-${envPath}`,
     ...(input.scope === 'system' && input.config.stateDir === undefined ? ['StateDirectory=otel-tail', 'StateDirectoryMode=0700'] : []),

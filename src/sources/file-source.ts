@@ -5,6 +5,7 @@ import { LineSplitter, type RawLine } from './line-splitter.js';
 import { LOG_NAMES, type RollingNames } from './event-file-names.js';
 import type { LiveSource } from './live-source.js';
 import { PathWatcher } from './path-watcher.js';
+import { isRenameRotation, NewestDate } from './rotation-names.js';
 import { endOfLastLine, filePosition, TrackedFile, type FileIdentity, type FilePosition } from './tracked-file.js';
 
 export type StartFrom = 'beginning' | 'end';
@@ -41,6 +42,12 @@ export interface FileSourceEvents {
   truncated(path: string): void;
   /** A read cycle ended with nothing left to read: from now on, silence is the log being quiet. */
   caughtUp(): void;
+  /**
+   * The directory rotated (directory mode only): the live file was renamed away (`.log` → `.1.log`),
+   * or a file of a later date appeared (the midnight roll). Once per rotation; `path` is the
+   * renamed file's new path, or the new day's file.
+   */
+  rotated?(path: string, kind: 'renamed' | 'new_day'): void;
 }
 
 /**
@@ -65,6 +72,7 @@ export class FileSource implements LiveSource {
   private stopping = false;
   /** A read cycle has ended: what was there at start-up has been read. */
   private caughtUpOnce = false;
+  private readonly newestDate = new NewestDate();
 
   constructor(
     private readonly options: FileSourceOptions,
@@ -179,12 +187,13 @@ export class FileSource implements LiveSource {
   /** Step 1 of the cycle: match what is on disk to tracked files by inode; new inodes are opened, vanished ones marked gone. */
   private async scan(initial: boolean): Promise<void> {
     const seen = new Set<string>();
-    for (const path of await this.listPaths()) {
+    const paths = await this.listPaths();
+    for (const path of paths) {
       const info = await stat(path).catch(() => undefined);
       if (info === undefined || !info.isFile()) continue;
       const known = this.files.get(`${info.dev}:${info.ino}`);
       if (known !== undefined) {
-        known.path = path;
+        this.moved(known, path);
         seen.add(known.inode);
         continue;
       }
@@ -200,6 +209,15 @@ export class FileSource implements LiveSource {
       file.unseenScans = seen.has(file.inode) ? 0 : file.unseenScans + 1;
       file.gone = file.unseenScans >= 2;
     }
+    if (!this.dirMode) return;
+    const newDay = this.newestDate.observe(paths.map((path) => basename(path)));
+    if (newDay !== undefined) this.events.rotated?.(join(this.path, newDay), 'new_day');
+  }
+
+  /** A tracked file found under `path`: renamed if that is not where it was (a rotation, when the live file became `.1`). */
+  private moved(file: TrackedFile, path: string): void {
+    if (file.path !== path && this.dirMode && isRenameRotation(basename(file.path), basename(path))) this.events.rotated?.(path, 'renamed');
+    file.path = path;
   }
 
   private async listPaths(): Promise<string[]> {
@@ -228,7 +246,7 @@ export class FileSource implements LiveSource {
     const known = this.files.get(inode);
     if (known !== undefined) {
       await handle.close();
-      known.path = path;
+      this.moved(known, path);
       return known;
     }
     const file = new TrackedFile(handle, path, inode, initial && this.options.from === 'end');

@@ -5,10 +5,12 @@ import type { JournalEntry } from '../parsers/journal-entry.js';
 import type { RejectReason } from '../parsers/types.js';
 import type { StartFrom } from './file-source.js';
 import { journalctlArgs, journalMatches, type JournalQuery } from './journalctl-args.js';
+import { firstEntryRealtimeMs } from './journal-probe.js';
 import { JournalError, parseEntries } from './journal-reader.js';
 import { LineSplitter, type RawLine } from './line-splitter.js';
 import type { LiveSource } from './live-source.js';
 import type { SourcePosition } from './source-position.js';
+import type { JournalReaderState } from '../telemetry/journal-health.js';
 
 export interface JournalSourceOptions {
   name: string;
@@ -20,6 +22,11 @@ export interface JournalSourceOptions {
   maxLineBytes: number;
   /** First pause before restarting a journalctl that exited; doubles up to 30 s. */
   restartBackoffMs?: number;
+  /**
+   * This source goes on from one that started then (µs; a reload): with `from: end` and no
+   * checkpoint, reading starts at that time, so nothing written meanwhile is skipped.
+   */
+  startedUs?: number;
 }
 
 export interface JournalEntrySink {
@@ -37,6 +44,10 @@ export interface JournalSourceEvents {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** A journalctl that has run this long (or delivered an entry) is up again: its earlier exits no longer count. */
+const STABLE_MS = 10_000;
+/** /healthz asks journalctl for the oldest unread entry at most this often. */
+const PROBE_EVERY_MS = 15_000;
 
 /**
  * Follows the gateway's journald stream through `journalctl --output=json
@@ -59,12 +70,20 @@ export class JournalSource implements LiveSource {
   private lastTaken: JournalCheckpoint | undefined;
   /** Skip entries up to here (inclusive) after a fallback to the saved realtime. */
   private skipThrough: JournalCheckpoint | undefined;
-  private readonly startedUs = Date.now() * 1000;
-  private startedOnce = false;
+  /** When this source (or the one it goes on from) started, in µs: where `from: end` resumes when nothing was read. */
+  readonly startedUs: number;
+  private startedOnce: boolean;
   /** The cursor the next entry must have (a resume at a cursor); a different one means the cursor is stale. */
   private expectCursor: string | undefined;
   private cursorMismatch: string | undefined;
   private readonly noted = new Set<string>();
+  private childRunning = false;
+  private childStartedMs = 0;
+  private troubleSinceMs: number | undefined;
+  private exits = 0;
+  private lastExit: string | undefined;
+  private lastReadMs = Date.now();
+  private probed: { atMs: number; value: Promise<number | undefined> } | undefined;
 
   constructor(
     private readonly options: JournalSourceOptions,
@@ -73,6 +92,8 @@ export class JournalSource implements LiveSource {
     private readonly events: JournalSourceEvents,
   ) {
     this.key = journalSourceKey(options);
+    this.startedUs = options.startedUs ?? Date.now() * 1000;
+    this.startedOnce = options.startedUs !== undefined;
   }
 
   get target(): string {
@@ -115,6 +136,29 @@ export class JournalSource implements LiveSource {
     return [];
   }
 
+  /** How journalctl is doing, for /healthz (docs/design.md "Self-monitoring"). */
+  readerState(): JournalReaderState {
+    const now = Date.now();
+    if (this.childRunning && this.troubleSinceMs !== undefined && now - this.childStartedMs >= STABLE_MS) this.upAgain();
+    return { source: this.target, running: this.childRunning, troubleSinceMs: this.troubleSinceMs, exits: this.exits, lastExit: this.lastExit, lastReadMs: this.lastReadMs };
+  }
+
+  /**
+   * Realtime (ms) of the oldest matching entry after the last one handed over, asked of a one-shot
+   * journalctl (its first line, then it is killed); undefined when there is none. For /healthz, at
+   * most every 15 s.
+   */
+  oldestUnreadMs(): Promise<number | undefined> {
+    const now = Date.now();
+    if (this.probed !== undefined && now - this.probed.atMs < PROBE_EVERY_MS) return this.probed.value;
+    const after = this.lastTaken ?? this.saved;
+    const sinceUs = after !== undefined ? after.realtimeUs + 1 : this.options.from === 'end' ? this.startedUs : undefined;
+    const query: JournalQuery = { ...this.baseQuery(), follow: false, ...(sinceUs === undefined ? {} : { sinceUs }) };
+    const value = firstEntryRealtimeMs(this.options.journalctl, journalctlArgs(query));
+    this.probed = { atMs: now, value };
+    return value;
+  }
+
   /** The cursor of the last entry before the low-water mark `mark` (a realtime), if any was handed over in this run. */
   checkpointAt(mark: number): JournalCheckpoint | undefined {
     let settled = -1;
@@ -133,6 +177,12 @@ export class JournalSource implements LiveSource {
       if (attempt > 0) this.events.restarted();
       const outcome = await this.runOnce(query);
       if (this.stopping) return;
+      if (!outcome.cursorInvalid) {
+        // Counted for /healthz: a journalctl that keeps exiting reads nothing, however often it is restarted.
+        this.troubleSinceMs ??= Date.now();
+        this.exits++;
+        this.lastExit = outcome.why;
+      }
       const resumeFrom = this.lastTaken ?? this.saved;
       if (outcome.cursorInvalid && resumeFrom !== undefined) {
         // The cursor's entry is gone (journal vacuumed or rotated, another boot or host): go by its time instead.
@@ -171,14 +221,22 @@ export class JournalSource implements LiveSource {
   private async runOnce(query: JournalQuery): Promise<{ why: string; cursorInvalid: boolean }> {
     const child = spawn(this.options.journalctl, journalctlArgs(query), { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    this.childRunning = child.pid !== undefined;
+    this.childStartedMs = Date.now();
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (text: string) => {
       // Drained into our log (bounded): journalctl explains itself there (permissions, bad cursor).
       if (stderr.length < 4096) stderr += text;
     });
     const exited = new Promise<string>((resolve) => {
-      child.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ENOENT' ? `${this.options.journalctl} not found: install systemd's journalctl, or follow the file log with --file` : error.message));
-      child.on('exit', (code, signal) => resolve(signal !== null ? `killed by ${signal}` : `exit code ${String(code)}`));
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        this.childRunning = false;
+        resolve(error.code === 'ENOENT' ? `${this.options.journalctl} not found: install systemd's journalctl, or follow the file log with --file` : error.message);
+      });
+      child.on('exit', (code, signal) => {
+        this.childRunning = false;
+        resolve(signal !== null ? `killed by ${signal}` : `exit code ${String(code)}`);
+      });
     });
     const splitter = new LineSplitter(this.options.maxLineBytes);
     try {
@@ -188,7 +246,12 @@ export class JournalSource implements LiveSource {
         const lines: RawLine[] = [];
         splitter.push(chunk as Buffer, (line) => lines.push(line));
         const entries = this.parse(lines);
-        if (entries.length > 0) await this.sink.takeEntries({ key: this.key, name: this.target }, entries);
+        if (entries.length > 0) {
+          this.lastReadMs = Date.now();
+          this.probed = undefined;
+          if (this.troubleSinceMs !== undefined) this.upAgain();
+          await this.sink.takeEntries({ key: this.key, name: this.target }, entries);
+        }
         this.busy = false;
         if (child.stdout.readableLength === 0) this.events.caughtUp();
       }
@@ -252,6 +315,11 @@ export class JournalSource implements LiveSource {
     if (result.out.trim() === '') {
       this.note(`no journal entries for ${this.options.name} yet (matches tried: ${journalMatches(this.options.name).join(' ')}); waiting for them`);
     }
+  }
+
+  private upAgain(): void {
+    this.troubleSinceMs = undefined;
+    this.exits = 0;
   }
 
   private pause(ms: number): Promise<void> {

@@ -53,5 +53,9 @@ export function followerMetricFamilies(r: FollowerReadings): MetricFamily[] {
       { labels: { kind: 'journalctl' }, value: stats.sourceRestarts },
       { labels: { kind: 'truncated' }, value: stats.truncations },
     ]),
+    counter('otel_tail_file_rotations_total', 'Rotations of a followed directory, by kind: renamed (the live file became .1.log), new_day (a file of a later date appeared, the midnight roll).', [
+      { labels: { kind: 'renamed' }, value: stats.rotations.renamed },
+      { labels: { kind: 'new_day' }, value: stats.rotations.new_day },
+    ]),
   ];
 }

@@ -1,3 +1,4 @@
+import { journalProblem, type JournalReading } from './journal-health.js';
 import type { SourceLagReading } from './source-lag.js';
 
 export type Health = { healthy: true } | { healthy: false; reason: string };
@@ -11,6 +12,8 @@ export interface HealthInputs {
   /** The last export error (never with credentials: the exporter redacts them). */
   lastExportError: string | undefined;
   sources: readonly SourceLagReading[];
+  /** Journal sources: journalctl keeps exiting, or runs and leaves entries unread. */
+  journals?: readonly JournalReading[];
 }
 
 /** What /healthz answers: the first reason found, so an operator reads one sentence. */
@@ -24,6 +27,10 @@ export function assessHealth(inputs: HealthInputs): Health {
     if (source.stuckMs >= thresholdMs) {
       return { healthy: false, reason: `${source.source} has had lines to read for ${Math.round(source.stuckMs / 1000)}s without any being read` };
     }
+  }
+  for (const journal of inputs.journals ?? []) {
+    const problem = journalProblem(journal, nowMs, thresholdMs);
+    if (problem !== undefined) return { healthy: false, reason: problem };
   }
   return { healthy: true };
 }

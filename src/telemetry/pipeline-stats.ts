@@ -22,6 +22,8 @@ export class PipelineStats {
   truncations = 0;
   /** Times a source's reader (journalctl) exited and was started again. */
   sourceRestarts = 0;
+  /** Followed directories that rotated: the live file renamed away (`.log` → `.1.log`), or a new day's file appeared. */
+  readonly rotations = { renamed: 0, new_day: 0 };
   /** Files that could not be read to their end (truncated gzip, I/O error), with why. */
   readonly fileErrors: string[] = [];
   /** Lines the gateway itself dropped (file log queue overflow): a gap in the input. */

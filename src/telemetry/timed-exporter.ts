@@ -12,7 +12,6 @@ const EXPORT_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
  */
 export class TimedExporter implements TraceExporter {
   readonly latency = new FixedHistogram(EXPORT_SECONDS_BUCKETS);
-  readonly concurrency: number | undefined;
   requestsSucceeded = 0;
   requestsFailed = 0;
   /** Spans in requests that failed: the follower retries them, so one span can be counted more than once. */
@@ -21,10 +20,22 @@ export class TimedExporter implements TraceExporter {
   private lastErrorMessage: string | undefined;
 
   constructor(
-    private readonly inner: TraceExporter,
+    private inner: TraceExporter,
     private readonly now: () => number = Date.now,
-  ) {
-    this.concurrency = inner.concurrency;
+  ) {}
+
+  get concurrency(): number | undefined {
+    return this.inner.concurrency;
+  }
+
+  /**
+   * A reload's exporter, once the previous one is shut down: the counts go on; whether exports
+   * fail starts afresh (it may be another collector).
+   */
+  use(inner: TraceExporter): void {
+    this.inner = inner;
+    this.failingSinceMs = undefined;
+    this.lastErrorMessage = undefined;
   }
 
   /** Wall time of the first failure of the current outage; undefined while exports succeed. */

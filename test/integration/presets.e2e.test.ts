@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
+import { shiftedSampleLog } from '../support/shifted-sample.js';
 
 const LOG = new URL('../fixtures/openclaw-2026.9.6/file-log.jsonl', import.meta.url).pathname;
 const EVENTS = new URL('../fixtures/diagnostic-events.jsonl', import.meta.url).pathname;
@@ -50,6 +54,10 @@ describe('--preset', () => {
     expect(headers['x-mlflow-experiment-id']).toBe('42');
     expect(headers['authorization']).toBeUndefined();
     expect(spans.some((s) => typeof s.attributes['mlflow.trace.session'] === 'string')).toBe(true);
+    // What MLflow's OTLP ingestion turns into the trace's session metadata.
+    const withSession = spans.filter((s) => s.attributes['session.id'] !== undefined);
+    expect(withSession.length).toBeGreaterThan(0);
+    for (const span of withSession) expect(span.attributes['session.id']).toBe(span.attributes['mlflow.trace.session']);
     expect(byName(spans, 'chat ')[0]?.attributes['mlflow.spanType']).toBe('LLM');
   });
 
@@ -62,6 +70,34 @@ describe('--preset', () => {
     expect(withTokens?.attributes['braintrust.span_attributes.type']).toBe('llm');
     expect(withTokens?.attributes['braintrust.metrics.prompt_tokens']).toBe(withTokens?.attributes['gen_ai.usage.input_tokens']);
     expect(typeof withTokens?.attributes['braintrust.metrics.tokens']).toBe('number');
+    // Braintrust's SDKs send the metrics and span type as JSON objects; time to first token in seconds, from the
+    // model call's timeToFirstByteMs (diagnostic events), the GenAI attribute next to it.
+    const metrics = JSON.parse(String(withTokens?.attributes['braintrust.metrics'])) as Record<string, number>;
+    expect(metrics['prompt_tokens']).toBe(withTokens?.attributes['gen_ai.usage.input_tokens']);
+    expect(JSON.parse(String(withTokens?.attributes['braintrust.span_attributes']))).toEqual({ type: 'llm' });
+    const ttft = withTokens?.attributes['gen_ai.response.time_to_first_chunk'];
+    expect(typeof ttft).toBe('number');
+    expect(metrics['time_to_first_token']).toBe(ttft);
+    expect(withTokens?.attributes['braintrust.metrics.time_to_first_token']).toBe(ttft);
+    // The file log's model calls carry no first-token time: none is made up for them.
+    for (const span of spans.filter((s) => s.attributes['gen_ai.response.time_to_first_chunk'] === undefined)) expect(span.attributes['braintrust.metrics.time_to_first_token']).toBeUndefined();
+  });
+
+  it("braintrust: time to first token from a real gateway's model calls (the events plugin's timeToFirstByteMs)", async () => {
+    receiver = await startOtlpReceiver({ path: '/otel/v1/traces' });
+    const plugin = new URL('../fixtures/openclaw-2026.9.6-plugin/', import.meta.url).pathname;
+    const result = await runCli(['backfill', '--preset', 'braintrust', '--endpoint', receiver.url, '--events', `${plugin}events`, `${plugin}file-log`], {
+      BRAINTRUST_API_KEY: 'bt-key-abcdefgh',
+      BRAINTRUST_PARENT: 'project_name:openclaw',
+    });
+    expect(result.code, result.stderr).toBe(0);
+    // The two model calls of the recorded turn: timeToFirstByteMs 109 and 78 (fixture README), in seconds.
+    const call = (spanId: string): Record<string, unknown> | undefined => receiver?.spans.find((s) => s.spanId === spanId)?.attributes;
+    for (const [spanId, seconds] of [['c4729933fb6875f3', 0.109], ['344fe2c808b14999', 0.078]] as const) {
+      expect(call(spanId)?.['gen_ai.response.time_to_first_chunk']).toBe(seconds);
+      expect(call(spanId)?.['braintrust.metrics.time_to_first_token']).toBe(seconds);
+      expect((JSON.parse(String(call(spanId)?.['braintrust.metrics'])) as Record<string, number>)['time_to_first_token']).toBe(seconds);
+    }
   });
 
   it('phoenix: OpenInference attributes next to the GenAI ones', async () => {
@@ -88,13 +124,20 @@ describe('--preset', () => {
     expect(headers['dd-otlp-source']).toBe('llmobs');
   });
 
-  it('dynatrace: Api-Token authorization over protobuf', async () => {
+  it('dynatrace: Api-Token authorization over protobuf, to <environment>/api/v2/otlp/v1/traces', async () => {
+    // Dynatrace takes spans that ended in the last hour only (dynatrace-age.e2e.test.ts): the sample, moved to 10 minutes ago.
+    const dir = mkdtempSync(join(tmpdir(), 'otel-tail-preset-dt-'));
+    const log = join(dir, 'recent.log');
+    writeFileSync(log, `${shiftedSampleLog(Date.now() - 10 * 60_000).join('\n')}\n`);
     receiver = await startOtlpReceiver({ path: '/api/v2/otlp/v1/traces' });
-    const result = await runCli(['backfill', '--preset', 'dynatrace', '--endpoint', `${receiver.url}/api/v2/otlp`, LOG], { DT_API_TOKEN: 'dt0c01.token-abcdefgh' });
-    // The fixture is older than 60 minutes: the run says Dynatrace will refuse it (the receiver here accepts it).
-    expect(result.stderr).toContain('Dynatrace rejects spans that ended over 60 minutes ago');
+    const result = await runCli(['backfill', '--preset', 'dynatrace', '--endpoint', `${receiver.url}/api/v2/otlp`, log], { DT_API_TOKEN: 'dt0c01.token-abcdefgh' });
+    rmSync(dir, { recursive: true, force: true });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain('skipped');
+    expect(receiver.requests[0]?.path).toBe('/api/v2/otlp/v1/traces');
     expect(receiver.requests[0]?.headers['authorization']).toBe('Api-Token dt0c01.token-abcdefgh');
     expect(receiver.requests[0]?.contentType).toBe('application/x-protobuf');
+    expect(receiver.spans.length).toBeGreaterThan(0);
     expect(result.stderr + result.stdout).not.toContain('token-abcdefgh');
   });
 

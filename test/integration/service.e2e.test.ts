@@ -27,6 +27,7 @@ describe('otel-tail service install', () => {
     const exec = /^ExecStart=(.*)$/m.exec(result.stdout)?.[1];
     expect(exec).toBe(`${process.execPath} ${BIN} --journal openclaw-gateway`);
     expect(result.stdout).toMatch(/^Restart=on-failure$/m);
+    expect(result.stdout).toMatch(/^ExecReload=\/bin\/kill -HUP \$MAINPID$/m);
     expect(result.stdout).toMatch(/^WantedBy=default\.target$/m);
     expect(result.stdout).toMatch(/^After=openclaw-gateway\.service$/m);
   });

@@ -27,7 +27,8 @@ export class FollowDaemon {
 
   constructor(args: readonly string[], env: Record<string, string> = {}) {
     // The same id salt as runCli's, so hashed ids match a backfill reference.
-    const base: Record<string, string> = { OTEL_TAIL_ID_SALT: TEST_ID_SALT };
+    // Our own lines as text (`otel-tail: ...`), which the assertions read: auto would pick JSON, stderr being a pipe.
+    const base: Record<string, string> = { OTEL_TAIL_ID_SALT: TEST_ID_SALT, OTEL_TAIL_LOG_FORMAT: 'text' };
     for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('OTEL_')) base[key] = value;
     this.child = spawn(process.execPath, [BIN, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.setEncoding('utf8').on('data', (d: string) => (this.stdoutText += d));

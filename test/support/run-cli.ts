@@ -22,7 +22,8 @@ export interface CliResult {
 export function runCli(args: readonly string[], env: Record<string, string> = {}, input?: Buffer): Promise<CliResult> {
   // One id salt for every run (each has its own state dir, hence its own generated salt otherwise), so hashed
   // session ids compare equal between a follower and its backfill reference; pass OTEL_TAIL_ID_SALT: '' to unset it.
-  const base: Record<string, string> = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'otel-tail-xdg-')), OTEL_TAIL_ID_SALT: TEST_ID_SALT };
+  // Our own lines as text (`otel-tail: ...`), which the assertions read: auto would pick JSON, stderr being a pipe.
+  const base: Record<string, string> = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'otel-tail-xdg-')), OTEL_TAIL_ID_SALT: TEST_ID_SALT, OTEL_TAIL_LOG_FORMAT: 'text' };
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('OTEL_') && key !== 'XDG_STATE_HOME') base[key] = value;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...base, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -1,18 +1,16 @@
 import type { SpanAttributes } from '../../reconstruct/span-record.js';
+import { CONTENT_ATTRIBUTE_NAMES } from '../../reconstruct/event-content-attributes.js';
 import { attributeMaps, mapStringValue, type SpanTransform } from './span-transform.js';
 
 /**
  * Attributes that hold message content: the GenAI and OpenInference names on
  * spans, and OpenClaw's own field names on span events (a diagnostic event's
  * scalar fields become event attributes as they are). The gateway's streams
- * carry none of these today; a newer gateway or plugin may.
+ * carry none of these today; a newer gateway or plugin may. The GenAI names
+ * are the reconstructor's own list, so whatever content it maps is covered.
  */
 const CONTENT_KEYS = new Set([
-  'gen_ai.input.messages',
-  'gen_ai.output.messages',
-  'gen_ai.system_instructions',
-  'gen_ai.tool.call.arguments',
-  'gen_ai.tool.call.result',
+  ...CONTENT_ATTRIBUTE_NAMES,
   'gen_ai.prompt',
   'gen_ai.completion',
   'input.value',

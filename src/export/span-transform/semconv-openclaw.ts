@@ -25,12 +25,18 @@ const ALIASES: readonly (readonly [string, string])[] = [
   ['openclaw.agent', ATTR.genAiAgentId],
 ];
 
+/** diagnostics-otel's model-call attribute for OpenClaw's timeToFirstByteMs. */
+const FIRST_BYTE_MS = 'openclaw.model_call.time_to_first_byte_ms';
+
 export function openclawSemconvTransform(): SpanTransform {
   return (trace) => {
     for (const span of trace.spans) {
       const name = NAMES[spanRole(span)];
       if (name !== undefined) span.name = name;
       copyAliases(span.attributes);
+      // The plugin's name and unit (ms) for what the GenAI convention gives in seconds.
+      const firstChunk = span.attributes[ATTR.genAiResponseTimeToFirstChunk];
+      if (typeof firstChunk === 'number' && span.attributes[FIRST_BYTE_MS] === undefined) span.attributes[FIRST_BYTE_MS] = Math.round(firstChunk * 1000);
     }
   };
 }

@@ -19,7 +19,7 @@ describe('backfill options', () => {
 
   it('warns before sending Dynatrace spans older than an hour, and Tempo ones older than its slack, never others', () => {
     const twoHoursAgo = NOW - 2 * 3_600_000;
-    expect(backendAgeWarning('https://abc123.live.dynatrace.com/api/v2/otlp/v1/traces', twoHoursAgo, NOW)).toMatch(/Dynatrace rejects spans that ended over 60 minutes ago.*--since 55m/);
+    expect(backendAgeWarning('https://abc123.live.dynatrace.com/api/v2/otlp/v1/traces', twoHoursAgo, NOW)).toMatch(/Dynatrace rejects spans that ended more than 60 minutes ago, so traces that ended before .* are skipped.*--since 55m/);
     expect(backendAgeWarning('https://abc123.live.dynatrace.com/api/v2/otlp/v1/traces', NOW - 30 * 60_000, NOW)).toBeUndefined();
     expect(backendAgeWarning('http://tempo.monitoring:4318/v1/traces', twoHoursAgo, NOW)).toMatch(/Tempo stores spans older than its ingestion slack/);
     expect(backendAgeWarning('http://127.0.0.1:4318/v1/traces', twoHoursAgo, NOW)).toBeUndefined();

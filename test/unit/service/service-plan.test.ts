@@ -16,6 +16,8 @@ describe('planService', () => {
     expect(unit).toContain('\nRestart=on-failure\n');
     expect(unit).toContain('\nWantedBy=default.target\n');
     expect(unit).toContain('\nEnvironmentFile=-/home/claw/.config/otel-tail/otel-tail.env\n');
+    // `systemctl --user reload otel-tail` sends SIGHUP, which re-reads the config file.
+    expect(unit).toContain('\nExecReload=/bin/kill -HUP $MAINPID\n');
   });
 
   it('orders after NAME.service also when the journal is named with its suffix, and not at all without a journal', () => {

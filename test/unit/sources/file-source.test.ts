@@ -2,7 +2,7 @@ import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSyn
 import type * as FsPromises from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fingerprintKey, fingerprintOf, type FileFingerprint } from '../../../src/sources/file-fingerprint.js';
@@ -68,6 +68,10 @@ class RecordingEvents {
   };
   truncatedFile = (path: string): void => {
     this.truncated.push(path);
+  };
+  readonly rotations: string[] = [];
+  rotated = (path: string, kind: 'renamed' | 'new_day'): void => {
+    this.rotations.push(`${kind} ${basename(path)}`);
   };
   /** Lines handed over before each caught-up signal. */
   readonly caughtUpAfter: number[] = [];
@@ -135,6 +139,7 @@ describe('FileSource', () => {
       note: events.note,
       truncated: events.truncatedFile,
       caughtUp: events.caughtUp,
+      rotated: events.rotated,
     });
     sources.push(source);
     await source.start();
@@ -331,6 +336,22 @@ describe('FileSource', () => {
       expect(sink.lines[3]?.start).toBe(bytes(linesOf(1, 2, 3)));
       expect(sink.lines[5]?.start).toBe(0);
       expect(events.truncated).toEqual([]);
+      // Two rotations, each told once (the .1 → .2 shift is part of the second), whatever the scans saw in between.
+      expect(events.rotations).toEqual([`renamed ${ROTATED_1}`, `renamed ${ROTATED_1}`]);
+    });
+
+    it('tells the midnight roll once, not the files there at start-up, nor an older day copied in', async () => {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'openclaw-2026-11-20.log'), linesOf(1));
+      writeFileSync(join(dir, LIVE), linesOf(2));
+      const { sink, events } = await follow(dir, 'beginning');
+      await received(sink, 2);
+      writeFileSync(join(dir, NEXT_DAY), linesOf(3));
+      await received(sink, 3);
+      writeFileSync(join(dir, 'openclaw-2026-11-19.log'), linesOf(4));
+      await received(sink, 4);
+      await settle();
+      expect(events.rotations).toEqual([`new_day ${NEXT_DAY}`]);
     });
   });
 

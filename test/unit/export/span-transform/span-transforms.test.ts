@@ -32,8 +32,8 @@ function sampleTrace(): FinishedTrace {
         { name: 'queue.lane.enqueue', timeMs: T + 1, attributes: { lane: `session:${KEY}` } },
         { name: 'log', timeMs: T + 2, attributes: { 'log.message': `reply timings messageId=9152 sessionKey=${KEY} sessionId=${SESSION} outcome=ok` } },
       ]),
-      span('chat gpt-5.1', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-5.1', 'gen_ai.provider.name': 'openai', 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 7, 'openclaw.cost.usd': 0.01, 'openclaw.session.key': KEY }),
-      span('execute_tool exec', { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'exec', 'openclaw.lane': `session:${KEY}` }),
+      span('chat gpt-5.1', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-5.1', 'gen_ai.provider.name': 'openai', 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 7, 'gen_ai.usage.cache_read.input_tokens': 40, 'gen_ai.usage.cache_creation.input_tokens': 20, 'gen_ai.usage.reasoning.output_tokens': 3, 'gen_ai.response.time_to_first_chunk': 0.109, 'openclaw.cost.usd': 0.01, 'openclaw.session.key': KEY }),
+      span('execute_tool exec', { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'exec', 'gen_ai.tool.call.id': 'call_1', 'openclaw.lane': `session:${KEY}` }),
       span('invoke_agent ops', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.id': 'ops', 'gen_ai.conversation.id': SESSION }),
     ],
   };
@@ -174,30 +174,83 @@ describe('preset attributes', () => {
     expect(root?.attributes['langfuse.observation.type']).toBe('span');
   });
 
-  it('phoenix: OpenInference kinds, model, tokens, tool name and session', () => {
-    const [root, model, tool, agent] = withPreset('phoenix').spans;
-    expect(model?.attributes).toMatchObject({ 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-5.1', 'llm.token_count.prompt': 100, 'llm.token_count.completion': 7, 'llm.token_count.total': 107 });
-    expect(tool?.attributes).toMatchObject({ 'openinference.span.kind': 'TOOL', 'tool.name': 'exec' });
+  it('phoenix: OpenInference kinds, model, tokens, tool name and id, session and user on every span', () => {
+    const out = withPreset('phoenix');
+    const [root, model, tool, agent] = out.spans;
+    expect(model?.attributes).toMatchObject({
+      'openinference.span.kind': 'LLM',
+      'llm.model_name': 'gpt-5.1',
+      'llm.provider': 'openai',
+      'llm.token_count.prompt': 100,
+      'llm.token_count.completion': 7,
+      'llm.token_count.total': 107,
+      'llm.token_count.prompt_details.cache_read': 40,
+      'llm.token_count.prompt_details.cache_write': 20,
+      'llm.token_count.completion_details.reasoning': 3,
+      'llm.cost.total': 0.01,
+    });
+    expect(tool?.attributes).toMatchObject({ 'openinference.span.kind': 'TOOL', 'tool.name': 'exec', 'tool.id': 'call_1' });
     expect(agent?.attributes['openinference.span.kind']).toBe('AGENT');
-    expect(root?.attributes['session.id']).toBe(root?.attributes['gen_ai.conversation.id']);
+    expect(root?.attributes['openinference.span.kind']).toBe('CHAIN');
+    for (const span of out.spans) {
+      expect(span.attributes['session.id']).toBe(root?.attributes['gen_ai.conversation.id']);
+      expect(span.attributes['user.id']).toBe(root?.attributes['openclaw.user.id']);
+    }
   });
 
-  it('braintrust: span types and metrics', () => {
-    const [, model, tool] = withPreset('braintrust').spans;
-    expect(model?.attributes).toMatchObject({ 'braintrust.span_attributes.type': 'llm', 'braintrust.metrics.prompt_tokens': 100, 'braintrust.metrics.completion_tokens': 7, 'braintrust.metrics.tokens': 107, 'braintrust.metrics.estimated_cost': 0.01 });
+  it('braintrust: span types and metrics, as JSON objects (what its SDKs send) and as dotted names', () => {
+    const [root, model, tool] = withPreset('braintrust').spans;
+    const metrics = { prompt_tokens: 100, completion_tokens: 7, tokens: 107, prompt_cached_tokens: 40, prompt_cache_creation_tokens: 20, completion_reasoning_tokens: 3, estimated_cost: 0.01, time_to_first_token: 0.109 };
+    expect(JSON.parse(model?.attributes['braintrust.metrics'] as string)).toEqual(metrics);
+    expect(JSON.parse(model?.attributes['braintrust.span_attributes'] as string)).toEqual({ type: 'llm' });
+    for (const [key, value] of Object.entries(metrics)) expect(model?.attributes[`braintrust.metrics.${key}`]).toBe(value);
+    expect(model?.attributes['braintrust.span_attributes.type']).toBe('llm');
     expect(tool?.attributes['braintrust.span_attributes.type']).toBe('tool');
+    expect(root?.attributes['braintrust.span_attributes.type']).toBe('task');
+    // No usage, no metrics: nothing is invented.
+    expect(tool?.attributes['braintrust.metrics']).toBeUndefined();
+    expect(Object.keys(tool?.attributes ?? {}).some((key) => key.startsWith('braintrust.metrics'))).toBe(false);
   });
 
-  it('mlflow: session and user metadata', () => {
-    const [root] = withPreset('mlflow').spans;
+  it('braintrust: no time to first token when the input has none', () => {
+    const input = sampleTrace();
+    delete (input.spans[1] as SpanRecord).attributes['gen_ai.response.time_to_first_chunk'];
+    const model = run([presetAttributesTransform('braintrust') as (t: FinishedTrace) => void], input).spans[1];
+    expect(model?.attributes['braintrust.metrics.time_to_first_token']).toBeUndefined();
+    expect(JSON.parse(model?.attributes['braintrust.metrics'] as string)).not.toHaveProperty('time_to_first_token');
+  });
+
+  it('mlflow: trace metadata keys, and session.id / user.id that its OTLP ingestion reads', () => {
+    const out = withPreset('mlflow');
+    const [root, model] = out.spans;
     expect(root?.attributes['mlflow.trace.session']).toBe(root?.attributes['gen_ai.conversation.id']);
     expect(root?.attributes['mlflow.trace.user']).toBe(root?.attributes['openclaw.user.id']);
+    for (const span of out.spans) expect(span.attributes['session.id']).toBe(root?.attributes['gen_ai.conversation.id']);
+    expect(model?.attributes['mlflow.spanType']).toBe('LLM');
   });
 
-  it('honeycomb: agent name and conversation id on the spans of a session', () => {
-    const [, model, , agent] = withPreset('honeycomb').spans;
+  it('langfuse: the trace session and user on every span (v4 ingestion reads them per observation)', () => {
+    const out = withPreset('langfuse');
+    const root = out.spans[0] as SpanRecord;
+    for (const span of out.spans) {
+      expect(span.attributes['langfuse.session.id']).toBe(root.attributes['gen_ai.conversation.id']);
+      expect(span.attributes['langfuse.user.id']).toBe(root.attributes['openclaw.user.id']);
+    }
+  });
+
+  it('honeycomb: agent name and the conversation id on every span of the trace', () => {
+    const out = withPreset('honeycomb');
+    const [root, , , agent] = out.spans;
     expect(agent?.attributes['gen_ai.agent.name']).toBe('ops');
-    expect(model?.attributes['gen_ai.conversation.id']).toBe(model?.attributes['openclaw.session.key']);
+    for (const span of out.spans) {
+      expect(span.attributes['gen_ai.conversation.id']).toBe(root?.attributes['gen_ai.conversation.id']);
+      expect(span.attributes['gen_ai.agent.name']).toBe('ops');
+    }
+  });
+
+  it('a trace without any session id gets no session attribute (nothing is invented)', () => {
+    const out = run([idPrivacyTransform({ sessionIds: 'omit', chatIds: 'omit' }) as (t: FinishedTrace) => void, presetAttributesTransform('langfuse') as (t: FinishedTrace) => void]);
+    for (const span of out.spans) expect(span.attributes['langfuse.session.id']).toBeUndefined();
   });
 });
 
@@ -208,6 +261,8 @@ describe('--semconv openclaw', () => {
     expect(out.spans[1]?.attributes).toMatchObject({ 'openclaw.model': 'gpt-5.1', 'openclaw.provider': 'openai', 'gen_ai.request.model': 'gpt-5.1' });
     expect(out.spans[2]?.attributes['openclaw.toolName']).toBe('exec');
     expect(out.spans[3]?.attributes['openclaw.agent']).toBe('ops');
+    // The plugin's model-call timing attribute, in its unit.
+    expect(out.spans[1]?.attributes['openclaw.model_call.time_to_first_byte_ms']).toBe(109);
   });
 });
 

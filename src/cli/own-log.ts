@@ -1,0 +1,70 @@
+import { tailEnvName } from '../config/config-env.js';
+
+export type LogLevel = 'info' | 'warn' | 'error';
+/** The config's `logFormat`. */
+export type LogFormat = 'auto' | 'text' | 'json';
+
+const LOG_FORMAT_ENV = tailEnvName('logFormat');
+
+/** Where our lines go: standard error (a test passes its own). */
+export interface LogSink {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+let sink: LogSink = process.stderr;
+let format: LogFormat | undefined;
+
+/**
+ * The format of our own lines from now on (the config's `logFormat`). Until it is set (the config
+ * is not read yet, or is invalid), `OTEL_TAIL_LOG_FORMAT` when valid, else `auto`.
+ */
+export function setLogFormat(value: LogFormat | undefined): void {
+  format = value;
+}
+
+/** `text` or `json`: `auto` is text on a terminal, JSON otherwise (a service's journal, a pipe, a file). */
+export function effectiveLogFormat(): 'text' | 'json' {
+  const chosen = format ?? formatFromEnv();
+  if (chosen === 'text' || chosen === 'json') return chosen;
+  return sink.isTTY === true ? 'text' : 'json';
+}
+
+/**
+ * One line of ours: `otel-tail: message` as text; as JSON, one object per line with `time`,
+ * `level`, `msg` and the given fields (which never hold secrets: callers pass counts and names).
+ */
+export function ownLog(level: LogLevel, message: string, fields?: Readonly<Record<string, unknown>>): void {
+  writeLine(level, `otel-tail: ${message}`, message, fields);
+}
+
+/** A line whose text form is `text` as it is (a summary, `otel-tail validate: ...`); as JSON, `text` is its `msg`. */
+export function ownLogRaw(level: LogLevel, text: string, fields?: Readonly<Record<string, unknown>>): void {
+  writeLine(level, text, text, fields);
+}
+
+/** The usual `log` callback: one line, at level info unless said. */
+export const say = (message: string, level: LogLevel = 'info'): void => ownLog(level, message);
+
+/** For tests: send lines to `to` (the format's `auto` then follows its `isTTY`). Returns the previous sink. */
+export function setLogSink(to: LogSink): LogSink {
+  const previous = sink;
+  sink = to;
+  return previous;
+}
+
+function writeLine(level: LogLevel, text: string, message: string, fields: Readonly<Record<string, unknown>> | undefined): void {
+  if (effectiveLogFormat() === 'text') {
+    sink.write(`${text}\n`);
+    return;
+  }
+  // time, level and msg first, and never overwritten by a field of the same name.
+  const line: Record<string, unknown> = { time: new Date().toISOString(), level, msg: message };
+  for (const [key, value] of Object.entries(fields ?? {})) if (key !== '__proto__' && !Object.hasOwn(line, key)) line[key] = value;
+  sink.write(`${JSON.stringify(line)}\n`);
+}
+
+function formatFromEnv(): LogFormat | undefined {
+  const value = process.env[LOG_FORMAT_ENV];
+  return value === 'auto' || value === 'text' || value === 'json' ? value : undefined;
+}

@@ -1,0 +1,158 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedRequest, type ReceivedSpan } from '../support/otlp-receiver.js';
+import { runCli } from '../support/run-cli.js';
+
+/**
+ * --capture-content end to end for content in OpenClaw's own shape, through bin/otel-tail and a real
+ * OTLP receiver.
+ *
+ * OpenClaw 2026.9.6 hands prompts, replies and tool input/output to trusted diagnostic listeners as a
+ * private-data argument next to the event (`modelContent {inputMessages, outputMessages, systemPrompt,
+ * toolDefinitions}` with `model.call.*`, `toolContent {toolInput, toolOutput}` with
+ * `tool.execution.completed|error`), and only to its own diagnostics exporters, so no events file holds
+ * it today. The input is the real gateway turn of the events-plugin fixture with that argument merged
+ * into the events it belongs to, as a trusted writer would, its messages shaped as OpenClaw's agent
+ * runtime shapes them (`{role, content: [{type: text|toolCall, ...}], stopReason}`, `toolResult`).
+ */
+const PLUGIN = new URL('../fixtures/openclaw-2026.9.6-plugin/', import.meta.url).pathname;
+const TRACE = '7737658c1cac0c4a6fe003ea196e58ae';
+const CALL_1 = 'c4729933fb6875f3';
+const CALL_2 = '344fe2c808b14999';
+const TOOL = '65069969b36a5e53';
+
+const PROMPT = 'Please read NOTES.md and tell me what it says. [prompt-5be1]';
+const SECRET = 'sk-test-4f9Qa7Zx';
+const REPLY = `Your key ${SECRET} is in NOTES.md. ${'The notes say to water the ficus on Tuesdays. '.repeat(60)}END-OF-REPLY`;
+const TOOL_RESULT = `# Notes\n${'water the ficus on tuesdays; '.repeat(40)}TOOL-RESULT-END`;
+const THINKING = 'private-thinking-c0ffee';
+const TOOL_CALL = { type: 'toolCall', id: 'call_fake1', name: 'read', arguments: { path: 'NOTES.md' } };
+const TOOLS = [{ name: 'read', description: 'Read a file [tooldef-77d2]', parameters: { type: 'object', properties: { path: { type: 'string' } } } }];
+
+const USER = { role: 'user', content: PROMPT, timestamp: 1795290471400 };
+const ASKS_TOOL = { role: 'assistant', content: [{ type: 'thinking', thinking: THINKING }, TOOL_CALL], stopReason: 'toolUse', timestamp: 1795290471552 };
+const TOOL_MESSAGE = { role: 'toolResult', toolCallId: 'call_fake1', toolName: 'read', content: [{ type: 'text', text: TOOL_RESULT }], isError: false, timestamp: 1795290471721 };
+const ANSWER = { role: 'assistant', content: [{ type: 'text', text: REPLY }], stopReason: 'stop', timestamp: 1795290471964 };
+
+/** Private data per event, keyed by `type` and the span the event belongs to. */
+const PRIVATE: Record<string, Record<string, unknown>> = {
+  [`model.call.started ${CALL_1}`]: { modelContent: { inputMessages: [USER], toolDefinitions: TOOLS } },
+  [`model.call.completed ${CALL_1}`]: { modelContent: { inputMessages: [USER], toolDefinitions: TOOLS, outputMessages: [ASKS_TOOL] } },
+  [`tool.execution.completed ${TOOL}`]: { toolContent: { toolInput: { path: 'NOTES.md' }, toolOutput: { content: [{ type: 'text', text: TOOL_RESULT }] } } },
+  [`model.call.started ${CALL_2}`]: { modelContent: { inputMessages: [USER, ASKS_TOOL, TOOL_MESSAGE], toolDefinitions: TOOLS } },
+  [`model.call.completed ${CALL_2}`]: { modelContent: { inputMessages: [USER, ASKS_TOOL, TOOL_MESSAGE], toolDefinitions: TOOLS, outputMessages: [ANSWER] } },
+};
+const CONTENT_MARKERS = [PROMPT, SECRET, 'water the ficus', 'END-OF-REPLY', 'TOOL-RESULT-END', 'tooldef-77d2', THINKING];
+
+let receiver: OtlpReceiver | undefined;
+const dirs: string[] = [];
+afterEach(async () => {
+  await receiver?.close();
+  receiver = undefined;
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function inputs(): { events: string; log: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'otel-tail-private-content-'));
+  dirs.push(dir);
+  const events = join(dir, 'events');
+  const log = join(dir, 'file-log');
+  mkdirSync(events);
+  mkdirSync(log);
+  copyFileSync(join(PLUGIN, 'file-log', 'openclaw-2026-11-21.log'), join(log, 'openclaw-2026-11-21.log'));
+  let merged = 0;
+  const lines = readFileSync(join(PLUGIN, 'events', 'events-2026-11-21.jsonl'), 'utf8').split('\n').filter((line) => line !== '').map((line) => {
+    const envelope = JSON.parse(line) as { event: { type: string; trace?: { spanId?: string } } };
+    const extra = PRIVATE[`${envelope.event.type} ${envelope.event.trace?.spanId}`];
+    if (extra === undefined) return line;
+    merged++;
+    return JSON.stringify({ ...envelope, event: { ...envelope.event, ...extra } });
+  });
+  expect(merged).toBe(Object.keys(PRIVATE).length);
+  writeFileSync(join(events, 'events-2026-11-21.jsonl'), `${lines.join('\n')}\n`);
+  return { events, log };
+}
+
+function bytesOf(requests: readonly ReceivedRequest[]): string {
+  return Buffer.concat(requests.map((r) => (r.headers['content-encoding'] === 'gzip' ? gunzipSync(r.body) : r.body))).toString('utf8');
+}
+
+async function backfill(flags: string[]): Promise<{ spans: ReceivedSpan[]; bytes: string; stderr: string }> {
+  const { events, log } = inputs();
+  await receiver?.close();
+  receiver = await startOtlpReceiver();
+  const result = await runCli(['backfill', '--endpoint', receiver.url, ...flags, '--events', events, log]);
+  expect(result.code, result.stderr).toBe(0);
+  expect(receiver.errors).toEqual([]);
+  return { spans: receiver.spans, bytes: bytesOf(receiver.requests), stderr: result.stderr };
+}
+
+function attributesOf(spans: readonly ReceivedSpan[], spanId: string): Record<string, unknown> {
+  const span = spans.find((s) => s.traceId === TRACE && s.spanId === spanId);
+  expect(span, `span ${spanId}`).toBeDefined();
+  return span?.attributes ?? {};
+}
+
+const CONTENT_ATTRIBUTES = ['gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.system_instructions', 'gen_ai.tool.definitions', 'gen_ai.tool.call.arguments', 'gen_ai.tool.call.result'];
+const MARK = '…[truncated]';
+
+/** A value cut to `limit` bytes: marked, the kept part a prefix of `full`, close to the limit. */
+function expectCut(value: unknown, full: string, limit: number): string {
+  expect(typeof value).toBe('string');
+  const text = value as string;
+  expect(text.endsWith(MARK)).toBe(true);
+  const kept = text.slice(0, -MARK.length);
+  expect(Buffer.byteLength(kept)).toBeLessThanOrEqual(limit);
+  expect(Buffer.byteLength(kept)).toBeGreaterThan(limit - 4);
+  expect(full.startsWith(kept)).toBe(true);
+  return kept;
+}
+
+describe('--capture-content with OpenClaw private data (modelContent, toolContent)', () => {
+  it('off (the default): the spans are exported, and not one byte of the content', async () => {
+    const { spans, bytes } = await backfill([]);
+    expect(attributesOf(spans, CALL_2)).toMatchObject({ 'gen_ai.request.model': 'fake-model', 'gen_ai.usage.output_tokens': 24 });
+    expect(attributesOf(spans, TOOL)).toMatchObject({ 'gen_ai.tool.name': 'read', 'gen_ai.tool.call.id': 'call_fake1' });
+    for (const spanId of [CALL_1, CALL_2, TOOL]) for (const key of CONTENT_ATTRIBUTES) expect(attributesOf(spans, spanId)).not.toHaveProperty(key);
+    for (const content of CONTENT_MARKERS) expect(bytes).not.toContain(content);
+    expect(bytes).not.toContain('"path":"NOTES.md"');
+  });
+
+  it('on: messages, tool definitions, arguments and results leave as GenAI attributes, each cut to --max-content-bytes', async () => {
+    const limit = 400;
+    const { spans, bytes, stderr } = await backfill(['--capture-content', '--max-content-bytes', String(limit)]);
+    expect(stderr).toContain('--capture-content is on');
+    const first = attributesOf(spans, CALL_1);
+    // Short values arrive whole, in the convention's message shape; thinking is left out.
+    expect(JSON.parse(first['gen_ai.input.messages'] as string)).toEqual([{ role: 'user', parts: [{ type: 'text', content: PROMPT }] }]);
+    expect(JSON.parse(first['gen_ai.output.messages'] as string)).toEqual([
+      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_fake1', name: 'read', arguments: { path: 'NOTES.md' } }], finish_reason: 'tool_call' },
+    ]);
+    expect(JSON.parse(first['gen_ai.tool.definitions'] as string)).toEqual([{ type: 'function', ...TOOLS[0] }]);
+    const tool = attributesOf(spans, TOOL);
+    expect(tool['gen_ai.tool.call.arguments']).toBe('{"path":"NOTES.md"}');
+    expectCut(tool['gen_ai.tool.call.result'], JSON.stringify({ content: [{ type: 'text', text: TOOL_RESULT }] }), limit);
+    // Long ones are cut on a character boundary and marked.
+    const second = attributesOf(spans, CALL_2);
+    const output = expectCut(second['gen_ai.output.messages'], JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: REPLY }], finish_reason: 'stop' }]), limit);
+    expect(output).toContain(SECRET);
+    const history = [
+      { role: 'user', parts: [{ type: 'text', content: PROMPT }] },
+      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_fake1', name: 'read', arguments: { path: 'NOTES.md' } }] },
+      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_fake1', response: TOOL_RESULT }] },
+    ];
+    expect(expectCut(second['gen_ai.input.messages'], JSON.stringify(history), limit)).toContain('"type":"tool_call_response"');
+    expect(second).not.toHaveProperty('gen_ai.system_instructions');
+    for (const end of ['END-OF-REPLY', 'TOOL-RESULT-END', THINKING]) expect(bytes).not.toContain(end);
+  });
+
+  it('on, with --redact: the captured content is masked too', async () => {
+    const { spans, bytes } = await backfill(['--capture-content', '--max-content-bytes', '400', '--redact', 'sk-test-[A-Za-z0-9]+']);
+    expect(bytes).not.toContain(SECRET);
+    const output = attributesOf(spans, CALL_2)['gen_ai.output.messages'];
+    expect(output).toMatch(/^\[\{"role":"assistant","parts":\[\{"type":"text","content":"Your key \[REDACTED\] is in NOTES\.md\./);
+  });
+});

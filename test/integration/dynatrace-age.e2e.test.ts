@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startOtlpReceiver, type OtlpReceiver } from '../support/otlp-receiver.js';
+import { runCli } from '../support/run-cli.js';
+import { shiftedSampleLog } from '../support/shifted-sample.js';
+
+/**
+ * Dynatrace rejects spans that ended more than 60 minutes ago. A backfill with
+ * --preset dynatrace (or to a Dynatrace endpoint) refuses a run that could send
+ * nothing, and skips, counts and reports the traces that are too old, sending
+ * the rest. The sample gateway's real log lines, moved in time, are the input.
+ */
+const MIN = 60_000;
+const TOKEN = 'dt0c01.secret-token-abcdefgh';
+const OLD = 'aaaa';
+const RECENT = 'bbbb';
+
+let receiver: OtlpReceiver | undefined;
+const dirs: string[] = [];
+afterEach(async () => {
+  await receiver?.close();
+  receiver = undefined;
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'otel-tail-dt-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** The sample log moved so that it starts `minutesAgo` minutes ago, its trace ids starting with `prefix`. */
+function logFile(dir: string, name: string, minutesAgo: number, prefix: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${shiftedSampleLog(Date.now() - minutesAgo * MIN, prefix).join('\n')}\n`);
+  return path;
+}
+
+async function dynatrace(): Promise<{ receiver: OtlpReceiver; endpoint: string }> {
+  receiver = await startOtlpReceiver({ path: '/api/v2/otlp/v1/traces' });
+  return { receiver, endpoint: `${receiver.url}/api/v2/otlp` };
+}
+
+describe('backfill to Dynatrace: spans older than 60 minutes', () => {
+  it('sends the recent traces, skips the old ones whole, counts them, and exits 0', async () => {
+    const dir = tempDir();
+    const old = logFile(dir, 'old.log', 180, OLD);
+    const recent = logFile(dir, 'recent.log', 20, RECENT);
+    const { receiver: r, endpoint } = await dynatrace();
+    const result = await runCli(['backfill', '--preset', 'dynatrace', '--endpoint', endpoint, old, recent], { DT_API_TOKEN: TOKEN });
+    expect(result.code, result.stderr).toBe(0);
+    expect(r.errors).toEqual([]);
+    expect(r.spans.length).toBeGreaterThan(0);
+    const traceIds = new Set(r.spans.map((s) => s.traceId));
+    // Only the recent copy arrived, every span of it ending within the last hour.
+    for (const id of traceIds) expect(id.startsWith(RECENT), id).toBe(true);
+    const cutoff = Date.now() - 60 * MIN;
+    for (const span of r.spans) expect(span.endMs).toBeGreaterThan(cutoff);
+    // The old copy is the same run of the same gateway: exactly as many traces and spans were skipped as were sent.
+    expect(result.stderr).toContain('the input starts at');
+    expect(result.stderr).toContain(`skipped ${traceIds.size} traces (${r.spans.length} spans) that ended more than 59 minutes ago`);
+    expect(result.stderr).toContain('--since 55m');
+    expect(result.stderr).toMatch(new RegExp(`${r.spans.length} spans exported, 0 failed, ${r.spans.length} skipped as too old for Dynatrace`));
+    expect(r.requests[0]?.headers['authorization']).toBe(`Api-Token ${TOKEN}`);
+    expect(result.stderr + result.stdout).not.toContain('secret-token');
+  });
+
+  it('keeps a run with skipped traces out of the ledger: the same files can still go to a backend that takes history', async () => {
+    const dir = tempDir();
+    const state = tempDir();
+    const old = logFile(dir, 'old.log', 180, OLD);
+    const recent = logFile(dir, 'recent.log', 20, RECENT);
+    const { endpoint } = await dynatrace();
+    const first = await runCli(['backfill', '--preset', 'dynatrace', '--endpoint', endpoint, old, recent], { DT_API_TOKEN: TOKEN, XDG_STATE_HOME: state });
+    expect(first.code, first.stderr).toBe(0);
+    await receiver?.close();
+    receiver = await startOtlpReceiver();
+    const second = await runCli(['backfill', '--endpoint', receiver.url, old, recent], { XDG_STATE_HOME: state });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).not.toContain('already exported');
+    expect(receiver.spans.some((s) => s.traceId.startsWith(OLD))).toBe(true);
+  });
+
+  it('exits 1 when every trace was too old, sending nothing (a copied archive: its mtime says nothing)', async () => {
+    const dir = tempDir();
+    const old = logFile(dir, 'old.log', 180, OLD);
+    const { receiver: r, endpoint } = await dynatrace();
+    const result = await runCli(['backfill', '--preset', 'dynatrace', '--endpoint', endpoint, old], { DT_API_TOKEN: TOKEN });
+    expect(result.code, result.stderr).toBe(1);
+    expect(r.requests).toEqual([]);
+    expect(result.stderr).toMatch(/skipped \d+ traces \(\d+ spans\) that ended more than 59 minutes ago/);
+    expect(result.stderr).toContain('0 spans exported');
+  });
+
+  it('refuses at start, reading nothing, when every input file was last written over an hour ago', async () => {
+    const dir = tempDir();
+    const old = logFile(dir, 'old.log', 180, OLD);
+    const written = (Date.now() - 170 * MIN) / 1000;
+    utimesSync(old, written, written);
+    const { receiver: r, endpoint } = await dynatrace();
+    const result = await runCli(['backfill', '--preset', 'dynatrace', '--endpoint', endpoint, old], { DT_API_TOKEN: TOKEN });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('nothing to send: every input was last written more than 59 minutes ago');
+    expect(result.stderr).toContain(old);
+    expect(result.stderr).toContain('--since 55m');
+    // Refused before reading: no summary line, nothing sent.
+    expect(result.stderr).not.toContain('lines read');
+    expect(r.requests).toEqual([]);
+  });
+
+  it('refuses at start when --until ends the window over an hour ago', async () => {
+    const dir = tempDir();
+    const recent = logFile(dir, 'recent.log', 20, RECENT);
+    const { receiver: r, endpoint } = await dynatrace();
+    const result = await runCli(['backfill', '--preset', 'dynatrace', '--endpoint', endpoint, '--until', '2h', recent], { DT_API_TOKEN: TOKEN });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/nothing to send: --until \S+ is 1[12]\d minutes ago and Dynatrace rejects spans that ended more than 60 minutes ago/);
+    expect(r.requests).toEqual([]);
+  });
+
+  it('knows a Dynatrace endpoint under another preset, and sends everything to other backends', async () => {
+    const dir = tempDir();
+    const old = logFile(dir, 'old.log', 180, OLD);
+    receiver = await startOtlpReceiver({ path: '/api/v2/otlp/v1/traces' });
+    const toDynatrace = await runCli(['backfill', '--traces-endpoint', `${receiver.url}/api/v2/otlp/v1/traces`, old]);
+    expect(toDynatrace.code).toBe(1);
+    expect(receiver.requests).toEqual([]);
+    await receiver.close();
+    receiver = await startOtlpReceiver();
+    const elsewhere = await runCli(['backfill', '--endpoint', receiver.url, old]);
+    expect(elsewhere.code, elsewhere.stderr).toBe(0);
+    expect(elsewhere.stderr).not.toContain('too old');
+    expect(receiver.spans.length).toBeGreaterThan(0);
+  });
+});
