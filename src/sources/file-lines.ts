@@ -47,12 +47,6 @@ export async function* readStreamLines(stream: Readable, maxLineBytes: number): 
   if (batch.length > 0) yield batch;
 }
 
-/** Reads standard input (or any stream) to its end, gunzipping it when its first bytes are gzip's magic. */
-export async function* readInputLines(stream: Readable, maxLineBytes: number): AsyncGenerator<RawLine[]> {
-  const input = await openInput(stream);
-  if (input !== undefined) yield* readStreamLines(input, maxLineBytes);
-}
-
 /** Standard input (or any stream), gunzipped when its first bytes are gzip's magic; undefined when it is empty. */
 export async function openInput(stream: Readable): Promise<Readable | undefined> {
   const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
