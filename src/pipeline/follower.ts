@@ -330,10 +330,21 @@ export class Follower {
     // While lines are read, they move time themselves; caughtUp() sets the timer once the log is quiet.
     if (!Number.isFinite(due) || this.quietSince === undefined) return;
     const delay = Math.min(Math.max(0, due - this.logNow()) + 1, 60_000);
-    this.tickTimer = setTimeout(() => {
-      this.reconstructor.tick(this.logNow());
-      this.scheduleTick();
-    }, delay).unref();
+    this.tickTimer = setTimeout(() => void this.tickWhenQuiet(), delay).unref();
+  }
+
+  /**
+   * Emits what the wall clock made due, once the sources confirm the quiet. After
+   * a stall (a loaded host, a suspended VM) Node runs a due timer before the I/O
+   * that arrived meanwhile: lines already written but not read would miss their trace.
+   */
+  private async tickWhenQuiet(): Promise<void> {
+    const since = this.quietSince;
+    await Promise.all(this.sources.map((source) => source.recheck()));
+    // Lines came in: they moved time themselves, and the quiet that follows set its own timer.
+    if (this.halted || since === undefined || this.quietSince !== since) return;
+    this.reconstructor.tick(this.logNow());
+    this.scheduleTick();
   }
 
   private settle(batch: readonly QueuedTrace[]): void {

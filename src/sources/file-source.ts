@@ -125,6 +125,12 @@ export class FileSource implements LiveSource {
     return this.loop !== undefined || !this.caughtUpOnce;
   }
 
+  /** One more read cycle, however the watcher is doing: a stat of each file tells what is new. */
+  async recheck(): Promise<void> {
+    this.request();
+    await this.loop;
+  }
+
   /** Where every identified file is: the checkpoint writer turns these into low-water marks. */
   *positions(): Iterable<FilePosition> {
     for (const file of this.files.values()) {

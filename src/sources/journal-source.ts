@@ -105,6 +105,11 @@ export class JournalSource implements LiveSource {
     return this.busy;
   }
 
+  /** What journalctl has written to the pipe is read in the poll phase: let one pass (and its callbacks) run. */
+  async recheck(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
   async start(): Promise<void> {
     await this.checkEntriesExist();
     this.loop = this.run();

@@ -7,6 +7,12 @@ export interface LiveSource {
   /** A read is in progress (or waiting for room): log time must not advance on the wall clock. */
   readonly reading: boolean;
   start(): Promise<void>;
+  /**
+   * Resolves once anything already written has been read (and handed over):
+   * asked before log time moves on the wall clock, which must not be trusted
+   * while a watch event or a pipe's data is still queued behind a due timer.
+   */
+  recheck(): Promise<void>;
   /** Stops handing items over; `close()` then releases everything. */
   stopReading(): void;
   close(): Promise<void>;
