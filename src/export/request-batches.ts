@@ -34,16 +34,17 @@ export function splitIntoRequests(traces: readonly FinishedTrace[], resource: Re
     for (const span of trace.spans) {
       const size = estimateSpanBytes(span);
       // Each host in a request adds a ResourceSpans with its resource.
-      const resourceCost = (): number => (hosts.has(trace.hostName) ? 0 : estimateResourceBytes(resource, trace.hostName));
-      if (spans > 0 && (spans + 1 > limits.maxSpans || bytes + resourceCost() + size > limits.maxBytes)) {
+      let resourceCost = hosts.has(trace.hostName) ? 0 : estimateResourceBytes(resource, trace.hostName);
+      if (spans > 0 && (spans + 1 > limits.maxSpans || bytes + resourceCost + size > limits.maxBytes)) {
         close();
         part = undefined;
+        resourceCost = estimateResourceBytes(resource, trace.hostName);
       }
       if (part === undefined) {
         part = { ...trace, spans: [] };
         current.push(part);
       }
-      bytes += resourceCost() + size;
+      bytes += resourceCost + size;
       hosts.add(trace.hostName);
       part.spans.push(span);
       spans += 1;
