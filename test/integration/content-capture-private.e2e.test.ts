@@ -1,10 +1,11 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedRequest, type ReceivedSpan } from '../support/otlp-receiver.js';
+import { describe, expect, it } from 'vitest';
+import type { ReceivedRequest, ReceivedSpan } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
+import { tempDir } from '../support/follow-daemon.js';
 
 /**
  * --capture-content end to end for content in OpenClaw's own shape, through bin/otel-tail and a real
@@ -47,17 +48,10 @@ const PRIVATE: Record<string, Record<string, unknown>> = {
 };
 const CONTENT_MARKERS = [PROMPT, SECRET, 'water the ficus', 'END-OF-REPLY', 'TOOL-RESULT-END', 'tooldef-77d2', THINKING];
 
-let receiver: OtlpReceiver | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await receiver?.close();
-  receiver = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const startReceiver = cleanUpAfterEach();
 
 function inputs(): { events: string; log: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'otel-tail-private-content-'));
-  dirs.push(dir);
+  const dir = tempDir('private-content');
   const events = join(dir, 'events');
   const log = join(dir, 'file-log');
   mkdirSync(events);
@@ -82,8 +76,7 @@ function bytesOf(requests: readonly ReceivedRequest[]): string {
 
 async function backfill(flags: string[]): Promise<{ spans: ReceivedSpan[]; bytes: string; stderr: string }> {
   const { events, log } = inputs();
-  await receiver?.close();
-  receiver = await startOtlpReceiver();
+  const receiver = await startReceiver();
   const result = await runCli(['backfill', '--endpoint', receiver.url, ...flags, '--events', events, log]);
   expect(result.code, result.stderr).toBe(0);
   expect(receiver.errors).toEqual([]);

@@ -1,10 +1,11 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedRequest, type ReceivedSpan } from '../support/otlp-receiver.js';
+import { describe, expect, it } from 'vitest';
+import type { ReceivedRequest, ReceivedSpan } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
+import { tempDir } from '../support/follow-daemon.js';
 
 /**
  * --capture-content end to end, through bin/otel-tail and a real OTLP receiver.
@@ -29,18 +30,11 @@ const REPLY = `Your key ${SECRET} is in NOTES.md. ${'The notes say to water the 
 const TOOL_ARGS = '{"path":"NOTES.md"}';
 const TOOL_RESULT = `# Notes\n${'water the ficus on tuesdays; '.repeat(40)}TOOL-RESULT-END`;
 
-let receiver: OtlpReceiver | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await receiver?.close();
-  receiver = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const startReceiver = cleanUpAfterEach();
 
 /** The fixture's events and file log, the events file with the two content-bearing events added. */
 function inputs(): { events: string; log: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'otel-tail-content-'));
-  dirs.push(dir);
+  const dir = tempDir('content');
   const events = join(dir, 'events');
   const log = join(dir, 'file-log');
   mkdirSync(events);
@@ -67,8 +61,7 @@ function bytesOf(requests: readonly ReceivedRequest[]): string {
 
 async function backfill(flags: string[]): Promise<{ spans: ReceivedSpan[]; bytes: string; stderr: string }> {
   const { events, log } = inputs();
-  await receiver?.close();
-  receiver = await startOtlpReceiver();
+  const receiver = await startReceiver();
   const result = await runCli(['backfill', '--endpoint', receiver.url, ...flags, '--events', events, log]);
   expect(result.code, result.stderr).toBe(0);
   expect(receiver.errors).toEqual([]);

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startOtlpReceiver, type OtlpReceiver } from '../support/otlp-receiver.js';
+import { describe, expect, it } from 'vitest';
+import type { OtlpReceiver } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
 import { shiftedSampleLog } from '../support/shifted-sample.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
+import { tempDir } from '../support/follow-daemon.js';
 
 /**
  * Dynatrace rejects spans that ended more than 60 minutes ago. A backfill with
@@ -17,19 +18,7 @@ const TOKEN = 'dt0c01.secret-token-abcdefgh';
 const OLD = 'aaaa';
 const RECENT = 'bbbb';
 
-let receiver: OtlpReceiver | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await receiver?.close();
-  receiver = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'otel-tail-dt-'));
-  dirs.push(dir);
-  return dir;
-}
+const startReceiver = cleanUpAfterEach();
 
 /** The sample log moved so that it starts `minutesAgo` minutes ago, its trace ids starting with `prefix`. */
 function logFile(dir: string, name: string, minutesAgo: number, prefix: string): string {
@@ -39,13 +28,13 @@ function logFile(dir: string, name: string, minutesAgo: number, prefix: string):
 }
 
 async function dynatrace(): Promise<{ receiver: OtlpReceiver; endpoint: string }> {
-  receiver = await startOtlpReceiver({ path: '/api/v2/otlp/v1/traces' });
+  const receiver = await startReceiver({ path: '/api/v2/otlp/v1/traces' });
   return { receiver, endpoint: `${receiver.url}/api/v2/otlp` };
 }
 
 describe('backfill to Dynatrace: spans older than 60 minutes', () => {
   it('sends the recent traces, skips the old ones whole, counts them, and exits 0', async () => {
-    const dir = tempDir();
+    const dir = tempDir('dt');
     const old = logFile(dir, 'old.log', 180, OLD);
     const recent = logFile(dir, 'recent.log', 20, RECENT);
     const { receiver: r, endpoint } = await dynatrace();
@@ -68,15 +57,14 @@ describe('backfill to Dynatrace: spans older than 60 minutes', () => {
   });
 
   it('keeps a run with skipped traces out of the ledger: the same files can still go to a backend that takes history', async () => {
-    const dir = tempDir();
-    const state = tempDir();
+    const dir = tempDir('dt');
+    const state = tempDir('dt');
     const old = logFile(dir, 'old.log', 180, OLD);
     const recent = logFile(dir, 'recent.log', 20, RECENT);
     const { endpoint } = await dynatrace();
     const first = await runCli(['backfill', '--preset', 'dynatrace', '--endpoint', endpoint, old, recent], { DT_API_TOKEN: TOKEN, XDG_STATE_HOME: state });
     expect(first.code, first.stderr).toBe(0);
-    await receiver?.close();
-    receiver = await startOtlpReceiver();
+    const receiver = await startReceiver();
     const second = await runCli(['backfill', '--endpoint', receiver.url, old, recent], { XDG_STATE_HOME: state });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).not.toContain('already exported');
@@ -84,7 +72,7 @@ describe('backfill to Dynatrace: spans older than 60 minutes', () => {
   });
 
   it('exits 1 when every trace was too old, sending nothing (a copied archive: its mtime says nothing)', async () => {
-    const dir = tempDir();
+    const dir = tempDir('dt');
     const old = logFile(dir, 'old.log', 180, OLD);
     const { receiver: r, endpoint } = await dynatrace();
     const result = await runCli(['backfill', '--preset', 'dynatrace', '--endpoint', endpoint, old], { DT_API_TOKEN: TOKEN });
@@ -95,7 +83,7 @@ describe('backfill to Dynatrace: spans older than 60 minutes', () => {
   });
 
   it('refuses at start, reading nothing, when every input file was last written over an hour ago', async () => {
-    const dir = tempDir();
+    const dir = tempDir('dt');
     const old = logFile(dir, 'old.log', 180, OLD);
     const written = (Date.now() - 170 * MIN) / 1000;
     utimesSync(old, written, written);
@@ -111,7 +99,7 @@ describe('backfill to Dynatrace: spans older than 60 minutes', () => {
   });
 
   it('refuses at start when --until ends the window over an hour ago', async () => {
-    const dir = tempDir();
+    const dir = tempDir('dt');
     const recent = logFile(dir, 'recent.log', 20, RECENT);
     const { receiver: r, endpoint } = await dynatrace();
     const result = await runCli(['backfill', '--preset', 'dynatrace', '--endpoint', endpoint, '--until', '2h', recent], { DT_API_TOKEN: TOKEN });
@@ -121,17 +109,16 @@ describe('backfill to Dynatrace: spans older than 60 minutes', () => {
   });
 
   it('knows a Dynatrace endpoint under another preset, and sends everything to other backends', async () => {
-    const dir = tempDir();
+    const dir = tempDir('dt');
     const old = logFile(dir, 'old.log', 180, OLD);
-    receiver = await startOtlpReceiver({ path: '/api/v2/otlp/v1/traces' });
-    const toDynatrace = await runCli(['backfill', '--traces-endpoint', `${receiver.url}/api/v2/otlp/v1/traces`, old]);
+    const { receiver: dt } = await dynatrace();
+    const toDynatrace = await runCli(['backfill', '--traces-endpoint', `${dt.url}/api/v2/otlp/v1/traces`, old]);
     expect(toDynatrace.code).toBe(1);
-    expect(receiver.requests).toEqual([]);
-    await receiver.close();
-    receiver = await startOtlpReceiver();
-    const elsewhere = await runCli(['backfill', '--endpoint', receiver.url, old]);
+    expect(dt.requests).toEqual([]);
+    const other = await startReceiver();
+    const elsewhere = await runCli(['backfill', '--endpoint', other.url, old]);
     expect(elsewhere.code, elsewhere.stderr).toBe(0);
     expect(elsewhere.stderr).not.toContain('too old');
-    expect(receiver.spans.length).toBeGreaterThan(0);
+    expect(other.spans.length).toBeGreaterThan(0);
   });
 });

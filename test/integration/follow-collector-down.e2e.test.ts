@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixtureLines } from '../support/fixtures.js';
 import {
   backfillReference,
@@ -7,15 +7,10 @@ import {
   spansOfTraces,
   waitForDelivery,
 } from '../support/delivery-check.js';
-import {
-  killLeftoverDaemons,
-  quiet,
-  removeTempDirs,
-  startFollowing,
-  tempDir,
-} from '../support/follow-daemon.js';
+import { quiet, startFollowing, tempDir } from '../support/follow-daemon.js';
 import { LogWriter, rpcTraceLines } from '../support/log-writer.js';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 /**
  * The collector goes away while the gateway keeps logging: the daemon must say
@@ -37,18 +32,8 @@ const AFTER_SAMPLE = Date.parse('2026-11-21T16:53:23Z');
 const FLOOD = { label: 'flood', count: 150_000, warnLines: 0, startMs: AFTER_SAMPLE };
 const RSS_BOUND_KB = 200 * 1024;
 
-const receivers: OtlpReceiver[] = [];
-afterEach(async () => {
-  await killLeftoverDaemons();
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
-  removeTempDirs();
-});
-
-async function receiverOn(port?: number): Promise<OtlpReceiver> {
-  const receiver = await startOtlpReceiver(port === undefined ? {} : { port });
-  receivers.push(receiver);
-  return receiver;
-}
+const startReceiver = cleanUpAfterEach();
+const receiverOn = (port?: number): Promise<OtlpReceiver> => startReceiver(port === undefined ? {} : { port });
 
 /** A port that nothing listens on now and that a receiver can take later. */
 async function downPort(): Promise<{ port: number; url: string }> {

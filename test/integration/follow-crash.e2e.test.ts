@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixtureLines } from '../support/fixtures.js';
 import {
   backfillReference,
@@ -10,16 +10,9 @@ import {
   spansOfTraces,
   waitForDelivery,
 } from '../support/delivery-check.js';
-import {
-  killLeftoverDaemons,
-  pollUntil,
-  quiet,
-  removeTempDirs,
-  startFollowing,
-  tempDir,
-} from '../support/follow-daemon.js';
+import { pollUntil, quiet, startFollowing, tempDir } from '../support/follow-daemon.js';
 import { LogWriter, rpcTraceLines } from '../support/log-writer.js';
-import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 /**
  * At-least-once across crashes: the daemon is SIGKILLed at the worst moments
@@ -36,19 +29,13 @@ const FIRST_TRACES = ['33ed4075bbfd3e5b7e328aadd54a642c', 'eb988ebd93b502d581de6
 /** Traces open at line 300 (started at lines 271, 272, 292; finished at 484, 466, 549). */
 const OPEN_AT_300 = ['f8271de8583a5a4aee453319ff117e78', 'b47ef04357fb9a0b2887cd9182f8d5f1', '8cf6c5da9fe37acb2426a3535b77eef3'];
 
-let receiver: OtlpReceiver | undefined;
-afterEach(async () => {
-  await killLeftoverDaemons();
-  await receiver?.close();
-  receiver = undefined;
-  removeTempDirs();
-});
+const startReceiver = cleanUpAfterEach();
 
 describe('otel-tail --file after SIGKILL and restart on the same state directory', () => {
   it('delivers every span of the reference, and nothing else, across kills mid-line, mid-trace and mid-export', async () => {
     let holdExports = false;
     // While held, an export request is decoded but never answered: it is pending when the daemon dies.
-    const r = (receiver = await startOtlpReceiver({ delayMs: () => (holdExports ? 60_000 : undefined) }));
+    const r = await startReceiver({ delayMs: () => (holdExports ? 60_000 : undefined) });
     const dir = tempDir('follow');
     const stateDir = tempDir('state');
     const follow = { follow: dir, stateDir, endpoint: r.url };
@@ -122,7 +109,7 @@ describe('otel-tail --file after SIGKILL and restart on the same state directory
   }, 120_000);
 
   it('re-sends nothing after a clean SIGTERM, and delivers what is written after the restart', async () => {
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const dir = tempDir('follow');
     const stateDir = tempDir('state');
     const follow = { follow: dir, stateDir, endpoint: r.url };
@@ -155,7 +142,7 @@ describe('otel-tail --file after SIGKILL and restart on the same state directory
   }, 90_000);
 
   it('sends a trace still open at SIGTERM marked incomplete, and after the restart sends it whole with the same ids', async () => {
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const dir = tempDir('follow');
     const stateDir = tempDir('state');
     const follow = { follow: dir, stateDir, endpoint: r.url };

@@ -1,12 +1,13 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compareDelivery, explainDifference, type DeliveryReport } from '../support/delivery-check.js';
-import { type FollowDaemon, killLeftoverDaemons, pollUntil, quiet, removeTempDirs, startFollowing, tempDir } from '../support/follow-daemon.js';
+import { type FollowDaemon, pollUntil, quiet, startFollowing, tempDir } from '../support/follow-daemon.js';
 import { fixturePath } from '../support/fixtures.js';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 /**
  * Following a file log and an events directory that already hold a turn (a
@@ -24,13 +25,7 @@ const TRACE_ID = '7737658c1cac0c4a6fe003ea196e58ae';
 const IDS = { request: '656a8e00ae6a8b0d', harness: '6a84c5c3ed7633b1', run: '695b9ac63b809d91', call1: 'c4729933fb6875f3', call2: '344fe2c808b14999' };
 const LATE = /arrived after their trace was exported/;
 
-let receiver: OtlpReceiver | undefined;
-afterEach(async () => {
-  await killLeftoverDaemons();
-  await receiver?.close();
-  receiver = undefined;
-  removeTempDirs();
-});
+const startReceiver = cleanUpAfterEach();
 
 async function backfill(paths: readonly string[], flags: readonly string[] = []): Promise<ReceivedSpan[]> {
   const r = await startOtlpReceiver();
@@ -74,7 +69,7 @@ describe('otel-tail --file LOGDIR --events EVENTSDIR with a backlog', () => {
     expect(reference).toHaveLength(8);
     expectMergedTurn(reference);
 
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const daemon = await startFollowing({ follow: LOG_DIR, stateDir: tempDir('state'), endpoint: r.url, extra: ['--events', EVENTS_DIR] });
     const report = await deliverThenStop(daemon, r, reference, 20_000);
 
@@ -95,7 +90,7 @@ describe('otel-tail --file LOGDIR --events EVENTSDIR with a backlog', () => {
     const reference = await backfill([join(logDir, LOG_FILE), join(eventsDir, EVENTS_FILE)]);
     expect(reference).toHaveLength(8);
 
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     // The stream lag allowed is the idle timeout (2 min by default): the log is 10 min ahead once read.
     const daemon = await startFollowing({ follow: logDir, stateDir: tempDir('state'), endpoint: r.url, extra: ['--events', eventsDir] });
     const report = await deliverThenStop(daemon, r, reference, 20_000);
@@ -117,7 +112,7 @@ describe('otel-tail --file LOGDIR --events EVENTSDIR with a backlog', () => {
     const reference = await backfill([join(LOG_DIR, LOG_FILE), join(EVENTS_DIR, EVENTS_FILE)], flags);
     expect(reference).toHaveLength(8);
 
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const daemon = await startFollowing({ follow: logDir, stateDir: tempDir('state'), endpoint: r.url, extra: ['--events', eventsDir, ...flags] });
     const logPath = join(logDir, LOG_FILE);
     writeFileSync(logPath, logLines.slice(0, lastOfTurn + 1).map((line) => `${line}\n`).join(''));

@@ -2,13 +2,14 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compareDelivery, explainDifference, spanKey, waitForDelivery } from '../support/delivery-check.js';
-import { killLeftoverDaemons, pollUntil, quiet, removeTempDirs, startFollowing, tempDir } from '../support/follow-daemon.js';
+import { pollUntil, quiet, startFollowing, tempDir } from '../support/follow-daemon.js';
 import { LogWriter } from '../support/log-writer.js';
 import { mergedTurn, type MergedTurn } from '../support/merged-turn.js';
-import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.js';
+import { type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 /**
  * The file log and the plugin's diagnostic events of one gateway, followed
@@ -53,13 +54,7 @@ class EventsWriter {
   }
 }
 
-let receiver: OtlpReceiver | undefined;
-afterEach(async () => {
-  await killLeftoverDaemons();
-  await receiver?.close();
-  receiver = undefined;
-  removeTempDirs();
-});
+const startReceiver = cleanUpAfterEach();
 
 async function backfillBoth(paths: readonly string[], flags: readonly string[] = []): Promise<{ spans: ReceivedSpan[]; stderr: string }> {
   const r = await startOtlpReceiver();
@@ -76,7 +71,7 @@ const turnSpans = (spans: readonly ReceivedSpan[], turn: MergedTurn): ReceivedSp
 
 describe('otel-tail --file LOGDIR --events EVENTSDIR', () => {
   it('delivers one trace per turn from both streams, across an events rotation and a SIGKILL, as a backfill of the same files does', async () => {
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const logDir = tempDir('log');
     const eventsDir = tempDir('events');
     const stateDir = tempDir('state');

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EVENTS_FIXTURE } from '../support/fixtures.js';
-import { FollowDaemon, killLeftoverDaemons, removeTempDirs, tempDir } from '../support/follow-daemon.js';
-import { type OtlpReceiver, type ReceivedMetric, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.js';
+import { FollowDaemon, tempDir } from '../support/follow-daemon.js';
+import type { ReceivedMetric, ReceivedSpan } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 /**
  * --genai-metrics on: while following, GenAI metrics derived from the spans reach a real OTLP/HTTP
@@ -13,12 +14,7 @@ import { runCli } from '../support/run-cli.js';
 const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
 const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
 
-const receivers: OtlpReceiver[] = [];
-afterEach(async () => {
-  await killLeftoverDaemons();
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
-  removeTempDirs();
-});
+const startReceiver = cleanUpAfterEach();
 
 /** The last export of each metric: temporality is cumulative, so it holds the totals. */
 function latest(metrics: readonly ReceivedMetric[]): Map<string, ReceivedMetric> {
@@ -32,12 +28,10 @@ const inference = (spans: readonly ReceivedSpan[]): ReceivedSpan[] => spans.filt
 
 describe('otel-tail --genai-metrics on', () => {
   it('sends token usage, durations, cost, tool and run counters derived from the spans', async () => {
-    const reference = await startOtlpReceiver();
-    receivers.push(reference);
+    const reference = await startReceiver();
     const backfill = await runCli(['backfill', '--endpoint', reference.url, EVENTS_FIXTURE]);
     expect(backfill.code, backfill.stderr).toBe(0);
-    const receiver = await startOtlpReceiver();
-    receivers.push(receiver);
+    const receiver = await startReceiver();
     const daemon = new FollowDaemon([
       '--file', EVENTS_FIXTURE, '--from', 'beginning', '--state-dir', tempDir('state'),
       '--endpoint', receiver.url, '--genai-metrics', 'on', '--metrics-interval', '300ms',
@@ -100,8 +94,7 @@ describe('otel-tail --genai-metrics on', () => {
   });
 
   it('backfill says once that it does not send metrics, and sends none', async () => {
-    const receiver = await startOtlpReceiver();
-    receivers.push(receiver);
+    const receiver = await startReceiver();
     const result = await runCli(['backfill', '--endpoint', receiver.url, '--genai-metrics', 'on', EVENTS_FIXTURE]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr.match(/genaiMetrics: not sent by backfill/g)).toHaveLength(1);

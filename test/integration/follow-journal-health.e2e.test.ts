@@ -1,10 +1,10 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { consoleSampleLines } from '../support/console-sample.js';
-import { FollowDaemon, killLeftoverDaemons, removeTempDirs, tempDir } from '../support/follow-daemon.js';
+import { FollowDaemon, tempDir } from '../support/follow-daemon.js';
 import { FAKE_JOURNALCTL, FakeJournal } from '../support/journald.js';
-import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 /**
  * /healthz for a journal source, against the stand-in journalctl (test/support/fake-journalctl.mjs)
@@ -12,13 +12,7 @@ import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.j
  * reads nothing while the journal holds entries, turn /healthz unhealthy with the reason.
  */
 
-let receiver: OtlpReceiver | undefined;
-afterEach(async () => {
-  await killLeftoverDaemons();
-  await receiver?.close();
-  receiver = undefined;
-  removeTempDirs();
-});
+const startReceiver = cleanUpAfterEach();
 
 /** A journalctl that, while `flag` exists, fails at once (`exits`) or, when following, hangs silent (`hangs`). */
 function brokenJournalctl(dir: string, flag: string, mode: 'exits' | 'hangs'): string {
@@ -60,7 +54,7 @@ async function waitForHealth(daemon: FollowDaemon, base: string, status: number,
 
 describe('otel-tail --journal, /healthz', () => {
   it('turns unhealthy while journalctl keeps exiting, naming why, and healthy again once it reads', async () => {
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const dir = tempDir('journal');
     const flag = join(dir, 'broken');
     writeFileSync(flag, '');
@@ -79,7 +73,7 @@ describe('otel-tail --journal, /healthz', () => {
   }, 60_000);
 
   it('turns unhealthy when journalctl runs but reads nothing while the journal holds entries', async () => {
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const dir = tempDir('journal');
     const flag = join(dir, 'hangs');
     writeFileSync(flag, '');

@@ -1,10 +1,11 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { consoleSampleLines } from '../support/console-sample.js';
-import { FollowDaemon, killLeftoverDaemons, removeTempDirs, tempDir } from '../support/follow-daemon.js';
+import { FollowDaemon, tempDir } from '../support/follow-daemon.js';
 import { FAKE_JOURNALCTL, FakeJournal } from '../support/journald.js';
-import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.js';
+import type { ReceivedSpan } from '../support/otlp-receiver.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 /**
  * The journald source's recovery paths, against a stand-in journalctl
@@ -14,13 +15,7 @@ import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../supp
  * time, skipping what was already read, and says so once.
  */
 
-let receiver: OtlpReceiver | undefined;
-afterEach(async () => {
-  await killLeftoverDaemons();
-  await receiver?.close();
-  receiver = undefined;
-  removeTempDirs();
-});
+const startReceiver = cleanUpAfterEach();
 
 const IDENTIFIER = 'openclaw-gateway';
 const unique = (spans: readonly ReceivedSpan[], prefix: string): number =>
@@ -47,7 +42,7 @@ async function deliverAll(d: FollowDaemon, spans: () => readonly ReceivedSpan[])
 
 describe('otel-tail --journal recovers', () => {
   it('restarts a journalctl that exits at the last entry it read, losing and repeating nothing', async () => {
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const journal = new FakeJournal(tempDir('fake-journal'), { identifier: IDENTIFIER });
     journal.append(consoleSampleLines(new Date()));
     const d = daemon(journal, tempDir('state'), r.url, { FAKE_JOURNALCTL_EXIT_AFTER: '250' });
@@ -65,7 +60,7 @@ describe('otel-tail --journal recovers', () => {
   }, 90_000);
 
   it('falls back to the saved time when the saved cursor is gone, and sends nothing twice that was settled', async () => {
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const dir = tempDir('fake-journal');
     const stateDir = tempDir('state');
     const lines = consoleSampleLines(new Date());
@@ -103,7 +98,7 @@ describe('otel-tail --journal recovers', () => {
   }, 90_000);
 
   it('says which matches it tried when nothing in the journal matches yet, and keeps waiting', async () => {
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const journal = new FakeJournal(tempDir('fake-journal'), { identifier: 'someone-else' });
     journal.append(['2026-11-21T16:49:45.388+00:00 [gateway] not ours']);
     const d = daemon(journal, tempDir('state'), r.url);
@@ -117,7 +112,7 @@ describe('otel-tail --journal recovers', () => {
   }, 30_000);
 
   it('stops cleanly on a SIGTERM that arrives while it is still starting', async () => {
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const journal = new FakeJournal(tempDir('fake-journal'), { identifier: 'someone-else' });
     const d = daemon(journal, tempDir('state'), r.url);
     // Printed by the journal source's start-up probe, before the follower has started.
@@ -135,7 +130,7 @@ describe('otel-tail --journal recovers', () => {
   }, 30_000);
 
   it('falls back to the saved time when journalctl cannot seek to the saved cursor at all', async () => {
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const journal = new FakeJournal(tempDir('fake-journal'), { identifier: IDENTIFIER });
     const written = journal.append(consoleSampleLines(new Date()));
     const stateDir = tempDir('state');

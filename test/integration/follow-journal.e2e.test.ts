@@ -1,9 +1,10 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { consoleSampleLines } from '../support/console-sample.js';
-import { FollowDaemon, killLeftoverDaemons, removeTempDirs, tempDir } from '../support/follow-daemon.js';
+import { FollowDaemon, tempDir } from '../support/follow-daemon.js';
 import { ensureJournald, snapshotJournal, uniqueIdentifier, waitForJournal, writeToJournal, type JournaldStatus } from '../support/journald.js';
-import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.js';
+import type { ReceivedSpan } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 /**
  * `--journal NAME` against a real systemd-journald: the sample gateway's
@@ -19,13 +20,7 @@ beforeAll(async () => {
   if (!journald.available) console.warn(`follow-journal: skipping the real-journald tests: ${journald.reason}`);
 });
 
-let receiver: OtlpReceiver | undefined;
-afterEach(async () => {
-  await killLeftoverDaemons();
-  await receiver?.close();
-  receiver = undefined;
-  removeTempDirs();
-});
+const startReceiver = cleanUpAfterEach();
 
 const unique = (spans: readonly ReceivedSpan[], prefix: string): Set<string> =>
   new Set(spans.filter((span) => span.name.startsWith(prefix)).map((span) => `${span.traceId}/${span.spanId}`));
@@ -36,7 +31,7 @@ describe('otel-tail --journal', () => {
       context.skip();
       return;
     }
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const identifier = uniqueIdentifier();
     const stateDir = tempDir('journal-state');
     const lines = consoleSampleLines(new Date());
@@ -78,7 +73,7 @@ describe('otel-tail --journal', () => {
       context.skip();
       return;
     }
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const identifier = uniqueIdentifier();
     const lines = consoleSampleLines(new Date());
     await writeToJournal(identifier, lines);

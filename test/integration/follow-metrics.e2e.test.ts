@@ -1,26 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SAMPLE_LOG } from '../support/fixtures.js';
-import { FollowDaemon, killLeftoverDaemons, removeTempDirs, tempDir } from '../support/follow-daemon.js';
+import { FollowDaemon, tempDir } from '../support/follow-daemon.js';
 import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 /**
  * --metrics-listen: the counters a Prometheus scrape sees while following the real sample match
  * what a backfill of the same file reports, and /healthz follows the collector down and back up.
  */
 
-const receivers: OtlpReceiver[] = [];
-afterEach(async () => {
-  await killLeftoverDaemons();
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
-  removeTempDirs();
-});
-
-async function receiverOn(port?: number): Promise<OtlpReceiver> {
-  const receiver = await startOtlpReceiver(port === undefined ? {} : { port });
-  receivers.push(receiver);
-  return receiver;
-}
+const startReceiver = cleanUpAfterEach();
+const receiverOn = (port?: number): Promise<OtlpReceiver> => startReceiver(port === undefined ? {} : { port });
 
 async function startMonitored(follow: string, endpoint: string, extra: readonly string[] = []): Promise<{ daemon: FollowDaemon; base: string }> {
   const daemon = new FollowDaemon([

@@ -1,14 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { consoleSampleLines } from '../support/console-sample.js';
 import { backfillReference, compareDelivery, spanKey, waitForDelivery } from '../support/delivery-check.js';
 import { fixtureLines } from '../support/fixtures.js';
-import { FollowDaemon, killLeftoverDaemons, pollUntil, removeTempDirs, startFollowing, tempDir } from '../support/follow-daemon.js';
+import { FollowDaemon, pollUntil, startFollowing, tempDir } from '../support/follow-daemon.js';
 import { FAKE_JOURNALCTL, FakeJournal } from '../support/journald.js';
 import { LogWriter } from '../support/log-writer.js';
-import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.js';
+import type { OtlpReceiver, ReceivedSpan } from '../support/otlp-receiver.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 /**
  * SIGHUP re-reads the config file while following: the sources and the exporter are rebuilt from
@@ -22,18 +23,7 @@ const STEM = 'openclaw-2026-11-21';
 const CUT = 250;
 const OPEN = '43fc13939b4df786f71df16fe956705b';
 
-const receivers: OtlpReceiver[] = [];
-afterEach(async () => {
-  await killLeftoverDaemons();
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
-  removeTempDirs();
-});
-
-async function receiver(options: Parameters<typeof startOtlpReceiver>[0] = {}): Promise<OtlpReceiver> {
-  const r = await startOtlpReceiver(options);
-  receivers.push(r);
-  return r;
-}
+const receiver = cleanUpAfterEach();
 
 /** A daemon whose endpoint comes from its config file only (a flag would win over the file at a reload). */
 async function followWithConfig(dir: string, stateDir: string, configFile: string, extra: readonly string[] = []): Promise<FollowDaemon> {

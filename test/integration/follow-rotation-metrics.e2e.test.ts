@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { FollowDaemon, killLeftoverDaemons, removeTempDirs, tempDir } from '../support/follow-daemon.js';
+import { describe, expect, it } from 'vitest';
+import { FollowDaemon, tempDir } from '../support/follow-daemon.js';
 import { LogWriter, rpcTraceLines } from '../support/log-writer.js';
-import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 /**
  * otel_tail_file_rotations_total counts each rotation of the followed directory once: the live file
@@ -9,13 +9,7 @@ import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.j
  * copytruncate is counted apart, as a source restart.
  */
 
-let receiver: OtlpReceiver | undefined;
-afterEach(async () => {
-  await killLeftoverDaemons();
-  await receiver?.close();
-  receiver = undefined;
-  removeTempDirs();
-});
+const startReceiver = cleanUpAfterEach();
 
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
@@ -24,7 +18,7 @@ function sample(text: string, series: string): number | undefined {
 
 describe('otel-tail --metrics-listen, rotations', () => {
   it('counts rename rotations and day rolls once each, and copytruncate as a truncation', async () => {
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const dir = tempDir('follow');
     const writer = new LogWriter({ dir, stem: 'openclaw-2026-11-21', seed: 401 });
     let t = Date.parse('2026-11-21T16:50:00Z');

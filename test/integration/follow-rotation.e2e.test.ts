@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { fixtureLines } from '../support/fixtures.js';
 import {
   backfillReference,
@@ -8,15 +8,10 @@ import {
   explainDifference,
   waitForDelivery,
 } from '../support/delivery-check.js';
-import {
-  type FollowDaemon,
-  killLeftoverDaemons,
-  removeTempDirs,
-  startFollowing,
-  tempDir,
-} from '../support/follow-daemon.js';
+import { type FollowDaemon, startFollowing, tempDir } from '../support/follow-daemon.js';
 import { LogWriter, rpcTraceLines } from '../support/log-writer.js';
-import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
+import type { OtlpReceiver } from '../support/otlp-receiver.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 /**
  * The rotation matrix of a live gateway log: while lines keep arriving in
@@ -30,14 +25,10 @@ const STEM = 'openclaw-2026-11-21';
 /** Lines written before the daemon starts (read with `--from beginning`). */
 const BEFORE_START = 100;
 
+const startReceiver = cleanUpAfterEach();
 let receiver: OtlpReceiver;
 beforeEach(async () => {
-  receiver = await startOtlpReceiver();
-});
-afterEach(async () => {
-  await killLeftoverDaemons();
-  await receiver.close();
-  removeTempDirs();
+  receiver = await startReceiver();
 });
 
 interface Scenario {

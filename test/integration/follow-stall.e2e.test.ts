@@ -1,14 +1,15 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spanContent } from '../support/delivery-check.js';
-import { FollowDaemon, killLeftoverDaemons, pollUntil, removeTempDirs, tempDir } from '../support/follow-daemon.js';
+import { FollowDaemon, pollUntil, tempDir } from '../support/follow-daemon.js';
 import { consoleSampleLines } from '../support/console-sample.js';
 import { FAKE_JOURNALCTL, FakeJournal } from '../support/journald.js';
 import { mergedTurn } from '../support/merged-turn.js';
-import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.js';
+import type { ReceivedSpan } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 /**
  * A follower that was not scheduled for a while (a loaded host, a suspended
@@ -18,18 +19,7 @@ import { runCli } from '../support/run-cli.js';
  * trace without those lines. The follower must look at its sources first.
  */
 
-const receivers: OtlpReceiver[] = [];
-afterEach(async () => {
-  await killLeftoverDaemons();
-  for (const receiver of receivers.splice(0)) await receiver.close();
-  removeTempDirs();
-});
-
-async function receiver(): Promise<OtlpReceiver> {
-  const r = await startOtlpReceiver();
-  receivers.push(r);
-  return r;
-}
+const receiver = cleanUpAfterEach();
 
 async function startMonitored(args: readonly string[], env: Record<string, string> = {}): Promise<{ daemon: FollowDaemon; base: string }> {
   const daemon = new FollowDaemon([...args, '--from', 'beginning', '--grace', '4s', '--metrics-listen', '127.0.0.1:0'], env);
