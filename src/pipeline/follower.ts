@@ -53,6 +53,8 @@ export interface FollowOptions {
 const READ_CHUNK_BYTES = 256 * 1024;
 /** Under the default grace (750 ms), so lines whose watch event was lost are read before their trace is due. */
 const RESCAN_MS = 500;
+/** At most one line a minute about traces a backend refused. */
+const REFUSAL_NOTE_MS = 60_000;
 /** Queued spans (in batches of maxBatchSpans) past which reading pauses. */
 const QUEUED_BATCHES = 8;
 
@@ -85,6 +87,8 @@ export class Follower {
   private checkpointsFailing = false;
   /** Wall time since which no source has had anything to read; undefined while one is reading or paused. */
   private quietSince: number | undefined;
+  private refusedSinceNote = { traces: 0, spans: 0 };
+  private refusedNotedAt = Number.NEGATIVE_INFINITY;
   /** Stopping or handing over: no timer may emit a trace any more. */
   private halted = false;
 
@@ -106,6 +110,10 @@ export class Follower {
         unreachable: (error) =>
           options.log(`collector unreachable at ${options.exportTarget}: ${error.message}; holding spans and retrying with backoff (reading pauses while the queue is full)`, 'warn'),
         reachable: () => options.log(`collector reachable again at ${options.exportTarget}; resuming`),
+        refused: (items, error) => {
+          this.settle(items);
+          this.noteRefused(items, error);
+        },
       },
     );
     const hasUnread = (stream: StreamKind): boolean => this.streams[stream].some((source) => source.reading);
@@ -354,6 +362,23 @@ export class Follower {
       this.settlement.settled({ key: exit.key, lines: exit.lines, rebuildAfterRestart });
       if (!rebuildAfterRestart) this.rememberExported(exit.key);
     }
+  }
+
+  /** Said at most once a minute, with what was refused since the last time: a backend that refuses everything must not flood the log. */
+  private noteRefused(items: readonly QueuedTrace[], error: Error): void {
+    this.refusedSinceNote.traces += items.length;
+    for (const { trace } of items) this.refusedSinceNote.spans += trace.spans.length;
+    const now = Date.now();
+    if (now - this.refusedNotedAt < REFUSAL_NOTE_MS) return;
+    this.refusedNotedAt = now;
+    const { traces, spans } = this.refusedSinceNote;
+    this.refusedSinceNote = { traces: 0, spans: 0 };
+    const [it, they] = traces === 1 ? ['it', 'It is'] : ['them', 'They are'];
+    this.options.log(
+      `${this.options.exportTarget} refused ${traces} trace${traces === 1 ? '' : 's'} (${spans} spans) outright (sending ${it} again cannot help): ${error.message}. ` +
+        `${they} dropped and counted as failed; the traces after ${it} go on. A 413 asks for a smaller --max-request-bytes.`,
+      'error',
+    );
   }
 
   private rememberExported(key: string): void {

@@ -1,4 +1,5 @@
-import type { TraceExporter } from '../export/trace-exporter.js';
+import { OtlpExportError } from '../export/otlp-target.js';
+import type { ExportOutcome, TraceExporter } from '../export/trace-exporter.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import type { TraceLines } from '../reconstruct/trace-lines.js';
@@ -26,12 +27,32 @@ export interface ExportEvents {
   unreachable(error: Error): void;
   /** An export succeeded after an outage. */
   reachable(): void;
+  /**
+   * The backend refused these traces themselves (see `isRefusal`): sending them again cannot
+   * help, so they are settled as failed and the queue moves on.
+   */
+  refused(items: readonly QueuedTrace[], error: Error): void;
 }
 
 /**
- * The live export path: bounded, ordered, and never dropping. One batch is
- * in flight at a time; a failed batch is retried (with backoff, forever)
- * until it is accepted or the queue is stopped, and meanwhile `waitForRoom()`
+ * Statuses that refuse what the request holds rather than say the backend is
+ * down or the config is wrong: 400 Bad Request, 413 Content Too Large, 422
+ * Unprocessable Content. Retried forever, such a batch would hold every trace
+ * after it. Everything else (no answer, 429, 5xx, 401/403/404) is retried:
+ * the backend may come back, or the operator fix the config and reload.
+ */
+export function isRefusal(error: Error): boolean {
+  return error instanceof OtlpExportError && (error.statusCode === 400 || error.statusCode === 413 || error.statusCode === 422);
+}
+
+type Answer = { status: 'accepted' } | { status: 'refused'; error: Error } | { status: 'stopped' };
+
+/**
+ * The live export path: bounded, ordered, and never dropping what a backend
+ * could still take. One batch is in flight at a time; a failed batch is
+ * retried (with backoff, forever) until it is accepted or the queue is
+ * stopped; a batch the backend refuses (`isRefusal`) is sent again trace by
+ * trace, and only the traces it refuses alone are given up. Meanwhile `waitForRoom()`
  * keeps the producer (the file reader) waiting once the queue is full, so a
  * down collector stops reading instead of growing memory.
  */
@@ -105,40 +126,72 @@ export class RetryingExportQueue {
     try {
       while (!this.stopped && this.pending.length > 0) {
         this.inFlight = this.takeBatch();
-        if (await this.exportUntilAccepted(this.inFlight)) {
-          const spans = countSpans(this.inFlight);
-          this.queuedSpans -= spans;
-          this.stats.spansExported += spans;
-          this.events.exported(this.inFlight);
-          this.inFlight = [];
-          if (!this.full) this.releaseWaiters();
-        }
+        const answer = await this.exportUntilAnswered(this.inFlight);
+        if (answer.status === 'stopped') continue;
+        if (answer.status === 'accepted') this.accepted(this.inFlight);
+        else if (this.inFlight.length === 1) this.refused(this.inFlight, answer.error);
+        // One trace may be what the backend refuses: send the batch's traces one by one, so only it is lost.
+        else if (!(await this.exportOneByOne(this.inFlight))) continue;
+        this.inFlight = [];
+        if (!this.full) this.releaseWaiters();
       }
     } finally {
       this.running = undefined;
     }
   }
 
-  /** Exports one batch, retrying with backoff. False only when stopped before it was accepted. */
-  private async exportUntilAccepted(batch: readonly QueuedTrace[]): Promise<boolean> {
+  /** False when stopped before every trace was answered (the batch then stays unsettled, to be read again). */
+  private async exportOneByOne(batch: readonly QueuedTrace[]): Promise<boolean> {
+    const answers: Answer[] = [];
+    for (const item of batch) {
+      const answer = await this.exportUntilAnswered([item]);
+      if (answer.status === 'stopped') return false;
+      answers.push(answer);
+    }
+    batch.forEach((item, i) => {
+      const answer = answers[i];
+      if (answer?.status === 'refused') this.refused([item], answer.error);
+      else this.accepted([item]);
+    });
+    return true;
+  }
+
+  private accepted(items: readonly QueuedTrace[]): void {
+    const spans = countSpans(items);
+    this.queuedSpans -= spans;
+    this.stats.spansExported += spans;
+    this.events.exported(items);
+  }
+
+  private refused(items: readonly QueuedTrace[], error: Error): void {
+    const spans = countSpans(items);
+    this.queuedSpans -= spans;
+    this.stats.spansFailed += spans;
+    this.events.refused(items, error);
+  }
+
+  /** Exports one batch until the backend answers it: accepted, or refused (`isRefusal`); other failures are retried with backoff. */
+  private async exportUntilAnswered(batch: readonly QueuedTrace[]): Promise<Answer> {
     let backoff = this.options.initialBackoffMs;
     for (;;) {
-      const outcome = await this.exporter.export(batch.map((item) => item.trace));
-      if (outcome.status === 'success') {
+      const outcome: ExportOutcome = await this.exporter.export(batch.map((item) => item.trace));
+      const refusal = outcome.status === 'failure' && isRefusal(outcome.error);
+      if (outcome.status === 'success' || refusal) {
+        // Either way the backend answered: it is reachable.
         if (this.failing) {
           this.failing = false;
           this.events.reachable();
         }
-        return true;
+        return outcome.status === 'success' ? { status: 'accepted' } : { status: 'refused', error: outcome.error };
       }
       this.stats.exportBatchesFailed++;
       if (!this.failing) {
         this.failing = true;
         this.events.unreachable(outcome.error);
       }
-      if (this.stopped) return false;
+      if (this.stopped) return { status: 'stopped' };
       await this.pause(backoff);
-      if (this.stopped) return false;
+      if (this.stopped) return { status: 'stopped' };
       backoff = Math.min(backoff * 2, this.options.maxBackoffMs);
     }
   }

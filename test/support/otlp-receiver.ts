@@ -63,8 +63,8 @@ export interface ReceivedRequest {
 }
 
 export interface OtlpReceiverOptions {
-  /** Answer with this HTTP status instead of 200; a function is asked per request (undefined → 200). */
-  failWith?: number | (() => number | undefined);
+  /** Answer with this HTTP status instead of 200; a function is asked per request, with its spans (undefined → 200). */
+  failWith?: number | ((spans: readonly ReceivedSpan[]) => number | undefined);
   /** Called with the spans of each request answered 200 as it arrives (a benchmark times arrivals with it). */
   onSpans?: (spans: readonly ReceivedSpan[]) => void;
   /**
@@ -176,7 +176,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
       res.writeHead(400, { 'content-type': 'text/plain' }).end('undecodable body');
       return;
     }
-    const failWith = typeof options.failWith === 'function' ? options.failWith() : options.failWith;
+    const failWith = typeof options.failWith === 'function' ? options.failWith(decoded.spans) : options.failWith;
     const request: ReceivedRequest = {
       headers: req.headers,
       path: req.url ?? '',

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { OtlpExportError } from '../../../src/export/otlp-target.js';
 import type { ExportOutcome, TraceExporter } from '../../../src/export/trace-exporter.js';
 import { RetryingExportQueue, type QueuedTrace, type RetryingQueueOptions } from '../../../src/pipeline/retrying-export-queue.js';
 import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
@@ -20,10 +21,15 @@ class Gate {
 /** A TraceExporter that answers from a script (then succeeds), recording each batch's trace ids and when it was called. */
 class ScriptedExporter implements TraceExporter {
   readonly calls: { traceIds: string[]; at: number }[] = [];
+  /** Asked first, per call: an outcome for what the call holds (a backend that refuses one trace whatever it comes with). */
+  answerFor: ((traceIds: readonly string[]) => ExportOutcome | undefined) | undefined;
   constructor(private readonly script: Step[] = []) {}
 
   async export(traces: readonly FinishedTrace[]): Promise<ExportOutcome> {
-    this.calls.push({ traceIds: traces.map((trace) => trace.traceId), at: performance.now() });
+    const traceIds = traces.map((trace) => trace.traceId);
+    this.calls.push({ traceIds, at: performance.now() });
+    const answer = this.answerFor?.(traceIds);
+    if (answer !== undefined) return answer;
     const step = this.script.shift() ?? { status: 'success' };
     return step instanceof Gate ? step.outcome : step;
   }
@@ -46,9 +52,13 @@ class RecordingEvents {
   reachable = (): void => {
     this.log.push('reachable');
   };
+  refused = (items: readonly QueuedTrace[], error: Error): void => {
+    this.log.push(`refused ${items.map((item) => item.trace.traceId).join(',')}: ${error.message}`);
+  };
 }
 
 const fail = (message: string): ExportOutcome => ({ status: 'failure', error: new Error(message) });
+const answered = (statusCode: number): ExportOutcome => ({ status: 'failure', error: new OtlpExportError(`HTTP ${statusCode}`, statusCode) });
 
 function span(traceId: string, n: number): SpanRecord {
   return {
@@ -83,6 +93,7 @@ function setup(script: Step[] = [], options: Partial<RetryingQueueOptions> = {})
     exported: events.exportedBatch,
     unreachable: events.unreachable,
     reachable: events.reachable,
+    refused: events.refused,
   });
   return { exporter, events, stats, queue };
 }
@@ -162,6 +173,44 @@ describe('RetryingExportQueue', () => {
     expect(exporter.calls).toHaveLength(6);
     expect(last - beforeLast).toBeGreaterThanOrEqual(29);
     expect(last - beforeLast).toBeLessThan(90);
+  });
+
+  it('gives up only the trace a backend refuses (400): the batch is sent again trace by trace, and what follows goes on', async () => {
+    const { exporter, events, stats, queue } = setup([], { maxBatchSpans: 4 });
+    exporter.answerFor = (ids) => (ids.includes('bad') ? answered(400) : undefined);
+    queue.push(item('t1', 1));
+    queue.push(item('t2', 1));
+    queue.push(item('bad', 2));
+    queue.push(item('t3', 1));
+    queue.push(item('t4', 3));
+
+    expect(await queue.drain(2000)).toBe(true);
+    expect(exporter.calls.map((call) => call.traceIds)).toEqual([['t1'], ['t2', 'bad', 't3'], ['t2'], ['bad'], ['t3'], ['t4']]);
+    expect(events.log).toEqual(['exported t1', 'exported t2', 'refused bad: HTTP 400', 'exported t3', 'exported t4']);
+    expect(stats.spansExported).toBe(6);
+    expect(stats.spansFailed).toBe(2);
+    expect(stats.exportBatchesFailed).toBe(0);
+    expect([...queue.heldLines()]).toEqual([]);
+    expect(queue.full).toBe(false);
+  });
+
+  it('takes 413 and 422 as refusals too, a lone trace at once; 401, 404, 429 and 503 are retried', async () => {
+    const { exporter, events, queue } = setup([answered(413), answered(401), answered(404), answered(429), answered(503), { status: 'success' }, answered(422)]);
+    queue.push(item('t1', 1));
+    expect(await queue.drain(2000)).toBe(true);
+    queue.push(item('t2', 1));
+    expect(await queue.drain(2000)).toBe(true);
+    queue.push(item('t3', 1));
+    expect(await queue.drain(2000)).toBe(true);
+    expect(exporter.calls.map((call) => call.traceIds.join())).toEqual(['t1', 't2', 't2', 't2', 't2', 't2', 't3']);
+    expect(events.log).toEqual(['refused t1: HTTP 413', 'unreachable HTTP 401', 'reachable', 'exported t2', 'refused t3: HTTP 422']);
+  });
+
+  it('says the backend is reachable again when it answers with a refusal after an outage', async () => {
+    const { events, queue } = setup([fail('down'), answered(400)]);
+    queue.push(item('t1', 1));
+    expect(await queue.drain(2000)).toBe(true);
+    expect(events.log).toEqual(['unreachable down', 'reachable', 'refused t1: HTTP 400']);
   });
 
   it('keeps the producer waiting while the queue is full, and lets it go once a batch is exported', async () => {

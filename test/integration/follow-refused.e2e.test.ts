@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { spanKey } from '../support/delivery-check.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
+import { SAMPLE_LOG } from '../support/fixtures.js';
+import { FollowDaemon, startFollowing, tempDir } from '../support/follow-daemon.js';
+import { runCli } from '../support/run-cli.js';
+
+/**
+ * A backend that refuses one trace as it is (HTTP 400: an attribute it will
+ * not take, a span too old for it) must not hold the follower forever: that
+ * trace is given up, said once, counted as failed, and every other trace,
+ * including those that were in the same request, still arrives.
+ */
+
+const startReceiver = cleanUpAfterEach();
+
+describe('otel-tail following, against a backend that refuses one trace', () => {
+  it('drops only that trace, says so once, counts it, and does not send it again after a restart', async () => {
+    const reference = await startReceiver();
+    const backfill = await runCli(['backfill', '--endpoint', reference.url, SAMPLE_LOG]);
+    expect(backfill.code, backfill.stderr).toBe(0);
+    const traceIds = [...new Set(reference.spans.map((s) => s.traceId))];
+    expect(traceIds.length).toBeGreaterThan(3);
+    // The trace with the most spans: the one most likely to share a request with others.
+    const count = (id: string): number => reference.spans.filter((s) => s.traceId === id).length;
+    const bad = [...traceIds].sort((a, b) => count(b) - count(a))[0] ?? '';
+    const wanted = reference.spans.filter((s) => s.traceId !== bad).map(spanKey).sort();
+
+    // The refusal echoes the request's headers, as some backends do: the secret in them must not reach our log.
+    const live = await startReceiver({
+      failWith: (spans) => (spans.some((s) => s.traceId === bad) ? 400 : undefined),
+      errorBody: (req) => `bad request: ${JSON.stringify(req.headers)}`,
+    });
+    const stateDir = tempDir('state');
+    const daemon = new FollowDaemon(['--file', SAMPLE_LOG, '--from', 'beginning', '--state-dir', stateDir, '--endpoint', live.url], {
+      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20refused-secret-never-printed',
+    });
+    await daemon.waitForStderr(/otel-tail: following /, 15_000);
+    await daemon.waitUntil(() => (new Set(live.spans.map(spanKey)).size >= wanted.length ? true : undefined), 30_000, `the ${wanted.length} spans of the other traces`);
+    await daemon.waitForStderr(/refused 1 trace \(\d+ spans\)/);
+    daemon.signal('SIGTERM');
+    expect(await daemon.waitForExit(10_000), daemon.stderr).toEqual({ code: 0, signal: null });
+
+    expect([...new Set(live.spans.map(spanKey))].sort()).toEqual(wanted);
+    expect(live.requests.some((r) => r.status === 400)).toBe(true);
+    expect(daemon.countStderr(/refused/)).toBe(1);
+    expect(daemon.stderr).toMatch(new RegExp(`refused 1 trace \\(${count(bad)} spans\\) outright \\(sending it again cannot help\\): .*400.*It is dropped and counted as failed`));
+    expect(daemon.stderr).toMatch(new RegExp(`${count(bad)} failed`));
+    expect(daemon.stderr).not.toMatch(/unreachable/);
+    expect(live.requests[0]?.headers['authorization']).toBe('Bearer refused-secret-never-printed');
+    expect(daemon.stderr + daemon.stdout).not.toContain('refused-secret-never-printed');
+
+    // Its lines were settled: a restart on the same state does not send it again.
+    const again = await startReceiver();
+    const second = await startFollowing({ follow: SAMPLE_LOG, stateDir, endpoint: again.url });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    second.signal('SIGTERM');
+    expect(await second.waitForExit(10_000), second.stderr).toEqual({ code: 0, signal: null });
+    expect(again.spans.filter((s) => s.traceId === bad)).toEqual([]);
+  }, 90_000);
+});
