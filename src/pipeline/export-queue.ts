@@ -1,3 +1,4 @@
+import { isRefusal } from '../export/otlp-target.js';
 import type { ExportOutcome, TraceExporter } from '../export/trace-exporter.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
@@ -63,11 +64,20 @@ export class ExportQueue {
     }
     this.pendingSpans -= spans;
     await this.pace(spans);
-    const request: Promise<void> = this.exporter.export(batch).then((outcome) => {
-      this.record(outcome, spans);
+    const request: Promise<void> = this.exportBatch(batch, spans).then(() => {
       this.inFlight.delete(request);
     });
     this.inFlight.add(request);
+  }
+
+  private async exportBatch(batch: readonly FinishedTrace[], spans: number): Promise<void> {
+    const outcome = await this.exporter.export(batch);
+    if (outcome.status === 'failure' && batch.length > 1 && isRefusal(outcome.error)) {
+      // One trace may be what the backend refuses (otlp-target.ts): send them one by one, so only it fails.
+      for (const trace of batch) this.record(await this.exporter.export([trace]), trace.spans.length);
+      return;
+    }
+    this.record(outcome, spans);
   }
 
   /** Spaces batches so that, on average, no more than maxRate spans a second are sent. */

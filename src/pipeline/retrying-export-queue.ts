@@ -1,4 +1,4 @@
-import { OtlpExportError } from '../export/otlp-target.js';
+import { isRefusal } from '../export/otlp-target.js';
 import type { ExportOutcome, TraceExporter } from '../export/trace-exporter.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
@@ -28,21 +28,10 @@ export interface ExportEvents {
   /** An export succeeded after an outage. */
   reachable(): void;
   /**
-   * The backend refused these traces themselves (see `isRefusal`): sending them again cannot
+   * The backend refused these traces themselves (otlp-target.ts `isRefusal`): sending them again cannot
    * help, so they are settled as failed and the queue moves on.
    */
   refused(items: readonly QueuedTrace[], error: Error): void;
-}
-
-/**
- * Statuses that refuse what the request holds rather than say the backend is
- * down or the config is wrong: 400 Bad Request, 413 Content Too Large, 422
- * Unprocessable Content. Retried forever, such a batch would hold every trace
- * after it. Everything else (no answer, 429, 5xx, 401/403/404) is retried:
- * the backend may come back, or the operator fix the config and reload.
- */
-export function isRefusal(error: Error): boolean {
-  return error instanceof OtlpExportError && (error.statusCode === 400 || error.statusCode === 413 || error.statusCode === 422);
 }
 
 type Answer = { status: 'accepted' } | { status: 'refused'; error: Error } | { status: 'stopped' };

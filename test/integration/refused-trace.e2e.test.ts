@@ -14,17 +14,32 @@ import { runCli } from '../support/run-cli.js';
 
 const startReceiver = cleanUpAfterEach();
 
-describe('otel-tail following, against a backend that refuses one trace', () => {
-  it('drops only that trace, says so once, counts it, and does not send it again after a restart', async () => {
-    const reference = await startReceiver();
-    const backfill = await runCli(['backfill', '--endpoint', reference.url, SAMPLE_LOG]);
-    expect(backfill.code, backfill.stderr).toBe(0);
-    const traceIds = [...new Set(reference.spans.map((s) => s.traceId))];
-    expect(traceIds.length).toBeGreaterThan(3);
-    // The trace with the most spans: the one most likely to share a request with others.
-    const count = (id: string): number => reference.spans.filter((s) => s.traceId === id).length;
-    const bad = [...traceIds].sort((a, b) => count(b) - count(a))[0] ?? '';
-    const wanted = reference.spans.filter((s) => s.traceId !== bad).map(spanKey).sort();
+/** The sample's spans, and the trace the backend will refuse: the one with the most spans. */
+async function sampleWithBadTrace(): Promise<{ bad: string; badSpans: number; wanted: string[] }> {
+  const reference = await startReceiver();
+  const backfill = await runCli(['backfill', '--endpoint', reference.url, SAMPLE_LOG]);
+  expect(backfill.code, backfill.stderr).toBe(0);
+  const traceIds = [...new Set(reference.spans.map((s) => s.traceId))];
+  expect(traceIds.length).toBeGreaterThan(3);
+  const count = (id: string): number => reference.spans.filter((s) => s.traceId === id).length;
+  const bad = [...traceIds].sort((a, b) => count(b) - count(a))[0] ?? '';
+  return { bad, badSpans: count(bad), wanted: reference.spans.filter((s) => s.traceId !== bad).map(spanKey).sort() };
+}
+
+describe('a backend that refuses one trace (HTTP 400)', () => {
+  it('backfill: every other trace of the same requests arrives; the refused one is counted and the exit is 1', async () => {
+    const { bad, badSpans, wanted } = await sampleWithBadTrace();
+    const r = await startReceiver({ failWith: (spans) => (spans.some((s) => s.traceId === bad) ? 400 : undefined) });
+    const result = await runCli(['backfill', '--endpoint', r.url, SAMPLE_LOG]);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`${wanted.length} spans exported, ${badSpans} failed`));
+    expect([...new Set(r.spans.map(spanKey))].sort()).toEqual(wanted);
+    // The sample's spans go in one request, refused as a whole; then one request per trace.
+    expect(r.requests.filter((req) => req.status === 400).length).toBe(2);
+  }, 60_000);
+
+  it('following: only that trace is dropped, said once and counted; it is not sent again after a restart', async () => {
+    const { bad, badSpans, wanted } = await sampleWithBadTrace();
 
     // The refusal echoes the request's headers, as some backends do: the secret in them must not reach our log.
     const live = await startReceiver({
@@ -44,8 +59,8 @@ describe('otel-tail following, against a backend that refuses one trace', () => 
     expect([...new Set(live.spans.map(spanKey))].sort()).toEqual(wanted);
     expect(live.requests.some((r) => r.status === 400)).toBe(true);
     expect(daemon.countStderr(/refused/)).toBe(1);
-    expect(daemon.stderr).toMatch(new RegExp(`refused 1 trace \\(${count(bad)} spans\\) outright \\(sending it again cannot help\\): .*400.*It is dropped and counted as failed`));
-    expect(daemon.stderr).toMatch(new RegExp(`${count(bad)} failed`));
+    expect(daemon.stderr).toMatch(new RegExp(`refused 1 trace \\(${badSpans} spans\\) outright \\(sending it again cannot help\\): .*400.*It is dropped and counted as failed`));
+    expect(daemon.stderr).toMatch(new RegExp(`${badSpans} failed`));
     expect(daemon.stderr).not.toMatch(/unreachable/);
     expect(live.requests[0]?.headers['authorization']).toBe('Bearer refused-secret-never-printed');
     expect(daemon.stderr + daemon.stdout).not.toContain('refused-secret-never-printed');
