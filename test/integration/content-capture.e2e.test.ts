@@ -1,9 +1,8 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { ReceivedRequest, ReceivedSpan } from '../support/otlp-receiver.js';
-import { runCli } from '../support/run-cli.js';
+import type { ReceivedSpan } from '../support/otlp-receiver.js';
+import { backfillEventsAndLog, type ContentBackfill } from '../support/content-backfill.js';
 import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 import { tempDir } from '../support/follow-daemon.js';
 
@@ -55,17 +54,8 @@ function inputs(): { events: string; log: string } {
   return { events, log };
 }
 
-function bytesOf(requests: readonly ReceivedRequest[]): string {
-  return Buffer.concat(requests.map((r) => (r.headers['content-encoding'] === 'gzip' ? gunzipSync(r.body) : r.body))).toString('utf8');
-}
-
-async function backfill(flags: string[]): Promise<{ spans: ReceivedSpan[]; bytes: string; stderr: string }> {
-  const { events, log } = inputs();
-  const receiver = await startReceiver();
-  const result = await runCli(['backfill', '--endpoint', receiver.url, ...flags, '--events', events, log]);
-  expect(result.code, result.stderr).toBe(0);
-  expect(receiver.errors).toEqual([]);
-  return { spans: receiver.spans, bytes: bytesOf(receiver.requests), stderr: result.stderr };
+async function backfill(flags: string[]): Promise<ContentBackfill> {
+  return backfillEventsAndLog(await startReceiver(), inputs(), flags);
 }
 
 function eventOf(spans: readonly ReceivedSpan[], spanId: string, name: string): Record<string, unknown> | undefined {
