@@ -109,15 +109,15 @@ export interface OtlpReceiver {
 }
 
 const PACKAGE = 'opentelemetry.proto.collector.trace.v1';
-const root = protobuf.parse(
-  readFileSync(new URL('./otlp-trace.proto', import.meta.url), 'utf8'),
-  { keepCase: false },
-).root;
-const RequestType = root.lookupType(`${PACKAGE}.ExportTraceServiceRequest`);
 const METRICS_PACKAGE = 'opentelemetry.proto.collector.metrics.v1';
-const metricsRoot = protobuf.parse(readFileSync(new URL('./otlp-metrics.proto', import.meta.url), 'utf8'), { keepCase: false }).root;
-const MetricsRequestType = metricsRoot.lookupType(`${METRICS_PACKAGE}.ExportMetricsServiceRequest`);
-const MetricsResponseType = metricsRoot.lookupType(`${METRICS_PACKAGE}.ExportMetricsServiceResponse`);
+// The shared messages first: the trace and metrics files name them by their full names.
+const root = new protobuf.Root();
+for (const file of ['otlp-common.proto', 'otlp-trace.proto', 'otlp-metrics.proto']) {
+  protobuf.parse(readFileSync(new URL(`./${file}`, import.meta.url), 'utf8'), root, { keepCase: false });
+}
+const RequestType = root.lookupType(`${PACKAGE}.ExportTraceServiceRequest`);
+const MetricsRequestType = root.lookupType(`${METRICS_PACKAGE}.ExportMetricsServiceRequest`);
+const MetricsResponseType = root.lookupType(`${METRICS_PACKAGE}.ExportMetricsServiceResponse`);
 const ResponseType = root.lookupType(`${PACKAGE}.ExportTraceServiceResponse`);
 
 /** A real OTLP/HTTP traces endpoint on 127.0.0.1, decoding protobuf (gzip or not) and JSON. */
