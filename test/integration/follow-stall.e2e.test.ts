@@ -6,6 +6,7 @@ import { spanContent } from '../support/delivery-check.js';
 import { FollowDaemon, pollUntil, tempDir } from '../support/follow-daemon.js';
 import { consoleSampleLines } from '../support/console-sample.js';
 import { FAKE_JOURNALCTL, FakeJournal } from '../support/journald.js';
+import { metricsBase, waitForLinesRead } from '../support/daemon-metrics.js';
 import { mergedTurn } from '../support/merged-turn.js';
 import type { ReceivedSpan } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
@@ -23,17 +24,9 @@ const receiver = cleanUpAfterEach();
 
 async function startMonitored(args: readonly string[], env: Record<string, string> = {}): Promise<{ daemon: FollowDaemon; base: string }> {
   const daemon = new FollowDaemon([...args, '--from', 'beginning', '--grace', '4s', '--metrics-listen', '127.0.0.1:0'], env);
-  const base = (await daemon.waitForStderr(/self-monitoring at (http:\/\/127\.0\.0\.1:\d+)\/metrics/))[1] as string;
+  const base = await metricsBase(daemon);
   await daemon.waitForStderr(/otel-tail: following /, 15_000);
   return { daemon, base };
-}
-
-async function waitForLinesRead(daemon: FollowDaemon, base: string, count: number): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while ((await linesRead(base)) < count) {
-    if (Date.now() > deadline) throw new Error(`the follower did not read ${count} lines:\n${daemon.stderr}`);
-    await sleep(20);
-  }
 }
 
 /** SIGSTOP, `write`, 5 s stopped (past the 4 s grace), SIGCONT; `stillOpen` checks the trace under test had not left before. */
@@ -46,12 +39,6 @@ async function stallWhile(daemon: FollowDaemon, write: () => void, stillOpen: ()
   } finally {
     daemon.signal('SIGCONT');
   }
-}
-
-async function linesRead(base: string): Promise<number> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('otel_tail_lines_read_total '));
-  return Number(line?.split(' ')[1] ?? 0);
 }
 
 async function backfill(input: string | readonly string[], stateDir: string, env: Record<string, string> = {}): Promise<ReceivedSpan[]> {

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { metricsBase, waitForLinesRead } from '../support/daemon-metrics.js';
 import { SAMPLE_LOG } from '../support/fixtures.js';
-import { FollowDaemon, killLeftoverDaemons, removeTempDirs, tempDir } from '../support/follow-daemon.js';
-import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
+import { FollowDaemon, tempDir } from '../support/follow-daemon.js';
 import { runCli } from '../support/run-cli.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 /**
  * Our own lines: JSON (one object per line: time, level, msg, fields) when standard error is not a
@@ -12,13 +13,7 @@ import { runCli } from '../support/run-cli.js';
 
 const AUTO = { OTEL_TAIL_LOG_FORMAT: '' };
 
-let receiver: OtlpReceiver | undefined;
-afterEach(async () => {
-  await killLeftoverDaemons();
-  await receiver?.close();
-  receiver = undefined;
-  removeTempDirs();
-});
+const startReceiver = cleanUpAfterEach();
 
 function jsonLines(stderr: string): Record<string, unknown>[] {
   const lines = stderr.split('\n').filter((line) => line !== '');
@@ -34,7 +29,7 @@ function jsonLines(stderr: string): Record<string, unknown>[] {
 
 describe('--log-format', () => {
   it('auto on a pipe: every line of a backfill is one JSON object, the summary with its figures', async () => {
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const result = await runCli(['backfill', '--endpoint', r.url, SAMPLE_LOG], AUTO);
     expect(result.code, result.stderr).toBe(0);
     const lines = jsonLines(result.stderr);
@@ -54,10 +49,13 @@ describe('--log-format', () => {
   });
 
   it('a follower under a service manager (stderr a pipe): its start, stop and summary lines are JSON', async () => {
-    const r = (receiver = await startOtlpReceiver());
-    const daemon = new FollowDaemon(['--file', SAMPLE_LOG, '--from', 'beginning', '--state-dir', tempDir('state'), '--endpoint', r.url], AUTO);
+    const r = await startReceiver();
+    const daemon = new FollowDaemon(['--file', SAMPLE_LOG, '--from', 'beginning', '--state-dir', tempDir('state'), '--endpoint', r.url, '--metrics-listen', '127.0.0.1:0'], AUTO);
+    const base = await metricsBase(daemon);
     await daemon.waitForStderr(/"msg":"following /);
     await r.waitForSpans(1, 15_000);
+    // Stopped once everything is read: a stop while reading would leave lines unread (and the summary short).
+    await waitForLinesRead(daemon, base, 743);
     daemon.signal('SIGTERM');
     expect(await daemon.waitForExit(10_000), daemon.stderr).toEqual({ code: 0, signal: null });
     const lines = jsonLines(daemon.stderr);

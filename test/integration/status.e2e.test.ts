@@ -1,12 +1,12 @@
 import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../src/checkpoint/checkpoint-store.js';
 import { fixtureLines, SAMPLE_LOG } from '../support/fixtures.js';
-import { killLeftoverDaemons, pollUntil, removeTempDirs, startFollowing, tempDir } from '../support/follow-daemon.js';
+import { pollUntil, startFollowing, tempDir } from '../support/follow-daemon.js';
 import { FAKE_JOURNALCTL, FakeJournal } from '../support/journald.js';
-import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
+import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 const SAMPLE = fixtureLines('openclaw-2026.9.6/file-log.jsonl');
 
@@ -16,17 +16,11 @@ interface StatusJson {
   ledger: { files: number };
 }
 
-let receiver: OtlpReceiver | undefined;
-afterEach(async () => {
-  await killLeftoverDaemons();
-  await receiver?.close();
-  receiver = undefined;
-  removeTempDirs();
-});
+const startReceiver = cleanUpAfterEach();
 
 describe('otel-tail status', () => {
   it("shows a followed file's checkpoint and bytes behind while the follower runs, finds it after a rename, says when it is gone", async () => {
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const dir = tempDir('status-logs');
     const stateDir = tempDir('status-state');
     const log = join(dir, 'openclaw-2026-11-21.log');
@@ -67,7 +61,7 @@ describe('otel-tail status', () => {
   });
 
   it('summarises the backfill ledger', async () => {
-    const r = (receiver = await startOtlpReceiver());
+    const r = await startReceiver();
     const stateDir = tempDir('status-ledger');
     const backfill = await runCli(['backfill', '--endpoint', r.url, '--state-dir', stateDir, SAMPLE_LOG]);
     expect(backfill.code).toBe(0);
