@@ -3,7 +3,7 @@
  * variables, default and doc. The CLI's flags, the config-file validator and
  * `config.example.yaml` (checked by a test) all come from here.
  */
-export type FieldKind = 'string' | 'url' | 'count' | 'bytes' | 'duration' | 'map' | 'enum' | 'paths' | 'boolean' | 'strings';
+export type FieldKind = 'string' | 'url' | 'count' | 'bytes' | 'duration' | 'map' | 'enum' | 'paths' | 'boolean' | 'strings' | 'listen';
 
 /** The commands a field applies to (flags are offered only there). */
 export type CommandName = 'follow' | 'backfill';
@@ -242,7 +242,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   {
     key: 'metricsListen',
     flag: '--metrics-listen <host:port>',
-    kind: 'string',
+    kind: 'listen',
     commands: ['follow'],
     doc: 'Serve self-monitoring at http://HOST:PORT/metrics (Prometheus text, otel_tail_*) and /healthz (200 ok, or 503 and why), e.g. 127.0.0.1:9464. Off by default; any address given is used, so keep it on loopback unless the port is firewalled.',
   },

@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import { parseDurationMs } from '../parsers/key-values.js';
+import { parseListenAddress } from './listen-address.js';
 import { ConfigError } from './config-error.js';
 import { CONFIG_FILE_ENV, envNamesOf, splitEnvPaths, tailEnvName, TAIL_ENV_PREFIX } from './config-env.js';
 import { CONFIG_FIELDS, type ConfigField } from './config-fields.js';
 import { didYouMean } from './did-you-mean.js';
 import { applyPreset } from './apply-preset.js';
+import { checkGenAiMetrics } from './check-genai-metrics.js';
 import { checkRedactPatterns } from './check-redact.js';
 import type { PresetName } from '../export/presets.js';
 
@@ -116,6 +118,7 @@ export function resolveConfigWithOrigins(flags: Raw, env: NodeJS.ProcessEnv, con
   if (values['journalDir'] !== undefined && values['journalFile'] !== undefined) {
     problems.push('journalDir and journalFile: give one of them, not both.');
   }
+  checkGenAiMetrics(values, problems);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'), problems);
   return { config: { ...(values as Omit<ResolvedConfig, 'exporter'>), exporter }, origins };
 }
@@ -189,6 +192,10 @@ function convert(field: ConfigField, value: unknown, origin: string): unknown {
     case 'boolean':
       if (typeof value === 'boolean') return value;
       return value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : fail('true or false');
+    case 'listen': {
+      const text = typeof value === 'number' ? String(value) : value;
+      return typeof text === 'string' && parseListenAddress(text) !== undefined ? text.trim() : fail('host:port, [v6]:port or a port, e.g. 127.0.0.1:9464');
+    }
     case 'strings': {
       const list = Array.isArray(value) ? value : [value];
       return list.length > 0 && list.every((item) => typeof item === 'string' && item.length > 0) ? list : fail('a string or a list of strings');

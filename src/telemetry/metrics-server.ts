@@ -1,23 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InputError } from '../config/config-error.js';
+import { parseListenAddress, type ListenAddress } from '../config/listen-address.js';
 import type { Health } from './health.js';
 import type { MetricsRegistry } from './metrics-registry.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheusText } from './prometheus-text.js';
-
-export interface ListenAddress {
-  host: string;
-  port: number;
-}
-
-/** `host:port`, `[v6]:port` or a bare port (loopback then). */
-export function parseListenAddress(value: string): ListenAddress | undefined {
-  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+))?:?(\d{1,5})$/.exec(value.trim());
-  if (match === null) return undefined;
-  const port = Number(match[3]);
-  if (port > 65_535) return undefined;
-  return { host: match[1] ?? match[2] ?? '127.0.0.1', port };
-}
 
 export interface MetricsServer {
   /** e.g. http://127.0.0.1:9464 */

@@ -64,6 +64,16 @@ describe('otel-tail validate', () => {
     expect(result.stderr).toMatch(/otel-tail validate: 6 problems; nothing was started\.\n$/);
   });
 
+  it('refuses what the follower would refuse: GenAI metrics with nowhere to go, a bad listen address', async () => {
+    const file = configFile('genaiMetrics: "on"\nmetricsListen: nonsense\n');
+    const result = await runCli(['validate', '--config', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('otel-tail: genaiMetrics: "on" needs an OTLP endpoint');
+    expect(result.stderr).toContain(`otel-tail: metricsListen in ${file}: invalid value "nonsense"; expected host:port`);
+    const install = await runCli(['service', 'install', '--dry-run', '--config', file]);
+    expect(install.code).toBe(2);
+  });
+
   it('the follower refuses the same config at start-up, with the same messages', async () => {
     const file = configFile('maxLineBytes: lots\n');
     const result = await runCli(['--config', file]);

@@ -51,6 +51,8 @@ function exampleValue(field: ConfigField): string {
       return '3s';
     case 'map':
       return 'k=v';
+    case 'listen':
+      return '127.0.0.1:9464';
     default:
       return typeof field.default === 'string' || typeof field.default === 'number' || typeof field.default === 'boolean' ? String(field.default) : 'x';
   }

@@ -5,6 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config/config-error.js';
 import { resolveConfig, resolveConfigWithOrigins, unknownTailVariables } from '../../../src/config/resolve-config.js';
 
+/** A key resolveConfig copies through without ResolvedConfig naming it (the monitoring ones). */
+function resolvedKey(config: ReturnType<typeof resolveConfig>, key: string): unknown {
+  return (config as unknown as Record<string, unknown>)[key];
+}
+
 function configFile(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'otel-tail-config-')), 'config.yaml');
   writeFileSync(path, text);
@@ -37,9 +42,24 @@ describe('resolveConfig', () => {
     [{ maxLineBytes: '-5' }, /--max-line-bytes: invalid value "-5"; expected a whole number greater than 0/],
     [{ grace: 'a while' }, /--grace: invalid value "a while"; expected a duration/],
     [{ exporter: 'otlp' }, /exporter: "otlp" needs an endpoint/],
+    [{ metricsListen: 'nonsense' }, /--metrics-listen: invalid value "nonsense"; expected host:port, \[v6\]:port or a port/],
+    [{ metricsListen: '127.0.0.1:70000' }, /--metrics-listen: invalid value "127.0.0.1:70000"/],
+    [{ genaiMetrics: 'on' }, /genaiMetrics: "on" needs an OTLP endpoint/],
+    [{ genaiMetrics: 'on', endpoint: 'http://127.0.0.1:4318', metricsInterval: '50ms' }, /metricsInterval: invalid value 50ms; expected at least 100ms/],
   ])('names the key, the value and what is allowed: %j', (flags, message) => {
     expect(() => resolveConfig(flags, {})).toThrow(ConfigError);
     expect(() => resolveConfig(flags, {})).toThrow(message);
+  });
+
+  it('takes a listen address as host:port, [v6]:port, or a bare port (a number in YAML)', () => {
+    expect(resolvedKey(resolveConfig({ metricsListen: '127.0.0.1:9464' }, {}), 'metricsListen')).toBe('127.0.0.1:9464');
+    expect(resolvedKey(resolveConfig({ metricsListen: '[::1]:9464' }, {}), 'metricsListen')).toBe('[::1]:9464');
+    expect(resolvedKey(resolveConfig({}, {}, configFile('metricsListen: 9464\n')), 'metricsListen')).toBe('9464');
+  });
+
+  it('accepts GenAI metrics with an endpoint for traces or for metrics alone', () => {
+    expect(resolvedKey(resolveConfig({ genaiMetrics: 'on', endpoint: 'http://127.0.0.1:4318' }, {}), 'genaiMetrics')).toBe('on');
+    expect(resolvedKey(resolveConfig({ genaiMetrics: 'on', metricsEndpoint: 'http://127.0.0.1:4318/v1/metrics' }, {}), 'genaiMetrics')).toBe('on');
   });
 
   it('never echoes a header value in an error', () => {
