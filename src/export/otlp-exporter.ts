@@ -7,6 +7,7 @@ import { toReadableSpans } from './readable-span.js';
 import { splitIntoRequests, type RequestLimits } from './request-batches.js';
 import type { ResourceOptions } from './readable-span.js';
 import { OtlpExportError } from './otlp-target.js';
+import { redactSecrets, secretFragments } from './secret-fragments.js';
 import type { ExportOutcome, TraceExporter } from './trace-exporter.js';
 
 export { OtlpExportError, resolveTracesUrl } from './otlp-target.js';
@@ -32,7 +33,8 @@ export interface OtlpTraceExporterOptions {
 const DEFAULT_MAX_BATCH_SPANS = 512;
 /** The Collector refuses OTLP/gRPC messages over 4 MiB by default, and some backends take less. */
 const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
-const MAX_BODY_IN_MESSAGE = 200;
+/** An error reason (the status, the SDK's message and the collector's answer) is cut to this many characters. */
+const MAX_REASON_CHARS = 300;
 
 /** OTLP/HTTP protobuf exporter: the SDK's exporter, fed reconstructed spans in bounded batches. */
 export class OtlpTraceExporter implements TraceExporter {
@@ -54,17 +56,12 @@ export class OtlpTraceExporter implements TraceExporter {
       maxBytes: Number.isInteger(maxBytes) && maxBytes > 0 ? maxBytes : DEFAULT_MAX_REQUEST_BYTES,
     };
     this.#safeUrl = withoutCredentials(options.url);
-    // The SDK also sends OTEL_EXPORTER_OTLP_(TRACES_)HEADERS from the
-    // environment, so those values are secrets too. Longest first, so a secret
-    // containing another is redacted whole; very short values are skipped
-    // because redacting "1" would shred every message.
-    this.#secrets = [
+    // The SDK also sends OTEL_EXPORTER_OTLP_(TRACES_)HEADERS from the environment, so those values are secrets too.
+    this.#secrets = secretFragments([
       ...Object.values(options.headers),
       ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_HEADERS'])),
       ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_TRACES_HEADERS'])),
-    ]
-      .filter((value) => value.length >= 4)
-      .sort((a, b) => b.length - a.length);
+    ]);
     this.#sdk = new OTLPTraceExporter({
       url: options.url,
       headers: { ...options.headers },
@@ -104,7 +101,8 @@ export class OtlpTraceExporter implements TraceExporter {
   }
 
   #failure(reason: string, statusCode: number | undefined): ExportOutcome {
-    const message = `OTLP export to ${this.#safeUrl} failed: ${redact(reason, this.#secrets)}`;
+    // Redacted whole, then cut: a secret cut in two would no longer match.
+    const message = `OTLP export to ${this.#safeUrl} failed: ${cut(redactSecrets(reason, this.#secrets), MAX_REASON_CHARS)}`;
     return { status: 'failure', error: new OtlpExportError(message, statusCode) };
   }
 }
@@ -157,14 +155,11 @@ function printableBody(data: unknown): string | undefined {
   if (typeof data !== 'string') return undefined;
   const text = data.trim();
   if (text === '' || !/^[\x20-\x7e\t\r\n]*$/.test(text)) return undefined;
-  const oneLine = text.replace(/\s+/g, ' ');
-  return oneLine.length > MAX_BODY_IN_MESSAGE ? `${oneLine.slice(0, MAX_BODY_IN_MESSAGE)}…` : oneLine;
+  return text.replace(/\s+/g, ' ');
 }
 
-function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join('[redacted]');
-  return out;
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** user:password in the URL is as secret as a header. */
