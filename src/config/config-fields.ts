@@ -237,7 +237,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     key: 'redact',
     flag: '--redact <regex>',
     kind: 'strings',
-    doc: 'Mask every match of this regular expression (JavaScript syntax) in every exported string: span names, attributes, event attributes, status messages; repeatable.',
+    doc: 'Mask every match of this regular expression (JavaScript syntax) in every exported string: span names, attributes, event attributes, status messages, resource attributes (host.name, service.name); repeatable.',
   },
   {
     key: 'metricsListen',

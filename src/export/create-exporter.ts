@@ -5,6 +5,7 @@ import { resolveTracesUrl } from './otlp-target.js';
 import { OtlpWorkerExporter } from './otlp-worker-exporter.js';
 import type { ResourceOptions } from './readable-span.js';
 import type { TraceExporter } from './trace-exporter.js';
+import { compileRedactions, maskMatches } from './span-transform/redact.js';
 import { resolvedPolicy, transformSteps } from './span-transform/span-transforms.js';
 import { TransformingExporter } from './span-transform/transforming-exporter.js';
 
@@ -60,6 +61,10 @@ function otlpOptions(config: ResolvedConfig): OtlpTraceExporterOptions {
   };
 }
 
+/** The configured resource, `--redact` applied: every exported string is masked, the resource's too. */
 function resourceOf(config: ResolvedConfig): ResourceOptions {
-  return { serviceName: config.serviceName, attributes: config.resourceAttributes };
+  const patterns = compileRedactions(config.redact ?? []);
+  const mask = (text: string): string => maskMatches(text, patterns);
+  const attributes = Object.fromEntries(Object.entries(config.resourceAttributes).map(([key, value]) => [key, mask(value)]));
+  return { serviceName: mask(config.serviceName), attributes };
 }

@@ -93,6 +93,15 @@ describe('privacy by default', () => {
     expect(eventValues.some((v) => typeof v === 'string' && v.includes('[REDACTED]'))).toBe(true);
   });
 
+  it('--redact masks the resource too: the host name from the log and the configured attributes', async () => {
+    const r = await backfill(['--redact', '^vm$', '--redact', 'team-\\d+', '--resource-attributes', 'team=team-42,deployment.environment.name=prod'], { XDG_STATE_HOME: stateHome() });
+    // The log's spans carry host.name; the events file names no host.
+    const resources = [...new Set(r.spans.map((s) => JSON.stringify(s.resource)))].map((text) => JSON.parse(text) as Record<string, unknown>);
+    expect(resources.filter((resource) => 'host.name' in resource)).toEqual([expect.objectContaining({ 'host.name': '[REDACTED]' })]);
+    for (const resource of resources) expect(resource).toMatchObject({ team: '[REDACTED]', 'deployment.environment.name': 'prod' });
+    expect(Buffer.concat(r.requests.map(bodyBytes)).toString('latin1')).not.toContain('team-42');
+  });
+
   it('--capture-content warns at start-up; an invalid --redact is a configuration error', async () => {
     const warned = await runCli(['backfill', '--dry-run', '--capture-content', LOG]);
     expect(warned.code).toBe(0);

@@ -19,14 +19,18 @@ export function compileRedactions(patterns: readonly string[]): RegExp[] {
   });
 }
 
+/** Every match of `patterns` in `text` masked. A pattern that can match the empty string would insert the mask between every character: it masks nothing instead. */
+export function maskMatches(text: string, patterns: readonly RegExp[]): string {
+  let out = text;
+  for (const pattern of patterns) out = out.replace(pattern, (match) => (match === '' ? '' : REDACTED));
+  return out;
+}
+
+/** Masks every string of every span, and the trace's host name (its resource's `host.name`). */
 export function redactTransform(patterns: readonly RegExp[]): SpanTransform {
-  const mask = (text: string): string => {
-    let out = text;
-    // A pattern that can match the empty string would insert the mask between every character: it masks nothing instead.
-    for (const pattern of patterns) out = out.replace(pattern, (match) => (match === '' ? '' : REDACTED));
-    return out;
-  };
+  const mask = (text: string): string => maskMatches(text, patterns);
   return (trace) => {
     for (const span of trace.spans) rewriteStrings(span, mask);
+    if (trace.hostName !== undefined) trace.hostName = mask(trace.hostName);
   };
 }
