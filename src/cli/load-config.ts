@@ -1,4 +1,5 @@
-import { CONFIG_FILE_ENV } from '../config/config-env.js';
+import { CONFIG_FILE_ENV, tailEnvName } from '../config/config-env.js';
+import { CONFIG_FIELDS } from '../config/config-fields.js';
 import { ConfigError } from '../config/config-error.js';
 import { resolveConfig, unknownTailVariables, type ResolvedConfig } from '../config/resolve-config.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
@@ -11,6 +12,12 @@ export function loadConfig(flags: Record<string, unknown>): ResolvedConfig | num
   if (typeof flags['logFormat'] === 'string') setLogFormat(flags['logFormat'] as LogFormat);
   // A misspelt variable is likely a setting lost: say so, but do not refuse to run (`validate` does).
   for (const warning of unknownTailVariables(process.env)) ownLog('warn', `warning: ${warning}`);
+  for (const field of CONFIG_FIELDS) {
+    if (field.secret === true && flags[field.key] !== undefined) {
+      const flag = field.flag.split(' ')[0] ?? field.key;
+      ownLog('warn', `warning: ${flag} on the command line can be read by every user of this machine (ps, /proc); pass it in ${tailEnvName(field.key)}${field.env === undefined ? '' : ` or ${field.env.join(' / ')}`}, or in the --config file, instead.`);
+    }
+  }
   try {
     const config = resolveConfig(flags, process.env, configFileOf(flags, process.env));
     applyLogFormat(config);
