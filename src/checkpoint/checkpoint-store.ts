@@ -25,6 +25,8 @@ export interface ExportedTrace {
   key: string;
   /** Per source key, the end of the trace's last line in it. */
   until: Record<string, number>;
+  /** Per source key, the start of the trace's first line in it (SourcePosition.contextual; absent in older files). */
+  from?: Record<string, number>;
 }
 
 /** Where a journald source is settled up to: the last settled entry. */

@@ -23,11 +23,11 @@ export interface SettledTrace {
  * again after a restart are counted late instead of making the trace twice.
  */
 export class Settlement {
-  private exportedWhole: { key: string; until: Map<string, number> }[];
+  private exportedWhole: { key: string; from: Map<string, number>; until: Map<string, number> }[];
   private readonly toRebuild: TraceLines[] = [];
 
   constructor(private readonly store: CheckpointStore) {
-    this.exportedWhole = store.exported.map((trace) => ({ key: trace.key, until: new Map(Object.entries(trace.until)) }));
+    this.exportedWhole = store.exported.map((trace) => ({ key: trace.key, from: new Map(Object.entries(trace.from ?? {})), until: new Map(Object.entries(trace.until)) }));
   }
 
   /** Keys of the traces exported whole whose lines may be read again (after a restart: before the last stop). */
@@ -41,9 +41,13 @@ export class Settlement {
       this.toRebuild.push(trace.lines);
       return;
     }
+    const from = new Map<string, number>();
     const until = new Map<string, number>();
-    for (const [source, range] of trace.lines) until.set(source, range.last);
-    this.exportedWhole.push({ key: trace.key, until });
+    for (const [source, range] of trace.lines) {
+      from.set(source, range.first);
+      until.set(source, range.last);
+    }
+    this.exportedWhole.push({ key: trace.key, from, until });
   }
 
   /** Low-water mark per source key. */
@@ -58,7 +62,26 @@ export class Settlement {
     };
     for (const group of inFlight) for (const lines of group) hold(lines);
     for (const lines of this.toRebuild) hold(lines);
+    for (const position of positions) if (position.contextual === true) this.holdStraddling(position.key, marks);
     return marks;
+  }
+
+  /**
+   * SourcePosition.contextual: the mark moves back to the first line of every trace exported whole
+   * that has lines on both sides of it. One step, not repeated from the new mark: a trace that
+   * straddles only the new mark can lend its re-read lines to traces exported already (counted
+   * late), never to the open ones, which all start at or after the first mark.
+   */
+  private holdStraddling(source: string, marks: Map<string, number>): void {
+    const mark = marks.get(source);
+    if (mark === undefined) return;
+    let held = mark;
+    for (const trace of this.exportedWhole) {
+      const first = trace.from.get(source);
+      const last = trace.until.get(source);
+      if (first !== undefined && last !== undefined && first < mark && last > mark && first < held) held = first;
+    }
+    marks.set(source, held);
   }
 
   /**
@@ -71,7 +94,7 @@ export class Settlement {
     for (const key of retired) this.store.delete(key);
     // Keep a trace exported whole only while one of its sources' checkpoints is still before its last line.
     this.exportedWhole = this.exportedWhole.filter((trace) => [...trace.until].some(([source, end]) => (marks.get(source) ?? end) < end));
-    const exported = this.exportedWhole.map((trace): ExportedTrace => ({ key: trace.key, until: Object.fromEntries(trace.until) }));
+    const exported = this.exportedWhole.map((trace): ExportedTrace => ({ key: trace.key, until: Object.fromEntries(trace.until), from: Object.fromEntries(trace.from) }));
     if (!sameExported(exported, this.store.exported)) this.store.setExported(exported);
     return this.store.flush();
   }
@@ -79,5 +102,5 @@ export class Settlement {
 
 function sameExported(a: readonly ExportedTrace[], b: readonly ExportedTrace[]): boolean {
   if (a.length !== b.length) return false;
-  return a.every((trace, i) => trace.key === b[i]?.key && JSON.stringify(trace.until) === JSON.stringify(b[i]?.until));
+  return a.every((trace, i) => trace.key === b[i]?.key && JSON.stringify(trace.until) === JSON.stringify(b[i]?.until) && JSON.stringify(trace.from) === JSON.stringify(b[i]?.from));
 }

@@ -39,12 +39,13 @@ const MAX_RUNS = 2_000;
  * - a line that names `runId` (embedded run start/…/done, tool start/end,
  *   decision records) belongs to that run;
  * - `[model-fetch] start` names only provider and model: it goes to an open
- *   run with that provider and model that is prompting (between `prompt
- *   start` and `agent end`), has no request unanswered and no tool running;
- *   the conditions are dropped one by one (then the model, then the
- *   provider) until some run qualifies, and among those the run whose latest
- *   line is the most recent wins. Under concurrency this is a best effort:
- *   the gateway does not say which run made the request;
+ *   run with that provider and model that is ready to call the model (see
+ *   `readySince`) with no request unanswered and no tool running; the
+ *   conditions are dropped one by one (then the model, then the provider)
+ *   until some run qualifies, and among those the run ready the longest
+ *   wins. Under concurrency this is a best effort: the gateway does not say
+ *   which run made the request (and a restart must re-read the runs around
+ *   its checkpoint whole: SourcePosition.contextual);
  * - `[model-fetch] response|error` goes to the run whose oldest unanswered
  *   start has the same provider and model (requests are answered in order);
  * - `[tools] X failed:` goes to the most recently active run with tool X open;

@@ -130,6 +130,7 @@ export class JournalSource implements LiveSource {
     yield {
       key: this.key,
       consumed: this.lastTaken.realtimeUs + 1,
+      contextual: true,
       save: (mark, store) => {
         const checkpoint = this.checkpointAt(mark);
         if (checkpoint !== undefined) store.setJournal(this.key, checkpoint);

@@ -145,3 +145,51 @@ describe('otel-tail --journal recovers', () => {
     expect(unique(r.spans, 'execute_tool ')).toBe(4);
   }, 60_000);
 });
+
+describe('otel-tail --journal after a restart between concurrent runs', () => {
+  /** Console lines of two runs on the same model, A's request made while B had started: which run a `[model-fetch]` line goes to depends on what was read before it. */
+  function concurrentRuns(base: number): { first: string[]; rest: string[] } {
+    const at = (seconds: number, text: string): string => `${new Date(base + seconds * 1000).toISOString().replace('Z', '+00:00')} ${text}`;
+    const fetch = (seconds: number, phase: string): string =>
+      at(seconds, `[provider-transport-fetch] [model-fetch] ${phase} provider=fakeoai api=openai-completions model=fake-model ${phase === 'start' ? 'method=POST' : 'status=200 elapsedMs=500'}`);
+    return {
+      first: [
+        at(0, '[agent/embedded] embedded run start: runId=A sessionId=sa provider=fakeoai model=fake-model'),
+        at(0.1, '[agent/embedded] embedded run prompt start: runId=A sessionId=sa provider=fakeoai api=openai-completions'),
+        at(1, '[agent/embedded] embedded run start: runId=B sessionId=sb provider=fakeoai model=fake-model'),
+        at(1.1, '[agent/embedded] embedded run prompt start: runId=B sessionId=sb provider=fakeoai api=openai-completions'),
+        fetch(2, 'start'),
+        fetch(2.5, 'response'),
+        at(3, '[agent/embedded] embedded run done: runId=A sessionId=sa durationMs=3000 aborted=false'),
+      ],
+      rest: [fetch(4, 'start'), fetch(4.5, 'response'), at(5, '[agent/embedded] embedded run done: runId=B sessionId=sb durationMs=4000 aborted=false')],
+    };
+  }
+
+  it('gives each run its own model request again: the checkpoint goes back to the start of a run exported whole across it', async () => {
+    const r = await startReceiver();
+    const journal = new FakeJournal(tempDir('fake-journal'), { identifier: IDENTIFIER });
+    const stateDir = tempDir('state');
+    const { first, rest } = concurrentRuns(Date.now() - 10_000);
+    journal.append(first);
+    const before = daemon(journal, stateDir, r.url);
+    await before.waitForStderr(/otel-tail: following /, 15_000);
+    // A is done and exported whole; B is still open, so the checkpoint holds before B's first line (or earlier).
+    await before.waitUntil(() => (unique(r.spans, 'chat ') >= 1 ? true : undefined), 30_000, "run A's model request");
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await before.kill9();
+    expect(unique(r.spans, 'chat ')).toBe(1);
+
+    journal.append(rest);
+    const after = daemon(journal, stateDir, r.url);
+    await after.waitUntil(() => (unique(r.spans, 'chat ') >= 2 ? true : undefined), 30_000, "run B's model request");
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    after.signal('SIGTERM');
+    expect(await after.waitForExit(10_000), after.stderr).toEqual({ code: 0, signal: null });
+
+    // One request per run, each in its own run's trace, under one id each.
+    const chats = r.spans.filter((span) => span.name.startsWith('chat '));
+    expect(unique(r.spans, 'chat '), after.stderr).toBe(2);
+    expect(new Set(chats.map((span) => span.traceId)).size).toBe(2);
+  }, 90_000);
+});

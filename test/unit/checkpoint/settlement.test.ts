@@ -6,6 +6,7 @@ import { CheckpointStore } from '../../../src/checkpoint/checkpoint-store.js';
 import { Settlement } from '../../../src/checkpoint/settlement.js';
 import type { TraceLines } from '../../../src/reconstruct/trace-lines.js';
 import { fingerprintKey, type FileFingerprint } from '../../../src/sources/file-fingerprint.js';
+import type { SourcePosition } from '../../../src/sources/source-position.js';
 import { filePosition, type FilePosition } from '../../../src/sources/tracked-file.js';
 
 const FP_A: FileFingerprint = { hash: 'a'.repeat(64), length: 40, dev: 1, ino: 10 };
@@ -91,6 +92,23 @@ describe('Settlement', () => {
       expect(settlement.exportedKeys).toEqual(['log:whole']);
     });
 
+    it('holds a contextual source at the first line of a trace exported whole that straddles its mark, one step only', async () => {
+      const settlement = new Settlement(await openStore());
+      const journal = (consumed: number, contextual: boolean): SourcePosition => ({ key: 'journal:gw', consumed, contextual, save: () => undefined });
+      const J = 'journal:gw';
+      // Open: a trace from 200. Exported whole: one across 200 (from 100), one across 100 only (from 50), one before 100, one after 200.
+      settlement.settled({ key: 'across-200', lines: lines([J, 100, 260]), rebuildAfterRestart: false });
+      settlement.settled({ key: 'across-100', lines: lines([J, 50, 150]), rebuildAfterRestart: false });
+      settlement.settled({ key: 'before', lines: lines([J, 10, 40]), rebuildAfterRestart: false });
+      settlement.settled({ key: 'after', lines: lines([J, 210, 250]), rebuildAfterRestart: false });
+      const open = [[lines([J, 200, 300])]];
+      expect(settlement.lowWater([journal(400, true)], open)).toEqual(new Map([[J, 100]]));
+      // A source whose lines carry their own trace ids is not held.
+      expect(settlement.lowWater([journal(400, false)], open)).toEqual(new Map([[J, 200]]));
+      // Nothing open: every line read is settled, nothing straddles the end.
+      expect(settlement.lowWater([journal(400, true)], [])).toEqual(new Map([[J, 400]]));
+    });
+
     it('ignores a settled trace without lines', async () => {
       const settlement = new Settlement(await openStore());
       settlement.settled({ key: 'event:none', lines: new Map(), rebuildAfterRestart: false });
@@ -140,13 +158,13 @@ describe('Settlement', () => {
 
       // An older trace still open holds A at 50: the lines of t1 would be read again after a restart.
       await settlement.write([position(FP_A, 400), position(FP_B, 30)], [[lines([A, 50, 60])]], []);
-      expect(store.exported).toEqual([{ key: 'log:t1', until: { [A]: 300, [B]: 20 } }]);
-      expect(saved(store)).toMatchObject({ exported: [{ key: 'log:t1', until: { [A]: 300, [B]: 20 } }] });
+      expect(store.exported).toEqual([{ key: 'log:t1', until: { [A]: 300, [B]: 20 }, from: { [A]: 100, [B]: 10 } }]);
+      expect(saved(store)).toMatchObject({ exported: [{ key: 'log:t1', until: { [A]: 300, [B]: 20 }, from: { [A]: 100, [B]: 10 } }] });
       expect(settlement.exportedKeys).toEqual(['log:t1']);
 
       // A at 299 is still before t1's last line in A.
       await settlement.write([position(FP_A, 400), position(FP_B, 30)], [[lines([A, 299, 310])]], []);
-      expect(store.exported).toEqual([{ key: 'log:t1', until: { [A]: 300, [B]: 20 } }]);
+      expect(store.exported).toEqual([{ key: 'log:t1', until: { [A]: 300, [B]: 20 }, from: { [A]: 100, [B]: 10 } }]);
 
       // Both checkpoints at or past its last lines: nothing of t1 is read again, so it is forgotten.
       expect(await settlement.write([position(FP_A, 300), position(FP_B, 30)], [[lines([A, 300, 310])]], [])).toBe(true);
@@ -160,7 +178,7 @@ describe('Settlement', () => {
       const settlement = new Settlement(store);
       settlement.settled({ key: 'log:t2', lines: lines([A, 100, 300], [B, 10, 20]), rebuildAfterRestart: false });
       await settlement.write([position(FP_A, 400), position(FP_B, 30)], [[lines([B, 15, 16])]], []);
-      expect(store.exported).toEqual([{ key: 'log:t2', until: { [A]: 300, [B]: 20 } }]);
+      expect(store.exported).toEqual([{ key: 'log:t2', until: { [A]: 300, [B]: 20 }, from: { [A]: 100, [B]: 10 } }]);
     });
 
     it('forgets a trace exported whole whose source was retired', async () => {
@@ -168,7 +186,7 @@ describe('Settlement', () => {
       const settlement = new Settlement(store);
       settlement.settled({ key: 'log:t3', lines: lines([B, 10, 20]), rebuildAfterRestart: false });
       await settlement.write([position(FP_A, 400), position(FP_B, 30)], [[lines([B, 5, 6])]], []);
-      expect(store.exported).toEqual([{ key: 'log:t3', until: { [B]: 20 } }]);
+      expect(store.exported).toEqual([{ key: 'log:t3', until: { [B]: 20 }, from: { [B]: 10 } }]);
       await settlement.write([position(FP_A, 400)], [], [B]);
       expect(store.exported).toEqual([]);
     });
@@ -188,7 +206,7 @@ describe('Settlement', () => {
       expect(next.exportedKeys).toEqual(['log:kept']);
       // The restarted run keeps it until its checkpoint passes the trace's last line.
       await next.write([position(FP_A, 250)], [], []);
-      expect(reopened.exported).toEqual([{ key: 'log:kept', until: { [A]: 300 } }]);
+      expect(reopened.exported).toEqual([{ key: 'log:kept', until: { [A]: 300 }, from: { [A]: 100 } }]);
       await next.write([position(FP_A, 300)], [], []);
       expect(next.exportedKeys).toEqual([]);
       expect((await openStore(dir)).exported).toEqual([]);
