@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { parseJournalEntry, type JournalEntry } from '../parsers/journal-entry.js';
 import type { RejectReason } from '../parsers/types.js';
 import { readStreamLines } from './file-lines.js';
-import { journalctlArgs, type JournalQuery } from './journalctl-args.js';
+import { journalctlArgs, journalMatches, type JournalQuery } from './journalctl-args.js';
 import type { RawLine } from './line-splitter.js';
 
 /** journalctl cannot be used at all (missing): the message says what to do. */
@@ -47,12 +47,27 @@ export async function* readJournalEntries(
     child.on('error', (error: NodeJS.ErrnoException) =>
       resolve(error.code === 'ENOENT' ? new JournalError(`${journalctl} not found: install systemd's journalctl (apt install systemd), or pass --journalctl PATH.`) : error),
     );
-    child.on('close', (code) => resolve(code === 0 ? undefined : new Error(`journalctl exited with code ${String(code)}: ${stderr.trim()}`)));
+    child.on('close', (code) => resolve(code === 0 ? undefined : new Error(`journalctl exited with code ${String(code)}: ${stderr.trim()}${permissionHint(stderr)}`)));
   });
+  let read = 0;
   for await (const lines of readStreamLines(child.stdout, maxLineBytes)) {
     const entries = parseEntries(lines, rejected);
+    read += entries.length;
     if (entries.length > 0) yield entries;
   }
   const failure = await exited;
   if (failure !== undefined) throw failure;
+  if (read === 0) {
+    throw new Error(
+      `no journal entries match (matches tried: ${journalMatches(query.name).join(' ')}). Check the name (the gateway's unit without .service, or its SYSLOG_IDENTIFIER) and the journal given.${permissionHint(stderr)}`,
+    );
+  }
 }
+
+/** What to do when journalctl says it cannot show every journal to this user. */
+export function permissionHint(stderr: string): string {
+  return JOURNAL_PERMISSION.test(stderr) ? " journalctl cannot read every journal as this user: add the user to the systemd-journal group, or run otel-tail as the gateway's user." : '';
+}
+
+/** journalctl's words when the user may read only its own journal. */
+export const JOURNAL_PERMISSION = /insufficient permissions|not seeing messages/i;

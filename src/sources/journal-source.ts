@@ -6,7 +6,7 @@ import type { RejectReason } from '../parsers/types.js';
 import type { StartFrom } from './file-source.js';
 import { journalctlArgs, journalMatches, type JournalQuery } from './journalctl-args.js';
 import { firstEntryRealtimeMs } from './journal-probe.js';
-import { JournalError, parseEntries } from './journal-reader.js';
+import { JOURNAL_PERMISSION, JournalError, parseEntries } from './journal-reader.js';
 import { LineSplitter, type RawLine } from './line-splitter.js';
 import type { LiveSource } from './live-source.js';
 import type { SourcePosition } from './source-position.js';
@@ -35,7 +35,7 @@ export interface JournalEntrySink {
 }
 
 export interface JournalSourceEvents {
-  note(message: string): void;
+  note(message: string, level?: 'warn'): void;
   /** A line of journalctl's output that is not a usable entry. */
   rejected(reason: RejectReason, where: string, detail: string): void;
   caughtUp(): void;
@@ -201,6 +201,8 @@ export class JournalSource implements LiveSource {
         continue;
       }
       this.note(`journalctl exited (${outcome.why}); starting it again`);
+      // A journalctl that ran a good while before exiting is restarted soon again; one that keeps exiting, ever later.
+      if (Date.now() - this.childStartedMs >= STABLE_MS) backoff = this.options.restartBackoffMs ?? 1_000;
       await this.pause(backoff);
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       query = this.resumeQuery(this.lastTaken ?? this.saved);
@@ -230,9 +232,17 @@ export class JournalSource implements LiveSource {
     this.childRunning = child.pid !== undefined;
     this.childStartedMs = Date.now();
     let stderr = '';
+    let told = 0;
     child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      // Drained into our log (bounded): journalctl explains itself there (permissions, bad cursor).
-      if (stderr.length < 4096) stderr += text;
+      // Drained into our log as it comes (bounded, each distinct line once): journalctl explains itself there.
+      if (stderr.length >= 4096) return;
+      stderr += text;
+      const complete = stderr.lastIndexOf('\n');
+      for (const line of stderr.slice(told, complete + 1).split('\n')) {
+        // The permission hint was explained at start-up (checkEntriesExist); a bad cursor is handled, not just said.
+        if (line.trim() !== '' && !JOURNAL_PERMISSION.test(line) && !/seek to cursor/i.test(line)) this.note(`journalctl: ${line.trim()}`, 'warn');
+      }
+      told = complete + 1;
     });
     const exited = new Promise<string>((resolve) => {
       child.on('error', (error: NodeJS.ErrnoException) => {
@@ -315,11 +325,13 @@ export class JournalSource implements LiveSource {
     if (result.failure !== undefined) {
       throw new JournalError(`${this.options.journalctl}: ${result.failure}. Install systemd's journalctl (apt install systemd), or follow the file log with --file.`);
     }
-    if (/insufficient permissions|not seeing messages/i.test(result.err)) {
-      this.note(`journalctl cannot read every journal as this user (${result.err.trim().split('\n')[0] ?? ''}). Add the user to the systemd-journal group, or run otel-tail as the gateway's user.`);
+    const limited = JOURNAL_PERMISSION.test(result.err);
+    if (limited) {
+      this.note(`journalctl cannot read every journal as this user (${result.err.trim().split('\n')[0] ?? ''}). Add the user to the systemd-journal group, or run otel-tail as the gateway's user.`, 'warn');
     }
     if (result.out.trim() === '') {
-      this.note(`no journal entries for ${this.options.name} yet (matches tried: ${journalMatches(this.options.name).join(' ')}); waiting for them`);
+      const visible = limited ? ' visible to this user' : '';
+      this.note(`no journal entries for ${this.options.name}${visible} yet (matches tried: ${journalMatches(this.options.name).join(' ')}); waiting for them`);
     }
   }
 
@@ -333,10 +345,10 @@ export class JournalSource implements LiveSource {
     return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
-  private note(message: string): void {
+  private note(message: string, level?: 'warn'): void {
     if (this.noted.has(message)) return;
     this.noted.add(message);
-    this.events.note(message);
+    this.events.note(message, level);
   }
 }
 

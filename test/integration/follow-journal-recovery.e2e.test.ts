@@ -6,6 +6,7 @@ import { FollowDaemon, tempDir } from '../support/follow-daemon.js';
 import { FAKE_JOURNALCTL, FakeJournal } from '../support/journald.js';
 import type { ReceivedSpan } from '../support/otlp-receiver.js';
 import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
+import { runCli } from '../support/run-cli.js';
 
 /**
  * The journald source's recovery paths, against a stand-in journalctl
@@ -109,6 +110,42 @@ describe('otel-tail --journal recovers', () => {
     await d.waitForStderr(/otel-tail: following /, 15_000);
     d.signal('SIGTERM');
     expect(await d.waitForExit(10_000), d.stderr).toEqual({ code: 0, signal: null });
+  }, 30_000);
+
+  it("says what journalctl says while it runs, and when the user cannot see every journal, says what to do", async () => {
+    const r = await startReceiver();
+    const journal = new FakeJournal(tempDir('fake-journal'), { identifier: IDENTIFIER });
+    journal.append(consoleSampleLines(new Date()).slice(0, 20));
+    const warning = 'Journal file /var/log/journal/x/system@0.journal~ is truncated, ignoring file.';
+    const d = daemon(journal, tempDir('state'), r.url, { FAKE_JOURNALCTL_WARN: warning });
+    await d.waitForStderr(/otel-tail: following /, 15_000);
+    // journalctl is still running (following): its stderr reached our log without waiting for it to exit.
+    await d.waitForStderr(new RegExp(`otel-tail: journalctl: ${warning.replace(/[.~/]/g, '\\$&')}`), 15_000);
+    expect(d.stderr).not.toContain('journalctl exited');
+    d.signal('SIGTERM');
+    expect(await d.waitForExit(10_000), d.stderr).toEqual({ code: 0, signal: null });
+
+    const hidden = new FakeJournal(tempDir('fake-journal'), { identifier: 'someone-else' });
+    const limited = daemon(hidden, tempDir('state'), r.url, {
+      FAKE_JOURNALCTL_WARN: "Hint: You are currently not seeing messages from other users and the system.\n      Users in groups 'adm', 'systemd-journal' can see all messages.",
+    });
+    await limited.waitForStderr(/otel-tail: following /, 15_000);
+    expect(limited.stderr).toContain('journalctl cannot read every journal as this user (Hint: You are currently not seeing messages from other users and the system.). Add the user to the systemd-journal group');
+    expect(limited.stderr).toContain('no journal entries for openclaw-gateway visible to this user yet');
+    // Explained once, not repeated as journalctl's own line.
+    expect(limited.countStderr(/not seeing messages/)).toBe(1);
+    limited.signal('SIGTERM');
+    expect(await limited.waitForExit(10_000), limited.stderr).toEqual({ code: 0, signal: null });
+  }, 40_000);
+
+  it('backfill of a journal where nothing matches fails, naming the matches tried', async () => {
+    const journal = new FakeJournal(tempDir('fake-journal'), { identifier: 'someone-else' });
+    journal.append(['2026-11-21T16:49:45.388+00:00 [gateway] not ours']);
+    const result = await runCli(['backfill', '--journal', IDENTIFIER, '--journalctl', FAKE_JOURNALCTL, '--exporter', 'console'], journal.env());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'journal openclaw-gateway: no journal entries match (matches tried: _SYSTEMD_USER_UNIT=openclaw-gateway.service + _SYSTEMD_UNIT=openclaw-gateway.service + SYSLOG_IDENTIFIER=openclaw-gateway)',
+    );
   }, 30_000);
 
   it('stops cleanly on a SIGTERM that arrives while it is still starting', async () => {

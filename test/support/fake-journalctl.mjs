@@ -7,6 +7,8 @@
 //                              __REALTIME_TIMESTAMP, MESSAGE, ...). Missing file = empty journal.
 //   FAKE_JOURNALCTL_LOG        if set, one JSON line {"argv":[...],"pid":N} is appended per run.
 //   FAKE_JOURNALCTL_EXIT_AFTER exit 1 after printing this many entries (a child that dies).
+//   FAKE_JOURNALCTL_WARN       if set, written to stderr (with a newline) at start, as journalctl
+//                              warns about a corrupt file or a user who cannot see every journal.
 //
 // What it mimics, each checked against the real journalctl 252 (see
 // test/integration/journald-support.test.ts and test/unit/support/fake-journalctl.test.ts):
@@ -40,6 +42,7 @@ const argv = process.argv.slice(2);
 if (process.env.FAKE_JOURNALCTL_LOG) {
   appendFileSync(process.env.FAKE_JOURNALCTL_LOG, `${JSON.stringify({ argv, pid: process.pid })}\n`);
 }
+if (process.env.FAKE_JOURNALCTL_WARN) process.stderr.write(`${process.env.FAKE_JOURNALCTL_WARN}\n`);
 
 function fail(message) {
   process.stderr.write(`${message}\n`);
