@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { consoleSampleLines } from '../support/console-sample.js';
 import { FollowDaemon, tempDir } from '../support/follow-daemon.js';
@@ -46,6 +48,9 @@ describe('otel-tail --journal', () => {
     await first.waitUntil(() => (unique(r.spans, 'chat ').size >= 3 ? true : undefined), 30_000, 'the first model spans');
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     await first.kill9();
+    // What the restart resumes from: a journald cursor, checkpointed before the kill.
+    const saved = JSON.parse(readFileSync(join(stateDir, 'checkpoints.json'), 'utf8')) as { journals?: Record<string, { cursor?: unknown }> };
+    expect(Object.values(saved.journals ?? {}).map((journal) => typeof journal.cursor)).toEqual(['string']);
 
     await writeToJournal(identifier, lines.slice(half));
     await waitForJournal(identifier, lines.length);
@@ -56,6 +61,8 @@ describe('otel-tail --journal', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     second.signal('SIGTERM');
     expect(await second.waitForExit(10_000), second.stderr).toEqual({ code: 0, signal: null });
+    // It resumed at the saved cursor: journalctl found its entry, no fallback to the saved time.
+    expect(second.stderr).not.toContain('no longer valid');
 
     // 20 provider requests (one 429, eight 500s) and 4 tools, each exactly one span id whatever was re-read.
     expect(unique(r.spans, 'chat ').size, `${first.stderr}\n---\n${second.stderr}`).toBe(20);
@@ -68,7 +75,7 @@ describe('otel-tail --journal', () => {
     );
   }, 120_000);
 
-  it('backfills the same spans from a copy of the journal files (--journal-dir), as a run on another host would', async (context) => {
+  it('backfills the same spans from a copy of the journal files (--journal-dir, --journal-file), as a run on another host would', async (context) => {
     if (!journald.available) {
       context.skip();
       return;
@@ -79,7 +86,7 @@ describe('otel-tail --journal', () => {
     await writeToJournal(identifier, lines);
     await waitForJournal(identifier, lines.length);
     const copy = tempDir('journal-copy');
-    await snapshotJournal(copy);
+    const files = await snapshotJournal(copy);
 
     const result = await runCli(['backfill', '--journal', identifier, '--journal-dir', copy, '--endpoint', r.url]);
     expect(result.code, result.stderr).toBe(0);
@@ -87,5 +94,15 @@ describe('otel-tail --journal', () => {
     expect(unique(r.spans, 'chat ').size).toBe(20);
     expect(unique(r.spans, 'execute_tool ').size).toBe(4);
     expect(r.spans.filter((s) => s.name.startsWith('chat ')).length).toBe(20);
+
+    // One journal file at a time (--journal-file): the one the entries just written went to gives them all.
+    const byFile = await startReceiver();
+    const outcomes: string[] = [];
+    for (const file of files) {
+      const single = await runCli(['backfill', '--journal', identifier, '--journal-file', file, '--endpoint', byFile.url]);
+      outcomes.push(`${file}: exit ${String(single.code)} ${/(\d+) lines read/.exec(single.stderr)?.[0] ?? single.stderr}`);
+    }
+    expect(outcomes.filter((outcome) => / exit 0 621 lines read$/.test(outcome)), outcomes.join('\n')).toHaveLength(1);
+    expect(unique(byFile.spans, 'chat ')).toEqual(unique(r.spans, 'chat '));
   }, 60_000);
 });
