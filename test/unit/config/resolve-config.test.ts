@@ -51,6 +51,14 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig(flags, {})).toThrow(message);
   });
 
+  it('reads the traces-specific OTel variables over the general ones, and their timeout in milliseconds', () => {
+    const env = { OTEL_EXPORTER_OTLP_HEADERS: 'x-team=general', OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-team=traces', OTEL_EXPORTER_OTLP_TIMEOUT: '2500' };
+    const config = resolveConfig({}, env);
+    expect(config.headers).toEqual({ 'x-team': 'traces' });
+    expect(config.exportTimeoutMs).toBe(2500);
+    expect(resolveConfig({}, { ...env, OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '4s' }).exportTimeoutMs).toBe(4000);
+  });
+
   it('takes a listen address as host:port, [v6]:port, or a bare port (a number in YAML)', () => {
     expect(resolvedKey(resolveConfig({ metricsListen: '127.0.0.1:9464' }, {}), 'metricsListen')).toBe('127.0.0.1:9464');
     expect(resolvedKey(resolveConfig({ metricsListen: '[::1]:9464' }, {}), 'metricsListen')).toBe('[::1]:9464');
