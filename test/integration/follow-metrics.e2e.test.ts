@@ -1,5 +1,7 @@
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_LOG } from '../support/fixtures.js';
+import { EVENTS_FIXTURE, SAMPLE_LOG } from '../support/fixtures.js';
 import { FollowDaemon, tempDir } from '../support/follow-daemon.js';
 import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
@@ -81,6 +83,33 @@ describe('otel-tail --metrics-listen', () => {
     expect(text).toContain('# TYPE otel_tail_export_duration_seconds histogram');
     expect(text).toContain('otel_tail_export_duration_seconds_bucket{le="+Inf"}');
     expect(await healthz(base)).toEqual({ status: 200, body: 'ok\n' });
+  });
+
+  it('counts rejected lines by reason, diagnostic events and evictions of a known input', async () => {
+    const dir = tempDir('metrics-input');
+    const log = join(dir, 'openclaw-2026-11-21.log');
+    // The sample, then one line of each unusable kind: invalid JSON, binary (a NUL byte), over --max-line-bytes.
+    writeFileSync(log, `${readFileSync(SAMPLE_LOG, 'utf8')}{"0":"cut short\n{"0":"a\u0000b"}\n{"0":"${'x'.repeat(1024 * 1024)}"}\n`);
+    const events = join(dir, 'events.jsonl');
+    copyFileSync(EVENTS_FIXTURE, events);
+    const eventCount = readFileSync(EVENTS_FIXTURE, 'utf8').split('\n').filter((line) => line !== '').length;
+
+    const receiver = await receiverOn();
+    const { daemon, base } = await startMonitored(log, receiver.url, ['--events', events, '--max-open-traces', '1']);
+    const sampleLines = readFileSync(SAMPLE_LOG, 'utf8').split('\n').filter((line) => line !== '').length;
+    let text = '';
+    for (const deadline = Date.now() + 15_000; ; ) {
+      text = await scrape(base);
+      if (sample(text, 'otel_tail_lines_read_total') === sampleLines + 3 + eventCount) break;
+      if (Date.now() > deadline) throw new Error(`lines not read; last scrape:\n${text}\nstderr:\n${daemon.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(sample(text, 'otel_tail_lines_rejected_total{reason="invalid_json"}')).toBe(1);
+    expect(sample(text, 'otel_tail_lines_rejected_total{reason="binary"}')).toBe(1);
+    expect(sample(text, 'otel_tail_lines_rejected_total{reason="too_long"}')).toBe(1);
+    expect(sample(text, 'otel_tail_events_total')).toBe(eventCount);
+    // One open trace at a time: the sample's overlapping traces push each other out.
+    expect(sample(text, 'otel_tail_traces_evicted_total')).toBeGreaterThan(0);
   });
 
   it('turns /healthz unhealthy while the collector is down and healthy again once it is back', async () => {
