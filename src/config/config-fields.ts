@@ -70,7 +70,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     choices: ['end', 'beginning'],
     default: 'end',
     commands: ['follow'],
-    doc: 'Where a file that has no checkpoint and exists at start-up is read from: end (only new lines, like tail -f) or beginning. Files that appear later are always read whole.',
+    doc: 'Where the files found at the first start of a source are read from: end (only new lines, like tail -f) or beginning. Files that appear later, and files new at a restart (rotated or rolled while stopped), are always read whole.',
   },
   {
     key: 'stateDir',

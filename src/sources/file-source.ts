@@ -14,7 +14,10 @@ export type StartFrom = 'beginning' | 'end';
 export interface FileSourceOptions {
   /** A directory of OpenClaw rolling logs, or one file. */
   path: string;
-  /** Where a file with no checkpoint that exists at start-up is read from. Files that appear later are read from 0. */
+  /**
+   * Where a file with no checkpoint that exists at the first start is read from. Files that appear
+   * later, and every file once the source has checkpoints (a restart), are read from 0.
+   */
   from: StartFrom;
   maxLineBytes: number;
   /** Safety net for missed watch events (network file systems, a directory that does not exist yet). */
@@ -72,6 +75,8 @@ export class FileSource implements LiveSource {
   private stopping = false;
   /** A read cycle has ended: what was there at start-up has been read. */
   private caughtUpOnce = false;
+  /** This source was followed before: `--from end` does not apply (see start). */
+  private resumed = false;
   private readonly newestDate = new NewestDate();
 
   constructor(
@@ -90,6 +95,8 @@ export class FileSource implements LiveSource {
   /** Discovers and identifies what is there now (so `--from end` means now), then starts reading and watching. */
   async start(): Promise<void> {
     this.dirMode = await looksLikeDirectory(this.path);
+    // Followed before (a checkpoint of one of its files): a file without one appeared while otel-tail was down (a rotation, a day roll) and is read whole.
+    this.resumed = this.saved.all.some((entry) => this.isOurs(entry.path));
     await this.scan(true);
     if (this.dirMode) this.retireMissing();
     this.watcher = await PathWatcher.start(
@@ -255,7 +262,7 @@ export class FileSource implements LiveSource {
       this.moved(known, path);
       return known;
     }
-    const file = new TrackedFile(handle, path, inode, initial && this.options.from === 'end');
+    const file = new TrackedFile(handle, path, inode, initial && this.options.from === 'end' && !this.resumed);
     this.files.set(inode, file);
     return file;
   }
@@ -359,6 +366,12 @@ export class FileSource implements LiveSource {
       // Only files of this source's kind: the file log and the events may share a directory.
       if (dirname(entry.path) === this.path && this.names.matches(basename(entry.path)) && !present.has(key)) this.retired.push(key);
     }
+  }
+
+  /** A file of this source: in its directory with its kind's name, or (following one file) that file or one of its rotated names. */
+  private isOurs(path: string): boolean {
+    if (this.dirMode) return dirname(path) === this.path && this.names.matches(basename(path));
+    return path === this.path || (dirname(path) === dirname(this.path) && this.names.matches(basename(path)));
   }
 
   private get names(): RollingNames {

@@ -108,6 +108,40 @@ describe('otel-tail --file after SIGKILL and restart on the same state directory
     ).toEqual({ missing: [], unexpected: [], inconsistent: [] });
   }, 120_000);
 
+  it('with the default --from end, a restart reads whole the files that appeared while it was down (rename rotation, day roll)', async () => {
+    const r = await startReceiver();
+    const dir = tempDir('follow');
+    const stateDir = tempDir('state');
+    // As installed as a service: --from end, the default.
+    const follow = { follow: dir, stateDir, endpoint: r.url, extra: ['--from', 'end'] };
+    const reference = await backfillReference(SAMPLE);
+    const writer = new LogWriter({ dir, stem: STEM, seed: 203 });
+    const stderr: string[] = [];
+
+    // First start on an empty directory: the file that appears is read from its start.
+    const first = await startFollowing(follow);
+    await writer.append(SAMPLE.slice(0, 300));
+    await waitForDelivery(first, () => r.spans, spansOfTraces(reference, FIRST_TRACES), 30_000);
+    await quiet(2_500);
+    await first.kill9();
+    stderr.push(first.stderr);
+
+    // Down: the log is renamed to .1.log, a new .log gets lines, then the day rolls to a new dated file.
+    writer.rotateRename();
+    await writer.append(SAMPLE.slice(300, 500));
+    writer.rollTo('openclaw-2026-11-22');
+    await writer.append(SAMPLE.slice(500));
+    expect(writer.written).toEqual(SAMPLE);
+
+    const second = await startFollowing(follow);
+    await waitForDelivery(second, () => r.spans, reference, 30_000);
+    second.signal('SIGTERM');
+    expect(await second.waitForExit(10_000), second.stderr).toEqual({ code: 0, signal: null });
+    stderr.push(second.stderr);
+    const report = compareDelivery(r.spans, reference);
+    expect({ missing: report.missing, unexpected: report.unexpected, inconsistent: report.inconsistent }, stderr.join('\n---\n')).toEqual({ missing: [], unexpected: [], inconsistent: [] });
+  }, 90_000);
+
   it('re-sends nothing after a clean SIGTERM, and delivers what is written after the restart', async () => {
     const r = await startReceiver();
     const dir = tempDir('follow');

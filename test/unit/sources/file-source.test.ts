@@ -401,7 +401,7 @@ describe('FileSource', () => {
       expect(events.truncated).toEqual([]);
     });
 
-    it('finds a saved offset under a new name (identity is the first line, not the path)', async () => {
+    it('finds a saved offset under a new name (identity is the first line, not the path), and reads the file that appeared meanwhile whole', async () => {
       const dir = tempDir();
       const path = join(dir, LIVE);
       writeFileSync(path, linesOf(1, 2, 3));
@@ -413,11 +413,38 @@ describe('FileSource', () => {
       renameSync(path, join(dir, ROTATED_1));
       writeFileSync(path, linesOf(10));
 
+      // --from end is for a first start: a restart reads what came while it was stopped.
       const { sink } = await follow(dir, 'end', saved);
       appendFileSync(path, linesOf(11));
-      await received(sink, 3);
+      await received(sink, 4);
       await settle();
-      expect(sink.texts).toEqual([line(2), line(3), line(11)]);
+      expect(sink.texts).toEqual([line(2), line(3), line(10), line(11)]);
+    });
+
+    it('starts a first follow of a directory at the end, but not a restart of it, nor another directory', async () => {
+      const dir = tempDir();
+      const other = tempDir();
+      const path = join(dir, LIVE);
+      writeFileSync(path, linesOf(1, 2));
+      writeFileSync(join(other, LIVE), linesOf(30));
+      const saved = new MemoryOffsets();
+      const rolled = join(dir, 'openclaw-2026-11-20.log');
+      writeFileSync(rolled, linesOf(5));
+      const fingerprint = await fingerprintOfPath(rolled);
+      if (fingerprint === undefined) throw new Error('no fingerprint');
+      saved.save(fingerprint, bytes(linesOf(5)), rolled);
+
+      // The directory has a checkpoint (yesterday's file, read to its end): today's file came while stopped.
+      const restarted = await follow(dir, 'end', saved);
+      await received(restarted.sink, 2);
+      await settle();
+      expect(restarted.sink.texts).toEqual([line(1), line(2)]);
+      // Another directory, never followed: from its end, as tail -f.
+      const first = await follow(other, 'end', saved);
+      appendFileSync(join(other, LIVE), linesOf(31));
+      await received(first.sink, 1);
+      await settle();
+      expect(first.sink.texts).toEqual([line(31)]);
     });
 
     it('reads a file from the start when it is shorter than its saved offset, and says so', async () => {
