@@ -24,6 +24,8 @@ export interface FollowPlan {
   journals: JournalTarget[];
 }
 
+let lastDefaultChoice: string | undefined;
+
 /** The sources `config` names; without any, the gateway's default log directory (said once, with why). */
 export async function planFollow(config: ResolvedConfig, log: (message: string) => void): Promise<FollowPlan> {
   const journals = journalTargetsOf(config);
@@ -31,7 +33,10 @@ export async function planFollow(config: ResolvedConfig, log: (message: string) 
   const eventPaths = resolveEventPaths(config.events, log);
   if (config.file === undefined && journals.length === 0 && eventPaths.length === 0) {
     const chosen = await chooseDefaultLogDir();
-    log(`no --file given: following ${chosen.dir}/ (${chosen.why})`);
+    const message = `no --file given: following ${chosen.dir}/ (${chosen.why})`;
+    // Said once: a reload that comes to the same choice says nothing.
+    if (message !== lastDefaultChoice) log(message);
+    lastDefaultChoice = message;
     paths = [chosen.dir];
   }
   return { config, stateDir: config.stateDir ?? defaultStateDir(process.env), paths, eventPaths, journals };

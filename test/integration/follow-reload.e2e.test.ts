@@ -253,4 +253,16 @@ describe('otel-tail follow, SIGHUP', () => {
     // Nothing recorded after the reload went to the first receiver.
     expect(runsAt(first)).toBe(runsBefore);
   }, 90_000);
+  it('with no source given, says once which default directory it follows, not again at a reload', async () => {
+    const configFile = join(tempDir('config'), 'otel-tail.yaml');
+    writeFileSync(configFile, 'exporter: console\n');
+    const daemon = new FollowDaemon(['--state-dir', tempDir('state'), '--config', configFile], { TMPDIR: tempDir('tmpdir') });
+    await daemon.waitForStderr(/otel-tail: following /, 15_000);
+    const said = /otel-tail: no --file given: following (\S+)\/ \((.+)\)/;
+    expect(daemon.stderr).toMatch(said);
+    await reload(daemon, /otel-tail: reloaded/);
+    expect(daemon.countStderr(said)).toBe(1);
+    daemon.signal('SIGTERM');
+    expect(await daemon.waitForExit(10_000), daemon.stderr).toEqual({ code: 0, signal: null });
+  });
 });
