@@ -15,7 +15,8 @@ export function loadConfig(flags: Record<string, unknown>): ResolvedConfig | num
   for (const field of CONFIG_FIELDS) {
     if (field.secret === true && flags[field.key] !== undefined) {
       const flag = field.flag.split(' ')[0] ?? field.key;
-      ownLog('warn', `warning: ${flag} on the command line can be read by every user of this machine (ps, /proc); pass it in ${tailEnvName(field.key)}${field.env === undefined ? '' : ` or ${field.env.join(' / ')}`}, or in the --config file, instead.`);
+      const variables = [tailEnvName(field.key), ...(field.env ?? [])].join(', ');
+      ownLog('warn', `warning: ${flag} on the command line can be read by every user of this machine (ps, /proc); pass it in the environment (${variables}) or in the --config file instead.`);
     }
   }
   try {

@@ -79,8 +79,10 @@ describe('otel-tail CLI', () => {
   it('warns that a secret given as a flag is visible to other users, naming the variable to use, never the value', async () => {
     const result = await runCli(['backfill', '--dry-run', '--headers', 'authorization=Bearer%20argv-s3cret', '--id-salt', 'salt-s3cret', SAMPLE_LOG]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain('--headers on the command line can be read by every user of this machine (ps, /proc); pass it in OTEL_TAIL_HEADERS or OTEL_EXPORTER_OTLP_HEADERS');
-    expect(result.stderr).toContain('--id-salt on the command line can be read by every user of this machine (ps, /proc); pass it in OTEL_TAIL_ID_SALT');
+    expect(result.stderr).toContain(
+      '--headers on the command line can be read by every user of this machine (ps, /proc); pass it in the environment (OTEL_TAIL_HEADERS, OTEL_EXPORTER_OTLP_TRACES_HEADERS, OTEL_EXPORTER_OTLP_HEADERS) or in the --config file instead.',
+    );
+    expect(result.stderr).toContain('--id-salt on the command line can be read by every user of this machine (ps, /proc); pass it in the environment (OTEL_TAIL_ID_SALT) or in the --config file instead.');
     expect(result.stderr + result.stdout).not.toContain('s3cret');
     const fromEnv = await runCli(['backfill', '--dry-run', SAMPLE_LOG], { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20env-s3cret' });
     expect(fromEnv.stderr).not.toContain('on the command line');
