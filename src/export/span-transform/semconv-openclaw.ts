@@ -25,6 +25,8 @@ const ALIASES: readonly (readonly [string, string])[] = [
   ['openclaw.agent', ATTR.genAiAgentId],
 ];
 
+const DISPATCH = 'openclaw.message.dispatch';
+
 /** diagnostics-otel's model-call attribute for OpenClaw's timeToFirstByteMs. */
 const FIRST_BYTE_MS = 'openclaw.model_call.time_to_first_byte_ms';
 
@@ -32,7 +34,8 @@ export function openclawSemconvTransform(): SpanTransform {
   return (trace) => {
     for (const span of trace.spans) {
       const name = NAMES[spanRole(span)];
-      if (name !== undefined) span.name = name;
+      // diagnostics-otel has no dispatch span: it keeps its own name, not a second `openclaw.message.processed`.
+      if (name !== undefined && span.name !== DISPATCH) span.name = name;
       copyAliases(span.attributes);
       // The plugin's name and unit (ms) for what the GenAI convention gives in seconds.
       const firstChunk = span.attributes[ATTR.genAiResponseTimeToFirstChunk];

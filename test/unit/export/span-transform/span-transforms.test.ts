@@ -264,6 +264,13 @@ describe('--semconv openclaw', () => {
     // The plugin's model-call timing attribute, in its unit.
     expect(out.spans[1]?.attributes['openclaw.model_call.time_to_first_byte_ms']).toBe(109);
   });
+
+  it('keeps the dispatch span its own name: the plugin has none, and it is not a second message.processed', () => {
+    const input = sampleTrace();
+    input.spans.push(span('openclaw.message.dispatch', { 'openclaw.session.key': KEY }));
+    const out = run([openclawSemconvTransform()], input);
+    expect(out.spans.map((s) => s.name)).toEqual(['openclaw.message.processed', 'openclaw.model.call', 'openclaw.tool.execution', 'openclaw.run', 'openclaw.message.dispatch']);
+  });
 });
 
 describe('TransformingExporter', () => {
