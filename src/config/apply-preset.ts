@@ -1,4 +1,5 @@
 import { PRESETS, type PresetName } from '../export/presets.js';
+import type { ValueOrigin } from './resolve-config.js';
 
 /**
  * Expands `preset` into the settings it stands for, before the exporter is
@@ -7,7 +8,7 @@ import { PRESETS, type PresetName } from '../export/presets.js';
  * Explicit `tracesEndpoint` and `headers` win. A missing required variable is
  * a problem naming it (never its value) when spans are to be sent over OTLP.
  */
-export function applyPreset(values: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: string[]): void {
+export function applyPreset(values: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: string[], origins?: Record<string, ValueOrigin>): void {
   const name = values['preset'] as PresetName | undefined;
   if (name === undefined || name === 'otlp') return;
   const preset = PRESETS[name];
@@ -18,16 +19,24 @@ export function applyPreset(values: Record<string, unknown>, env: NodeJS.Process
       return;
     }
     values['tracesEndpoint'] = `${base.replace(/\/+$/, '')}${preset.tracesPath}`;
+    if (origins !== undefined) origins['tracesEndpoint'] = { from: 'preset', name };
   }
   const exporter = values['exporter'];
   if (exporter !== undefined && exporter !== 'otlp') return;
   const headers: Record<string, string> = { ...preset.fixedHeaders };
+  const read: string[] = [];
   for (const spec of preset.headers) {
     const missing = spec.env.filter((variable) => env[variable] === undefined || env[variable] === '');
-    if (missing.length === 0) headers[spec.header] = spec.value(spec.env.map((variable) => env[variable] ?? ''));
+    if (missing.length === 0) {
+      headers[spec.header] = spec.value(spec.env.map((variable) => env[variable] ?? ''));
+      read.push(...spec.env);
+    }
     else if (spec.optional !== true) {
       problems.push(`preset: "${name}" needs the environment variable${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} (for the ${spec.header} header); set ${missing.length > 1 ? 'them' : 'it'} before starting otel-tail.`);
     }
   }
   values['headers'] = { ...headers, ...(values['headers'] as Record<string, string> | undefined) };
+  if (origins !== undefined && Object.keys(headers).length > 0 && origins['headers']?.from === 'default') {
+    origins['headers'] = { from: 'preset', name: read.length === 0 ? name : `${name} (${read.join(', ')})` };
+  }
 }

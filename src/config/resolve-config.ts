@@ -55,8 +55,8 @@ type Raw = Record<string, unknown>;
 
 /** Where a setting's value came from, for `otel-tail validate` and error messages. */
 export interface ValueOrigin {
-  from: 'flag' | 'env' | 'file' | 'default';
-  /** The flag (`--grace`), variable (`OTEL_SERVICE_NAME`), file path, or `default`. */
+  from: 'flag' | 'env' | 'file' | 'preset' | 'default';
+  /** The flag (`--grace`), variable (`OTEL_SERVICE_NAME`), file path, preset (with the variables it read), or `default`. */
   name: string;
 }
 
@@ -105,7 +105,7 @@ export function resolveConfigWithOrigins(flags: Raw, env: NodeJS.ProcessEnv, con
       problems.push(error.message);
     }
   }
-  applyPreset(values, env, problems);
+  applyPreset(values, env, problems, origins);
   checkRedactPatterns(values, problems);
   const exporter = (values['exporter'] as ExporterName | undefined) ?? (values['endpoint'] !== undefined || values['tracesEndpoint'] !== undefined ? 'otlp' : 'console');
   if (origins['exporter'] === undefined) origins['exporter'] = { from: 'default', name: 'default' };

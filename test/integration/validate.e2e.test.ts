@@ -64,6 +64,17 @@ describe('otel-tail validate', () => {
     expect(result.stderr).toMatch(/otel-tail validate: 6 problems; nothing was started\.\n$/);
   });
 
+  it('takes preset: from the config file, and says the preset made the URL and headers (from which variables)', async () => {
+    const file = configFile('preset: honeycomb\n');
+    const result = await runCli(['validate', '--config', file], { HONEYCOMB_API_KEY: 'hc-key-never-shown' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(valueOf(result.stdout, 'preset')).toBe('honeycomb');
+    expect(valueOf(result.stdout, 'tracesEndpoint')).toBe('https://api.honeycomb.io/v1/traces');
+    expect(originOf(result.stdout, 'tracesEndpoint')).toBe('preset honeycomb');
+    expect(originOf(result.stdout, 'headers')).toBe('preset honeycomb (HONEYCOMB_API_KEY)');
+    expect(result.stdout + result.stderr).not.toContain('hc-key-never-shown');
+  });
+
   it('refuses what the follower would refuse: GenAI metrics with nowhere to go, a bad listen address', async () => {
     const file = configFile('genaiMetrics: "on"\nmetricsListen: nonsense\n');
     const result = await runCli(['validate', '--config', file]);
