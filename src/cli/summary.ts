@@ -50,6 +50,8 @@ export function formatNotes(result: RunTotals): string[] {
   if (result.stats.eventDrops.length >= 20) notes.push(`the OpenClaw plugin dropped ${result.stats.eventsDropped} diagnostic events in all`);
   const late = result.counters.lateItems;
   if (late > 0) notes.push(`${late} lines arrived after their trace was exported and were not added (raise --grace)`);
+  const reread = result.counters.rereadItems;
+  if (reread > 0) notes.push(`${reread} lines of traces exported before the last stop were read again from the checkpoint and skipped`);
   const evicted = result.counters.tracesEvicted;
   if (evicted > 0) notes.push(`${evicted} traces were exported early because --max-open-traces was reached`);
   for (const error of result.stats.fileErrors) notes.push(`could not read to the end: ${error}`);

@@ -121,7 +121,7 @@ export class Follower {
       options.onTrace?.(trace, exit);
       this.queue.push({ trace, exit });
     });
-    this.reconstructor.rememberEmitted(settlement.exportedKeys);
+    this.reconstructor.rememberEmitted(settlement.exportedKeys, true);
     if (carry !== undefined) {
       // After a reload the lines from the checkpoints on are read again: what was exported is late, not a second trace.
       this.reconstructor.rememberEmitted(carry.exported);

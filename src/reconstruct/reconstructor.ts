@@ -60,6 +60,8 @@ export interface ReconstructorCounters {
   tracesEvicted: number;
   /** Lines for a trace already emitted. */
   lateItems: number;
+  /** Lines of a trace exported whole before a restart, read again from the checkpoint (expected: not late). */
+  rereadItems: number;
   /** Log records that carry no trace scope (startup, heartbeats): useful for logs, not for traces. */
   untracedRecords: number;
   /** Diagnostic infrastructure events (heartbeat, memory, ...): metrics material, never traces. */
@@ -110,6 +112,7 @@ export class Reconstructor {
     tracesIncomplete: 0,
     tracesEvicted: 0,
     lateItems: 0,
+    rereadItems: 0,
     untracedRecords: 0,
     infrastructureEvents: 0,
     untracedEvents: 0,
@@ -117,6 +120,8 @@ export class Reconstructor {
   };
   private readonly open = new Map<string, OpenTrace>();
   private readonly emitted = new Set<string>();
+  /** Of `emitted`, the traces exported whole before a restart (see rememberEmitted). */
+  private readonly exportedBefore = new Set<string>();
   private readonly bySession = new Map<string, string>();
   private watermarkMs = 0;
   /** Per stream, the latest time seen (merging only). */
@@ -139,9 +144,16 @@ export class Reconstructor {
     for (const entry of this.open.values()) yield entry.lines;
   }
 
-  /** Keys of traces exported whole before a restart: their lines, read again, are late lines. */
-  rememberEmitted(keys: Iterable<string>): void {
-    for (const key of keys) this.remember(key);
+  /**
+   * Keys of traces exported already: their lines, read again, make no second trace. `beforeRestart`:
+   * exported whole by an earlier run, so reading their lines again from the checkpoint is expected
+   * and counted as `rereadItems`, not as late lines.
+   */
+  rememberEmitted(keys: Iterable<string>, beforeRestart = false): void {
+    for (const key of keys) {
+      this.remember(key);
+      if (beforeRestart) this.exportedBefore.add(key);
+    }
   }
 
   get openTraces(): number {
@@ -254,7 +266,8 @@ export class Reconstructor {
     const existing = this.open.get(key);
     if (existing !== undefined) return existing;
     if (this.emitted.has(key)) {
-      this.counters.lateItems++;
+      if (this.exportedBefore.has(key)) this.counters.rereadItems++;
+      else this.counters.lateItems++;
       return undefined;
     }
     if (this.open.size >= this.options.maxOpenTraces) this.evictOldest();
@@ -321,7 +334,10 @@ export class Reconstructor {
     if (this.emitted.size >= this.options.rememberEmitted) {
       // Sets iterate in insertion order: the first key is the oldest.
       const first = this.emitted.values().next();
-      if (first.done !== true) this.emitted.delete(first.value);
+      if (first.done !== true) {
+        this.emitted.delete(first.value);
+        this.exportedBefore.delete(first.value);
+      }
     }
     this.emitted.add(key);
   }

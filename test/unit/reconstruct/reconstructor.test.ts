@@ -134,7 +134,7 @@ describe('Reconstructor', () => {
     expect([...r.openLines()]).toEqual([]);
   });
 
-  it('treats traces remembered from before a restart as already emitted', () => {
+  it('treats traces remembered as exported as already emitted', () => {
     const { r, emitted } = setup();
     r.rememberEmitted([`log:${tid(1)}`]);
     r.addRecord(line(tid(1), 0, 'x'));
@@ -142,5 +142,15 @@ describe('Reconstructor', () => {
     r.flush();
     expect(emitted.map((t) => t.traceId)).toEqual([tid(2)]);
     expect(r.counters.lateItems).toBe(1);
+  });
+
+  it('counts the lines of a trace exported before a restart, read again, as re-read, not late', () => {
+    const { r, emitted } = setup();
+    r.rememberEmitted([`log:${tid(1)}`], true);
+    r.addRecord(line(tid(1), 0, 'x'));
+    r.addRecord(line(tid(1), 5, 'y'));
+    r.flush();
+    expect(emitted).toEqual([]);
+    expect(r.counters).toMatchObject({ rereadItems: 2, lateItems: 0 });
   });
 });
