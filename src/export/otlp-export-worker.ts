@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import { OtlpExportError, OtlpTraceExporter } from './otlp-exporter.js';
 import type { OtlpTraceExporterOptions } from './otlp-exporter.js';
+import type { PartialRejection } from './partial-rejection.js';
 import { transformSteps } from './span-transform/span-transforms.js';
 import type { PolicyConfig } from './span-transform/span-transforms.js';
 import { TransformingExporter } from './span-transform/transforming-exporter.js';
@@ -25,7 +26,7 @@ export interface WorkerSetup {
 
 export type WorkerRequest = { kind: 'export'; id: number; traces: FinishedTrace[] } | { kind: 'shutdown' };
 export type WorkerReply =
-  | { kind: 'outcome'; id: number; ok: true }
+  | { kind: 'outcome'; id: number; ok: true; rejected?: PartialRejection }
   | { kind: 'outcome'; id: number; ok: false; message: string; statusCode: number | undefined }
   | { kind: 'shut-down' };
 
@@ -43,7 +44,7 @@ if (port !== null) {
     }
     void exporter.export(request.traces).then((outcome) => {
       if (outcome.status === 'success') {
-        reply({ kind: 'outcome', id: request.id, ok: true });
+        reply(outcome.rejected === undefined ? { kind: 'outcome', id: request.id, ok: true } : { kind: 'outcome', id: request.id, ok: true, rejected: outcome.rejected });
         return;
       }
       const statusCode = outcome.error instanceof OtlpExportError ? outcome.error.statusCode : undefined;

@@ -7,6 +7,8 @@ import { toReadableSpans } from './readable-span.js';
 import { splitIntoRequests, type RequestLimits } from './request-batches.js';
 import type { ResourceOptions } from './readable-span.js';
 import { OtlpExportError } from './otlp-target.js';
+import { addRejections, type PartialRejection } from './partial-rejection.js';
+import { takePartialRejection, watchPartialSuccess } from './partial-success.js';
 import { redactSecrets, secretFragments } from './secret-fragments.js';
 import type { ExportOutcome, TraceExporter } from './trace-exporter.js';
 
@@ -62,6 +64,7 @@ export class OtlpTraceExporter implements TraceExporter {
       ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_HEADERS'])),
       ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_TRACES_HEADERS'])),
     ]);
+    watchPartialSuccess();
     this.#sdk = new OTLPTraceExporter({
       url: options.url,
       headers: { ...options.headers },
@@ -74,8 +77,10 @@ export class OtlpTraceExporter implements TraceExporter {
     try {
       const requests = splitIntoRequests(traces, this.#resource, this.#limits);
       const batches = requests.length;
+      let rejected: PartialRejection | undefined;
       for (let i = 0; i < batches; i++) {
-        const result = await sendBatch(this.#sdk, toReadableSpans(requests[i] ?? [], this.#resource));
+        const { result, partial } = await sendBatch(this.#sdk, toReadableSpans(requests[i] ?? [], this.#resource));
+        rejected = addRejections(rejected, partial);
         if (result.code !== ExportResultCode.SUCCESS) {
           // Stop at the first failed batch: the caller re-sends the whole call
           // anyway, so later batches would only add duplicates and latency.
@@ -84,7 +89,8 @@ export class OtlpTraceExporter implements TraceExporter {
           return this.#failure(`${reason}${where}`, statusCode);
         }
       }
-      return { status: 'success' };
+      if (rejected === undefined) return { status: 'success' };
+      return { status: 'success', rejected: { spans: rejected.spans, message: cut(redactSecrets(rejected.message, this.#secrets), MAX_REASON_CHARS) } };
     } catch (error) {
       return this.#failure(describe(error).reason, undefined);
     }
@@ -107,13 +113,14 @@ export class OtlpTraceExporter implements TraceExporter {
   }
 }
 
-function sendBatch(sdk: OTLPTraceExporter, spans: ReadableSpan[]): Promise<ExportResult> {
+/** One request; `partial` is what the backend's 200 said it rejected, read in the SDK's own callback (see partial-success.ts). */
+function sendBatch(sdk: OTLPTraceExporter, spans: ReadableSpan[]): Promise<{ result: ExportResult; partial: PartialRejection | undefined }> {
   return new Promise((resolve) => {
     try {
-      sdk.export(spans, resolve);
+      sdk.export(spans, (result) => resolve({ result, partial: takePartialRejection() }));
     } catch (error) {
       // Serialization runs synchronously inside export(); keep the promise contract.
-      resolve({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+      resolve({ result: { code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) }, partial: undefined });
     }
   });
 }

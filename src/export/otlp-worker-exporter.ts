@@ -74,7 +74,8 @@ export class OtlpWorkerExporter implements TraceExporter {
     const resolve = this.#pending.get(reply.id);
     if (resolve === undefined) return;
     this.#pending.delete(reply.id);
-    resolve(reply.ok ? { status: 'success' } : failure(reply.message, reply.statusCode));
+    if (!reply.ok) resolve(failure(reply.message, reply.statusCode));
+    else resolve(reply.rejected === undefined ? { status: 'success' } : { status: 'success', rejected: reply.rejected });
   }
 
   /** The worker died (a bug, or out of memory): fail what it held, and everything after. */

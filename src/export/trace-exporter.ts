@@ -1,8 +1,12 @@
 import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { PartialRejection } from './partial-rejection.js';
 
-/** The result of one export call, per batch. */
+/**
+ * The result of one export call, per batch. A success may carry what the backend said it dropped
+ * anyway (OTLP `partial_success`): those spans are not sent again, and count as failed.
+ */
 export type ExportOutcome =
-  | { status: 'success' }
+  | { status: 'success'; rejected?: PartialRejection }
   | { status: 'failure'; error: Error };
 
 /** A sink for finished traces: OTLP, console tree or OTLP-JSON file. */

@@ -1,4 +1,5 @@
 import { isRefusal } from '../export/otlp-target.js';
+import { partialRejectionMessage } from '../export/partial-rejection.js';
 import type { ExportOutcome, TraceExporter } from '../export/trace-exporter.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
@@ -91,7 +92,12 @@ export class ExportQueue {
 
   private record(outcome: ExportOutcome, spans: number): void {
     if (outcome.status === 'success') {
-      this.stats.spansExported += spans;
+      const rejected = Math.min(spans, outcome.rejected?.spans ?? 0);
+      this.stats.spansExported += spans - rejected;
+      if (outcome.rejected === undefined) return;
+      // Answered 200, but the backend says it dropped some: failed, and not sent again (it would drop them again).
+      this.stats.spansFailed += rejected;
+      this.firstError ??= new Error(partialRejectionMessage(outcome.rejected));
       return;
     }
     this.stats.spansFailed += spans;

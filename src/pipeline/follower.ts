@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { Settlement } from '../checkpoint/settlement.js';
 import { InputError } from '../config/config-error.js';
+import { partialRejectionMessage, type PartialRejection } from '../export/partial-rejection.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import { Reconstructor, type ReconstructorOptions, type StreamKind, type TraceExit } from '../reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
@@ -89,6 +90,8 @@ export class Follower {
   private quietSince: number | undefined;
   private refusedSinceNote = { traces: 0, spans: 0 };
   private refusedNotedAt = Number.NEGATIVE_INFINITY;
+  private rejectedSinceNote = 0;
+  private rejectedNotedAt = Number.NEGATIVE_INFINITY;
   /** Stopping or handing over: no timer may emit a trace any more. */
   private halted = false;
 
@@ -114,6 +117,7 @@ export class Follower {
           this.settle(items);
           this.noteRefused(items, error);
         },
+        partlyRejected: (rejected) => this.notePartlyRejected(rejected),
       },
     );
     const hasUnread = (stream: StreamKind): boolean => this.streams[stream].some((source) => source.reading);
@@ -379,6 +383,17 @@ export class Follower {
         `${they} dropped and counted as failed; the traces after ${it} go on. A 413 asks for a smaller --max-request-bytes.`,
       'error',
     );
+  }
+
+  /** Said at most once a minute, like refusals: the spans dropped since, and the backend's words. */
+  private notePartlyRejected(rejected: PartialRejection): void {
+    this.rejectedSinceNote += rejected.spans;
+    const now = Date.now();
+    if (now - this.rejectedNotedAt < REFUSAL_NOTE_MS) return;
+    this.rejectedNotedAt = now;
+    const spans = this.rejectedSinceNote;
+    this.rejectedSinceNote = 0;
+    this.options.log(`${this.options.exportTarget}: ${partialRejectionMessage({ ...rejected, spans })}. They are counted as failed and not sent again.`, 'warn');
   }
 
   private rememberExported(key: string): void {

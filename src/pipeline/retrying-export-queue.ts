@@ -1,4 +1,5 @@
 import { isRefusal } from '../export/otlp-target.js';
+import type { PartialRejection } from '../export/partial-rejection.js';
 import type { ExportOutcome, TraceExporter } from '../export/trace-exporter.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
@@ -32,9 +33,11 @@ export interface ExportEvents {
    * help, so they are settled as failed and the queue moves on.
    */
   refused(items: readonly QueuedTrace[], error: Error): void;
+  /** A batch was accepted (and is settled through `exported`), but the backend said it dropped some of its spans. */
+  partlyRejected(rejected: PartialRejection): void;
 }
 
-type Answer = { status: 'accepted' } | { status: 'refused'; error: Error } | { status: 'stopped' };
+type Answer = { status: 'accepted'; rejected?: PartialRejection } | { status: 'refused'; error: Error } | { status: 'stopped' };
 
 /**
  * The live export path: bounded, ordered, and never dropping what a backend
@@ -117,7 +120,7 @@ export class RetryingExportQueue {
         this.inFlight = this.takeBatch();
         const answer = await this.exportUntilAnswered(this.inFlight);
         if (answer.status === 'stopped') continue;
-        if (answer.status === 'accepted') this.accepted(this.inFlight);
+        if (answer.status === 'accepted') this.accepted(this.inFlight, answer.rejected);
         else if (this.inFlight.length === 1) this.refused(this.inFlight, answer.error);
         // One trace may be what the backend refuses: send the batch's traces one by one, so only it is lost.
         else if (!(await this.exportOneByOne(this.inFlight))) continue;
@@ -140,16 +143,20 @@ export class RetryingExportQueue {
     batch.forEach((item, i) => {
       const answer = answers[i];
       if (answer?.status === 'refused') this.refused([item], answer.error);
-      else this.accepted([item]);
+      else this.accepted([item], answer?.status === 'accepted' ? answer.rejected : undefined);
     });
     return true;
   }
 
-  private accepted(items: readonly QueuedTrace[]): void {
+  private accepted(items: readonly QueuedTrace[], rejected?: PartialRejection): void {
     const spans = countSpans(items);
     this.queuedSpans -= spans;
-    this.stats.spansExported += spans;
+    // What the backend said it dropped is not sent again (it would drop it again): failed, and settled.
+    const dropped = Math.min(spans, rejected?.spans ?? 0);
+    this.stats.spansExported += spans - dropped;
+    this.stats.spansFailed += dropped;
     this.events.exported(items);
+    if (rejected !== undefined) this.events.partlyRejected(rejected);
   }
 
   private refused(items: readonly QueuedTrace[], error: Error): void {
@@ -171,7 +178,8 @@ export class RetryingExportQueue {
           this.failing = false;
           this.events.reachable();
         }
-        return outcome.status === 'success' ? { status: 'accepted' } : { status: 'refused', error: outcome.error };
+        if (outcome.status === 'failure') return { status: 'refused', error: outcome.error };
+        return outcome.rejected === undefined ? { status: 'accepted' } : { status: 'accepted', rejected: outcome.rejected };
       }
       this.stats.exportBatchesFailed++;
       if (!this.failing) {

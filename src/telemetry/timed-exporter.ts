@@ -54,6 +54,7 @@ export class TimedExporter implements TraceExporter {
     if (outcome.status === 'success') {
       this.requestsSucceeded++;
       this.failingSinceMs = undefined;
+      if (outcome.rejected !== undefined) this.spansFailed += outcome.rejected.spans;
     } else {
       this.requestsFailed++;
       for (const trace of traces) this.spansFailed += trace.spans.length;

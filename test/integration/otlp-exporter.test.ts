@@ -230,6 +230,20 @@ describe('OtlpTraceExporter → OTLP/HTTP receiver', () => {
     expect(receiver.spans).toHaveLength(4);
   });
 
+  it("reports what a 200 answer's partial_success says was rejected, per call, summed over its requests", async () => {
+    receiver = await startOtlpReceiver({ partialSuccess: (spans) => ({ rejectedSpans: spans.length - 1, errorMessage: 'spans older than 60 minutes' }) });
+    const outcome = await exporterFor(receiver.tracesUrl, { timeoutMillis: 5000 }).export(traces);
+    expect(receiver.spans).toHaveLength(4);
+    expect(outcome).toEqual({ status: 'success', rejected: { spans: 3, message: 'spans older than 60 minutes' } });
+    // Cut into one request per span: each rejects nothing (spans.length - 1 = 0), so the call reports none.
+    const perSpan = await exporterFor(receiver.tracesUrl, { timeoutMillis: 5000, maxBatchSpans: 1 }).export(traces);
+    expect(perSpan).toEqual({ status: 'success' });
+    // A plain answer after a partial one: nothing is carried over.
+    const plain = await startOtlpReceiver();
+    expect(await exporterFor(plain.tracesUrl, { timeoutMillis: 5000 }).export(traces)).toEqual({ status: 'success' });
+    await plain.close();
+  });
+
   it('names the HTTP status of a non-retryable answer and never echoes header values', async () => {
     receiver = await startOtlpReceiver({ failWith: 400 });
     // The receiver's error body contains this text; it must come back redacted.

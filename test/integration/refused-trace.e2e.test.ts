@@ -74,3 +74,43 @@ describe('a backend that refuses one trace (HTTP 400)', () => {
     expect(again.spans.filter((s) => s.traceId === bad)).toEqual([]);
   }, 90_000);
 });
+
+describe("a backend that answers 200 but rejects some spans (OTLP partial_success)", () => {
+  /** Rejects the spans of the sample's biggest trace, whatever request they come in. */
+  async function partialReceiver(): Promise<{ receiver: Awaited<ReturnType<typeof startReceiver>>; badSpans: number }> {
+    const { bad, badSpans } = await sampleWithBadTrace();
+    const receiver = await startReceiver({
+      partialSuccess: (spans) => {
+        const rejected = spans.filter((s) => s.traceId === bad).length;
+        return rejected === 0 ? undefined : { rejectedSpans: rejected, errorMessage: 'span timestamps too old' };
+      },
+    });
+    return { receiver, badSpans };
+  }
+
+  it('backfill: counts the rejected spans as failed, says what the backend said, exits 1 and records nothing in the ledger', async () => {
+    const { receiver, badSpans } = await partialReceiver();
+    const stateHome = tempDir('state');
+    const result = await runCli(['backfill', '--endpoint', receiver.url, SAMPLE_LOG], { XDG_STATE_HOME: stateHome });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`\\d+ spans exported, ${badSpans} failed`));
+    expect(result.stderr).toContain(`the backend accepted the request but rejected ${badSpans} span(s) of it (OTLP partial success): span timestamps too old`);
+    // Not recorded as exported whole: a second run sends it again.
+    const again = await runCli(['backfill', '--endpoint', receiver.url, SAMPLE_LOG], { XDG_STATE_HOME: stateHome });
+    expect(again.stderr).not.toContain('already exported');
+    expect(again.code).toBe(1);
+  }, 60_000);
+
+  it('following: says so (at most once a minute), counts them as failed, and does not send them again', async () => {
+    const { receiver, badSpans } = await partialReceiver();
+    const daemon = new FollowDaemon(['--file', SAMPLE_LOG, '--from', 'beginning', '--state-dir', tempDir('state'), '--endpoint', receiver.url]);
+    await daemon.waitForStderr(/otel-tail: following /, 15_000);
+    await daemon.waitForStderr(/rejected \d+ span\(s\) of it \(OTLP partial success\): span timestamps too old\. They are counted as failed and not sent again\./, 30_000);
+    daemon.signal('SIGTERM');
+    expect(await daemon.waitForExit(10_000), daemon.stderr).toEqual({ code: 0, signal: null });
+    expect(daemon.stderr).toMatch(new RegExp(`\\d+ spans exported, ${badSpans} failed`));
+    expect(daemon.countStderr(/OTLP partial success/)).toBe(1);
+    // Every span went once: nothing was sent again.
+    expect(receiver.spans.length).toBe(new Set(receiver.spans.map(spanKey)).size);
+  }, 60_000);
+});

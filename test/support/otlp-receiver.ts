@@ -82,6 +82,8 @@ export interface OtlpReceiverOptions {
   path?: string;
   /** Body of non-200 answers (default says which status it was told to answer); a test can echo the request in it. */
   errorBody?: (req: IncomingMessage, body: Buffer) => string;
+  /** A 200 answer's OTLP `partial_success` for a request's spans (undefined: none), as a backend that drops some spans says so. */
+  partialSuccess?: (spans: readonly ReceivedSpan[]) => { rejectedSpans: number; errorMessage: string } | undefined;
 }
 
 export interface OtlpReceiver {
@@ -220,7 +222,8 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     options.onSpans?.(received);
     wakeAll();
     if (isProto) {
-      const bytes = ResponseType.encode(ResponseType.create({})).finish();
+      const partial = options.partialSuccess?.(received);
+      const bytes = ResponseType.encode(ResponseType.create(partial === undefined ? {} : { partialSuccess: partial })).finish();
       res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.from(bytes));
     } else {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { OtlpExportError } from '../../../src/export/otlp-target.js';
+import type { PartialRejection } from '../../../src/export/partial-rejection.js';
 import type { ExportOutcome, TraceExporter } from '../../../src/export/trace-exporter.js';
 import { RetryingExportQueue, type QueuedTrace, type RetryingQueueOptions } from '../../../src/pipeline/retrying-export-queue.js';
 import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
@@ -55,6 +56,9 @@ class RecordingEvents {
   refused = (items: readonly QueuedTrace[], error: Error): void => {
     this.log.push(`refused ${items.map((item) => item.trace.traceId).join(',')}: ${error.message}`);
   };
+  partlyRejected = (rejected: PartialRejection): void => {
+    this.log.push(`partly rejected ${rejected.spans}: ${rejected.message}`);
+  };
 }
 
 const fail = (message: string): ExportOutcome => ({ status: 'failure', error: new Error(message) });
@@ -94,6 +98,7 @@ function setup(script: Step[] = [], options: Partial<RetryingQueueOptions> = {})
     unreachable: events.unreachable,
     reachable: events.reachable,
     refused: events.refused,
+    partlyRejected: events.partlyRejected,
   });
   return { exporter, events, stats, queue };
 }
@@ -192,6 +197,18 @@ describe('RetryingExportQueue', () => {
     expect(stats.exportBatchesFailed).toBe(0);
     expect([...queue.heldLines()]).toEqual([]);
     expect(queue.full).toBe(false);
+  });
+
+  it('settles a batch answered with a partial success, counting what the backend dropped as failed, without sending it again', async () => {
+    const { exporter, events, stats, queue } = setup([{ status: 'success', rejected: { spans: 2, message: 'span too old' } }], { maxBatchSpans: 4 });
+    queue.push(item('t1', 3));
+    queue.push(item('t2', 1));
+    expect(await queue.drain(2000)).toBe(true);
+    expect(exporter.calls.map((call) => call.traceIds)).toEqual([['t1'], ['t2']]);
+    expect(events.log).toEqual(['exported t1', 'partly rejected 2: span too old', 'exported t2']);
+    expect(stats.spansExported).toBe(2);
+    expect(stats.spansFailed).toBe(2);
+    expect([...queue.heldLines()]).toEqual([]);
   });
 
   it('takes 413 and 422 as refusals too, a lone trace at once; 401, 404, 429 and 503 are retried', async () => {
