@@ -75,7 +75,11 @@ export class ExportQueue {
     const outcome = await this.exporter.export(batch);
     if (outcome.status === 'failure' && batch.length > 1 && isRefusal(outcome.error)) {
       // One trace may be what the backend refuses (otlp-target.ts): send them one by one, so only it fails.
-      for (const trace of batch) this.record(await this.exporter.export([trace]), trace.spans.length);
+      for (const trace of batch) {
+        // Sent again: paced like any other send, so a refusal cannot make a backfill exceed --max-rate.
+        await this.pace(trace.spans.length);
+        this.record(await this.exporter.export([trace]), trace.spans.length);
+      }
       return;
     }
     this.record(outcome, spans);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OtlpExportError } from '../../../src/export/otlp-target.js';
 import type { ExportOutcome, TraceExporter } from '../../../src/export/trace-exporter.js';
 import { ExportQueue } from '../../../src/pipeline/export-queue.js';
 import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
@@ -42,6 +43,26 @@ describe('ExportQueue --max-rate', () => {
     // 10 spans at 100/s: 100 ms per batch (a little slack for timer rounding).
     const gaps = exporter.sentAt.slice(1).map((t, i) => t - (exporter.sentAt[i] as number));
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(95);
+  });
+
+  it('paces the trace-by-trace resend of a refused batch too', async () => {
+    const exporter = new RecordingExporter();
+    const refusing: TraceExporter = {
+      export: (traces) => {
+        void exporter.export(traces);
+        return Promise.resolve(traces.length > 1 ? { status: 'failure', error: new OtlpExportError('HTTP 400', 400) } : { status: 'success' });
+      },
+      shutdown: () => Promise.resolve(),
+    };
+    const queue = new ExportQueue(refusing, 20, new PipelineStats(), 100);
+    queue.push(trace(1, 10));
+    queue.push(trace(2, 10));
+    await queue.drain();
+    expect(exporter.batches).toEqual([20, 10, 10]);
+    // 20 spans, then 10 and 10, at 100 spans/s: 200 ms after the batch, 100 ms between the two resends.
+    const gaps = exporter.sentAt.slice(1).map((t, i) => t - (exporter.sentAt[i] as number));
+    expect(gaps[0]).toBeGreaterThanOrEqual(195);
+    expect(gaps[1]).toBeGreaterThanOrEqual(95);
   });
 
   it('does not wait without a limit', async () => {
