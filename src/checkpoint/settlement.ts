@@ -20,7 +20,7 @@ export interface SettledTrace {
  * Every line before that point is settled: its trace was exported, or it
  * made no span (rejected, untraced, late). It also remembers the traces
  * exported whole whose lines reach past a checkpoint, so that the lines read
- * again after a restart are counted late instead of making the trace twice.
+ * again after a restart are skipped (counted as read again) instead of making the trace twice.
  */
 export class Settlement {
   private exportedWhole: { key: string; from: Map<string, number>; until: Map<string, number> }[];
@@ -69,8 +69,8 @@ export class Settlement {
   /**
    * SourcePosition.contextual: the mark moves back to the first line of every trace exported whole
    * that has lines on both sides of it. One step, not repeated from the new mark: a trace that
-   * straddles only the new mark can lend its re-read lines to traces exported already (counted
-   * late), never to the open ones, which all start at or after the first mark.
+   * straddles only the new mark can lend its re-read lines to traces exported already (skipped as
+   * read again), never to the open ones, which all start at or after the first mark.
    */
   private holdStraddling(source: string, marks: Map<string, number>): void {
     const mark = marks.get(source);

@@ -49,10 +49,11 @@ export async function* readJournalEntries(
     );
     child.on('close', (code) => resolve(code === 0 ? undefined : new Error(`journalctl exited with code ${String(code)}: ${stderr.trim()}${permissionHint(stderr)}`)));
   });
+  // Lines, not entries: a journal whose entries are all unusable is reported by `rejected`, not as empty.
   let read = 0;
   for await (const lines of readStreamLines(child.stdout, maxLineBytes)) {
+    read += lines.length;
     const entries = parseEntries(lines, rejected);
-    read += entries.length;
     if (entries.length > 0) yield entries;
   }
   const failure = await exited;
