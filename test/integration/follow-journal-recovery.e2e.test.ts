@@ -49,6 +49,8 @@ describe('otel-tail --journal recovers', () => {
     const d = daemon(journal, tempDir('state'), r.url, { FAKE_JOURNALCTL_EXIT_AFTER: '250' });
     await d.waitForStderr(/otel-tail: following /, 15_000);
     await deliverAll(d, () => r.spans);
+    // Stopped with the daemon: no journalctl is left following.
+    expect(journal.livePids()).toEqual([]);
 
     expect(unique(r.spans, 'chat '), d.stderr).toBe(20);
     expect(unique(r.spans, 'execute_tool ')).toBe(4);

@@ -343,10 +343,28 @@ export class FakeJournal {
 
   /** The argv of every run of the fake so far, in order. */
   invocations(): string[][] {
+    return this.runs().map((run) => run.argv);
+  }
+
+  /** Process ids of the runs that are still alive (a following journalctl left behind). */
+  livePids(): number[] {
+    return this.runs()
+      .map((run) => run.pid)
+      .filter((pid) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+  }
+
+  private runs(): { argv: string[]; pid: number }[] {
     if (!existsSync(this.logPath)) return [];
     return readFileSync(this.logPath, 'utf8')
       .split('\n')
       .filter((line) => line.length > 0)
-      .map((line) => (JSON.parse(line) as { argv: string[] }).argv);
+      .map((line) => JSON.parse(line) as { argv: string[]; pid: number });
   }
 }
