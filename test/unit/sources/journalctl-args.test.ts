@@ -30,4 +30,12 @@ describe('journalctl argv', () => {
     expect(once).not.toContain('--follow');
     expect(once).not.toContain('--no-tail');
   });
+
+  it('follows from the beginning with no tail limit, and reads one journal file', () => {
+    // --from beginning: no cursor, no --since, not new-only: every entry, not the last 10.
+    expect(journalctlArgs({ name: 'gw', follow: true })).toEqual(['--output=json', '--all', '--no-pager', '--follow', '--no-tail', ...journalMatches('gw')]);
+    const file = journalctlArgs({ name: 'gw', follow: false, file: '/copy/system.journal' });
+    expect(file).toContain('--file=/copy/system.journal');
+    expect(file).not.toContain('--follow');
+  });
 });
