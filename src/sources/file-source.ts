@@ -364,7 +364,7 @@ export class FileSource implements LiveSource {
     for (const entry of this.saved.all) {
       const key = fingerprintKey(entry.fingerprint);
       // Only files of this source's kind: the file log and the events may share a directory.
-      if (dirname(entry.path) === this.path && this.names.matches(basename(entry.path)) && !present.has(key)) this.retired.push(key);
+      if (this.isOurs(entry.path) && !present.has(key)) this.retired.push(key);
     }
   }
 
