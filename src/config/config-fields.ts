@@ -232,7 +232,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     flag: '--max-content-bytes <n>',
     kind: 'bytes',
     default: 4096,
-    doc: 'With captureContent: each content value is cut to this many bytes (UTF-8), marked as truncated.',
+    doc: 'With captureContent: each content value is cut to this many bytes (UTF-8), marked as truncated; JSON content stays valid JSON (its long strings are shortened).',
   },
   {
     key: 'redact',

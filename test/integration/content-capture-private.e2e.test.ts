@@ -82,16 +82,35 @@ function attributesOf(spans: readonly ReceivedSpan[], spanId: string): Record<st
 const CONTENT_ATTRIBUTES = ['gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.system_instructions', 'gen_ai.tool.definitions', 'gen_ai.tool.call.arguments', 'gen_ai.tool.call.result'];
 const MARK = '…[truncated]';
 
-/** A value cut to `limit` bytes: marked, the kept part a prefix of `full`, close to the limit. */
-function expectCut(value: unknown, full: string, limit: number): string {
+/**
+ * JSON content cut to `limit` bytes: still valid JSON of the same shape as `full`, every string
+ * whole or a marked prefix of its original, at least one cut, and close to the limit.
+ */
+function expectJsonCut(value: unknown, full: unknown, limit: number): unknown {
   expect(typeof value).toBe('string');
   const text = value as string;
-  expect(text.endsWith(MARK)).toBe(true);
-  const kept = text.slice(0, -MARK.length);
-  expect(Buffer.byteLength(kept)).toBeLessThanOrEqual(limit);
-  expect(Buffer.byteLength(kept)).toBeGreaterThan(limit - 4);
-  expect(full.startsWith(kept)).toBe(true);
-  return kept;
+  expect(Buffer.byteLength(text)).toBeLessThanOrEqual(limit);
+  expect(Buffer.byteLength(text)).toBeGreaterThan(limit - 64);
+  const parsed: unknown = JSON.parse(text);
+  let cuts = 0;
+  const same = (got: unknown, want: unknown): void => {
+    if (typeof want === 'string') {
+      expect(typeof got).toBe('string');
+      if (got === want) return;
+      cuts++;
+      expect((got as string).endsWith(MARK)).toBe(true);
+      expect(want.startsWith((got as string).slice(0, -MARK.length))).toBe(true);
+    } else if (Array.isArray(want)) {
+      expect(Array.isArray(got) && got.length === want.length).toBe(true);
+      want.forEach((item, i) => same((got as unknown[])[i], item));
+    } else if (typeof want === 'object' && want !== null) {
+      expect(Object.keys(got as object)).toEqual(Object.keys(want));
+      for (const [key, item] of Object.entries(want)) same((got as Record<string, unknown>)[key], item);
+    } else expect(got).toEqual(want);
+  };
+  same(parsed, full);
+  expect(cuts).toBeGreaterThan(0);
+  return parsed;
 }
 
 describe('--capture-content with OpenClaw private data (modelContent, toolContent)', () => {
@@ -117,17 +136,18 @@ describe('--capture-content with OpenClaw private data (modelContent, toolConten
     expect(JSON.parse(first['gen_ai.tool.definitions'] as string)).toEqual([{ type: 'function', ...TOOLS[0] }]);
     const tool = attributesOf(spans, TOOL);
     expect(tool['gen_ai.tool.call.arguments']).toBe('{"path":"NOTES.md"}');
-    expectCut(tool['gen_ai.tool.call.result'], JSON.stringify({ content: [{ type: 'text', text: TOOL_RESULT }] }), limit);
-    // Long ones are cut on a character boundary and marked.
+    // Long ones stay valid JSON of the same shape: their long strings are cut on a character boundary and marked.
+    expectJsonCut(tool['gen_ai.tool.call.result'], { content: [{ type: 'text', text: TOOL_RESULT }] }, limit);
     const second = attributesOf(spans, CALL_2);
-    const output = expectCut(second['gen_ai.output.messages'], JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: REPLY }], finish_reason: 'stop' }]), limit);
-    expect(output).toContain(SECRET);
+    const output = expectJsonCut(second['gen_ai.output.messages'], [{ role: 'assistant', parts: [{ type: 'text', content: REPLY }], finish_reason: 'stop' }], limit);
+    expect(JSON.stringify(output)).toContain(SECRET);
     const history = [
       { role: 'user', parts: [{ type: 'text', content: PROMPT }] },
       { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_fake1', name: 'read', arguments: { path: 'NOTES.md' } }] },
       { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_fake1', response: TOOL_RESULT }] },
     ];
-    expect(expectCut(second['gen_ai.input.messages'], JSON.stringify(history), limit)).toContain('"type":"tool_call_response"');
+    // Every message is kept, the tool's response too: only the long texts in them are shortened.
+    expectJsonCut(second['gen_ai.input.messages'], history, limit);
     expect(second).not.toHaveProperty('gen_ai.system_instructions');
     for (const end of ['END-OF-REPLY', 'TOOL-RESULT-END', THINKING]) expect(bytes).not.toContain(end);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkRedactPatterns } from '../../../../src/config/check-redact.js';
-import { contentTransform, truncateUtf8, TRUNCATED_MARK } from '../../../../src/export/span-transform/content-capture.js';
+import { contentTransform, truncateContent, truncateUtf8, TRUNCATED_MARK } from '../../../../src/export/span-transform/content-capture.js';
 import { resolveIdSalt } from '../../../../src/export/span-transform/id-salt.js';
 import { idPrivacyTransform, OMITTED } from '../../../../src/export/span-transform/id-privacy.js';
 import { presetAttributesTransform, userIdTransform } from '../../../../src/export/span-transform/preset-attributes.js';
@@ -156,6 +156,31 @@ describe('content capture', () => {
   it('never cuts inside a character', () => {
     expect(truncateUtf8('ééé', 3)).toBe(`é${TRUNCATED_MARK}`);
     expect(truncateUtf8('abc', 3)).toBe('abc');
+  });
+
+  it('keeps JSON content valid: only its long strings are shortened, each marked, as little as fits', () => {
+    const messages = [
+      { role: 'user', parts: [{ type: 'text', content: 'q'.repeat(500) }] },
+      { role: 'assistant', parts: [{ type: 'text', content: `${'😀'.repeat(300)}` }], finish_reason: 'stop' },
+    ];
+    const cut = truncateContent(JSON.stringify(messages), 400);
+    expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(400);
+    const parsed = JSON.parse(cut) as typeof messages;
+    expect(parsed.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(parsed[1]?.finish_reason).toBe('stop');
+    const [user, reply] = parsed.map((m) => m.parts[0]?.content ?? '');
+    expect(user?.endsWith(TRUNCATED_MARK)).toBe(true);
+    expect(user?.length).toBeGreaterThan(64);
+    // An emoji is two UTF-16 units: the cut never leaves half of one.
+    expect(reply?.slice(0, -TRUNCATED_MARK.length)).toMatch(/^(😀)+$/u);
+    // What fits is left as it is.
+    expect(truncateContent(JSON.stringify(messages), 5000)).toBe(JSON.stringify(messages));
+  });
+
+  it('cuts as text what is not JSON, or JSON whose structure alone is over the limit', () => {
+    expect(truncateContent(`[not json ${'x'.repeat(100)}`, 40)).toBe(truncateUtf8(`[not json ${'x'.repeat(100)}`, 40));
+    const many = JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ role: 'user', n: i })));
+    expect(truncateContent(many, 100)).toBe(truncateUtf8(many, 100));
   });
 });
 
