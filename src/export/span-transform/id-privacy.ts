@@ -45,7 +45,9 @@ export function idPrivacyTransform(options: IdPrivacyOptions): SpanTransform | u
   }
   const hasher = new IdHasher(options.salt ?? '');
   const classes: IdClass[] = [];
-  if (options.sessionIds !== 'raw') classes.push({ mode: options.sessionIds, keys: SESSION_KEYS, textPatterns: [SESSION_KEY_TEXT], fieldPattern: SESSION_FIELD_TEXT });
+  if (options.sessionIds !== 'raw') {
+    classes.push({ mode: options.sessionIds, keys: SESSION_KEYS, textPatterns: [{ needle: 'agent:', pattern: SESSION_KEY_TEXT }], fieldPattern: SESSION_FIELD_TEXT });
+  }
   if (options.chatIds !== 'raw') classes.push({ mode: options.chatIds, keys: CHAT_KEYS, textPatterns: [], fieldPattern: CHAT_FIELD_TEXT });
   return (trace) => {
     for (const idClass of classes) applyClass(trace, idClass, hasher);
@@ -55,9 +57,9 @@ export function idPrivacyTransform(options: IdPrivacyOptions): SpanTransform | u
 interface IdClass {
   mode: 'hash' | 'omit';
   keys: ReadonlySet<string>;
-  /** Whole ids recognisable by their shape inside any text. */
-  textPatterns: readonly RegExp[];
-  /** `key=value` in log text. */
+  /** Whole ids recognisable by their shape inside any text; `needle` is in every match (a cheap test before the regex). */
+  textPatterns: readonly { needle: string; pattern: RegExp }[];
+  /** `key=value` in log text (only looked for in text with an `=`). */
   fieldPattern: RegExp;
 }
 
@@ -78,8 +80,9 @@ function applyClass(trace: FinishedTrace, idClass: IdClass, hasher: IdHasher): v
   const searched = [...raws].filter((raw) => raw.length >= MIN_SUBSTRING_ID).sort((a, b) => b.length - a.length);
   const rewrite = (text: string): string => {
     let out = text;
-    for (const pattern of idClass.textPatterns) out = out.replace(pattern, (match) => replace(match));
-    out = out.replace(idClass.fieldPattern, (_match, key: string, quote: string, value: string) => `${key}=${quote}${replace(value)}`);
+    // Most strings (names, models, statuses) hold no id: a substring test spares them the regexes.
+    for (const { needle, pattern } of idClass.textPatterns) if (out.includes(needle)) out = out.replace(pattern, (match) => replace(match));
+    if (out.includes('=')) out = out.replace(idClass.fieldPattern, (_match, key: string, quote: string, value: string) => `${key}=${quote}${replace(value)}`);
     for (const raw of searched) if (out.includes(raw)) out = out.split(raw).join(replace(raw));
     return out;
   };
