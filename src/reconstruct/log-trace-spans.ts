@@ -1,6 +1,7 @@
 import { ATTR, GEN_AI_OPERATION, agentIdFromSessionKey, providerName } from './attribute-names.js';
 import { fetchSpan, toolSpan } from './log-call-spans.js';
 import type { LogTraceFacts, ScopeFacts } from './log-trace-facts.js';
+import { coverChildren } from './cover-children.js';
 import { deriveSpanId } from './span-ids.js';
 import type { SpanAttributes, SpanRecord } from './span-record.js';
 
@@ -44,7 +45,8 @@ export function buildLogTraceSpans(facts: LogTraceFacts): { spans: SpanRecord[];
     });
   }
   if (facts.terminal.messageReceived && facts.terminal.processedMs === undefined) incomplete = true;
-  coverChildren(spans);
+  // Children first: deepest spans are synthesised ones, then harness scopes, then roots.
+  coverChildren(spans, 3);
   // Lines can arrive slightly out of time order; events are kept in time order, not arrival order.
   for (const span of spans) span.events.sort((a, b) => a.timeMs - b.timeMs);
   return { spans, incomplete };
@@ -177,18 +179,3 @@ function addMissingParents(facts: LogTraceFacts, spans: SpanRecord[]): void {
     });
   }
 }
-
-/** A parent must cover its children: log times of the scope lines can end before a child's last line. */
-function coverChildren(spans: SpanRecord[]): void {
-  const byId = new Map(spans.map((s) => [s.spanId, s]));
-  // Children first: deepest spans are synthesised ones, then harness scopes, then roots.
-  for (let pass = 0; pass < 3; pass++) {
-    for (const span of spans) {
-      const parent = span.parentSpanId === undefined ? undefined : byId.get(span.parentSpanId);
-      if (parent === undefined) continue;
-      if (span.startMs < parent.startMs) parent.startMs = span.startMs;
-      if (span.endMs > parent.endMs) parent.endMs = span.endMs;
-    }
-  }
-}
-

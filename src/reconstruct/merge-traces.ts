@@ -1,4 +1,5 @@
 import { ATTR, GEN_AI_OPERATION } from './attribute-names.js';
+import { coverChildren } from './cover-children.js';
 import type { FinishedTrace, SpanRecord } from './span-record.js';
 
 /**
@@ -67,7 +68,7 @@ export function mergeTraces(events: FinishedTrace, log: FinishedTrace): Finished
     spans.push(span);
   }
 
-  coverChildren(spans);
+  coverChildren(spans, 4);
   for (const span of spans) span.events.sort((a, b) => a.timeMs - b.timeMs);
   spans.sort((a, b) => a.startMs - b.startMs || compare(a.spanId, b.spanId));
   const incomplete = events.incomplete || kept.some((span) => span.attributes[ATTR.openclawSpanIncomplete] === true);
@@ -146,18 +147,6 @@ function hasAncestor(span: SpanRecord, ancestorId: string, byId: ReadonlyMap<str
   return false;
 }
 
-/** A parent covers its children (the two streams' times for one scope differ by a few ms). */
-function coverChildren(spans: readonly SpanRecord[]): void {
-  const byId = new Map(spans.map((span) => [span.spanId, span]));
-  for (let pass = 0; pass < 4; pass++) {
-    for (const span of spans) {
-      const parent = span.parentSpanId === undefined ? undefined : byId.get(span.parentSpanId);
-      if (parent === undefined) continue;
-      if (span.startMs < parent.startMs) parent.startMs = span.startMs;
-      if (span.endMs > parent.endMs) parent.endMs = span.endMs;
-    }
-  }
-}
 
 function copySpan(span: SpanRecord): SpanRecord {
   return { ...span, attributes: { ...span.attributes }, status: { ...span.status }, events: [...span.events] };
