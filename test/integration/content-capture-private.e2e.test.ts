@@ -1,10 +1,15 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReceivedSpan } from '../support/otlp-receiver.js';
-import { backfillEventsAndLog, type ContentBackfill } from '../support/content-backfill.js';
+import {
+  backfillEventsAndLog,
+  CONTENT_REPLY as REPLY,
+  CONTENT_SECRET as SECRET,
+  CONTENT_TOOL_RESULT as TOOL_RESULT,
+  PLUGIN_TRACE as TRACE,
+  pluginTurnInputs,
+  type ContentBackfill,
+} from '../support/content-backfill.js';
 import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
-import { tempDir } from '../support/follow-daemon.js';
 
 /**
  * --capture-content end to end for content in OpenClaw's own shape, through bin/otel-tail and a real
@@ -18,16 +23,11 @@ import { tempDir } from '../support/follow-daemon.js';
  * into the events it belongs to, as a trusted writer would, its messages shaped as OpenClaw's agent
  * runtime shapes them (`{role, content: [{type: text|toolCall, ...}], stopReason}`, `toolResult`).
  */
-const PLUGIN = new URL('../fixtures/openclaw-2026.9.6-plugin/', import.meta.url).pathname;
-const TRACE = '7737658c1cac0c4a6fe003ea196e58ae';
 const CALL_1 = 'c4729933fb6875f3';
 const CALL_2 = '344fe2c808b14999';
 const TOOL = '65069969b36a5e53';
 
 const PROMPT = 'Please read NOTES.md and tell me what it says. [prompt-5be1]';
-const SECRET = 'sk-test-4f9Qa7Zx';
-const REPLY = `Your key ${SECRET} is in NOTES.md. ${'The notes say to water the ficus on Tuesdays. '.repeat(60)}END-OF-REPLY`;
-const TOOL_RESULT = `# Notes\n${'water the ficus on tuesdays; '.repeat(40)}TOOL-RESULT-END`;
 const THINKING = 'private-thinking-c0ffee';
 const TOOL_CALL = { type: 'toolCall', id: 'call_fake1', name: 'read', arguments: { path: 'NOTES.md' } };
 const TOOLS = [{ name: 'read', description: 'Read a file [tooldef-77d2]', parameters: { type: 'object', properties: { path: { type: 'string' } } } }];
@@ -50,23 +50,18 @@ const CONTENT_MARKERS = [PROMPT, SECRET, 'water the ficus', 'END-OF-REPLY', 'TOO
 const startReceiver = cleanUpAfterEach();
 
 function inputs(): { events: string; log: string } {
-  const dir = tempDir('private-content');
-  const events = join(dir, 'events');
-  const log = join(dir, 'file-log');
-  mkdirSync(events);
-  mkdirSync(log);
-  copyFileSync(join(PLUGIN, 'file-log', 'openclaw-2026-11-21.log'), join(log, 'openclaw-2026-11-21.log'));
   let merged = 0;
-  const lines = readFileSync(join(PLUGIN, 'events', 'events-2026-11-21.jsonl'), 'utf8').split('\n').filter((line) => line !== '').map((line) => {
-    const envelope = JSON.parse(line) as { event: { type: string; trace?: { spanId?: string } } };
-    const extra = PRIVATE[`${envelope.event.type} ${envelope.event.trace?.spanId}`];
-    if (extra === undefined) return line;
-    merged++;
-    return JSON.stringify({ ...envelope, event: { ...envelope.event, ...extra } });
-  });
+  const result = pluginTurnInputs('private-content', (lines) =>
+    lines.map((line) => {
+      const envelope = JSON.parse(line) as { event: { type: string; trace?: { spanId?: string } } };
+      const extra = PRIVATE[`${envelope.event.type} ${envelope.event.trace?.spanId}`];
+      if (extra === undefined) return line;
+      merged++;
+      return JSON.stringify({ ...envelope, event: { ...envelope.event, ...extra } });
+    }),
+  );
   expect(merged).toBe(Object.keys(PRIVATE).length);
-  writeFileSync(join(events, 'events-2026-11-21.jsonl'), `${lines.join('\n')}\n`);
-  return { events, log };
+  return result;
 }
 
 async function backfill(flags: string[]): Promise<ContentBackfill> {

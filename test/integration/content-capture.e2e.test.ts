@@ -1,10 +1,15 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReceivedSpan } from '../support/otlp-receiver.js';
-import { backfillEventsAndLog, type ContentBackfill } from '../support/content-backfill.js';
+import {
+  backfillEventsAndLog,
+  CONTENT_REPLY as REPLY,
+  CONTENT_SECRET as SECRET,
+  CONTENT_TOOL_RESULT as TOOL_RESULT,
+  PLUGIN_TRACE as TRACE,
+  pluginTurnInputs,
+  type ContentBackfill,
+} from '../support/content-backfill.js';
 import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
-import { tempDir } from '../support/follow-daemon.js';
 
 /**
  * --capture-content end to end, through bin/otel-tail and a real OTLP receiver.
@@ -17,41 +22,29 @@ import { tempDir } from '../support/follow-daemon.js';
  * prompt and the reply text, and a tool.loop on the `read` tool with its arguments and result. Their fields
  * become span-event attributes, which is where the content step finds them.
  */
-const PLUGIN = new URL('../fixtures/openclaw-2026.9.6-plugin/', import.meta.url).pathname;
-const TRACE = '7737658c1cac0c4a6fe003ea196e58ae';
 const RUN_SPAN = '695b9ac63b809d91';
 const TOOL_SPAN = '65069969b36a5e53';
 
 const PROMPT = 'Please read NOTES.md and tell me what it says.';
-const SECRET = 'sk-test-4f9Qa7Zx';
-// Longer than any limit below; the secret sits at its start, inside what a cut keeps.
-const REPLY = `Your key ${SECRET} is in NOTES.md. ${'The notes say to water the ficus on Tuesdays. '.repeat(60)}END-OF-REPLY`;
 const TOOL_ARGS = '{"path":"NOTES.md"}';
-const TOOL_RESULT = `# Notes\n${'water the ficus on tuesdays; '.repeat(40)}TOOL-RESULT-END`;
 
 const startReceiver = cleanUpAfterEach();
 
 /** The fixture's events and file log, the events file with the two content-bearing events added. */
 function inputs(): { events: string; log: string } {
-  const dir = tempDir('content');
-  const events = join(dir, 'events');
-  const log = join(dir, 'file-log');
-  mkdirSync(events);
-  mkdirSync(log);
-  copyFileSync(join(PLUGIN, 'file-log', 'openclaw-2026-11-21.log'), join(log, 'openclaw-2026-11-21.log'));
   const scope = (spanId: string): Record<string, string> => ({ traceId: TRACE, spanId, traceFlags: '01' });
   const common = { runId: 'chatcmpl_0bf61878-c3c2-43d4-b325-bafcf9f8f3b1', sessionKey: 'agent:main:openai-user:e2e', sessionId: '08789359-b0ff-4573-9793-e02628b28157' };
   const added = [
     { event: { type: 'run.progress', ...common, reason: 'reply', prompt: PROMPT, text: REPLY, trace: scope(RUN_SPAN), seq: 9001, ts: 1795290472100 }, metadata: { trusted: true } },
     { event: { type: 'tool.loop', ...common, toolName: 'read', level: 'info', params: TOOL_ARGS, result: TOOL_RESULT, trace: scope(TOOL_SPAN), seq: 9002, ts: 1795290471700 }, metadata: { trusted: true } },
   ];
-  // Written where the gateway would have delivered them: right after the tool's end, before the run ends.
-  const lines = readFileSync(join(PLUGIN, 'events', 'events-2026-11-21.jsonl'), 'utf8').split('\n').filter((line) => line !== '');
-  const toolEnd = lines.findIndex((line) => line.includes('"type":"tool.execution.completed"'));
-  expect(toolEnd).toBeGreaterThan(0);
-  lines.splice(toolEnd + 1, 0, ...added.map((line) => JSON.stringify(line)));
-  writeFileSync(join(events, 'events-2026-11-21.jsonl'), `${lines.join('\n')}\n`);
-  return { events, log };
+  return pluginTurnInputs('content', (lines) => {
+    // Written where the gateway would have delivered them: right after the tool's end, before the run ends.
+    const toolEnd = lines.findIndex((line) => line.includes('"type":"tool.execution.completed"'));
+    expect(toolEnd).toBeGreaterThan(0);
+    lines.splice(toolEnd + 1, 0, ...added.map((line) => JSON.stringify(line)));
+    return lines;
+  });
 }
 
 async function backfill(flags: string[]): Promise<ContentBackfill> {
