@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,8 +49,10 @@ describe('the otel-tail-events plugin definition', () => {
     gw.emit({ type: 'log.record', ts: 1795290466702, seq: 2, level: 'INFO', message: 'the reply text' }, { trusted: false });
     await gw.services[0]?.stop();
     expect(gw.listeners.size).toBe(0);
-    const [name] = [new Date(1795290466701)].map((d) => `events-${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}.jsonl`);
-    const written = readFileSync(join(dir, name ?? ''), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    // Named for the local day it was written on (the writer's clock, not the events' times), as OpenClaw's own log.
+    const files = readdirSync(dir);
+    expect(files).toEqual([expect.stringMatching(/^events-\d{4}-\d\d-\d\d\.jsonl$/)]);
+    const written = readFileSync(join(dir, files[0] ?? ''), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
     expect(written).toEqual([
       { event: { type: 'run.started', ts: 1795290466701, seq: 1 }, metadata: { trusted: true } },
       { event: { type: 'log.record', ts: 1795290466702, seq: 2, level: 'INFO', messageChars: 14 }, metadata: { trusted: false } },
