@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { AttributeValue } from '@opentelemetry/api';
 import type { IdMode } from '../../config/resolve-config.js';
-import type { FinishedTrace } from '../../reconstruct/span-record.js';
-import { attributeMaps, rewriteStrings, type SpanTransform } from './span-transform.js';
+import type { FinishedTrace, SpanAttributes } from '../../reconstruct/span-record.js';
+import { mapStringValue, type SpanTransform } from './span-transform.js';
 
 /** What stands for an omitted id inside a longer string (a lane name, a log message). */
 export const OMITTED = '[omitted]';
@@ -45,52 +45,111 @@ export function idPrivacyTransform(options: IdPrivacyOptions): SpanTransform | u
   }
   const hasher = new IdHasher(options.salt ?? '');
   const classes: IdClass[] = [];
-  if (options.sessionIds !== 'raw') {
-    classes.push({ mode: options.sessionIds, keys: SESSION_KEYS, textPatterns: [{ needle: 'agent:', pattern: SESSION_KEY_TEXT }], fieldPattern: SESSION_FIELD_TEXT });
-  }
-  if (options.chatIds !== 'raw') classes.push({ mode: options.chatIds, keys: CHAT_KEYS, textPatterns: [], fieldPattern: CHAT_FIELD_TEXT });
-  return (trace) => {
-    for (const idClass of classes) applyClass(trace, idClass, hasher);
-  };
+  if (options.sessionIds !== 'raw') classes.push(new IdClass(options.sessionIds, SESSION_KEYS, [{ needle: 'agent:', pattern: SESSION_KEY_TEXT }], SESSION_FIELD_TEXT, hasher));
+  if (options.chatIds !== 'raw') classes.push(new IdClass(options.chatIds, CHAT_KEYS, [], CHAT_FIELD_TEXT, hasher));
+  const privacy = new IdPrivacy(classes);
+  return (trace) => privacy.apply(trace);
 }
 
-interface IdClass {
-  mode: 'hash' | 'omit';
-  keys: ReadonlySet<string>;
-  /** Whole ids recognisable by their shape inside any text; `needle` is in every match (a cheap test before the regex). */
-  textPatterns: readonly { needle: string; pattern: RegExp }[];
-  /** `key=value` in log text (only looked for in text with an `=`). */
-  fieldPattern: RegExp;
-}
+/**
+ * One trace at a time, in two walks over every attribute map: the id
+ * attributes are hashed (or dropped) and their raw values kept, then every
+ * other exported string is searched for ids, class by class in order. Kept to
+ * small methods over plain loops: spans of many shapes pass through here, and
+ * big functions over them were recompiled again and again.
+ */
+class IdPrivacy {
+  constructor(private readonly classes: readonly IdClass[]) {}
 
-function applyClass(trace: FinishedTrace, idClass: IdClass, hasher: IdHasher): void {
-  const replace = (raw: string): string => (idClass.mode === 'hash' ? hasher.hash(raw) : OMITTED);
-  // The raw ids this trace carries, to find them again inside other strings (longest first: a session key holds its peer id).
-  const raws = new Set<string>();
-  for (const span of trace.spans) {
-    for (const map of attributeMaps(span)) {
-      for (const [key, value] of Object.entries(map)) {
-        if (!idClass.keys.has(key)) continue;
-        for (const raw of idStrings(value)) raws.add(raw);
-        if (idClass.mode === 'omit') delete map[key];
-        else map[key] = hashValue(value, hasher);
+  apply(trace: FinishedTrace): void {
+    for (const idClass of this.classes) idClass.startTrace();
+    for (const span of trace.spans) {
+      this.takeIds(span.attributes);
+      for (const event of span.events) if (event.attributes !== undefined) this.takeIds(event.attributes);
+    }
+    for (const idClass of this.classes) idClass.sortRaws();
+    for (const span of trace.spans) {
+      span.name = this.rewrite(span.name);
+      this.rewriteValues(span.attributes);
+      for (const event of span.events) {
+        event.name = this.rewrite(event.name);
+        if (event.attributes !== undefined) this.rewriteValues(event.attributes);
       }
+      if (span.status.message !== undefined) span.status.message = this.rewrite(span.status.message);
     }
   }
-  const searched = [...raws].filter((raw) => raw.length >= MIN_SUBSTRING_ID).sort((a, b) => b.length - a.length);
-  const rewrite = (text: string): string => {
+
+  private classOf(key: string): IdClass | undefined {
+    for (const idClass of this.classes) if (idClass.keys.has(key)) return idClass;
+    return undefined;
+  }
+
+  private takeIds(map: SpanAttributes): void {
+    for (const key in map) {
+      const idClass = this.classOf(key);
+      if (idClass !== undefined) idClass.take(map, key);
+    }
+  }
+
+  /** Values of id attributes were hashed whole just now: only the other strings are searched. */
+  private rewriteValues(map: SpanAttributes): void {
+    for (const key in map) {
+      if (this.classOf(key) !== undefined) continue;
+      const value = map[key] as AttributeValue;
+      if (typeof value === 'string') map[key] = this.rewrite(value);
+      else if (Array.isArray(value)) map[key] = mapStringValue(value, (text) => this.rewrite(text));
+    }
+  }
+
+  private rewrite(text: string): string {
+    let out = text;
+    for (const idClass of this.classes) out = idClass.rewrite(out);
+    return out;
+  }
+}
+
+class IdClass {
+  /** The raw ids of the current trace, to find them again inside other strings (longest first: a session key holds its peer id). */
+  private raws = new Set<string>();
+  private searched: string[] = [];
+  private readonly replace: (raw: string) => string;
+  private readonly replaceField: (match: string, key: string, quote: string, value: string) => string;
+
+  constructor(
+    readonly mode: 'hash' | 'omit',
+    readonly keys: ReadonlySet<string>,
+    /** Whole ids recognisable by their shape inside any text; `needle` is in every match (a cheap test before the regex). */
+    private readonly textPatterns: readonly { needle: string; pattern: RegExp }[],
+    /** `key=value` in log text (only looked for in text with an `=`). */
+    private readonly fieldPattern: RegExp,
+    private readonly hasher: IdHasher,
+  ) {
+    this.replace = mode === 'hash' ? (raw) => hasher.hash(raw) : () => OMITTED;
+    this.replaceField = (_match, key, quote, value) => `${key}=${quote}${this.replace(value)}`;
+  }
+
+  startTrace(): void {
+    this.raws.clear();
+  }
+
+  take(map: SpanAttributes, key: string): void {
+    const value = map[key] as AttributeValue;
+    for (const raw of idStrings(value)) this.raws.add(raw);
+    if (this.mode === 'omit') delete map[key];
+    else map[key] = hashValue(value, this.hasher);
+  }
+
+  sortRaws(): void {
+    this.searched = [...this.raws].filter((raw) => raw.length >= MIN_SUBSTRING_ID).sort((a, b) => b.length - a.length);
+  }
+
+  rewrite(text: string): string {
     let out = text;
     // Most strings (names, models, statuses) hold no id: a substring test spares them the regexes.
-    for (const { needle, pattern } of idClass.textPatterns) if (out.includes(needle)) out = out.replace(pattern, (match) => replace(match));
-    if (out.includes('=')) out = out.replace(idClass.fieldPattern, (_match, key: string, quote: string, value: string) => `${key}=${quote}${replace(value)}`);
-    for (const raw of searched) if (out.includes(raw)) out = out.split(raw).join(replace(raw));
+    for (const { needle, pattern } of this.textPatterns) if (out.includes(needle)) out = out.replace(pattern, this.replace);
+    if (out.includes('=')) out = out.replace(this.fieldPattern, this.replaceField);
+    for (const raw of this.searched) if (out.includes(raw)) out = out.split(raw).join(this.replace(raw));
     return out;
-  };
-  for (const span of trace.spans) {
-    const kept = new Map<object, Set<string>>();
-    // Values just hashed are not rewritten again: only the other strings are searched.
-    for (const map of attributeMaps(span)) kept.set(map, new Set(Object.keys(map).filter((key) => idClass.keys.has(key))));
-    rewriteStrings(span, rewrite, (map, key) => kept.get(map)?.has(key) === true);
   }
 }
 
