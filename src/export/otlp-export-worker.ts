@@ -35,7 +35,8 @@ if (port !== null) {
   const setup = workerData as WorkerSetup;
   const sink = new OtlpTraceExporter(setup.otlp);
   const steps = setup.policy === undefined ? [] : transformSteps(setup.policy);
-  const exporter: TraceExporter = steps.length === 0 ? sink : new TransformingExporter(sink, steps);
+  // Each request's traces are a structured clone of the main thread's: the steps may change them in place.
+  const exporter: TraceExporter = steps.length === 0 ? sink : new TransformingExporter(sink, steps, true);
   const reply = (message: WorkerReply): void => port.postMessage(message);
   port.on('message', (request: WorkerRequest) => {
     if (request.kind === 'shutdown') {

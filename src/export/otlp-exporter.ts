@@ -1,9 +1,8 @@
 import { ExportResultCode, parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
-import { toReadableSpans } from './readable-span.js';
+import { encodeTraceRequest } from './otlp-trace-encoding.js';
+import { createTraceSender, type EncodedRequest, type TraceSender } from './otlp-trace-sender.js';
 import { splitIntoRequests, type RequestLimits } from './request-batches.js';
 import type { ResourceOptions } from './readable-span.js';
 import { OtlpExportError } from './otlp-target.js';
@@ -38,11 +37,11 @@ const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 /** An error reason (the status, the SDK's message and the collector's answer) is cut to this many characters. */
 const MAX_REASON_CHARS = 300;
 
-/** OTLP/HTTP protobuf exporter: the SDK's exporter, fed reconstructed spans in bounded batches. */
+/** OTLP/HTTP protobuf exporter: reconstructed spans encoded in bounded requests, sent by the SDK's transport (otlp-trace-sender.ts). */
 export class OtlpTraceExporter implements TraceExporter {
   /** Requests in flight at once: encoding and reading go on while earlier batches are on the wire. */
   readonly concurrency = 4;
-  readonly #sdk: OTLPTraceExporter;
+  readonly #sender: TraceSender;
   readonly #resource: ResourceOptions;
   readonly #limits: RequestLimits;
   readonly #safeUrl: string;
@@ -65,9 +64,9 @@ export class OtlpTraceExporter implements TraceExporter {
       ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_TRACES_HEADERS'])),
     ]);
     watchPartialSuccess();
-    this.#sdk = new OTLPTraceExporter({
+    this.#sender = createTraceSender({
       url: options.url,
-      headers: { ...options.headers },
+      headers: options.headers,
       ...(options.timeoutMillis === undefined ? {} : { timeoutMillis: options.timeoutMillis }),
     });
   }
@@ -79,7 +78,9 @@ export class OtlpTraceExporter implements TraceExporter {
       const batches = requests.length;
       let rejected: PartialRejection | undefined;
       for (let i = 0; i < batches; i++) {
-        const { result, partial } = await sendBatch(this.#sdk, toReadableSpans(requests[i] ?? [], this.#resource));
+        const traces = requests[i] ?? [];
+        const request: EncodedRequest = { body: encodeTraceRequest(traces, this.#resource), spans: countSpans(traces) };
+        const { result, partial } = await sendBatch(this.#sender, request);
         rejected = addRejections(rejected, partial);
         if (result.code !== ExportResultCode.SUCCESS) {
           // Stop at the first failed batch: the caller re-sends the whole call
@@ -100,7 +101,7 @@ export class OtlpTraceExporter implements TraceExporter {
     if (this.#shutDown) return;
     this.#shutDown = true;
     try {
-      await this.#sdk.shutdown();
+      await this.#sender.shutdown();
     } catch {
       // Nothing left to flush that could still succeed; shutdown must go on.
     }
@@ -114,12 +115,12 @@ export class OtlpTraceExporter implements TraceExporter {
 }
 
 /** One request; `partial` is what the backend's 200 said it rejected, read in the SDK's own callback (see partial-success.ts). */
-function sendBatch(sdk: OTLPTraceExporter, spans: ReadableSpan[]): Promise<{ result: ExportResult; partial: PartialRejection | undefined }> {
+function sendBatch(sender: TraceSender, request: EncodedRequest): Promise<{ result: ExportResult; partial: PartialRejection | undefined }> {
   return new Promise((resolve) => {
     try {
-      sdk.export(spans, (result) => resolve({ result, partial: takePartialRejection() }));
+      sender.export(request, (result) => resolve({ result, partial: takePartialRejection() }));
     } catch (error) {
-      // Serialization runs synchronously inside export(); keep the promise contract.
+      // The transport is called synchronously inside export(); keep the promise contract.
       resolve({ result: { code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) }, partial: undefined });
     }
   });
@@ -163,6 +164,12 @@ function printableBody(data: unknown): string | undefined {
   const text = data.trim();
   if (text === '' || !/^[\x20-\x7e\t\r\n]*$/.test(text)) return undefined;
   return text.replace(/\s+/g, ' ');
+}
+
+function countSpans(traces: readonly FinishedTrace[]): number {
+  let spans = 0;
+  for (const trace of traces) spans += trace.spans.length;
+  return spans;
 }
 
 function cut(text: string, max: number): string {

@@ -5,7 +5,9 @@ import { copyTrace, type SpanTransform } from './span-transform.js';
 /**
  * Wraps any exporter: each trace is copied and run through the steps before it
  * is handed on. The steps are pure functions of the trace, so a batch sent
- * again (after a restart, or by a retry) is byte-identical.
+ * again (after a restart, or by a retry) is byte-identical. `owned` skips the
+ * copy where the traces are already this exporter's own (the export worker's,
+ * fresh from a structured clone for each call).
  */
 export class TransformingExporter implements TraceExporter {
   readonly concurrency: number | undefined;
@@ -13,6 +15,7 @@ export class TransformingExporter implements TraceExporter {
   constructor(
     private readonly inner: TraceExporter,
     private readonly steps: readonly SpanTransform[],
+    private readonly owned = false,
   ) {
     this.concurrency = inner.concurrency;
   }
@@ -21,7 +24,7 @@ export class TransformingExporter implements TraceExporter {
     let transformed: FinishedTrace[];
     try {
       transformed = traces.map((trace) => {
-        const copy = copyTrace(trace);
+        const copy = this.owned ? trace : copyTrace(trace);
         for (const step of this.steps) step(copy);
         return copy;
       });
