@@ -1,6 +1,6 @@
-import { SIGNAL_PREFIXES } from './log-signals.js';
-import { FLAT, LITERAL, PLAIN, SCALAR, STRING, escapeRegExp } from './json-grammar.js';
+import { FLAT, PLAIN, SCALAR, STRING } from './json-grammar.js';
 import { parseLogTime } from './log-time.js';
+import { SIGNAL_FREE_ARG as ARG, SIGNAL_FREE_TEXT as TEXT } from './signal-free-grammar.js';
 
 /**
  * The pre-check of the hot path. Most lines outside a turn (heartbeats, cron,
@@ -37,19 +37,9 @@ export function untracedRecordTime(line: string): number | undefined {
 // Longer lines are rare and take the full parse: bounds the regex's work (and its backtracking stack) per line.
 const MAX_CHARS = 64 * 1024;
 
-// In message text: the escapes JSON.stringify writes, except ESC (\u001b starts an ANSI colour that stripAnsi would remove).
-const TEXT_ESCAPE = String.raw`\\(?:["\\/bfnrt]|u00(?!1[bB])[01][0-9a-fA-F]|u[dD][89abAB][0-9a-fA-F]{2})`;
-
-/** Message text (an argument, a top-level `message`): not one a signal could be read from. */
-const TEXT = `"(?!${SIGNAL_PREFIXES.map(escapeRegExp).join('|')})${PLAIN}*(?:${TEXT_ESCAPE}${PLAIN}*)*"`;
 // `_meta`: scalars, plus one level of objects and arrays (`path`, `parentNames`).
 const META_VALUE = `(?:${SCALAR}|${FLAT})`;
 const META = `\\{(?:${STRING}:${META_VALUE}(?:,${STRING}:${META_VALUE})*)?\\}`;
-
-// An argument: text, or a flat object (structured meta) without `event`. Keys unescaped, so `event` cannot hide as `\u0065vent`.
-const ARG_KEY = `"(?!event")${PLAIN}*"`;
-const ARG_VALUE = `(?:${TEXT}|${LITERAL})`;
-const ARG = `(?:${TEXT}|\\{(?:${ARG_KEY}:${ARG_VALUE}(?:,${ARG_KEY}:${ARG_VALUE})*)?\\})`;
 
 // After `time`: scalar fields (hostname, message, session_id, ...). A second `time` or `_meta`, a numeric key, or any key that
 // could make the record traced or an overflow sends the line to the full parse; so does an escaped key (`\u0074raceId`).

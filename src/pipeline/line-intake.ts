@@ -1,7 +1,7 @@
 import { parseLine } from '../parsers/parse-line.js';
 import type { Reconstructor } from '../reconstruct/reconstructor.js';
 import type { LineRef } from '../reconstruct/trace-lines.js';
-import { decodeBatch, LINE_REJECTED, LINE_UNTRACED, type DecodedBatch } from '../sources/decoded-batch.js';
+import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_UNTRACED, type DecodedBatch } from '../sources/decoded-batch.js';
 import type { RawLine } from '../sources/line-splitter.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { routeParsed } from './route-parsed.js';
@@ -11,11 +11,12 @@ import { routeParsed } from './route-parsed.js';
  * exactly once (record, event, other or rejected). The only place that
  * knows both the parsers and the reconstructor.
  *
- * Lines come decoded (decoded-batch.ts: here, or in a reader thread for a
- * backfill). An untraced record (no trace ids, nothing a signal could be
- * read from) was recognised there without JSON.parse: it is counted as a
- * record and handed over with its time only, which is all the reconstructor
- * takes from a record without a trace (it moves the watermark and counts it).
+ * Lines come decoded (decoded-batch.ts, here or in the reader). An untraced
+ * record (no trace ids, nothing a signal could be read from) was recognised
+ * there without JSON.parse: it is counted as a record and handed over with its
+ * time only, which is all the reconstructor takes from a record without a
+ * trace (it moves the watermark and counts it). A traced record without a
+ * signal comes with just what the reconstructor reads of it.
  */
 export class LineIntake {
   private lineNo = 0;
@@ -34,7 +35,7 @@ export class LineIntake {
     return this.lineNo;
   }
 
-  /** Lines taken as untraced records without a full parse (also counted in `stats.records`). */
+  /** Lines taken as records without a full parse, untraced or traced without a signal (also counted in `stats.records`). */
   get linesSkimmed(): number {
     return this.skimmed;
   }
@@ -44,10 +45,11 @@ export class LineIntake {
   }
 
   addDecoded(batch: DecodedBatch): void {
-    const { kinds, texts, times, rejects, starts, ends } = batch;
+    const { kinds, texts, times, records, rejects, starts, ends } = batch;
     const stats = this.stats;
     let text = 0;
     let untraced = 0;
+    let plain = 0;
     let rejected = 0;
     for (let i = 0; i < kinds.length; i++) {
       this.lineNo++;
@@ -60,6 +62,12 @@ export class LineIntake {
           this.skimmed++;
           stats.records++;
           this.reconstructor.addRecord({ timeMs: times[untraced++] as number, level: 'info', message: '' }, at);
+          break;
+        case LINE_PLAIN_TRACED:
+          // What routeParsed does with a record without a signal (it can hold no overflow count).
+          this.skimmed++;
+          stats.records++;
+          this.reconstructor.addRecord(records[plain++] as DecodedBatch['records'][number], at);
           break;
         case LINE_REJECTED: {
           const reject = rejects[rejected++] as DecodedBatch['rejects'][number];

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
+import { plainTracedRecord } from '../parsers/plain-traced-record.js';
 import { untracedRecordTime } from '../parsers/untraced-record.js';
-import type { RejectReason } from '../parsers/types.js';
+import type { LogRecord, RejectReason } from '../parsers/types.js';
 import { decodeLine } from './decode-line.js';
 import type { RawLine } from './line-splitter.js';
 
@@ -8,18 +9,26 @@ import type { RawLine } from './line-splitter.js';
 export const LINE_TEXT = 0;
 export const LINE_UNTRACED = 1;
 export const LINE_REJECTED = 2;
+export const LINE_PLAIN_TRACED = 3;
 
 /**
- * Lines after the work that needs no parser: bytes decoded (or refused), and
- * untraced records recognised by their time alone (untraced-record.ts).
+ * Lines after the work that needs no parser: bytes decoded (or refused),
+ * untraced records recognised by their time alone (untraced-record.ts), and
+ * traced records without a signal read for their scope alone
+ * (plain-traced-record.ts).
  */
 export interface DecodedBatch {
-  /** Per line, in order: LINE_TEXT (the next of `texts`), LINE_UNTRACED (the next of `times`) or LINE_REJECTED (the next of `rejects`). */
+  /**
+   * Per line, in order: LINE_TEXT (the next of `texts`), LINE_UNTRACED (the next of `times`),
+   * LINE_PLAIN_TRACED (the next of `records`) or LINE_REJECTED (the next of `rejects`).
+   */
   kinds: Uint8Array;
   /** Lines to parse. */
   texts: string[];
   /** Epoch ms of each untraced record. */
   times: number[];
+  /** The traced records without a signal, as far as the reconstructor reads them (message left empty). */
+  records: LogRecord[];
   rejects: { reason: RejectReason; detail: string }[];
   /** Byte offset of each line's start, and just past its newline, in the (decompressed) source. */
   starts: number[];
@@ -64,6 +73,7 @@ class BatchBuilder {
   private readonly kinds: number[] = [];
   private readonly texts: string[] = [];
   private readonly times: number[] = [];
+  private readonly records: LogRecord[] = [];
   private readonly rejects: DecodedBatch['rejects'] = [];
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
@@ -75,6 +85,12 @@ class BatchBuilder {
     if (untracedAt !== undefined) {
       this.kinds.push(LINE_UNTRACED);
       this.times.push(untracedAt);
+      return;
+    }
+    const record = plainTracedRecord(text);
+    if (record !== undefined) {
+      this.kinds.push(LINE_PLAIN_TRACED);
+      this.records.push(record);
       return;
     }
     this.kinds.push(LINE_TEXT);
@@ -89,6 +105,6 @@ class BatchBuilder {
   }
 
   build(): DecodedBatch {
-    return { kinds: Uint8Array.from(this.kinds), texts: this.texts, times: this.times, rejects: this.rejects, starts: this.starts, ends: this.ends };
+    return { kinds: Uint8Array.from(this.kinds), texts: this.texts, times: this.times, records: this.records, rejects: this.rejects, starts: this.starts, ends: this.ends };
   }
 }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { decodeBatch, LINE_REJECTED, LINE_TEXT, LINE_UNTRACED, type DecodedBatch } from '../../../src/sources/decoded-batch.js';
+import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_TEXT, LINE_UNTRACED, type DecodedBatch } from '../../../src/sources/decoded-batch.js';
 import { readStreamDecoded } from '../../../src/sources/decoded-lines.js';
 import { LineSplitter, type RawLine } from '../../../src/sources/line-splitter.js';
 import { fixtureLines } from '../../support/fixtures.js';
@@ -8,7 +8,7 @@ import { fixtureLines } from '../../support/fixtures.js';
 const MAX_LINE_BYTES = 4096;
 
 interface Line {
-  kind: 'text' | 'untraced' | 'rejected';
+  kind: 'text' | 'untraced' | 'plain-traced' | 'rejected';
   value: string | number;
   start: number;
   end: number;
@@ -20,11 +20,13 @@ function flatten(batches: readonly DecodedBatch[]): Line[] {
   for (const batch of batches) {
     let text = 0;
     let untraced = 0;
+    let plain = 0;
     let rejected = 0;
     batch.kinds.forEach((kind, i) => {
       const where = { start: batch.starts[i] as number, end: batch.ends[i] as number };
       if (kind === LINE_TEXT) out.push({ kind: 'text', value: batch.texts[text++] as string, ...where });
       else if (kind === LINE_UNTRACED) out.push({ kind: 'untraced', value: batch.times[untraced++] as number, ...where });
+      else if (kind === LINE_PLAIN_TRACED) out.push({ kind: 'plain-traced', value: JSON.stringify(batch.records[plain++]), ...where });
       else if (kind === LINE_REJECTED) out.push({ kind: 'rejected', value: (batch.rejects[rejected++] as { reason: string }).reason, ...where });
     });
   }
@@ -55,6 +57,7 @@ describe('readStreamDecoded (whole lines decoded per chunk)', () => {
     const bytes = Buffer.from(`${SAMPLE.join('\n')}\n`);
     const expected = lineByLine(bytes);
     expect(expected.filter((line) => line.kind === 'untraced').length).toBeGreaterThan(0);
+    expect(expected.filter((line) => line.kind === 'plain-traced').length).toBeGreaterThan(0);
     expect(expected.filter((line) => line.kind === 'text').length).toBeGreaterThan(0);
     for (const size of [1, 7, 100, 999, 4096, 65_536, bytes.length]) expect(await chunked(bytes, size), `chunks of ${size}`).toEqual(expected);
   });

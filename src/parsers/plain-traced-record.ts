@@ -1,0 +1,72 @@
+import { FLAT, PLAIN, STRING } from './json-grammar.js';
+import { parseLogTime } from './log-time.js';
+import { SIGNAL_FREE_ARG as ARG, SIGNAL_FREE_TEXT as TEXT } from './signal-free-grammar.js';
+import type { LogLevel, LogRecord, TraceScope } from './types.js';
+
+/**
+ * The second pre-check of the hot path, for the traced lines that carry
+ * nothing but their scope: in a turn, most records ("[trace:embedded-run]
+ * prep stage", "agent harness selected", ...) have trace ids, no signal and
+ * a level below warn. The reconstructor takes from such a record only its
+ * time, level, trace scope, host and session fields (add-log-record.ts); this
+ * reads just those, with one precompiled regex, and leaves the message empty,
+ * as nothing reads it.
+ *
+ * The regex accepts only (a subset of the JSON grammar, so only valid JSON):
+ * OpenClaw 2026.x's layout (arguments "0", "1", ..., `_meta` in tslog's key
+ * order with a level name below WARN, `time`, then hostname, message,
+ * agent_id, session_id, channel and the W3C ids in the file logger's order);
+ * no argument or `message` a signal could be read from, no argument object
+ * with an `event` key (signal-free-grammar.ts); field values without escapes;
+ * ids in W3C form. Anything else returns undefined and takes the full parse
+ * (whose rejection messages stay the reference), so the result equals what
+ * parseLine gives in every field the reconstructor reads (a test compares them).
+ */
+export function plainTracedRecord(line: string): LogRecord | undefined {
+  if (line.length > MAX_CHARS || line.charCodeAt(line.length - 2) !== 34 /* " */) return undefined;
+  const m = PLAIN_TRACED_RECORD.exec(line);
+  if (m === null) return undefined;
+  const timeMs = parseLogTime(m[TIME]);
+  const traceId = m[TRACE_ID] as string;
+  if (timeMs === undefined || isAllZero(traceId)) return undefined;
+  const trace: TraceScope = { traceId };
+  const spanId = m[SPAN_ID];
+  if (spanId !== undefined) {
+    if (isAllZero(spanId)) return undefined;
+    trace.spanId = spanId;
+  }
+  const parentSpanId = m[PARENT_SPAN_ID];
+  if (parentSpanId !== undefined) {
+    if (isAllZero(parentSpanId)) return undefined;
+    trace.parentSpanId = parentSpanId;
+  }
+  if (m[TRACE_FLAGS] !== undefined) trace.traceFlags = m[TRACE_FLAGS];
+  const record: LogRecord = { timeMs, level: LEVELS[m[LEVEL_NAME] as string] as LogLevel, message: '', trace };
+  const hostname = m[HOSTNAME] || m[META_HOST];
+  if (hostname) record.hostname = hostname;
+  if (m[SESSION_ID]) record.sessionId = m[SESSION_ID];
+  if (m[AGENT_ID]) record.agentId = m[AGENT_ID];
+  if (m[CHANNEL]) record.channel = m[CHANNEL];
+  return record;
+}
+
+// Longer lines are rare and take the full parse: bounds the regex's work per line.
+const MAX_CHARS = 64 * 1024;
+
+/** tslog's level names below WARN, as levelFrom reads them. */
+const LEVELS: Readonly<Record<string, LogLevel>> = { SILLY: 'trace', TRACE: 'trace', DEBUG: 'debug', INFO: 'info' };
+
+// A field value read as it is: no escapes, so the literal is the value.
+const VALUE = `"(${PLAIN}*)"`;
+const META = String.raw`\{"runtime":${STRING},"runtimeVersion":${STRING},"hostname":${VALUE},"date":${STRING},"logLevelId":\d{1,3},"logLevelName":"(SILLY|TRACE|DEBUG|INFO)","name":${STRING}(?:,"parentNames":${FLAT})?(?:,"path":${FLAT})?\}`;
+const IDS = String.raw`,"traceId":"([0-9a-f]{32})"(?:,"spanId":"([0-9a-f]{16})")?(?:,"parentSpanId":"([0-9a-f]{16})")?(?:,"traceFlags":"([0-9a-f]{2})")?`;
+const TAIL = `(?:,"hostname":${VALUE})?(?:,"message":${TEXT})?(?:,"agent_id":${VALUE})?(?:,"session_id":${VALUE})?(?:,"channel":${VALUE})?${IDS}`;
+const PLAIN_TRACED_RECORD = new RegExp(String.raw`^\{"0":${ARG}(?:,"[1-9]\d*":${ARG})*,"_meta":${META},"time":"(${PLAIN}*)"${TAIL}\}$`);
+// Capture groups, in the order they appear above.
+const [META_HOST, LEVEL_NAME, TIME, HOSTNAME, AGENT_ID, SESSION_ID, CHANNEL, TRACE_ID, SPAN_ID, PARENT_SPAN_ID, TRACE_FLAGS] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] as const;
+
+/** W3C: an all-zero id is invalid (the full parse rejects the line, saying so). */
+function isAllZero(id: string): boolean {
+  for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) !== 48) return false;
+  return true;
+}
