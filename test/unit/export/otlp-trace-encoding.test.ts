@@ -3,25 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { encodeTraceRequest } from '../../../src/export/otlp-trace-encoding.js';
 import { decodeExportResponse } from '../../../src/export/otlp-trace-sender.js';
 import { toReadableSpans } from '../../../src/export/readable-span.js';
-import { parseLine } from '../../../src/parsers/parse-line.js';
-import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../../src/reconstruct/reconstructor.js';
 import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
-import { fixtureLines } from '../../support/fixtures.js';
+import { sampleTraces } from '../../support/sample-traces.js';
 
 const RESOURCE = { serviceName: 'openclaw-gateway', attributes: { 'deployment.environment.name': 'prod', 'service.name': 'overridden' } };
-
-/** The real sample's traces, rebuilt: every span shape the reconstructor makes from a file log and from events. */
-function sampleTraces(): FinishedTrace[] {
-  const traces: FinishedTrace[] = [];
-  const reconstructor = new Reconstructor(DEFAULT_RECONSTRUCTOR_OPTIONS, (trace) => traces.push(trace));
-  for (const line of [...fixtureLines('openclaw-2026.9.6/file-log.jsonl'), ...fixtureLines('diagnostic-events.jsonl')]) {
-    const parsed = parseLine(line);
-    if (parsed.kind === 'log') reconstructor.addRecord(parsed.record);
-    else if (parsed.kind === 'diagnostic') reconstructor.addEvent(parsed.event);
-  }
-  reconstructor.flush();
-  return traces;
-}
 
 const sdkBytes = (traces: readonly FinishedTrace[]): Buffer => Buffer.from(ProtobufTraceSerializer.serializeRequest(toReadableSpans(traces, RESOURCE)) ?? new Uint8Array());
 const ourBytes = (traces: readonly FinishedTrace[]): Buffer => Buffer.from(encodeTraceRequest(traces, RESOURCE));
