@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@opentelemetry/api';
 import type { FinishedTrace, SpanAttributes, SpanEventRecord, SpanRecord, SpanStatusRecord } from '../reconstruct/span-record.js';
 import { ProtoWriter } from './proto-writer.js';
-import { msToHrTime, OTEL_TAIL_VERSION, type ResourceOptions } from './readable-span.js';
+import { msToHrTime, OTEL_TAIL_VERSION, resourceAttributes, type ResourceOptions } from './readable-span.js';
 
 /**
  * FinishedTraces → one OTLP `ExportTraceServiceRequest` in protobuf, written straight from our
@@ -53,13 +53,6 @@ const KINDS: Readonly<Record<string, number>> = { internal: 1, server: 2, client
 const STATUS_CODES: Readonly<Record<SpanStatusRecord['code'], number>> = { unset: 0, ok: 1, error: 2 };
 /** W3C sampled, and "the parent's remoteness is known" (it is local): what the SDK sets on every span we give it. */
 const SPAN_FLAGS = 0x01 | 0x100;
-
-/** As readable-span.ts builds the resource: the configured attributes, then service.name, then host.name. */
-function resourceAttributes(base: ResourceOptions, hostName: string | undefined): SpanAttributes {
-  const attributes: SpanAttributes = { ...base.attributes, 'service.name': base.serviceName };
-  if (hostName !== undefined && hostName !== '') attributes['host.name'] = hostName;
-  return attributes;
-}
 
 function writeResource(writer: ProtoWriter, attributes: SpanAttributes): void {
   writer.tag(1, LEN); // ResourceSpans.resource

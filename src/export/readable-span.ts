@@ -56,12 +56,14 @@ export function toReadableSpans(
 }
 
 function buildResource(base: ResourceOptions, hostName: string | undefined): Resource {
-  const attributes: Record<string, string> = {
-    ...base.attributes,
-    'service.name': base.serviceName,
-  };
+  return resourceFromAttributes(resourceAttributes(base, hostName));
+}
+
+/** The resource of a host's spans: the configured attributes, then `service.name`, then `host.name` (when known). */
+export function resourceAttributes(base: ResourceOptions, hostName: string | undefined): Record<string, string> {
+  const attributes: Record<string, string> = { ...base.attributes, 'service.name': base.serviceName };
   if (hostName !== undefined && hostName !== '') attributes['host.name'] = hostName;
-  return resourceFromAttributes(attributes);
+  return attributes;
 }
 
 function toReadableSpan(span: SpanRecord, resource: Resource): ReadableSpan {
