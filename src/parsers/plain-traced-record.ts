@@ -53,6 +53,22 @@ export function plainTracedRecord(line: string): LogRecord | undefined {
 // Longer lines are rare and take the full parse: bounds the regex's work per line.
 const MAX_CHARS = 64 * 1024;
 
+/**
+ * Whether `"traceId":"` occurs among a line's last characters, where OpenClaw's
+ * file logger writes the W3C ids (its last fields): one bounded search, so the
+ * hot path can send each line to the one pre-check that may take it.
+ * plainTracedRecord takes no line without (its ids end the line); a line with
+ * one is nearly always traced, and untracedRecordTime would refuse it anyway
+ * (no `traceId` key after `time`), so skipping that pre-check for it costs
+ * nothing but a full parse in the rare case the key sits elsewhere.
+ */
+export function idsInTail(line: string): boolean {
+  return line.indexOf('"traceId":"', line.length - IDS_TAIL_CHARS) !== -1;
+}
+
+// `,"traceId":"<32>","spanId":"<16>","parentSpanId":"<16>","traceFlags":"<2>"}` is 125 characters.
+const IDS_TAIL_CHARS = 160;
+
 /** tslog's level names below WARN, as levelFrom reads them. */
 const LEVELS: Readonly<Record<string, LogLevel>> = { SILLY: 'trace', TRACE: 'trace', DEBUG: 'debug', INFO: 'info' };
 

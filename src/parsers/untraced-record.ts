@@ -27,8 +27,9 @@ import { SIGNAL_FREE_ARG as ARG, SIGNAL_FREE_TEXT as TEXT } from './signal-free-
  * and no signal: the line counts as a record, exactly as before.
  */
 export function untracedRecordTime(line: string): number | undefined {
-  // Cheap exits first: other formats, traced lines (their ids are near the end: lastIndexOf finds them fast), long lines.
-  if (line.length > MAX_CHARS || !line.startsWith('{"0":') || line.lastIndexOf('"traceId"') !== -1) return undefined;
+  // Cheap exits first: other formats, long lines. A traced line fails the regex (no `traceId` key after `time`); the
+  // batch decoder does not ask for lines whose tail holds ids (idsInTail).
+  if (line.length > MAX_CHARS || !line.startsWith('{"0":')) return undefined;
   const match = UNTRACED_RECORD.exec(line);
   // An unusable time is the full parser's to judge (it falls back to _meta.date, or rejects the line as bad_time).
   return match === null ? undefined : parseLogTime(match[1]);

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { plainTracedRecord } from '../parsers/plain-traced-record.js';
+import { idsInTail, plainTracedRecord } from '../parsers/plain-traced-record.js';
 import { untracedRecordTime } from '../parsers/untraced-record.js';
 import type { LogRecord, RejectReason } from '../parsers/types.js';
 import { decodeLine } from './decode-line.js';
@@ -81,17 +81,21 @@ class BatchBuilder {
   text(text: string, start: number, end: number): void {
     this.starts.push(start);
     this.ends.push(end);
-    const untracedAt = untracedRecordTime(text);
-    if (untracedAt !== undefined) {
-      this.kinds.push(LINE_UNTRACED);
-      this.times.push(untracedAt);
-      return;
-    }
-    const record = plainTracedRecord(text);
-    if (record !== undefined) {
-      this.kinds.push(LINE_PLAIN_TRACED);
-      this.records.push(record);
-      return;
+    // Each pre-check only sees the lines it may take: one failed regex per line at most, not two.
+    if (!idsInTail(text)) {
+      const untracedAt = untracedRecordTime(text);
+      if (untracedAt !== undefined) {
+        this.kinds.push(LINE_UNTRACED);
+        this.times.push(untracedAt);
+        return;
+      }
+    } else {
+      const record = plainTracedRecord(text);
+      if (record !== undefined) {
+        this.kinds.push(LINE_PLAIN_TRACED);
+        this.records.push(record);
+        return;
+      }
     }
     this.kinds.push(LINE_TEXT);
     this.texts.push(text);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLine } from '../../../src/parsers/parse-line.js';
-import { plainTracedRecord } from '../../../src/parsers/plain-traced-record.js';
+import { idsInTail, plainTracedRecord } from '../../../src/parsers/plain-traced-record.js';
 import type { LogRecord } from '../../../src/parsers/types.js';
 import { fixtureLines } from '../../support/fixtures.js';
 
@@ -100,6 +100,21 @@ describe('plainTracedRecord (the hot-path reader of traced records without a sig
     expect(plainTracedRecord(line)).toBeUndefined();
     const parsed = parseLine(line);
     expect(parsed.kind === 'log' && parsed.record.trace !== undefined && parsed.record.signal === undefined).toBe(true);
+  });
+
+  it('takes no line whose tail idsInTail finds no ids in (the batch decoder asks it only about those)', () => {
+    const longest = record({ ids: IDS.replace('"01"', '"ff"') });
+    const lines = [...SAMPLE, longest, record(), record({ fields: '', ids: ',"traceId":"33ed4075bbfd3e5b7e328aadd54a642c"' })];
+    let taken = 0;
+    for (const line of lines) {
+      if (plainTracedRecord(line) === undefined) continue;
+      taken++;
+      expect(idsInTail(line), line.slice(-200)).toBe(true);
+    }
+    expect(taken).toBe(243);
+    // Ids elsewhere than at the end do not count: such a line takes the full parse, as any other layout does.
+    expect(idsInTail(record({ fields: `${IDS},"hostname":"vm","message":"${'x'.repeat(200)}"`, ids: '' }))).toBe(false);
+    expect(idsInTail(record({ ids: '' }))).toBe(false);
   });
 
   it('never disagrees with the full parse on damaged copies of the sample', () => {
