@@ -65,13 +65,21 @@ export function recognizeSignal(message: string, meta: Record<string, unknown> |
     const fromMeta = signalFromMeta(meta['event'], meta);
     if (fromMeta !== undefined) return fromMeta;
   }
-  const first = message.charCodeAt(0);
-  // Every known prefix starts with a lower-case letter, '[' or '⇄'.
-  if (!((first >= 97 && first <= 122) || first === 91 || first === 0x21c4)) return undefined;
-  for (const [prefix, build] of PREFIXES) {
+  const candidates = BY_FIRST_CHAR.get(message.charCodeAt(0));
+  if (candidates === undefined) return undefined;
+  for (const [prefix, build] of candidates) {
     if (message.startsWith(prefix)) return build(message, prefix.length);
   }
   return undefined;
+}
+
+/** PREFIXES by their first character (in their order), so a message is only compared with the few that could match. */
+const BY_FIRST_CHAR = new Map<number, (readonly [string, Builder])[]>();
+for (const entry of PREFIXES) {
+  const first = entry[0].charCodeAt(0);
+  const list = BY_FIRST_CHAR.get(first);
+  if (list === undefined) BY_FIRST_CHAR.set(first, [entry]);
+  else list.push(entry);
 }
 
 function signalFromMeta(event: string, meta: Record<string, unknown>): LogSignal | undefined {
