@@ -83,9 +83,18 @@ export function toolSpan(facts: LogTraceFacts, tool: ToolFacts, common: SpanAttr
 
 function hostOf(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
+  // A gateway calls the same few endpoints again and again; parsing a URL is the dearest part of a model span.
+  if (hostCache.has(url)) return hostCache.get(url);
+  let host: string | undefined;
   try {
-    return new URL(url).hostname;
+    host = new URL(url).hostname;
   } catch {
-    return undefined;
+    host = undefined;
   }
+  if (hostCache.size >= HOST_CACHE_MAX) hostCache.clear();
+  hostCache.set(url, host);
+  return host;
 }
+
+const hostCache = new Map<string, string | undefined>();
+const HOST_CACHE_MAX = 256;

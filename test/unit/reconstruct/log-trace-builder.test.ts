@@ -66,6 +66,21 @@ describe('stream A traces from the real sample', () => {
     expect(inference.filter((s) => s.attributes['http.response.status_code'] === 500)).toHaveLength(8);
   });
 
+  it('names the server of each inference span from its URL, and none from a URL that does not parse (each seen many times)', () => {
+    const records = sampleRecords();
+    let n = 0;
+    for (const record of records) {
+      const signal = record.signal;
+      if (signal?.kind !== 'model.fetch' || signal.phase !== 'start') continue;
+      record.signal = { ...signal, values: { ...signal.values, url: n++ % 2 === 0 ? 'https://api.example.com/v1/messages' : 'not a url' } };
+    }
+    const inference = [...buildAll(records).values()].flatMap((b) => b.trace.spans).filter((s) => s.kind === 'client');
+    const hosts = inference.map((s) => s.attributes['server.address']);
+    expect(hosts.filter((h) => h === 'api.example.com')).toHaveLength(10);
+    expect(hosts.filter((h) => h === undefined)).toHaveLength(10);
+    expect(allSpans.filter((s) => s.kind === 'client').every((s) => s.attributes['server.address'] === '127.0.0.1')).toBe(true);
+  });
+
   it('makes one tool span per call under its harness, ERROR for the missing file', () => {
     const tools = allSpans.filter((s) => s.attributes['gen_ai.operation.name'] === 'execute_tool');
     expect(tools.map((s) => s.attributes['gen_ai.tool.call.id']).sort()).toEqual(facts.tools.map((t) => t.toolCallId).sort());
