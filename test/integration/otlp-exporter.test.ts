@@ -138,6 +138,18 @@ describe('OtlpTraceExporter → OTLP/HTTP receiver', () => {
     expect(groups.get(TRACE_C)?.[0]?.resource['host.name']).toBe('gw-a');
   });
 
+  it('reaches a receiver that reads span ids only (the benchmark\'s) with the same ids, and that receiver still refuses garbage', async () => {
+    const seen: string[] = [];
+    receiver = await startOtlpReceiver({ onSpanIds: (spans) => seen.push(...spans.map((s) => `${s.traceId}/${s.spanId}`)) });
+    expect(await exporterFor(receiver.tracesUrl).export(traces)).toEqual({ status: 'success' });
+    expect(seen.sort()).toEqual(traces.flatMap((t) => t.spans.map((s) => `${s.traceId}/${s.spanId}`)).sort());
+    expect(receiver.requests.map((r) => [r.resourceSpans, r.spanCount])).toEqual([[2, 4]]);
+    expect(receiver.spans).toEqual([]);
+    const garbage = await fetch(receiver.tracesUrl, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array([0x0a, 0xff, 0xff, 0x01]) });
+    expect(garbage.status).toBe(400);
+    expect(receiver.errors).toHaveLength(1);
+  });
+
   it('splits an export into requests of at most maxBatchSpans spans', async () => {
     receiver = await startOtlpReceiver();
     const many: FinishedTrace = {

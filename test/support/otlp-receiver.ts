@@ -62,11 +62,22 @@ export interface ReceivedRequest {
   spanCount: number;
 }
 
+export interface SpanIds {
+  traceId: string;
+  spanId: string;
+}
+
 export interface OtlpReceiverOptions {
   /** Answer with this HTTP status instead of 200; a function is asked per request, with its spans (undefined → 200). */
   failWith?: number | ((spans: readonly ReceivedSpan[]) => number | undefined);
   /** Called with the spans of each request answered 200 as it arrives (a benchmark times arrivals with it). */
   onSpans?: (spans: readonly ReceivedSpan[]) => void;
+  /**
+   * Set, protobuf requests are decoded whole but only their span ids are read: they are handed here,
+   * not kept in `spans`, and always answered 200. For a benchmark, whose receiver shares the CPU of
+   * the process it measures: converting every span for assertions would cost that process time.
+   */
+  onSpanIds?: (spans: readonly SpanIds[]) => void;
   /**
    * Listen on this port instead of a free one, so a test can close the receiver and start it again
    * on the same address (a collector that goes down and comes back).
@@ -166,6 +177,10 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
       res.writeHead(415).end();
       return;
     }
+    if (isProto && options.onSpanIds !== undefined) {
+      answerIds(req, res, body, options.onSpanIds);
+      return;
+    }
     let decoded: ReturnType<typeof toReceivedSpans>;
     try {
       const raw = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
@@ -209,6 +224,22 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     };
     res.once('close', gone);
     wakeAll();
+  };
+
+  const answerIds = (req: IncomingMessage, res: ServerResponse, body: Buffer, onSpanIds: (spans: readonly SpanIds[]) => void): void => {
+    let decoded: ReturnType<typeof spanIdsOf>;
+    try {
+      decoded = spanIdsOf(RequestType.decode(req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body));
+    } catch (error) {
+      errors.push(`undecodable application/x-protobuf body: ${String(error)}`);
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('undecodable body');
+      return;
+    }
+    const { resourceSpans, ids } = decoded;
+    requests.push({ headers: req.headers, path: req.url ?? '', body, contentType: 'application/x-protobuf', status: 200, resourceSpans, spanCount: ids.length });
+    onSpanIds(ids);
+    wakeAll();
+    res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.from(ResponseType.encode(ResponseType.create({})).finish()));
   };
 
   const answer = (res: ServerResponse, request: ReceivedRequest, received: ReceivedSpan[], isProto: boolean, req: IncomingMessage): void => {
@@ -327,6 +358,18 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
  * protobufjs' toObject (ids as bytes, int64 as strings) and OTLP/JSON (ids as
  * hex, int64 as strings or numbers); both use lowerCamelCase keys.
  */
+/** The ids of every span of a decoded (not converted) ExportTraceServiceRequest message. */
+function spanIdsOf(request: unknown): { resourceSpans: number; ids: SpanIds[] } {
+  const ids: SpanIds[] = [];
+  const resourceSpans = list(obj(request)['resourceSpans']);
+  for (const rs of resourceSpans) {
+    for (const ss of list(obj(rs)['scopeSpans'])) {
+      for (const span of list(obj(ss)['spans'])) ids.push({ traceId: hex(obj(span)['traceId']) ?? '', spanId: hex(obj(span)['spanId']) ?? '' });
+    }
+  }
+  return { resourceSpans: resourceSpans.length, ids };
+}
+
 function toReceivedSpans(request: unknown): { resourceSpans: number; spans: ReceivedSpan[] } {
   const spans: ReceivedSpan[] = [];
   const resourceSpans = list(obj(request)['resourceSpans']);
