@@ -5,7 +5,7 @@ import { parseLogTime } from './log-time.js';
 import { stripAnsi } from './strip-ansi.js';
 import { levelFrom, subsystemOf } from './tslog-record.js';
 import type { LogRecord, ParsedLine } from './types.js';
-import { readTraceScope } from './w3c-ids.js';
+import { HEX_FLAGS, HEX_SPAN_ID, HEX_TRACE_ID, hexTraceScope } from './w3c-ids.js';
 
 /**
  * The fast reader of the hot path: a tslog record laid out exactly as
@@ -22,7 +22,8 @@ import { readTraceScope } from './w3c-ids.js';
  * Anything off the common layout returns undefined and takes the full parse:
  * another key order, deeper objects, a duplicated or escaped key we read, a
  * `dropped` count (queue overflow), a time that needs the `_meta.date`
- * fallback, invalid ids (their rejection message is the full parser's).
+ * fallback, ids (trace flags included) not in lowercase W3C hex or all zero (their rejection
+ * message is the full parser's).
  */
 export function parseCanonicalRecord(line: string): ParsedLine | undefined {
   if (line.length > MAX_CHARS) return undefined;
@@ -31,8 +32,8 @@ export function parseCanonicalRecord(line: string): ParsedLine | undefined {
   const timeMs = parseLogTime(m[TIME]);
   if (timeMs === undefined) return undefined;
   const traceId = m[TRACE_ID];
-  const trace = traceId === undefined ? undefined : readTraceScope(stringValue(traceId), valueOf(m[SPAN_ID]), valueOf(m[PARENT_SPAN_ID]), valueOf(m[TRACE_FLAGS]));
-  if (trace === 'invalid') return undefined;
+  const trace = traceId === undefined ? undefined : hexTraceScope(traceId, m[SPAN_ID], m[PARENT_SPAN_ID], m[TRACE_FLAGS]);
+  if (traceId !== undefined && trace === undefined) return undefined;
   const args = [m[1] as string];
   for (let i = 2; i <= LAST_ARG && m[i] !== undefined; i++) args.push(m[i] as string);
 
@@ -72,7 +73,7 @@ const S = `(${STRING})`;
 // Up to four arguments ("0" to "3"), `_meta` in tslog's key order, then the fields OpenClaw's file logger adds, in its order.
 const ARGS = `"0":${ARG}(?:,"1":${ARG}(?:,"2":${ARG}(?:,"3":${ARG})?)?)?`;
 const META = String.raw`\{"runtime":${STRING},"runtimeVersion":${STRING},"hostname":${S},"date":${STRING},"logLevelId":(0|[1-9]\d{0,2}),"logLevelName":${S},"name":${S}(?:,"parentNames":${FLAT})?(?:,"path":${FLAT})?\}`;
-const TAIL = `(?:,"hostname":${S})?(?:,"message":${S})?(?:,"agent_id":${S})?(?:,"session_id":${S})?(?:,"channel":${S})?(?:,"traceId":${S}(?:,"spanId":${S})?(?:,"parentSpanId":${S})?(?:,"traceFlags":${S})?)?`;
+const TAIL = `(?:,"hostname":${S})?(?:,"message":${S})?(?:,"agent_id":${S})?(?:,"session_id":${S})?(?:,"channel":${S})?(?:,"traceId":"(${HEX_TRACE_ID})"(?:,"spanId":"(${HEX_SPAN_ID})")?(?:,"parentSpanId":"(${HEX_SPAN_ID})")?(?:,"traceFlags":"(${HEX_FLAGS})")?)?`;
 const CANONICAL_RECORD = new RegExp(`^\\{${ARGS},"_meta":${META},"time":"(${PLAIN}*)"${TAIL}\\}$`);
 // Capture groups, in the order they appear above.
 const LAST_ARG = 4;

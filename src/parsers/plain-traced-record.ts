@@ -1,7 +1,8 @@
 import { FLAT, PLAIN, STRING } from './json-grammar.js';
 import { parseLogTime } from './log-time.js';
 import { SIGNAL_FREE_ARG as ARG, SIGNAL_FREE_TEXT as TEXT } from './signal-free-grammar.js';
-import type { LogLevel, LogRecord, TraceScope } from './types.js';
+import type { LogLevel, LogRecord } from './types.js';
+import { HEX_FLAGS, HEX_SPAN_ID, HEX_TRACE_ID, hexTraceScope } from './w3c-ids.js';
 
 /**
  * The second pre-check of the hot path, for the traced lines that carry
@@ -27,20 +28,8 @@ export function plainTracedRecord(line: string): LogRecord | undefined {
   const m = PLAIN_TRACED_RECORD.exec(line);
   if (m === null) return undefined;
   const timeMs = parseLogTime(m[TIME]);
-  const traceId = m[TRACE_ID] as string;
-  if (timeMs === undefined || isAllZero(traceId)) return undefined;
-  const trace: TraceScope = { traceId };
-  const spanId = m[SPAN_ID];
-  if (spanId !== undefined) {
-    if (isAllZero(spanId)) return undefined;
-    trace.spanId = spanId;
-  }
-  const parentSpanId = m[PARENT_SPAN_ID];
-  if (parentSpanId !== undefined) {
-    if (isAllZero(parentSpanId)) return undefined;
-    trace.parentSpanId = parentSpanId;
-  }
-  if (m[TRACE_FLAGS] !== undefined) trace.traceFlags = m[TRACE_FLAGS];
+  const trace = hexTraceScope(m[TRACE_ID] as string, m[SPAN_ID], m[PARENT_SPAN_ID], m[TRACE_FLAGS]);
+  if (timeMs === undefined || trace === undefined) return undefined;
   const record: LogRecord = { timeMs, level: LEVELS[m[LEVEL_NAME] as string] as LogLevel, message: '', trace };
   const hostname = m[HOSTNAME] || m[META_HOST];
   if (hostname) record.hostname = hostname;
@@ -75,14 +64,8 @@ const LEVELS: Readonly<Record<string, LogLevel>> = { SILLY: 'trace', TRACE: 'tra
 // A field value read as it is: no escapes, so the literal is the value.
 const VALUE = `"(${PLAIN}*)"`;
 const META = String.raw`\{"runtime":${STRING},"runtimeVersion":${STRING},"hostname":${VALUE},"date":${STRING},"logLevelId":\d{1,3},"logLevelName":"(SILLY|TRACE|DEBUG|INFO)","name":${STRING}(?:,"parentNames":${FLAT})?(?:,"path":${FLAT})?\}`;
-const IDS = String.raw`,"traceId":"([0-9a-f]{32})"(?:,"spanId":"([0-9a-f]{16})")?(?:,"parentSpanId":"([0-9a-f]{16})")?(?:,"traceFlags":"([0-9a-f]{2})")?`;
+const IDS = `,"traceId":"(${HEX_TRACE_ID})"(?:,"spanId":"(${HEX_SPAN_ID})")?(?:,"parentSpanId":"(${HEX_SPAN_ID})")?(?:,"traceFlags":"(${HEX_FLAGS})")?`;
 const TAIL = `(?:,"hostname":${VALUE})?(?:,"message":${TEXT})?(?:,"agent_id":${VALUE})?(?:,"session_id":${VALUE})?(?:,"channel":${VALUE})?${IDS}`;
 const PLAIN_TRACED_RECORD = new RegExp(String.raw`^\{"0":${ARG}(?:,"[1-9]\d*":${ARG})*,"_meta":${META},"time":"(${PLAIN}*)"${TAIL}\}$`);
 // Capture groups, in the order they appear above.
 const [META_HOST, LEVEL_NAME, TIME, HOSTNAME, AGENT_ID, SESSION_ID, CHANNEL, TRACE_ID, SPAN_ID, PARENT_SPAN_ID, TRACE_FLAGS] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] as const;
-
-/** W3C: an all-zero id is invalid (the full parse rejects the line, saying so). */
-function isAllZero(id: string): boolean {
-  for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) !== 48) return false;
-  return true;
-}

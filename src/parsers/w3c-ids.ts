@@ -40,3 +40,34 @@ export function readTraceScope(
   if (typeof traceFlags === 'string' && FLAGS.test(traceFlags)) scope.traceFlags = traceFlags;
   return scope;
 }
+
+/**
+ * The scope of ids a hot-path regex already matched as lowercase hex of the right lengths: only the
+ * all-zero check is left. Undefined when one is all zero (invalid in W3C: the full parse rejects the
+ * line, saying so), so the caller sends the line there.
+ */
+export function hexTraceScope(traceId: string, spanId: string | undefined, parentSpanId: string | undefined, traceFlags: string | undefined): TraceScope | undefined {
+  if (isAllZero(traceId)) return undefined;
+  const scope: TraceScope = { traceId };
+  if (spanId !== undefined) {
+    if (isAllZero(spanId)) return undefined;
+    scope.spanId = spanId;
+  }
+  if (parentSpanId !== undefined) {
+    if (isAllZero(parentSpanId)) return undefined;
+    scope.parentSpanId = parentSpanId;
+  }
+  if (traceFlags !== undefined) scope.traceFlags = traceFlags;
+  return scope;
+}
+
+/** Hex of the forms above: the regexes' lookup table would cost more than this loop. */
+function isAllZero(id: string): boolean {
+  for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) !== 48) return false;
+  return true;
+}
+
+/** Regex source of the W3C ids as OpenClaw writes them (lowercase hex), for the hot-path readers. */
+export const HEX_TRACE_ID = '[0-9a-f]{32}';
+export const HEX_SPAN_ID = '[0-9a-f]{16}';
+export const HEX_FLAGS = '[0-9a-f]{2}';

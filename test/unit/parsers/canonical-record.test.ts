@@ -55,6 +55,10 @@ describe('parseCanonicalRecord (the fast reader of OpenClaw\'s own layout)', () 
     ['a _meta with a path', record({ meta: META.replace('}', ',"path":{"fullFilePath":"file:///a.js:1","fileLine":"1"}}').replace(/}}$/, '}}') })],
     ['uppercase hex ids (rejected)', record({ tail: ',"message":"x","traceId":"EB988EBD93B502D581DE6C375B9544E6","spanId":"89be284c3e87750f"' })],
     ['an all-zero trace id (rejected)', record({ tail: ',"message":"x","traceId":"00000000000000000000000000000000"' })],
+    ['an all-zero parent span id (rejected)', record({ tail: ',"message":"x","traceId":"eb988ebd93b502d581de6c375b9544e6","spanId":"89be284c3e87750f","parentSpanId":"0000000000000000"' })],
+    ['trace flags that are not hex (dropped)', record({ tail: ',"message":"x","traceId":"eb988ebd93b502d581de6c375b9544e6","spanId":"89be284c3e87750f","traceFlags":"zz"' })],
+    ['trace flags 00', record({ tail: ',"message":"x","traceId":"eb988ebd93b502d581de6c375b9544e6","traceFlags":"00"' })],
+    ['a trace id written with an escape', record({ tail: ',"message":"x","traceId":"\\u0065b988ebd93b502d581de6c375b9544e6","spanId":"89be284c3e87750f"' })],
     ['a time in another zone', record({ time: '2026-11-21T18:49:45.382+02:00' })],
     ['a time without milliseconds', record({ time: '2026-11-21T16:49:45Z' })],
   ])('reads or declines, never differs: %s', (_name, line) => {
