@@ -14,27 +14,7 @@ import { SourceLag, type SourceProgress } from '../telemetry/source-lag.js';
 import { TimedExporter } from '../telemetry/timed-exporter.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import type { ReconstructorCounters } from '../reconstruct/reconstructor.js';
-
-/** The monitoring settings (config-fields.ts); durations in ms as resolveConfig holds them. */
-export interface MonitoringConfig {
-  metricsListen?: string;
-  unhealthyAfterMs: number;
-  genaiMetrics: 'on' | 'off';
-  metricsEndpoint?: string;
-  metricsIntervalMs: number;
-}
-
-/** resolveConfig copies every field of config-fields.ts into the result; these are read from it with their defaults. */
-export function monitoringConfigOf(config: ResolvedConfig): MonitoringConfig {
-  const raw = config as unknown as Partial<MonitoringConfig>;
-  return {
-    metricsListen: raw.metricsListen,
-    unhealthyAfterMs: raw.unhealthyAfterMs ?? 60_000,
-    genaiMetrics: raw.genaiMetrics ?? 'off',
-    metricsEndpoint: raw.metricsEndpoint,
-    metricsIntervalMs: raw.metricsIntervalMs ?? 60_000,
-  };
-}
+import { monitoringConfigOf, type MonitoringConfig } from './monitoring-config.js';
 
 /** The metrics URL: as given, else the traces URL's sibling `/v1/metrics`. */
 export function resolveMetricsUrl(config: ResolvedConfig, monitoring: MonitoringConfig): string | undefined {

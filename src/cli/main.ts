@@ -1,11 +1,9 @@
 import { Command, CommanderError } from 'commander';
-import { backfillCommand } from './backfill-command.js';
 import { addConfigOptions } from './config-options.js';
 import { EXIT_OK, EXIT_USAGE, fail } from './exit-codes.js';
-import { followCommand } from './follow-command.js';
 import { addServiceCommands } from './service-commands.js';
-import { statusCommand } from './status-command.js';
-import { validateCommand } from './validate-command.js';
+
+// Each command's code is loaded when it runs: a backfill or a validate need not load the follower's modules.
 
 const FOLLOW_HELP = `
 Without a command, otel-tail follows the gateway's file log until SIGTERM or SIGINT: it reads each
@@ -66,7 +64,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       // A path without --file is the likeliest mistake: say what to type instead of "too many arguments".
       exitCode =
         stray === undefined
-          ? await followCommand(flags)
+          ? await (await import('./follow-command.js')).followCommand(flags)
           : fail(`unexpected argument "${stray}": to follow it, pass --file ${stray}; to replay files once, run otel-tail backfill ${stray}`);
     });
 
@@ -81,7 +79,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--force', 'read files the ledger says were exported already (span ids are the same, so a backend can deduplicate)')
     .addHelpText('after', BACKFILL_HELP)
     .action(async (paths: string[], flags: Record<string, unknown>) => {
-      exitCode = await backfillCommand(paths, flags);
+      exitCode = await (await import('./backfill-command.js')).backfillCommand(paths, flags);
     });
   addConfigOptions(backfill, 'backfill');
 
@@ -91,8 +89,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       .description('Check a config without running: print every key, its value (secrets hidden) and where it came from (flag, env, file, default); or every problem, exit 2.')
       .addHelpText('after', VALIDATE_HELP),
     'follow',
-  ).action((flags: Record<string, unknown>) => {
-    exitCode = validateCommand(flags);
+  ).action(async (flags: Record<string, unknown>) => {
+    exitCode = (await import('./validate-command.js')).validateCommand(flags);
   });
 
   program
@@ -103,7 +101,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--journalctl <path>', 'the journalctl that can read the followed journal (default: journalctl)')
     .option('--json', 'print the status as JSON')
     .action(async (flags: Record<string, unknown>) => {
-      exitCode = await statusCommand(flags);
+      exitCode = await (await import('./status-command.js')).statusCommand(flags);
     });
 
   addServiceCommands(program, (code) => (exitCode = code));

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { addConfigOptions } from './config-options.js';
-import { serviceInstall, serviceStatus, serviceUninstall } from './service-command.js';
 
 const SERVICE_HELP = `
 install writes a systemd unit that runs this otel-tail (this node, this bin/otel-tail) with the
@@ -38,12 +37,12 @@ export function addServiceCommands(program: Command, done: (exitCode: number) =>
   const install = scopeOptions(service.command('install').description('Write the systemd unit and its environment file, then enable and start it.'))
     .option('--dry-run', 'print the unit and the environment file (secrets hidden) instead of writing them')
     .addHelpText('after', SERVICE_HELP)
-    .action(async (flags: Record<string, unknown>) => done(await serviceInstall(flags)));
+    .action(async (flags: Record<string, unknown>) => done(await (await import('./service-command.js')).serviceInstall(flags)));
   addConfigOptions(install, 'follow');
   scopeOptions(service.command('uninstall').description('Stop and disable the service (when systemd answers) and remove its unit and environment file.')).action(async (flags: Record<string, unknown>) =>
-    done(await serviceUninstall(flags)),
+    done(await (await import('./service-command.js')).serviceUninstall(flags)),
   );
   scopeOptions(service.command('status').description('systemctl status of the service, or (without systemd) which of its files are installed.')).action(async (flags: Record<string, unknown>) =>
-    done(await serviceStatus(flags)),
+    done(await (await import('./service-command.js')).serviceStatus(flags)),
   );
 }

@@ -3,7 +3,7 @@ import { BackfillLedger } from '../checkpoint/backfill-ledger.js';
 import { CheckpointError, CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { fileStatus, journalStatus, type FileStatus, type JournalStatus } from '../checkpoint/source-status.js';
 import { EXIT_OK, fail } from './exit-codes.js';
-import { defaultStateDir } from './follow-command.js';
+import { defaultStateDir } from './follow-setup.js';
 import { loadConfig } from './load-config.js';
 
 export interface StatusFlags {
