@@ -1,16 +1,20 @@
 import type { TraceScope } from './types.js';
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
-const FLAGS = /^[0-9a-f]{2}$/;
-const ALL_ZERO = /^0+$/;
+/** Regex source of the W3C ids as OpenClaw writes them (lowercase hex), also for the hot-path readers' patterns. */
+export const HEX_TRACE_ID = '[0-9a-f]{32}';
+export const HEX_SPAN_ID = '[0-9a-f]{16}';
+export const HEX_FLAGS = '[0-9a-f]{2}';
+
+const TRACE_ID = new RegExp(`^${HEX_TRACE_ID}$`);
+const SPAN_ID = new RegExp(`^${HEX_SPAN_ID}$`);
+const FLAGS = new RegExp(`^${HEX_FLAGS}$`);
 
 export function isTraceId(value: unknown): value is string {
-  return typeof value === 'string' && TRACE_ID.test(value) && !ALL_ZERO.test(value);
+  return typeof value === 'string' && TRACE_ID.test(value) && !isAllZero(value);
 }
 
 export function isSpanId(value: unknown): value is string {
-  return typeof value === 'string' && SPAN_ID.test(value) && !ALL_ZERO.test(value);
+  return typeof value === 'string' && SPAN_ID.test(value) && !isAllZero(value);
 }
 
 /**
@@ -61,13 +65,8 @@ export function hexTraceScope(traceId: string, spanId: string | undefined, paren
   return scope;
 }
 
-/** Hex of the forms above: the regexes' lookup table would cost more than this loop. */
+/** All zeros: an id W3C calls invalid (the ids here are never empty). */
 function isAllZero(id: string): boolean {
   for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) !== 48) return false;
   return true;
 }
-
-/** Regex source of the W3C ids as OpenClaw writes them (lowercase hex), for the hot-path readers. */
-export const HEX_TRACE_ID = '[0-9a-f]{32}';
-export const HEX_SPAN_ID = '[0-9a-f]{16}';
-export const HEX_FLAGS = '[0-9a-f]{2}';

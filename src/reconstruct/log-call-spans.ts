@@ -83,7 +83,7 @@ export function toolSpan(facts: LogTraceFacts, tool: ToolFacts, common: SpanAttr
 
 function hostOf(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
-  // A gateway calls the same few endpoints again and again; parsing a URL is the dearest part of a model span.
+  // A gateway calls the same few endpoints again and again: each URL is parsed once.
   if (hostCache.has(url)) return hostCache.get(url);
   let host: string | undefined;
   try {

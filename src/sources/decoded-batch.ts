@@ -82,18 +82,18 @@ class BatchBuilder {
     this.starts.push(start);
     this.ends.push(end);
     // Each pre-check only sees the lines it may take: one failed regex per line at most, not two.
-    if (!idsInTail(text)) {
-      const untracedAt = untracedRecordTime(text);
-      if (untracedAt !== undefined) {
-        this.kinds.push(LINE_UNTRACED);
-        this.times.push(untracedAt);
-        return;
-      }
-    } else {
+    if (idsInTail(text)) {
       const record = plainTracedRecord(text);
       if (record !== undefined) {
         this.kinds.push(LINE_PLAIN_TRACED);
         this.records.push(record);
+        return;
+      }
+    } else {
+      const untracedAt = untracedRecordTime(text);
+      if (untracedAt !== undefined) {
+        this.kinds.push(LINE_UNTRACED);
+        this.times.push(untracedAt);
         return;
       }
     }
