@@ -32,7 +32,9 @@ const say = (message: string): void => ownLog('info', message);
 
 /** `otel-tail backfill PATH...`: read files to their end, export, summarise. */
 export async function backfillCommand(args: string[], flags: Record<string, unknown> & BackfillFlags): Promise<number> {
-  const config = loadConfig(flags);
+  const dryRun = flags.dryRun === true;
+  // A dry run sends nothing: it needs no endpoint or backend secrets, even with a preset.
+  const config = loadConfig(flags, { sendsNothing: dryRun });
   if (typeof config === 'number') return config;
   if (monitoringConfigOf(config).genaiMetrics === 'on') say('genaiMetrics: not sent by backfill (metric points cannot carry historical times); the spans carry the same token counts and costs');
   const now = Date.now();
@@ -48,7 +50,6 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     if (paths.length === 0 && journals.length === 0) {
       return fail('nothing to read: pass log files, or --journal NAME (with --journal-dir DIR or --journal-file FILE for journal files).');
     }
-    const dryRun = flags.dryRun === true;
     // A backend that rejects old spans (Dynatrace): refuse a run that could send nothing, skip what it would reject.
     const ageLimit = config.exporter === 'otlp' ? backendAgeLimit(config.preset, resolveTracesUrl(config.endpoint, config.tracesEndpoint)) : undefined;
     if (ageLimit !== undefined) {
@@ -98,7 +99,7 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     const tooOld = ageGate?.skippedSpans ?? 0;
     if (ageGate !== undefined && tooOld > 0) say(backendAgeSkipped(ageGate.limit, ageGate.skippedTraces, tooOld, ageGate.latestSkippedEndMs));
     if (dryRun) say('dry run: nothing was sent, and the ledger was not updated');
-    const summary = formatSummary(result, 'otel-tail backfill');
+    const summary = formatSummary(result, 'otel-tail backfill', dryRun);
     ownLogRaw('info', tooOld > 0 ? `${summary}, ${tooOld} skipped as too old for ${ageGate?.limit.backend ?? ''}` : summary, { ...summaryFields(result), ...(tooOld > 0 ? { skippedTooOld: tooOld } : {}) });
     if (result.stats.fileErrors.length > 0) say(`these inputs were not read to their end: ${result.stats.fileErrors.map((e) => e.split(':')[0]).join(', ')}`);
     // Skipping too-old traces is what the backend's limit asks for, said at start and at the end: a failure only when nothing at all could be sent.

@@ -1,13 +1,13 @@
 import { CONFIG_FILE_ENV, tailEnvName } from '../config/config-env.js';
 import { CONFIG_FIELDS } from '../config/config-fields.js';
 import { ConfigError } from '../config/config-error.js';
-import { resolveConfig, unknownTailVariables, type ResolvedConfig } from '../config/resolve-config.js';
+import { resolveConfig, unknownTailVariables, type ResolvedConfig, type ResolveOptions } from '../config/resolve-config.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
 import { fail } from './exit-codes.js';
 import { ownLog, setLogFormat, type LogFormat } from './own-log.js';
 
 /** The run's config from flags, environment and `--config`; or, when it is invalid, the exit code after saying why. */
-export function loadConfig(flags: Record<string, unknown>): ResolvedConfig | number {
+export function loadConfig(flags: Record<string, unknown>, options: Pick<ResolveOptions, 'sendsNothing'> = {}): ResolvedConfig | number {
   // The flag's format already applies to what is said while the config is read (it may be invalid).
   if (typeof flags['logFormat'] === 'string') setLogFormat(flags['logFormat'] as LogFormat);
   // A misspelt variable is likely a setting lost: say so, but do not refuse to run (`validate` does).
@@ -20,7 +20,7 @@ export function loadConfig(flags: Record<string, unknown>): ResolvedConfig | num
     }
   }
   try {
-    const config = resolveConfig(flags, process.env, configFileOf(flags, process.env));
+    const config = resolveConfig(flags, process.env, configFileOf(flags, process.env), options);
     applyLogFormat(config);
     return config;
   } catch (error) {

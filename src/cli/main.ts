@@ -74,7 +74,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .argument('[paths...]', "files, directories or quoted globs ('archive/**/*.log.gz') of OpenClaw file logs or diagnostic-event JSONL, plain or gzip; - for standard input; none with --journal")
     .option('--since <time>', 'only records at or after this time: ISO (2026-11-21T08:00:00Z) or a duration back from now (90m, 12h, 7d)')
     .option('--until <time>', 'only records before this time (same forms as --since)')
-    .option('--dry-run', 'parse and rebuild, print the traces that would be sent, send nothing, record nothing')
+    .option('--dry-run', 'parse and rebuild, print the traces that would be sent (after --preset and the privacy steps), send nothing, record nothing; needs no endpoint or secrets')
     .option('--max-rate <spans/s>', 'send at most this many spans per second, so a backfill does not flood a shared collector')
     .option('--force', 'read files the ledger says were exported already (span ids are the same, so a backend can deduplicate)')
     .addHelpText('after', BACKFILL_HELP)

@@ -8,8 +8,8 @@ export interface RunTotals {
   exportError?: Error;
 }
 
-/** The one-line summary printed when a backfill ends or a follower stops. */
-export function formatSummary(result: RunTotals, label: string): string {
+/** The one-line summary printed when a backfill ends or a follower stops; `dryRun`: the spans were printed, not sent. */
+export function formatSummary(result: RunTotals, label: string, dryRun = false): string {
   const { stats, counters } = result;
   const rejected = [...stats.rejected.entries()].map(([reason, n]) => `${reason}=${n}`).join(' ');
   const incomplete = counters.tracesIncomplete;
@@ -17,7 +17,7 @@ export function formatSummary(result: RunTotals, label: string): string {
     `${stats.linesRead} lines read`,
     `${stats.rejectedTotal} rejected${rejected === '' ? '' : ` (${rejected})`}`,
     `${stats.traces} traces${incomplete > 0 ? ` (${incomplete} incomplete)` : ''}`,
-    `${stats.spansExported} spans exported`,
+    dryRun ? `${stats.spansExported} spans would be sent (printed above)` : `${stats.spansExported} spans exported`,
     `${stats.spansFailed} failed`,
   ];
   if (stats.truncations > 0) parts.push(`${stats.truncations} files truncated in place`);

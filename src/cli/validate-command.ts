@@ -15,7 +15,7 @@ export function validateCommand(flags: Record<string, unknown>): number {
   if (typeof flags['logFormat'] === 'string') setLogFormat(flags['logFormat'] as LogFormat);
   let resolved: ResolvedWithOrigins;
   try {
-    resolved = resolveConfigWithOrigins(flags, process.env, file, true);
+    resolved = resolveConfigWithOrigins(flags, process.env, file, { strictEnv: true });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     failConfig(error);

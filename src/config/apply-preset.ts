@@ -1,27 +1,38 @@
 import { PRESETS, type PresetName } from '../export/presets.js';
 import type { ValueOrigin } from './resolve-config.js';
 
+export interface PresetContext {
+  /** Where each value came from: the URL and headers the preset sets are recorded as its own. */
+  origins?: Record<string, ValueOrigin>;
+  /** Nothing will be sent (a dry run). */
+  sendsNothing?: boolean;
+}
+
 /**
  * Expands `preset` into the settings it stands for, before the exporter is
  * chosen: the traces URL (the backend's path under `endpoint`, or its public
  * default) and the headers built from the preset's environment variables.
- * Explicit `tracesEndpoint` and `headers` win. A missing required variable is
- * a problem naming it (never its value) when spans are to be sent over OTLP.
+ * Explicit `tracesEndpoint` and `headers` win. A missing endpoint, or a missing
+ * required variable, is a problem naming it (never its value) only when spans
+ * are to be sent over OTLP: a dry run, or the console and file exporters, still
+ * get the preset's attributes without them.
  */
-export function applyPreset(values: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: string[], origins?: Record<string, ValueOrigin>): void {
+export function applyPreset(values: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: string[], context: PresetContext = {}): void {
   const name = values['preset'] as PresetName | undefined;
   if (name === undefined || name === 'otlp') return;
   const preset = PRESETS[name];
+  const { origins } = context;
+  const exporter = values['exporter'];
+  const sends = context.sendsNothing !== true && (exporter === undefined || exporter === 'otlp');
   if (values['tracesEndpoint'] === undefined) {
     const base = (values['endpoint'] as string | undefined) ?? preset.defaultEndpoint?.(env);
     if (base === undefined) {
-      problems.push(`preset: "${name}" needs --endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT): ${preset.endpointHint}.`);
+      if (sends) problems.push(`preset: "${name}" needs --endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT): ${preset.endpointHint}.`);
       return;
     }
     values['tracesEndpoint'] = `${base.replace(/\/+$/, '')}${preset.tracesPath}`;
     if (origins !== undefined) origins['tracesEndpoint'] = { from: 'preset', name };
   }
-  const exporter = values['exporter'];
   if (exporter !== undefined && exporter !== 'otlp') return;
   const headers: Record<string, string> = { ...preset.fixedHeaders };
   const read: string[] = [];
@@ -31,7 +42,7 @@ export function applyPreset(values: Record<string, unknown>, env: NodeJS.Process
       headers[spec.header] = spec.value(spec.env.map((variable) => env[variable] ?? ''));
       read.push(...spec.env);
     }
-    else if (spec.optional !== true) {
+    else if (spec.optional !== true && sends) {
       problems.push(`preset: "${name}" needs the environment variable${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} (for the ${spec.header} header); set ${missing.length > 1 ? 'them' : 'it'} before starting otel-tail.`);
     }
   }

@@ -72,15 +72,25 @@ export interface ResolvedWithOrigins {
  * here, at start-up; all problems are reported at once, each naming the key,
  * the value and what is allowed.
  */
-export function resolveConfig(flags: Raw, env: NodeJS.ProcessEnv, configFile?: string): ResolvedConfig {
-  return resolveConfigWithOrigins(flags, env, configFile).config;
+export function resolveConfig(flags: Raw, env: NodeJS.ProcessEnv, configFile?: string, options: ResolveOptions = {}): ResolvedConfig {
+  return resolveConfigWithOrigins(flags, env, configFile, options).config;
 }
 
-/**
- * `strictEnv`: an `OTEL_TAIL_*` variable that names no key is a problem (`validate`), not just
- * a warning (a run: a stray variable in a service's environment must not stop it).
- */
-export function resolveConfigWithOrigins(flags: Raw, env: NodeJS.ProcessEnv, configFile?: string, strictEnv = false): ResolvedWithOrigins {
+export interface ResolveOptions {
+  /**
+   * An `OTEL_TAIL_*` variable that names no key is a problem (`validate`), not just a warning
+   * (a run: a stray variable in a service's environment must not stop it).
+   */
+  strictEnv?: boolean;
+  /**
+   * The run sends nothing (`backfill --dry-run`): a preset's endpoint and secrets are not needed,
+   * and are not asked for.
+   */
+  sendsNothing?: boolean;
+}
+
+export function resolveConfigWithOrigins(flags: Raw, env: NodeJS.ProcessEnv, configFile?: string, options: ResolveOptions = {}): ResolvedWithOrigins {
+  const strictEnv = options.strictEnv === true;
   const problems: string[] = [];
   const file = configFile === undefined ? {} : readConfigFile(configFile, problems);
   if (strictEnv) problems.push(...unknownTailVariables(env));
@@ -105,11 +115,11 @@ export function resolveConfigWithOrigins(flags: Raw, env: NodeJS.ProcessEnv, con
       problems.push(error.message);
     }
   }
-  applyPreset(values, env, problems, origins);
+  applyPreset(values, env, problems, { origins, sendsNothing: options.sendsNothing === true });
   checkRedactPatterns(values, problems);
   const exporter = (values['exporter'] as ExporterName | undefined) ?? (values['endpoint'] !== undefined || values['tracesEndpoint'] !== undefined ? 'otlp' : 'console');
   if (origins['exporter'] === undefined) origins['exporter'] = { from: 'default', name: 'default' };
-  if (exporter === 'otlp' && values['endpoint'] === undefined && values['tracesEndpoint'] === undefined) {
+  if (exporter === 'otlp' && values['endpoint'] === undefined && values['tracesEndpoint'] === undefined && options.sendsNothing !== true) {
     problems.push('exporter: "otlp" needs an endpoint: pass --endpoint http://host:4318 or set OTEL_EXPORTER_OTLP_ENDPOINT.');
   }
   if (values['journal'] === undefined && (values['journalDir'] !== undefined || values['journalFile'] !== undefined)) {

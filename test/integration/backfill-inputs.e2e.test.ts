@@ -148,6 +148,19 @@ describe('otel-tail backfill inputs', () => {
     expect(result.stderr).toContain('dry run: nothing was sent');
     expect(receiver.requests).toHaveLength(0);
     expect(existsSync(join(stateDir, 'backfill-ledger.json'))).toBe(false);
+    expect(result.stderr).toMatch(/11 traces, \d+ spans would be sent \(printed above\), 0 failed/);
+  });
+
+  it('needs neither the endpoint nor the secrets of a preset on --dry-run', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'otel-tail-ledger-'));
+    // Dynatrace has no default endpoint and needs DT_API_TOKEN: a run that sends must have both.
+    const sending = await runCli(['backfill', '--preset', 'dynatrace', '--state-dir', stateDir, SAMPLE_LOG], { DT_API_TOKEN: '' });
+    expect(sending.code).toBe(2);
+    expect(sending.stderr).toContain('preset: "dynatrace" needs --endpoint');
+    const dry = await runCli(['backfill', '--dry-run', '--preset', 'dynatrace', '--state-dir', stateDir, SAMPLE_LOG], { DT_API_TOKEN: '' });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('trace 33ed4075bbfd3e5b7e328aadd54a642c');
+    expect(dry.stderr).not.toContain('needs');
   });
 
   it('names a pattern that matches nothing', async () => {

@@ -70,6 +70,26 @@ describe('resolveConfig', () => {
     expect(resolvedKey(resolveConfig({ genaiMetrics: 'on', metricsEndpoint: 'http://127.0.0.1:4318/v1/metrics' }, {}), 'genaiMetrics')).toBe('on');
   });
 
+  it("asks for a preset's endpoint and secrets only when spans are sent over OTLP", () => {
+    const needs = (flags: Record<string, unknown>, options = {}): readonly string[] => {
+      try {
+        resolveConfig({ preset: 'dynatrace', ...flags }, {}, undefined, options);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(needs({})).toEqual([expect.stringContaining('preset: "dynatrace" needs --endpoint')]);
+    expect(needs({ endpoint: 'https://abc.live.dynatrace.com/api/v2/otlp' })).toEqual([expect.stringContaining('needs the environment variable DT_API_TOKEN')]);
+    expect(needs({ exporter: 'otlp' })).toHaveLength(2);
+    // Printed or written to a file, or not sent at all (a dry run): the preset's attributes without its backend.
+    expect(needs({ exporter: 'console' })).toEqual([]);
+    expect(needs({ exporter: 'file', output: '-' })).toEqual([]);
+    expect(needs({}, { sendsNothing: true })).toEqual([]);
+    expect(needs({ exporter: 'otlp' }, { sendsNothing: true })).toEqual([]);
+    expect(resolveConfig({ preset: 'dynatrace' }, {}, undefined, { sendsNothing: true })).toMatchObject({ preset: 'dynatrace', exporter: 'console' });
+  });
+
   it('never echoes a header value in an error', () => {
     expect(() => resolveConfig({ headers: 'secret-token-without-equals' }, {})).toThrow(/<hidden>/);
     expect(() => resolveConfig({ headers: 'secret-token-without-equals' }, {})).not.toThrow(/secret-token/);
@@ -116,7 +136,7 @@ describe('resolveConfigWithOrigins', () => {
     const file = configFile('endpiont: http://x\nmaxOpenTraces: lots\n');
     let error: ConfigError | undefined;
     try {
-      resolveConfigWithOrigins({ grace: 'soon' }, { OTEL_TAIL_JOURNL: 'gw' }, file, true);
+      resolveConfigWithOrigins({ grace: 'soon' }, { OTEL_TAIL_JOURNL: 'gw' }, file, { strictEnv: true });
     } catch (caught) {
       error = caught as ConfigError;
     }
