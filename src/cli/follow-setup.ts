@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve-config.js';
+import { backendAgeLimit, type BackendAgeLimit } from '../export/age-limit.js';
 import { resolveTracesUrl } from '../export/otlp-target.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import type { FollowOptions } from '../pipeline/follower.js';
@@ -72,7 +73,15 @@ export function followerOptions(
     shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
     // A reload waits for the answer to a request in flight: the SDK gives up after the export timeout.
     inFlightWaitMs: config.exportTimeoutMs + 1_000,
+    ...ageLimitOf(config),
   };
+}
+
+/** A backend that rejects old spans (Dynatrace): the follower skips what it would reject in a backlog. */
+function ageLimitOf(config: ResolvedConfig): { ageLimit?: BackendAgeLimit } {
+  if (config.exporter !== 'otlp') return {};
+  const limit = backendAgeLimit(config.preset, resolveTracesUrl(config.endpoint, config.tracesEndpoint));
+  return limit === undefined ? {} : { ageLimit: limit };
 }
 
 /** `--events` values, `default` replaced by the plugin's directory (said once, with why). */

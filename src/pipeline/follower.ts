@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { Settlement } from '../checkpoint/settlement.js';
 import { InputError } from '../config/config-error.js';
+import type { BackendAgeLimit } from '../export/age-limit.js';
 import { partialRejectionMessage, type PartialRejection } from '../export/partial-rejection.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import { Reconstructor, type ReconstructorOptions, type StreamKind, type TraceExit } from '../reconstruct/reconstructor.js';
@@ -20,6 +21,7 @@ import type { RawLine } from '../sources/line-splitter.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { JournalIntake } from './journal-intake.js';
 import { LineIntake } from './line-intake.js';
+import { FollowerAgeGate } from './follower-age-gate.js';
 import { ReplayWindow, type FollowerCarry } from './follower-carry.js';
 import { RetryingExportQueue, type QueuedTrace } from './retrying-export-queue.js';
 
@@ -49,6 +51,8 @@ export interface FollowOptions {
   onTrace?: (trace: FinishedTrace, exit: TraceExit) => void;
   /** A reload: how long `stopForReload` waits for a request in flight to be answered (the export timeout, plus a margin). */
   inFlightWaitMs?: number;
+  /** The backend rejects spans older than this (Dynatrace): such traces are skipped, settled and said (follower-age-gate.ts). */
+  ageLimit?: BackendAgeLimit;
 }
 
 const READ_CHUNK_BYTES = 256 * 1024;
@@ -92,6 +96,7 @@ export class Follower {
   private refusedNotedAt = Number.NEGATIVE_INFINITY;
   private rejectedSinceNote = 0;
   private rejectedNotedAt = Number.NEGATIVE_INFINITY;
+  private readonly ageGate: FollowerAgeGate | undefined;
   /** Stopping or handing over: no timer may emit a trace any more. */
   private halted = false;
 
@@ -121,9 +126,13 @@ export class Follower {
       },
     );
     const hasUnread = (stream: StreamKind): boolean => this.streams[stream].some((source) => source.reading);
+    const ageGate = options.ageLimit === undefined ? undefined : new FollowerAgeGate(options.ageLimit, options.log);
+    this.ageGate = ageGate;
     this.reconstructor = new Reconstructor({ ...options.reconstructor, hasUnread }, (trace, exit) => {
       options.onTrace?.(trace, exit);
-      this.queue.push({ trace, exit });
+      // Too old for the backend: not sent, and settled like a refused trace (its lines are not read again).
+      if (ageGate !== undefined && !ageGate.admit(trace)) this.settle([{ trace, exit }]);
+      else this.queue.push({ trace, exit });
     });
     this.reconstructor.rememberEmitted(settlement.exportedKeys, true);
     if (carry !== undefined) {
@@ -249,6 +258,8 @@ export class Follower {
     clearTimeout(this.tickTimer);
     clearInterval(this.checkpointTimer);
     this.reconstructor.flush();
+    // What was skipped for its age since the last line about it.
+    this.ageGate?.note();
     const drained = await this.queue.drain(Math.max(0, deadline - Date.now() - 500));
     this.queue.stop();
     await this.writeCheckpoints();
@@ -272,6 +283,7 @@ export class Follower {
     clearInterval(this.checkpointTimer);
     await untilCut(this.queue.drain(drainMs), cut);
     this.queue.stop();
+    this.ageGate?.note();
     // Its answer settles it (not sent again) or not (held by the checkpoint): either is known before the write.
     await untilCut(this.queue.drain(this.options.inFlightWaitMs ?? 11_000), cut);
     await this.writeCheckpoints();

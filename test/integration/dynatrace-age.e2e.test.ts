@@ -5,7 +5,7 @@ import type { OtlpReceiver } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
 import { shiftedSampleLog } from '../support/shifted-sample.js';
 import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
-import { tempDir } from '../support/follow-daemon.js';
+import { FollowDaemon, pollUntil, quiet, tempDir } from '../support/follow-daemon.js';
 
 /**
  * Dynatrace rejects spans that ended more than 60 minutes ago. A backfill with
@@ -120,5 +120,42 @@ describe('backfill to Dynatrace: spans older than 60 minutes', () => {
     expect(elsewhere.code, elsewhere.stderr).toBe(0);
     expect(elsewhere.stderr).not.toContain('too old');
     expect(other.spans.length).toBeGreaterThan(0);
+  });
+});
+
+describe('following to Dynatrace: a backlog older than 60 minutes', () => {
+  it('skips the old traces, says so, sends the recent ones, and does not read the old ones again after a restart', async () => {
+    const dir = tempDir('dt');
+    const state = tempDir('dt');
+    // One file: a turn of three hours ago (a backlog after a stop), then the same turn 20 minutes ago.
+    const log = join(dir, 'openclaw.log');
+    writeFileSync(log, `${[...shiftedSampleLog(Date.now() - 180 * MIN, OLD), ...shiftedSampleLog(Date.now() - 20 * MIN, RECENT)].join('\n')}\n`);
+    const { receiver: r, endpoint } = await dynatrace();
+    const args = ['--file', log, '--from', 'beginning', '--state-dir', state, '--preset', 'dynatrace', '--endpoint', endpoint];
+    const daemon = new FollowDaemon(args, { DT_API_TOKEN: TOKEN });
+    // Said at the first skip, then at most once a minute, and once more at the stop: the lines add up.
+    const SKIPPED = /skipped (\d+) traces? \((\d+) spans\) that ended more than 59 minutes ago \(the latest ended at (\S+)\): Dynatrace rejects/g;
+    await daemon.waitForStderr(new RegExp(SKIPPED.source), 20_000);
+    const sum = (group: number): number => [...daemon.stderr.matchAll(SKIPPED)].reduce((total, match) => total + Number(match[group]), 0);
+    // The same turn twice: as many traces and spans arrive as were skipped.
+    await pollUntil(() => r.spans.length > 0 && r.spans.length >= sum(2), 20_000, 'the recent spans');
+    await quiet(1_000);
+    daemon.signal('SIGTERM');
+    expect(await daemon.waitForExit(10_000), daemon.stderr).toEqual({ code: 0, signal: null });
+    expect(r.errors).toEqual([]);
+    expect(r.spans.length).toBe(sum(2));
+    expect(new Set(r.spans.map((s) => s.traceId)).size).toBe(sum(1));
+    for (const span of r.spans) expect(span.traceId.startsWith(RECENT), span.traceId).toBe(true);
+    for (const match of daemon.stderr.matchAll(SKIPPED)) expect(Date.parse(match[3] ?? '')).toBeLessThan(Date.now() - 100 * MIN);
+    expect(daemon.stderr).toContain('otel-tail backfill --endpoint URL');
+    // Skipped traces were settled: a restart neither sends nor skips them again.
+    const sent = r.spans.length;
+    const again = new FollowDaemon(args, { DT_API_TOKEN: TOKEN });
+    await again.waitForStderr(/otel-tail: following /, 15_000);
+    await quiet(2_000);
+    again.signal('SIGTERM');
+    expect(await again.waitForExit(10_000), again.stderr).toEqual({ code: 0, signal: null });
+    expect(r.spans.length).toBe(sent);
+    expect(again.stderr).not.toContain('skipped');
   });
 });

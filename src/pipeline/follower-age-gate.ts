@@ -1,0 +1,54 @@
+import { AgeGate, type BackendAgeLimit } from '../export/age-limit.js';
+import type { FinishedTrace } from '../reconstruct/span-record.js';
+
+/** At most one line a minute about skipped traces: a long backlog must not flood the log. */
+const NOTE_MS = 60_000;
+
+/**
+ * A backend's age limit for a follower (age-limit.ts). A follower sees old
+ * traces after a stop or an outage, when it reads its backlog from the
+ * checkpoints: the backend would reject them, so they are skipped whole (and
+ * settled: not read again), and said at once, then at most once a minute with
+ * what was skipped since.
+ */
+export class FollowerAgeGate {
+  private readonly gate: AgeGate;
+  private noted = { traces: 0, spans: 0 };
+  private notedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    limit: BackendAgeLimit,
+    private readonly log: (message: string, level: 'warn') => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.gate = new AgeGate(limit, now);
+  }
+
+  /** Traces and spans skipped so far. */
+  get skipped(): { traces: number; spans: number } {
+    return { traces: this.gate.skippedTraces, spans: this.gate.skippedSpans };
+  }
+
+  admit(trace: FinishedTrace): boolean {
+    if (this.gate.admit(trace)) return true;
+    if (this.now() - this.notedAt >= NOTE_MS) this.note();
+    return false;
+  }
+
+  /** Says what was skipped since the last line, if anything (also when the follower stops). */
+  note(): void {
+    const traces = this.gate.skippedTraces - this.noted.traces;
+    const spans = this.gate.skippedSpans - this.noted.spans;
+    if (traces === 0) return;
+    this.noted = { traces: this.gate.skippedTraces, spans: this.gate.skippedSpans };
+    this.notedAt = this.now();
+    const { backend, admitAgeMs, maxAgeMs } = this.gate.limit;
+    const latest = this.gate.latestSkippedEndMs === undefined ? '' : ` (the latest ended at ${new Date(this.gate.latestSkippedEndMs).toISOString()})`;
+    this.log(
+      `skipped ${traces} trace${traces === 1 ? '' : 's'} (${spans} spans) that ended more than ${admitAgeMs / 60_000} minutes ago${latest}: ` +
+        `${backend} rejects spans that ended more than ${maxAgeMs / 60_000} minutes ago. They are not sent; newer traces go on. ` +
+        'To keep them, backfill these logs to a backend that accepts history (otel-tail backfill --endpoint URL FILES).',
+      'warn',
+    );
+  }
+}
