@@ -58,6 +58,9 @@ async function expandPath(path: string): Promise<string[]> {
     const child = join(path, name);
     if ((await stat(child).catch(() => undefined))?.isFile() === true) files.push(child);
   }
+  if (files.length === 0) {
+    throw new InputError(`${path}: a directory with no files in it (hidden files and subdirectories are not read). Pass the directory that holds the logs, or a quoted glob such as '${join(path, '**', '*.log.gz')}'.`);
+  }
   return files;
 }
 

@@ -31,4 +31,14 @@ describe('expandInputs', () => {
     await expect(expandInputs([join(root, '*.json')])).rejects.toThrow(/\*\.json: no file matches this pattern/);
     await expect(expandInputs([join(root, 'missing.log')])).rejects.toThrow(/missing\.log: no such file or directory/);
   });
+
+  it('says a directory exists but holds no file to read, and how to reach the ones below it', async () => {
+    const root = tree();
+    mkdirSync(join(root, 'empty'));
+    await expect(expandInputs([join(root, 'empty')])).rejects.toThrow(`${join(root, 'empty')}: a directory with no files in it`);
+    // Only a subdirectory and a hidden file: neither is read, and the glob that would reach below is offered.
+    mkdirSync(join(root, 'only-dirs', 'inner'), { recursive: true });
+    writeFileSync(join(root, 'only-dirs', '.hidden.log'), 'x\n');
+    await expect(expandInputs([join(root, 'only-dirs')])).rejects.toThrow(`quoted glob such as '${join(root, 'only-dirs', '**', '*.log.gz')}'`);
+  });
 });
