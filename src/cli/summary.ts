@@ -48,6 +48,8 @@ export function formatNotes(result: RunTotals): string[] {
   notes.push(...result.stats.eventDrops);
   // Only the first reports are kept: then the total says the rest.
   if (result.stats.eventDrops.length >= 20) notes.push(`the OpenClaw plugin dropped ${result.stats.eventsDropped} diagnostic events in all`);
+  const other = otherLinesNote(result.stats);
+  if (other !== undefined) notes.push(other);
   const late = result.counters.lateItems;
   if (late > 0) notes.push(`${late} lines arrived after their trace was exported and were not added (raise --grace)`);
   const reread = result.counters.rereadItems;
@@ -59,3 +61,18 @@ export function formatNotes(result: RunTotals): string[] {
   return notes;
 }
 
+
+/**
+ * Lines that were neither a record nor an event: counted, not rejected (console text in a journal
+ * is expected), but named at the end, so that a run that found nothing says why.
+ */
+function otherLinesNote(stats: PipelineStats): string | undefined {
+  let total = 0;
+  for (const n of stats.other.values()) total += n;
+  if (total === 0) return undefined;
+  const reasons = [...stats.other.entries()].map(([reason, n]) => `${reason}=${n}`).join(' ');
+  const hints: string[] = [];
+  if ((stats.other.get('unknown_event_type') ?? 0) > 0) hints.push('unknown_event_type: diagnostic events of types this otel-tail does not know (a newer OpenClaw?)');
+  if (stats.records + stats.events === 0) hints.push('nothing else was found: is the input an OpenClaw file log (JSON lines with "_meta" and "time") or its diagnostic events?');
+  return `${total} lines were neither OpenClaw records nor diagnostic events, and were skipped (${reasons})${hints.length === 0 ? '' : `; ${hints.join('; ')}`}`;
+}

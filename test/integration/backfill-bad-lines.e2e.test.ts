@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.js';
-import { SAMPLE_LOG } from '../support/fixtures.js';
+import { fixturePath, SAMPLE_LOG } from '../support/fixtures.js';
 import { runCli } from '../support/run-cli.js';
 
 const META = '"_meta":{"date":"2026-11-21T16:50:30.000Z","logLevelName":"INFO","name":"openclaw"}';
@@ -74,7 +74,20 @@ describe('bad input around good lines', () => {
       bad_time: '1',
     });
     expect(mixed.stderr).toMatch(/skipped too_long lines; the first was .*mixed\.log:\d+: line of 10485\d+ bytes exceeds the 1048576-byte limit/);
+    // Valid JSON of no known shape, an event type not known yet, plain text: not rejected, but named at the end.
+    const other = /(\d+) lines were neither OpenClaw records nor diagnostic events, and were skipped \(([^)]*)\)(.*)/.exec(mixed.stderr);
+    expect(other?.[1]).toBe('4');
+    expect(Object.fromEntries((other?.[2] ?? '').split(' ').map((pair) => pair.split('=')))).toEqual({ unknown_json: '2', unknown_event_type: '1', plain_text: '1' });
+    expect(other?.[3]).toContain('a newer OpenClaw?');
+    expect(other?.[3]).not.toContain('nothing else was found');
     expect(comparable(receiver.spans)).toEqual(reference);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('says so when nothing in the input was an OpenClaw record or event (console output given as a file log)', async () => {
+    const result = await runCli(['backfill', '--dry-run', fixturePath('openclaw-2026.9.6/console.stdout.txt')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/(\d+) lines were neither OpenClaw records nor diagnostic events, and were skipped \(plain_text=\1\); nothing else was found: is the input an OpenClaw file log/);
+    expect(result.stderr).toContain('0 traces');
   });
 });
