@@ -73,6 +73,6 @@ function otherLinesNote(stats: PipelineStats): string | undefined {
   const reasons = [...stats.other.entries()].map(([reason, n]) => `${reason}=${n}`).join(' ');
   const hints: string[] = [];
   if ((stats.other.get('unknown_event_type') ?? 0) > 0) hints.push('unknown_event_type: diagnostic events of types this otel-tail does not know (a newer OpenClaw?)');
-  if (stats.records + stats.events === 0) hints.push('nothing else was found: is the input an OpenClaw file log (JSON lines with "_meta" and "time") or its diagnostic events?');
+  if (stats.records + stats.events === 0) hints.push(`nothing else was found: is the input OpenClaw's (its file log of JSON lines with "_meta" and "time", its journald stream, or its diagnostic events)?`);
   return `${total} lines were neither OpenClaw records nor diagnostic events, and were skipped (${reasons})${hints.length === 0 ? '' : `; ${hints.join('; ')}`}`;
 }

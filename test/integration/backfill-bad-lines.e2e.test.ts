@@ -87,7 +87,7 @@ describe('bad input around good lines', () => {
   it('says so when nothing in the input was an OpenClaw record or event (console output given as a file log)', async () => {
     const result = await runCli(['backfill', '--dry-run', fixturePath('openclaw-2026.9.6/console.stdout.txt')]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/(\d+) lines were neither OpenClaw records nor diagnostic events, and were skipped \(plain_text=\1\); nothing else was found: is the input an OpenClaw file log/);
+    expect(result.stderr).toMatch(/(\d+) lines were neither OpenClaw records nor diagnostic events, and were skipped \(plain_text=\1\); nothing else was found: is the input OpenClaw's \(its file log/);
     expect(result.stderr).toContain('0 traces');
   });
 });
