@@ -50,6 +50,8 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     if (paths.length === 0 && journals.length === 0) {
       return fail('nothing to read: pass log files, or --journal NAME (with --journal-dir DIR or --journal-file FILE for journal files).');
     }
+    // `-` at a terminal waits for typed or pasted lines: say so, or the run looks hung.
+    if (paths.includes(STDIN) && process.stdin.isTTY === true) say('reading standard input from the terminal: paste log lines, then press Ctrl-D (or pipe a file in: zcat old.log.gz | otel-tail backfill -)');
     // A backend that rejects old spans (Dynatrace): refuse a run that could send nothing, skip what it would reject.
     const ageLimit = config.exporter === 'otlp' ? backendAgeLimit(config.preset, resolveTracesUrl(config.endpoint, config.tracesEndpoint)) : undefined;
     if (ageLimit !== undefined) {

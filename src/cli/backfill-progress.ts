@@ -34,14 +34,12 @@ export class BackfillProgressReporter implements BackfillProgress {
   /** The progress line now (also used by tests). */
   line(nowMs = Date.now()): string {
     const seconds = Math.max((nowMs - this.startedMs) / 1000, 0.001);
-    const fraction = this.totalBytes > 0 ? Math.min(this.readBytes / this.totalBytes, 1) : 0;
+    const rates = [`${Math.round(this.stats.linesRead / seconds).toLocaleString('en-US')} lines/s`, `${this.stats.spansExported.toLocaleString('en-US')} spans sent`];
+    // Standard input alone, or journals: no size to measure against, so no percentage and no ETA.
+    if (this.totalBytes === 0) return [`${mb(this.stats.bytesRead)} MB read`, ...rates].join(' · ');
+    const fraction = Math.min(this.readBytes / this.totalBytes, 1);
     const eta = fraction > 0 && fraction < 1 ? formatDuration((seconds / fraction) * (1 - fraction)) : '-';
-    return [
-      `${(fraction * 100).toFixed(0)}% ${mb(this.readBytes)}/${mb(this.totalBytes)} MB`,
-      `${Math.round(this.stats.linesRead / seconds).toLocaleString('en-US')} lines/s`,
-      `${this.stats.spansExported.toLocaleString('en-US')} spans sent`,
-      `ETA ${eta}`,
-    ].join(' · ');
+    return [`${(fraction * 100).toFixed(0)}% ${mb(this.readBytes)}/${mb(this.totalBytes)} MB`, ...rates, `ETA ${eta}`].join(' · ');
   }
 
   private render(): void {

@@ -35,4 +35,12 @@ describe('backfill options', () => {
     const started = Date.now();
     expect(progress.line(started + 10_000)).toMatch(/^25% 25\.0\/100\.0 MB · 5,0\d\d lines\/s · 1,234 spans sent · ETA 0:3\d$/);
   });
+
+  it('shows what was read, without a percentage or an ETA, when the size is unknown (standard input, journals)', () => {
+    const stats = new PipelineStats();
+    const progress = new BackfillProgressReporter(0, stats, true, () => undefined);
+    stats.linesRead = 20_000;
+    stats.bytesRead = 12_345_678;
+    expect(progress.line(Date.now() + 10_000)).toMatch(/^12\.3 MB read · 2,0\d\d lines\/s · 0 spans sent$/);
+  });
 });
