@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/config-error.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import { resolveTracesUrl } from '../export/otlp-target.js';
+import { displayUrl, resolveTracesUrl } from '../export/otlp-target.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
@@ -159,7 +159,7 @@ export class FollowMonitoring {
         // Loaded only when asked for: the metrics SDK costs start-up time nobody else should pay.
         const { startGenAiMetrics } = await import('../telemetry/genai-metrics.js');
         genAi = { metrics: await startGenAiMetrics(options), settings: key };
-        log(`GenAI metrics → ${withoutSecrets(url)} every ${settings.metricsIntervalMs / 1000}s`);
+        log(`GenAI metrics → ${displayUrl(url)} every ${settings.metricsIntervalMs / 1000}s`);
       }
     }
     let server: ServerPart | undefined;
@@ -217,14 +217,6 @@ function onTraceOf(genAi: GenAiPart | undefined): ((trace: FinishedTrace, exit: 
     if (exit.closedBy === 'flushed' && trace.incomplete) return;
     genAi.metrics.record(trace);
   };
-}
-
-function withoutSecrets(url: string): string {
-  const parsed = new URL(url);
-  parsed.username = '';
-  parsed.password = '';
-  parsed.search = '';
-  return parsed.href;
 }
 
 async function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {

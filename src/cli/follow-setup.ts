@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { backendAgeLimit, type BackendAgeLimit } from '../export/age-limit.js';
-import { resolveTracesUrl } from '../export/otlp-target.js';
+import { displayUrl, resolveTracesUrl } from '../export/otlp-target.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import type { FollowOptions } from '../pipeline/follower.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
@@ -106,12 +106,7 @@ export function describeTarget(config: ResolvedConfig): string {
       return 'the console';
     case 'file':
       return config.output === '-' ? 'standard output' : config.output;
-    case 'otlp': {
-      const url = new URL(resolveTracesUrl(config.endpoint, config.tracesEndpoint) as string);
-      url.username = '';
-      url.password = '';
-      url.search = '';
-      return url.href;
-    }
+    case 'otlp':
+      return displayUrl(resolveTracesUrl(config.endpoint, config.tracesEndpoint) as string);
   }
 }

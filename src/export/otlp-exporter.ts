@@ -5,7 +5,7 @@ import { encodeTraceRequest } from './otlp-trace-encoding.js';
 import { createTraceSender, type EncodedRequest, type TraceSender } from './otlp-trace-sender.js';
 import { splitIntoRequests, type RequestLimits } from './request-batches.js';
 import type { ResourceOptions } from './readable-span.js';
-import { OtlpExportError } from './otlp-target.js';
+import { displayUrl, OtlpExportError, queryValues } from './otlp-target.js';
 import { addRejections, type PartialRejection } from './partial-rejection.js';
 import { takePartialRejection, watchPartialSuccess } from './partial-success.js';
 import { redactSecrets, secretFragments } from './secret-fragments.js';
@@ -56,10 +56,11 @@ export class OtlpTraceExporter implements TraceExporter {
       maxSpans: Number.isInteger(max) && max > 0 ? max : DEFAULT_MAX_BATCH_SPANS,
       maxBytes: Number.isInteger(maxBytes) && maxBytes > 0 ? maxBytes : DEFAULT_MAX_REQUEST_BYTES,
     };
-    this.#safeUrl = withoutCredentials(options.url);
+    this.#safeUrl = displayUrl(options.url);
     // The SDK also sends OTEL_EXPORTER_OTLP_(TRACES_)HEADERS from the environment, so those values are secrets too.
     this.#secrets = secretFragments([
       ...Object.values(options.headers),
+      ...queryValues(options.url),
       ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_HEADERS'])),
       ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_TRACES_HEADERS'])),
     ]);
@@ -176,15 +177,3 @@ function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** user:password in the URL is as secret as a header. */
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username === '' && parsed.password === '') return url;
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}

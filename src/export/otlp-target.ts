@@ -28,6 +28,32 @@ export function isRefusal(error: Error): boolean {
 }
 
 /**
+ * A URL as messages show it: without user:password or the query string, either
+ * of which may hold a credential (some backends take an API key as a query
+ * parameter).
+ */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    parsed.search = '';
+    return parsed.href;
+  } catch {
+    return url;
+  }
+}
+
+/** The values of a URL's query parameters: secrets for redaction, like header values. */
+export function queryValues(url: string): string[] {
+  try {
+    return [...new URL(url).searchParams.values()];
+  } catch {
+    return [];
+  }
+}
+
+/**
  * The spec's endpoint rules: the signal-specific variable is used as-is, the
  * generic one is a base URL that gets `/v1/traces` appended. Empty counts as
  * unset, as the spec says for all OTEL_* variables.

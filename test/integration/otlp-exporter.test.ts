@@ -275,6 +275,17 @@ describe('OtlpTraceExporter → OTLP/HTTP receiver', () => {
     expect(outcome.error.message).not.toContain('told to answer');
   });
 
+  it('keeps a query string (some backends take their API key there) out of its messages, even when the backend echoes the URL', async () => {
+    receiver = await startOtlpReceiver({ failWith: 400, path: '/v1/traces?api_key=q-s3cr3t-key', errorBody: (req) => `bad request to ${req.url ?? ''}` });
+    const outcome = await exporterFor(receiver.tracesUrl, { timeoutMillis: 250 }).export(traces);
+    expect(receiver.requests).toHaveLength(1);
+    expect(outcome.status).toBe('failure');
+    if (outcome.status !== 'failure') return;
+    expect(outcome.error.message).toMatch(/^OTLP export to http:\/\/127\.0\.0\.1:\d+\/v1\/traces failed: HTTP 400/);
+    expect(outcome.error.message).toContain('bad request to /v1/traces?api_key=[redacted]');
+    expect(outcome.error.message).not.toContain('q-s3cr3t-key');
+  });
+
   it('reports a closed port as failure without throwing', async () => {
     const closed = await startOtlpReceiver();
     await closed.close();
