@@ -11,7 +11,7 @@ import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { backendAgeRefusal, backendAgeSkipped, backendAgeWarning } from './backend-age.js';
 import { BackfillProgressReporter } from './backfill-progress.js';
 import { EXIT_FAILED, EXIT_OK, fail } from './exit-codes.js';
-import { defaultStateDir, resolveEventPaths } from './follow-setup.js';
+import { defaultStateDir, describeTarget, resolveEventPaths } from './follow-setup.js';
 import { journalTargetsOf, loadConfig } from './load-config.js';
 import { monitoringConfigOf } from './monitoring-config.js';
 import { reconstructorOptions } from './reconstructor-options.js';
@@ -104,6 +104,10 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     const summary = formatSummary(result, 'otel-tail backfill', dryRun);
     ownLogRaw('info', tooOld > 0 ? `${summary}, ${tooOld} skipped as too old for ${ageGate?.limit.backend ?? ''}` : summary, { ...summaryFields(result), ...(tooOld > 0 ? { skippedTooOld: tooOld } : {}) });
     if (result.stats.fileErrors.length > 0) say(`these inputs were not read to their end: ${result.stats.fileErrors.map((e) => e.split(':')[0]).join(', ')}`);
+    if (ledger !== undefined && (result.stats.spansFailed > 0 || result.exportError !== undefined)) {
+      const read = paths.filter((path) => !result.skipped.includes(path)).map((path) => (path === STDIN ? 'standard input' : path));
+      ownLog('error', notExportedAdvice(result.stats.spansFailed, [...read, ...journals.map((journal) => `journal ${journal.name}`)], describeTarget(config)));
+    }
     // Skipping too-old traces is what the backend's limit asks for, said at start and at the end: a failure only when nothing at all could be sent.
     const nothingSent = tooOld > 0 && result.stats.spansExported === 0;
     return result.stats.spansFailed > 0 || result.stats.fileErrors.length > 0 || nothingSent ? EXIT_FAILED : EXIT_OK;
@@ -111,6 +115,15 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     if (error instanceof InputError || error instanceof CheckpointError) return fail(error.message);
     throw error;
   }
+}
+
+/** Which inputs a failed export leaves to send again, and how: none of them is in the ledger, and the span ids do not change. */
+function notExportedAdvice(spansFailed: number, inputs: readonly string[], target: string): string {
+  const named = inputs.length <= 5 ? inputs.join(', ') : `${inputs.slice(0, 5).join(', ')} and ${inputs.length - 5} more`;
+  return (
+    `${spansFailed} spans were not exported, so the ledger recorded ${inputs.length === 1 ? 'nothing of the input' : `none of the ${inputs.length} inputs`} read (${named}). ` +
+    `Run the same command again once ${target} takes spans: everything is sent again with the same span ids, so the backend can deduplicate what did arrive.`
+  );
 }
 
 function bound(flag: string, value: string | undefined, now: number): number | string | undefined {
