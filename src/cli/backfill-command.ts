@@ -2,11 +2,11 @@ import { stat } from 'node:fs/promises';
 import { BackfillLedger } from '../checkpoint/backfill-ledger.js';
 import { CheckpointError } from '../checkpoint/checkpoint-store.js';
 import { InputError } from '../config/config-error.js';
-import { AgeGate, backendAgeLimit } from '../export/age-limit.js';
+import { AgeGate, configuredAgeLimit } from '../export/age-limit.js';
 import { createExporter } from '../export/create-exporter.js';
 import { resolveTracesUrl } from '../export/otlp-target.js';
 import { runBackfill } from '../pipeline/run-backfill.js';
-import { expandInputs, STDIN } from '../sources/expand-inputs.js';
+import { displayPath, expandInputs, STDIN } from '../sources/expand-inputs.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { backendAgeRefusal, backendAgeSkipped, backendAgeWarning } from './backend-age.js';
 import { BackfillProgressReporter } from './backfill-progress.js';
@@ -53,7 +53,7 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     // `-` at a terminal waits for typed or pasted lines: say so, or the run looks hung.
     if (paths.includes(STDIN) && process.stdin.isTTY === true) say('reading standard input from the terminal: paste log lines, then press Ctrl-D (or pipe a file in: zcat old.log.gz | otel-tail backfill -)');
     // A backend that rejects old spans (Dynatrace): refuse a run that could send nothing, skip what it would reject.
-    const ageLimit = config.exporter === 'otlp' ? backendAgeLimit(config.preset, resolveTracesUrl(config.endpoint, config.tracesEndpoint)) : undefined;
+    const ageLimit = configuredAgeLimit(config);
     if (ageLimit !== undefined) {
       const refusal = backendAgeRefusal(ageLimit, now, { ...(untilMs === undefined ? {} : { untilMs }), ...(await newestFile(paths, journals.length)) });
       if (refusal !== undefined) return fail(refusal);
@@ -105,7 +105,7 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     ownLogRaw('info', tooOld > 0 ? `${summary}, ${tooOld} skipped as too old for ${ageGate?.limit.backend ?? ''}` : summary, { ...summaryFields(result), ...(tooOld > 0 ? { skippedTooOld: tooOld } : {}) });
     if (result.stats.fileErrors.length > 0) say(`these inputs were not read to their end: ${result.stats.fileErrors.map((e) => e.split(':')[0]).join(', ')}`);
     if (ledger !== undefined && (result.stats.spansFailed > 0 || result.exportError !== undefined)) {
-      const read = paths.filter((path) => !result.skipped.includes(path)).map((path) => (path === STDIN ? 'standard input' : path));
+      const read = paths.filter((path) => !result.skipped.includes(path)).map(displayPath);
       ownLog('error', notExportedAdvice(result.stats.spansFailed, [...read, ...journals.map((journal) => `journal ${journal.name}`)], describeTarget(config)));
     }
     // Skipping too-old traces is what the backend's limit asks for, said at start and at the end: a failure only when nothing at all could be sent.

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import { backendAgeLimit, type BackendAgeLimit } from '../export/age-limit.js';
+import { configuredAgeLimit, type BackendAgeLimit } from '../export/age-limit.js';
 import { displayUrl, resolveTracesUrl } from '../export/otlp-target.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import type { FollowOptions } from '../pipeline/follower.js';
@@ -79,8 +79,7 @@ export function followerOptions(
 
 /** A backend that rejects old spans (Dynatrace): the follower skips what it would reject in a backlog. */
 function ageLimitOf(config: ResolvedConfig): { ageLimit?: BackendAgeLimit } {
-  if (config.exporter !== 'otlp') return {};
-  const limit = backendAgeLimit(config.preset, resolveTracesUrl(config.endpoint, config.tracesEndpoint));
+  const limit = configuredAgeLimit(config);
   return limit === undefined ? {} : { ageLimit: limit };
 }
 

@@ -61,14 +61,12 @@ export function formatNotes(result: RunTotals): string[] {
   return notes;
 }
 
-
 /**
  * Lines that were neither a record nor an event: counted, not rejected (console text in a journal
  * is expected), but named at the end, so that a run that found nothing says why.
  */
 function otherLinesNote(stats: PipelineStats): string | undefined {
-  let total = 0;
-  for (const n of stats.other.values()) total += n;
+  const total = stats.otherTotal;
   if (total === 0) return undefined;
   const reasons = [...stats.other.entries()].map(([reason, n]) => `${reason}=${n}`).join(' ');
   const hints: string[] = [];

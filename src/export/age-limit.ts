@@ -1,4 +1,6 @@
+import type { ResolvedConfig } from '../config/resolve-config.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
+import { resolveTracesUrl } from './otlp-target.js';
 import type { PresetName } from './presets.js';
 
 /**
@@ -23,6 +25,11 @@ export const DYNATRACE_AGE_LIMIT: BackendAgeLimit = { backend: 'Dynatrace', maxA
 export function backendAgeLimit(preset: PresetName, tracesUrl: string | undefined): BackendAgeLimit | undefined {
   if (preset === 'dynatrace' || (tracesUrl !== undefined && isDynatraceUrl(tracesUrl))) return DYNATRACE_AGE_LIMIT;
   return undefined;
+}
+
+/** The age limit of the backend a run's config sends spans to over OTLP, if it has one (backfill and follow alike). */
+export function configuredAgeLimit(config: Pick<ResolvedConfig, 'exporter' | 'preset' | 'endpoint' | 'tracesEndpoint'>): BackendAgeLimit | undefined {
+  return config.exporter === 'otlp' ? backendAgeLimit(config.preset, resolveTracesUrl(config.endpoint, config.tracesEndpoint)) : undefined;
 }
 
 /** A Dynatrace environment (`*.dynatrace.com`, `*.dynatrace-managed.com`) or an ActiveGate's OTLP path. */

@@ -24,11 +24,6 @@ export class FollowerAgeGate {
     this.gate = new AgeGate(limit, now);
   }
 
-  /** Traces and spans skipped so far. */
-  get skipped(): { traces: number; spans: number } {
-    return { traces: this.gate.skippedTraces, spans: this.gate.skippedSpans };
-  }
-
   admit(trace: FinishedTrace): boolean {
     if (this.gate.admit(trace)) return true;
     if (this.now() - this.notedAt >= NOTE_MS) this.note();

@@ -126,12 +126,11 @@ export class Follower {
       },
     );
     const hasUnread = (stream: StreamKind): boolean => this.streams[stream].some((source) => source.reading);
-    const ageGate = options.ageLimit === undefined ? undefined : new FollowerAgeGate(options.ageLimit, options.log);
-    this.ageGate = ageGate;
+    this.ageGate = options.ageLimit === undefined ? undefined : new FollowerAgeGate(options.ageLimit, options.log);
     this.reconstructor = new Reconstructor({ ...options.reconstructor, hasUnread }, (trace, exit) => {
       options.onTrace?.(trace, exit);
       // Too old for the backend: not sent, and settled like a refused trace (its lines are not read again).
-      if (ageGate !== undefined && !ageGate.admit(trace)) this.settle([{ trace, exit }]);
+      if (this.ageGate?.admit(trace) === false) this.settle([{ trace, exit }]);
       else this.queue.push({ trace, exit });
     });
     this.reconstructor.rememberEmitted(settlement.exportedKeys, true);

@@ -53,8 +53,17 @@ export class PipelineStats {
   }
 
   get rejectedTotal(): number {
-    let total = 0;
-    for (const n of this.rejected.values()) total += n;
-    return total;
+    return sumOf(this.rejected);
   }
+
+  /** Lines that were neither a record nor an event. */
+  get otherTotal(): number {
+    return sumOf(this.other);
+  }
+}
+
+function sumOf(counts: ReadonlyMap<unknown, number>): number {
+  let total = 0;
+  for (const n of counts.values()) total += n;
+  return total;
 }
