@@ -2,10 +2,10 @@ import { mkdtempSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext, Benchmark, Figure } from './benchmark.js';
-import { BackfillRunner, type BackfillRun, type BaselineRun } from './support/backfill-runner.js';
+import { BackfillRunner, type BackfillRun, type BaselineRun, type ParsedFloorRun } from './support/backfill-runner.js';
 import { summariseProfile } from './support/cpu-profile.js';
 import { generateLog, loadLogTemplate, type LogTemplate } from './support/generate-log.js';
-import { deliveryFigures, mb, MB, seconds, throughputFigures, throughputRatio } from './support/throughput-figures.js';
+import { deliveryFigures, mb, MB, parsedFloorFigures, seconds, throughputFigures, throughputRatio } from './support/throughput-figures.js';
 
 const SAMPLE_LOG = 'test/fixtures/openclaw-2026.9.6/file-log.jsonl';
 const RSS_TARGET_MIB = 200;
@@ -48,16 +48,19 @@ export const backfillThroughput: Benchmark = {
       const gzBase: BaselineRun[] = [];
       const plain: BackfillRun[] = [];
       const gz: BackfillRun[] = [];
+      const floors: ParsedFloorRun[] = [];
       for (let i = 1; i <= runs; i++) {
         const a = await runner.baseline(log.path, false, log.lines);
         const b = await runner.backfill(log.path);
         const c = await runner.baseline(gzPath, true, log.lines);
         const d = await runner.backfill(gzPath);
+        const e = await runner.parsedFloor(log.path, reference.spansExported * copies);
         plainBase.push(a);
         plain.push(b);
         gzBase.push(c);
         gz.push(d);
-        context.log(`run ${i}: baseline ${seconds(a.wallMs)} s, backfill ${seconds(b.run.wallMs)} s, baseline .gz ${seconds(c.wallMs)} s, backfill .gz ${seconds(d.run.wallMs)} s`);
+        floors.push(e);
+        context.log(`run ${i}: baseline ${seconds(a.wallMs)} s, backfill ${seconds(b.run.wallMs)} s, baseline .gz ${seconds(c.wallMs)} s, backfill .gz ${seconds(d.run.wallMs)} s, backfill after parsing ${seconds(e.ms)} s`);
       }
 
       const ratio = throughputRatio(plain.map((r) => r.run), plainBase);
@@ -74,6 +77,7 @@ export const backfillThroughput: Benchmark = {
         ...throughputFigures('baseline: read + JSON.parse', log, plainBase),
         ...throughputFigures('backfill', log, plain.map((r) => r.run), RSS_TARGET_MIB),
         { label: 'backfill / baseline throughput', value: ratio, unit: '×', target: { op: '>=', value: RATIO_TARGET }, note: 'aim 1×; same file, same run; wall times include node start-up' },
+        ...parsedFloorFigures(floors, plainBase, RATIO_TARGET),
         ...throughputFigures('baseline .gz: gunzip + read + JSON.parse', log, gzBase),
         ...throughputFigures('backfill .gz', log, gz.map((r) => r.run), RSS_TARGET_MIB),
         {

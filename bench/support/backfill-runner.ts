@@ -21,6 +21,13 @@ export interface BaselineRun extends ChildRun {
   lines: number;
 }
 
+/** The pipeline after parsing (parsed-floor.ts): its timed part, and what reached the receiver meanwhile. */
+export interface ParsedFloorRun {
+  ms: number;
+  spansExported: number;
+  spansReceived: number;
+}
+
 const SUMMARY = /: (\d+) lines read, (\d+) rejected[^,]*, (\d+) traces[^,]*, (\d+) spans exported, (\d+) failed/;
 
 /**
@@ -34,10 +41,11 @@ export class BackfillRunner {
   private constructor(
     private readonly bin: string,
     private readonly baselineScript: string,
+    private readonly floorScript: string,
   ) {}
 
   static async start(repoRoot: string): Promise<BackfillRunner> {
-    const runner = new BackfillRunner(join(repoRoot, 'bin/otel-tail'), new URL('./parse-baseline.js', import.meta.url).pathname);
+    const runner = new BackfillRunner(join(repoRoot, 'bin/otel-tail'), new URL('./parse-baseline.js', import.meta.url).pathname, new URL('./parsed-floor.js', import.meta.url).pathname);
     // Every request is decoded, but only ids are read and kept (~10k spans per 100 MB, ~100k per GB): converting each
     // span for assertions took the receiver ~0.3 s of CPU per 100 MB, on the two cores the backfill runs on.
     const receiver = await startOtlpReceiver({ onSpanIds: (spans) => runner.tally.add(spans) });
@@ -80,6 +88,18 @@ export class BackfillRunner {
     const { lines } = JSON.parse(run.stdout) as { lines: number };
     if (lines !== expectedLines) throw new Error(`baseline ${path}: read ${lines} lines, ${expectedLines} were written`);
     return { ...run, lines };
+  }
+
+  /** parsed-floor.ts on `path`, into the receiver; throws unless every span of `expectedSpans` arrived. */
+  async parsedFloor(path: string, expectedSpans: number): Promise<ParsedFloorRun> {
+    this.tally.reset();
+    const run = await measureChild(this.floorScript, [path, this.receiver?.url ?? '']);
+    if (run.code !== 0) throw new Error(`parsed-floor ${path}: exit ${run.code}, signal ${run.signal}; stderr:\n${run.stderr}`);
+    const { ms, spans } = JSON.parse(run.stdout) as { ms: number; spans: number };
+    if (spans !== expectedSpans || this.tally.spanKeys.size !== expectedSpans) {
+      throw new Error(`parsed-floor ${path}: exported ${spans} spans and ${this.tally.spanKeys.size} distinct arrived; ${expectedSpans} expected`);
+    }
+    return { ms, spansExported: spans, spansReceived: this.tally.spans };
   }
 
   async close(): Promise<void> {
