@@ -24,6 +24,8 @@ export interface BaselineRun extends ChildRun {
 /** The pipeline after parsing (parsed-floor.ts): its timed part, and what reached the receiver meanwhile. */
 export interface ParsedFloorRun {
   ms: number;
+  /** CPU of the main thread (reconstruction, hand-off to the export worker) in that time. */
+  mainCpuMs: number;
   spansExported: number;
   spansReceived: number;
 }
@@ -95,11 +97,11 @@ export class BackfillRunner {
     this.tally.reset();
     const run = await measureChild(this.floorScript, [path, this.receiver?.url ?? '']);
     if (run.code !== 0) throw new Error(`parsed-floor ${path}: exit ${run.code}, signal ${run.signal}; stderr:\n${run.stderr}`);
-    const { ms, spans } = JSON.parse(run.stdout) as { ms: number; spans: number };
+    const { ms, mainCpuMs, spans } = JSON.parse(run.stdout) as { ms: number; mainCpuMs: number; spans: number };
     if (spans !== expectedSpans || this.tally.spanKeys.size !== expectedSpans) {
       throw new Error(`parsed-floor ${path}: exported ${spans} spans and ${this.tally.spanKeys.size} distinct arrived; ${expectedSpans} expected`);
     }
-    return { ms, spansExported: spans, spansReceived: this.tally.spans };
+    return { ms, mainCpuMs, spansExported: spans, spansReceived: this.tally.spans };
   }
 
   async close(): Promise<void> {

@@ -24,6 +24,11 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / clockTicks();
 }
 
+/** Time the calling thread has spent on a CPU, ms, from /proc/thread-self/schedstat (Linux only). */
+export function threadCpuMs(): number {
+  return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+}
+
 /** CPU used while `during` runs, as a percentage of one core over its wall time. */
 export async function cpuPercentWhile(pid: number, during: () => Promise<void>): Promise<number> {
   const cpuBefore = cpuSeconds(pid);

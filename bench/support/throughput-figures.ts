@@ -72,26 +72,37 @@ export function deliveryFigures(label: string, runs: readonly BackfillRun[], log
 }
 
 /**
- * The pipeline after parsing (parsed-floor.ts) against the 0.5× target: that target's wall is
- * twice the baseline's, and what the rest of the pipeline takes of it is not left for start-up,
- * reading and parsing, which the bare loop does in its whole wall.
+ * Why the 0.5× target is missed, in two budgets. CPU: that target's wall (twice the baseline's)
+ * holds `cores` times as many core-seconds, the receiver's CPU (same machine) taken out, against
+ * what the backfill used. The main thread: the pipeline after parsing (parsed-floor.ts) costs it
+ * `mainCpuMs`, so at most the rest of that wall is left to it for start-up, reading and parsing,
+ * and only if it never waits for a core; the bare loop does just those in its whole wall.
  */
-export function parsedFloorFigures(floors: readonly ParsedFloorRun[], baseline: readonly ChildRun[], ratioTarget: number): Figure[] {
-  const floorMs = median(floors.map((r) => r.ms));
+export function targetBudgetFigures(floors: readonly ParsedFloorRun[], backfills: readonly BackfillRun[], baseline: readonly ChildRun[], ratioTarget: number, cores: number): Figure[] {
+  const targetWallMs = median(baseline.map((r) => r.wallMs)) / ratioTarget;
+  const receiverMs = median(backfills.map((r) => r.receiverCpuMs));
+  const backfillCpuMs = median(backfills.map((r) => r.run.cpuMs));
+  const mainCpuMs = median(floors.map((r) => r.mainCpuMs));
+  const leftMs = targetWallMs - mainCpuMs;
   const baselineMs = median(baseline.map((r) => r.wallMs));
-  const leftMs = baselineMs / ratioTarget - floorMs;
   return [
     {
-      label: 'backfill after parsing: wall',
-      value: floorMs / 1000,
-      unit: 's',
-      note: `median of ${floors.length}; lines read and parsed beforehand, untimed; reconstruction and export only (bench/support/parsed-floor.ts)`,
+      label: `CPU a ${ratioTarget}× wall holds`,
+      value: (cores * targetWallMs - receiverMs) / 1000,
+      unit: 'core-s',
+      note: `${seconds(targetWallMs)} s × ${cores} cores less the receiver's ${seconds(receiverMs)} s; the backfill used ${seconds(backfillCpuMs)} s`,
     },
     {
-      label: `left at ${ratioTarget}× for start-up, read, parse`,
+      label: 'backfill after parsing: wall',
+      value: median(floors.map((r) => r.ms)) / 1000,
+      unit: 's',
+      note: `median of ${floors.length}; lines read and parsed first, untimed; main thread on CPU ${seconds(mainCpuMs)} s of it (bench/support/parsed-floor.ts)`,
+    },
+    {
+      label: `main thread left at ${ratioTarget}×`,
       value: leftMs / 1000,
       unit: 's',
-      note: `${(leftMs / baselineMs).toFixed(2)}× the bare loop's wall (${seconds(baselineMs)} s), which does only those`,
+      note: `for start-up, reading, parsing, if it never waits; the bare loop does those in ${seconds(baselineMs)} s`,
     },
   ];
 }
