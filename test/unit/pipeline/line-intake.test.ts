@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLine } from '../../../src/parsers/parse-line.js';
+import type { ParsedLine } from '../../../src/parsers/types.js';
 import { LineIntake } from '../../../src/pipeline/line-intake.js';
 import { routeParsed } from '../../../src/pipeline/route-parsed.js';
 import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../../src/reconstruct/reconstructor.js';
+import { decodeBatch } from '../../../src/sources/decoded-batch.js';
 import { decodeLine } from '../../../src/sources/decode-line.js';
 import { LineSplitter, type RawLine } from '../../../src/sources/line-splitter.js';
 import { PipelineStats } from '../../../src/telemetry/pipeline-stats.js';
@@ -119,5 +121,39 @@ describe('LineIntake', () => {
     expect(Math.max(...afterLines)).toBeLessThan(withPreCheck.stats.linesRead);
     // Plus the parsed ones: a signal, the overflow, a time only _meta.date gives.
     expect(parseAll.counters.untracedRecords).toBe(141 + 30 + 3);
+  });
+
+  it('routes what the given parse function returns for the lines that need a parse, in order (the benchmark passes lines parsed beforehand)', () => {
+    const batches = rawLines(input()).map((batch) => decodeBatch(batch, MAX_LINE_BYTES));
+    const parsing = run((stats, reconstructor) => {
+      const intake = new LineIntake('mixed.log', MAX_LINE_BYTES, stats, reconstructor);
+      for (const batch of batches) intake.addDecoded(batch);
+    });
+    const beforehand = batches.map((batch) => batch.texts.map((text) => parseLine(text)));
+    const asked: string[] = [];
+    const preParsed = run((stats, reconstructor) => {
+      const intake = new LineIntake('mixed.log', MAX_LINE_BYTES, stats, reconstructor);
+      batches.forEach((batch, i) => {
+        let next = 0;
+        intake.addDecoded(batch, (text) => {
+          asked.push(text);
+          return beforehand[i]?.[next++] as ParsedLine;
+        });
+      });
+    });
+    expect(preParsed).toEqual(parsing);
+    expect(asked).toEqual(batches.flatMap((batch) => batch.texts));
+
+    // What the function returns is what is counted: here every such line as JSON of no known shape.
+    let skimmed = 0;
+    const other = run((stats, reconstructor) => {
+      const intake = new LineIntake('mixed.log', MAX_LINE_BYTES, stats, reconstructor);
+      for (const batch of batches) intake.addDecoded(batch, () => ({ kind: 'other', reason: 'unknown_json' }));
+      skimmed = intake.linesSkimmed;
+    });
+    expect(other.stats.other).toEqual({ unknown_json: asked.length });
+    expect(other.stats.records).toBe(skimmed);
+    expect(other.stats.events).toBe(0);
+    expect(other.stats.linesRead).toBe(parsing.stats.linesRead);
   });
 });
