@@ -21,13 +21,11 @@ export interface BaselineRun extends ChildRun {
   lines: number;
 }
 
-/** The pipeline after parsing (parsed-floor.ts): its timed part, and what reached the receiver meanwhile. */
+/** The pipeline after parsing (parsed-floor.ts): its timed part. */
 export interface ParsedFloorRun {
   ms: number;
   /** CPU of the main thread (reconstruction, hand-off to the export worker) in that time. */
   mainCpuMs: number;
-  spansExported: number;
-  spansReceived: number;
 }
 
 const SUMMARY = /: (\d+) lines read, (\d+) rejected[^,]*, (\d+) traces[^,]*, (\d+) spans exported, (\d+) failed/;
@@ -101,7 +99,7 @@ export class BackfillRunner {
     if (spans !== expectedSpans || this.tally.spanKeys.size !== expectedSpans) {
       throw new Error(`parsed-floor ${path}: exported ${spans} spans and ${this.tally.spanKeys.size} distinct arrived; ${expectedSpans} expected`);
     }
-    return { ms, mainCpuMs, spansExported: spans, spansReceived: this.tally.spans };
+    return { ms, mainCpuMs };
   }
 
   async close(): Promise<void> {

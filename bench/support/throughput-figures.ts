@@ -79,12 +79,12 @@ export function deliveryFigures(label: string, runs: readonly BackfillRun[], log
  * and only if it never waits for a core; the bare loop does just those in its whole wall.
  */
 export function targetBudgetFigures(floors: readonly ParsedFloorRun[], backfills: readonly BackfillRun[], baseline: readonly ChildRun[], ratioTarget: number, cores: number): Figure[] {
-  const targetWallMs = median(baseline.map((r) => r.wallMs)) / ratioTarget;
+  const baselineMs = median(baseline.map((r) => r.wallMs));
+  const targetWallMs = baselineMs / ratioTarget;
   const receiverMs = median(backfills.map((r) => r.receiverCpuMs));
   const backfillCpuMs = median(backfills.map((r) => r.run.cpuMs));
   const mainCpuMs = median(floors.map((r) => r.mainCpuMs));
   const leftMs = targetWallMs - mainCpuMs;
-  const baselineMs = median(baseline.map((r) => r.wallMs));
   return [
     {
       label: `CPU a ${ratioTarget}× wall holds`,
