@@ -9,6 +9,8 @@
 //   FAKE_JOURNALCTL_EXIT_AFTER exit 1 after printing this many entries (a child that dies).
 //   FAKE_JOURNALCTL_WARN       if set, written to stderr (with a newline) at start, as journalctl
 //                              warns about a corrupt file or a user who cannot see every journal.
+//   FAKE_JOURNALCTL_READY      if set, written to stderr (with a newline) once the start position
+//                              is fixed: an entry appended after it is sure to count as new.
 //
 // What it mimics, each checked against the real journalctl 252 (see
 // test/integration/journald-support.test.ts and test/unit/support/fake-journalctl.test.ts):
@@ -420,6 +422,8 @@ if (cursorText !== undefined) {
   next = entries.length;
   for (let found = 0; found < lines && next > 0; ) if (matches(entries[--next])) found++;
 }
+
+if (process.env.FAKE_JOURNALCTL_READY) process.stderr.write(`${process.env.FAKE_JOURNALCTL_READY}\n`);
 
 // ---- printing -------------------------------------------------------------------------------
 

@@ -30,7 +30,8 @@ class Following {
   exitCode: number | null | undefined;
 
   constructor(journal: FakeJournal, args: readonly string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [FAKE_JOURNALCTL, ...args], { env: { ...process.env, ...journal.env(env) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const withReady = { FAKE_JOURNALCTL_READY: READY, ...env };
+    this.child = spawn(process.execPath, [FAKE_JOURNALCTL, ...args], { env: { ...process.env, ...journal.env(withReady) }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.setEncoding('utf8').on('data', (d: string) => (this.out += d));
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
     this.child.on('exit', (code) => (this.exitCode = code));
@@ -46,12 +47,18 @@ class Following {
     return this.messages;
   }
 
+  /** Waits until its start position is fixed (a fixed sleep lost the race on a loaded machine). */
+  async started(timeoutMs = 5000): Promise<void> {
+    await pollUntil(() => this.stderr.includes(READY), timeoutMs, 'fake-journalctl to start');
+  }
+
   async waitForExit(timeoutMs = 5000): Promise<number | null> {
     await pollUntil(() => this.exitCode !== undefined, timeoutMs, 'fake-journalctl to exit');
     return this.exitCode ?? null;
   }
 }
 
+const READY = 'fake-journalctl: ready';
 const following = new Set<Following>();
 let journal: FakeJournal;
 
@@ -268,7 +275,7 @@ describe('fake-journalctl --follow', () => {
   it('waits for a journal file that does not exist yet', async () => {
     journal = new FakeJournal(tempDir('fake-journalctl'));
     const f = new Following(journal, ['-o', 'json', '-f']);
-    await sleep(150);
+    await f.started();
     journal.append(['late']);
     expect(await f.waitForMessages(1)).toEqual(['late']);
   });
@@ -298,7 +305,7 @@ describe('fake-journalctl --follow', () => {
   it('--lines=0 prints only entries appended after it started', async () => {
     newJournal(3);
     const f = new Following(journal, ['-o', 'json', '-f', '--lines=0']);
-    await sleep(150);
+    await f.started();
     expect(f.messages).toEqual([]);
     journal.append(['line 4']);
     expect(await f.waitForMessages(1)).toEqual(['line 4']);
@@ -307,7 +314,7 @@ describe('fake-journalctl --follow', () => {
   it('after a cursor at the end, prints only new entries', async () => {
     newJournal(3);
     const f = new Following(journal, ['-o', 'json', '-f', '--no-tail', `--after-cursor=${String(journal.entries[2]?.__CURSOR)}`]);
-    await sleep(150);
+    await f.started();
     journal.append(['line 4']);
     expect(await f.waitForMessages(1)).toEqual(['line 4']);
   });
