@@ -1,3 +1,5 @@
+import { OTLP_FIELDS } from './otlp-fields.js';
+
 /**
  * Every setting otel-tail has, in one table: its YAML key, flag, environment
  * variables, default and doc. The CLI's flags, the config-file validator and
@@ -78,29 +80,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     kind: 'string',
     doc: 'Directory for checkpoints (checkpoints.json) and the backfill ledger (backfill-ledger.json). Default: $XDG_STATE_HOME/otel-tail, else ~/.local/state/otel-tail.',
   },
-  {
-    key: 'endpoint',
-    flag: '--endpoint <url>',
-    kind: 'url',
-    env: ['OTEL_EXPORTER_OTLP_ENDPOINT'],
-    doc: 'OTLP/HTTP base URL of the collector or backend; traces go to <url>/v1/traces.',
-  },
-  {
-    key: 'tracesEndpoint',
-    flag: '--traces-endpoint <url>',
-    kind: 'url',
-    env: ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
-    doc: 'Full OTLP/HTTP traces URL, used as is (overrides endpoint).',
-  },
-  {
-    key: 'headers',
-    flag: '--headers <k=v,...>',
-    kind: 'map',
-    env: ['OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS'],
-    secret: true,
-    default: {},
-    doc: 'HTTP headers sent with every export (e.g. authorization). Prefer the environment variable: argv is visible to other users.',
-  },
+  ...OTLP_FIELDS,
   {
     key: 'exporter',
     flag: '--exporter <name>',

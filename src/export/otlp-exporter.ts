@@ -2,7 +2,7 @@ import { ExportResultCode, parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import { encodeTraceRequest } from './otlp-trace-encoding.js';
-import { createTraceSender, type EncodedRequest, type TraceSender } from './otlp-trace-sender.js';
+import { createTraceSender, type EncodedRequest, type TlsFiles, type TraceSender } from './otlp-trace-sender.js';
 import { splitIntoRequests, type RequestLimits } from './request-batches.js';
 import type { ResourceOptions } from './readable-span.js';
 import { displayUrl, OtlpExportError, queryValues } from './otlp-target.js';
@@ -29,6 +29,10 @@ export interface OtlpTraceExporterOptions {
   maxBatchSpans?: number;
   /** Encoded bytes per OTLP request (estimated from above); larger exports are split too. */
   maxRequestBytes?: number;
+  /** Request body compression (none when absent). */
+  compression?: 'gzip' | 'none';
+  /** PEM files for https: trusted authorities, and a client certificate and key for mutual TLS. */
+  tls?: TlsFiles;
 }
 
 const DEFAULT_MAX_BATCH_SPANS = 512;
@@ -69,6 +73,8 @@ export class OtlpTraceExporter implements TraceExporter {
       url: options.url,
       headers: options.headers,
       ...(options.timeoutMillis === undefined ? {} : { timeoutMillis: options.timeoutMillis }),
+      ...(options.compression === undefined ? {} : { compression: options.compression }),
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
     });
   }
 

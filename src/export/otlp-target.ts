@@ -68,3 +68,19 @@ export function resolveTracesUrl(
   if (base === undefined || base === '') return undefined;
   return `${base.replace(/\/+$/, '')}/v1/traces`;
 }
+
+/** Hosts whose traffic never leaves this machine: compressing it costs CPU and saves nothing. */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/** `auto` → gzip unless the traces go to this host (the measurement is in the `compression` field's doc, src/config/otlp-fields.ts). */
+export function effectiveCompression(setting: string | undefined, url: string): 'gzip' | 'none' {
+  if (setting === 'gzip' || setting === 'none') return setting;
+  return isLoopbackUrl(url) ? 'none' : 'gzip';
+}

@@ -1,4 +1,5 @@
-import type { IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
+import { readFileSync } from 'node:fs';
+import { CompressionAlgorithm, type IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
 
 /** One OTLP/HTTP request body, already encoded (otlp-trace-encoding.ts), and how many spans it holds. */
@@ -13,6 +14,15 @@ export interface TraceSenderOptions {
   url: string;
   headers: Record<string, string>;
   timeoutMillis?: number;
+  compression?: 'gzip' | 'none';
+  tls?: TlsFiles;
+}
+
+/** Paths of PEM files (config keys certificate, clientCertificate, clientKey). */
+export interface TlsFiles {
+  ca?: string;
+  cert?: string;
+  key?: string;
 }
 
 /** What the OTLP response says, in the SDK's shape (its partial-success handler reads it). */
@@ -27,7 +37,14 @@ export interface ExportResponse {
  */
 export function createTraceSender(options: TraceSenderOptions): TraceSender {
   const config = convertLegacyHttpOptions(
-    { url: options.url, headers: { ...options.headers }, ...(options.timeoutMillis === undefined ? {} : { timeoutMillis: options.timeoutMillis }) },
+    {
+      url: options.url,
+      headers: { ...options.headers },
+      ...(options.timeoutMillis === undefined ? {} : { timeoutMillis: options.timeoutMillis }),
+      // Given explicitly, so the resolved config (which read the same variables) is what is used, not the SDK's own reading.
+      compression: options.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
+      ...(options.tls === undefined ? {} : { httpAgentOptions: { keepAlive: true, ...readTlsFiles(options.tls) } }),
+    },
     'TRACES',
     'v1/traces',
     { 'Content-Type': 'application/x-protobuf' },
@@ -37,6 +54,13 @@ export function createTraceSender(options: TraceSenderOptions): TraceSender {
     deserializeResponse: decodeExportResponse,
   };
   return createOtlpHttpExportDelegate(config, serializer, 'otlp_http_span_exporter', { name: 'span', countItems: (request: EncodedRequest) => request.spans }, undefined);
+}
+
+/** The files are read once, when the exporter is made; resolveConfig checked they are readable. */
+function readTlsFiles(files: TlsFiles): { ca?: Buffer; cert?: Buffer; key?: Buffer } {
+  const read = (path: string | undefined): Buffer | undefined => (path === undefined ? undefined : readFileSync(path));
+  const [ca, cert, key] = [read(files.ca), read(files.cert), read(files.key)];
+  return { ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) };
 }
 
 /** ExportTraceServiceResponse: field 1 partial_success { 1 rejected_spans (int64), 2 error_message }. Unknown fields are skipped. */
