@@ -33,6 +33,12 @@ export function applyPreset(values: Record<string, unknown>, env: NodeJS.Process
     values['tracesEndpoint'] = presetTracesUrl(base, preset.tracesPath);
     if (origins !== undefined) origins['tracesEndpoint'] = { from: 'preset', name };
   }
+  const resource = preset.resourceFromEnv;
+  const fromEnv = resource === undefined ? undefined : env[resource.env];
+  if (resource !== undefined && fromEnv !== undefined && fromEnv !== '') {
+    const attributes = (values['resourceAttributes'] as Record<string, string> | undefined) ?? {};
+    if (attributes[resource.attribute] === undefined) values['resourceAttributes'] = { ...attributes, [resource.attribute]: fromEnv };
+  }
   if (exporter !== undefined && exporter !== 'otlp') return;
   const headers: Record<string, string> = { ...preset.fixedHeaders };
   const read: string[] = [];

@@ -1,3 +1,4 @@
+import { PRESET_NAMES } from '../export/presets.js';
 import { OTLP_FIELDS } from './otlp-fields.js';
 
 /**
@@ -165,7 +166,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     key: 'preset',
     flag: '--preset <name>',
     kind: 'enum',
-    choices: ['otlp', 'mlflow', 'langfuse', 'braintrust', 'phoenix', 'honeycomb', 'datadog', 'dynatrace'],
+    choices: PRESET_NAMES,
     default: 'otlp',
     doc: "The backend: sets the traces path under endpoint (or the backend's public URL), the headers it needs (from its own environment variables, never argv; see the README's Backends table) and the attributes its UI reads. otlp is any plain OTLP/HTTP collector.",
   },

@@ -13,6 +13,8 @@ export interface GenAiMetricsOptions {
   resourceAttributes: Record<string, string>;
   exportIntervalMs: number;
   exportTimeoutMs: number;
+  /** What the backend wants (a preset's `metrics`): Dynatrace and Datadog take delta; cumulative is the SDK's default. */
+  temporality?: 'cumulative' | 'delta';
 }
 
 export interface GenAiMetrics {
@@ -28,12 +30,17 @@ export interface GenAiMetrics {
  * not ask for metrics (and every backfill) do not load it.
  */
 export async function startGenAiMetrics(options: GenAiMetricsOptions): Promise<GenAiMetrics> {
-  const [{ MeterProvider, PeriodicExportingMetricReader }, { OTLPMetricExporter }, { resourceFromAttributes }] = await Promise.all([
+  const [{ AggregationTemporality, MeterProvider, PeriodicExportingMetricReader }, { OTLPMetricExporter }, { resourceFromAttributes }] = await Promise.all([
     import('@opentelemetry/sdk-metrics'),
     import('@opentelemetry/exporter-metrics-otlp-proto'),
     import('@opentelemetry/resources'),
   ]);
-  const exporter = new OTLPMetricExporter({ url: options.url, headers: options.headers, timeoutMillis: options.exportTimeoutMs });
+  const exporter = new OTLPMetricExporter({
+    url: options.url,
+    headers: options.headers,
+    timeoutMillis: options.exportTimeoutMs,
+    temporalityPreference: options.temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
+  });
   const reader = new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: options.exportIntervalMs,
