@@ -242,7 +242,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     kind: 'enum',
     choices: ['off', 'on'],
     default: 'off',
-    doc: 'While following, also send GenAI metrics derived from the spans (gen_ai.client.token.usage, gen_ai.client.operation.duration, openclaw.cost.usd, openclaw.tool.calls, openclaw.agent.runs) over OTLP/HTTP protobuf. Backfill never sends them: metric points cannot carry historical times.',
+    doc: 'While following, also send GenAI metrics derived from the spans (gen_ai.client.token.usage, gen_ai.client.operation.duration, gen_ai.client.operation.time_to_first_chunk, gen_ai.invoke_agent.duration, gen_ai.execute_tool.duration, openclaw.cost.usd; tokens and cost by agent) over OTLP/HTTP protobuf. Backfill never sends them: metric points cannot carry historical times.',
   },
   {
     key: 'metricsEndpoint',

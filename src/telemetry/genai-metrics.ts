@@ -59,9 +59,23 @@ export async function startGenAiMetrics(options: GenAiMetricsOptions): Promise<G
       description: 'GenAI operation duration.',
       advice: { explicitBucketBoundaries: OPERATION_DURATION_BUCKETS },
     }),
+    timeToFirstChunk: meter.createHistogram('gen_ai.client.operation.time_to_first_chunk', {
+      unit: 's',
+      description: 'Time to receive the first chunk, from when the client issues the generation request.',
+      advice: { explicitBucketBoundaries: OPERATION_DURATION_BUCKETS },
+    }),
+    invokeAgentDuration: meter.createHistogram('gen_ai.invoke_agent.duration', {
+      unit: 's',
+      description: 'The end-to-end duration of a single agent invocation.',
+      advice: { explicitBucketBoundaries: OPERATION_DURATION_BUCKETS },
+    }),
+    executeToolDuration: meter.createHistogram('gen_ai.execute_tool.duration', {
+      unit: 's',
+      description: 'The duration of a single tool execution.',
+      advice: { explicitBucketBoundaries: OPERATION_DURATION_BUCKETS },
+    }),
+    // No convention for cost: OpenClaw's own name.
     costUsd: meter.createCounter('openclaw.cost.usd', { unit: '{USD}', description: 'Cost of model calls as OpenClaw computed it, in US dollars.' }),
-    toolCalls: meter.createCounter('openclaw.tool.calls', { unit: '{call}', description: 'Tool executions, with error.type when they failed.' }),
-    agentRuns: meter.createCounter('openclaw.agent.runs', { unit: '{run}', description: 'Agent runs (one per harness attempt), with error.type when they failed.' }),
   };
   return {
     record(trace) {
