@@ -30,6 +30,15 @@ export const OTLP_FIELDS: readonly ConfigField[] = [
     doc: 'HTTP headers sent with every export (e.g. authorization). Prefer the environment variable: argv is visible to other users.',
   },
   {
+    key: 'protocol',
+    flag: '--protocol <http/protobuf|http/json|grpc>',
+    kind: 'enum',
+    choices: ['http/protobuf', 'http/json', 'grpc'],
+    env: ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL'],
+    default: 'http/protobuf',
+    doc: 'OTLP transport: http/protobuf (port 4318), http/json, or grpc (port 4317; the endpoint is used as given, e.g. http://collector:4317, with no /v1/traces). Presets other than otlp speak OTLP/HTTP only.',
+  },
+  {
     key: 'compression',
     flag: '--compression <gzip|none|auto>',
     kind: 'enum',

@@ -10,6 +10,7 @@ import type { ValueOrigin } from './resolve-config.js';
 export function applyOtlpSettings(values: Record<string, unknown>, origins: Record<string, ValueOrigin>, env: NodeJS.ProcessEnv, problems: string[], sends: boolean): void {
   serviceNameFromResource(values, origins);
   checkTlsFiles(values, problems);
+  checkGrpc(values, problems);
   // "OTEL_SDK_DISABLED: Disable the SDK for all signals." Sending anyway would ignore the operator; sending
   // nothing while reading on would settle lines whose spans never left. So a run that would send refuses.
   if (sends && env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true') {
@@ -44,5 +45,17 @@ function checkTlsFiles(values: Record<string, unknown>, problems: string[]): voi
   }
   if ((values['clientCertificate'] === undefined) !== (values['clientKey'] === undefined)) {
     problems.push('clientCertificate and clientKey: mutual TLS needs both the certificate chain and its private key; give both or neither.');
+  }
+}
+
+/** OTLP/gRPC goes to a collector; the presets' backends document OTLP/HTTP paths, and metrics are sent over HTTP. */
+function checkGrpc(values: Record<string, unknown>, problems: string[]): void {
+  if (values['protocol'] !== 'grpc') return;
+  const preset = values['preset'];
+  if (preset !== undefined && preset !== 'otlp') {
+    problems.push(`protocol: "grpc" with preset "${String(preset)}": that backend is documented for OTLP/HTTP only; use --protocol http/protobuf, or send to a Collector with --preset otlp.`);
+  }
+  if (values['genaiMetrics'] === 'on' && values['metricsEndpoint'] === undefined) {
+    problems.push('genaiMetrics: "on" with protocol "grpc": metrics are sent over OTLP/HTTP; give the collector\'s HTTP metrics URL with --metrics-endpoint (e.g. http://collector:4318/v1/metrics).');
   }
 }

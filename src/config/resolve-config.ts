@@ -28,6 +28,7 @@ export interface ResolvedConfig {
   endpoint?: string;
   tracesEndpoint?: string;
   headers: Record<string, string>;
+  protocol: 'http/protobuf' | 'http/json' | 'grpc';
   compression: 'auto' | 'gzip' | 'none';
   certificate?: string;
   clientCertificate?: string;

@@ -51,12 +51,13 @@ async function createSink(config: ResolvedConfig): Promise<TraceExporter> {
 
 function otlpOptions(config: ResolvedConfig): OtlpTraceExporterOptions {
   // resolveConfig guarantees one of the two is set for otlp.
-  const url = resolveTracesUrl(config.endpoint, config.tracesEndpoint) as string;
+  const url = resolveTracesUrl(config.endpoint, config.tracesEndpoint, config.protocol) as string;
   const tls = { ca: config.certificate, cert: config.clientCertificate, key: config.clientKey };
   const anyTls = Object.values(tls).some((path) => path !== undefined);
   return {
     url,
     compression: effectiveCompression(config.compression, url),
+    protocol: config.protocol,
     ...(anyTls ? { tls: Object.fromEntries(Object.entries(tls).filter(([, path]) => path !== undefined)) } : {}),
     headers: config.headers,
     timeoutMillis: config.exportTimeoutMs,

@@ -55,17 +55,20 @@ export function queryValues(url: string): string[] {
 
 /**
  * The spec's endpoint rules: the signal-specific variable is used as-is, the
- * generic one is a base URL that gets `/v1/traces` appended. Empty counts as
+ * generic one is a base URL that gets `/v1/traces` appended (OTLP/HTTP only). Empty counts as
  * unset, as the spec says for all OTEL_* variables.
  */
 export function resolveTracesUrl(
   endpoint: string | undefined,
   tracesEndpoint: string | undefined,
+  protocol?: string,
 ): string | undefined {
   const specific = tracesEndpoint?.trim();
   if (specific !== undefined && specific !== '') return specific;
   const base = endpoint?.trim();
   if (base === undefined || base === '') return undefined;
+  // OTLP/gRPC has no per-signal path: the endpoint is the collector's address.
+  if (protocol === 'grpc') return base;
   return `${base.replace(/\/+$/, '')}/v1/traces`;
 }
 

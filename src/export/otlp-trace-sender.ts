@@ -16,7 +16,11 @@ export interface TraceSenderOptions {
   timeoutMillis?: number;
   compression?: 'gzip' | 'none';
   tls?: TlsFiles;
+  /** http/protobuf (default) and http/json here; grpc in otlp-grpc-sender.ts. */
+  protocol?: OtlpProtocol;
 }
+
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 
 /** Paths of PEM files (config keys certificate, clientCertificate, clientKey). */
 export interface TlsFiles {
@@ -47,11 +51,11 @@ export function createTraceSender(options: TraceSenderOptions): TraceSender {
     },
     'TRACES',
     'v1/traces',
-    { 'Content-Type': 'application/x-protobuf' },
+    { 'Content-Type': options.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf' },
   );
   const serializer = {
     serializeRequest: (request: EncodedRequest): Uint8Array => request.body,
-    deserializeResponse: decodeExportResponse,
+    deserializeResponse: options.protocol === 'http/json' ? decodeJsonResponse : decodeExportResponse,
   };
   return createOtlpHttpExportDelegate(config, serializer, 'otlp_http_span_exporter', { name: 'span', countItems: (request: EncodedRequest) => request.spans }, undefined);
 }
@@ -61,6 +65,19 @@ function readTlsFiles(files: TlsFiles): { ca?: Buffer; cert?: Buffer; key?: Buff
   const read = (path: string | undefined): Buffer | undefined => (path === undefined ? undefined : readFileSync(path));
   const [ca, cert, key] = [read(files.ca), read(files.cert), read(files.key)];
   return { ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) };
+}
+
+/** The OTLP/JSON ExportTraceServiceResponse (`partialSuccess.rejectedSpans` as a string or number); an empty body is success. */
+function decodeJsonResponse(data: Uint8Array): ExportResponse {
+  if (data.length === 0) return {};
+  try {
+    const parsed = JSON.parse(Buffer.from(data).toString('utf8')) as { partialSuccess?: { rejectedSpans?: string | number; errorMessage?: string } };
+    const partial = parsed.partialSuccess;
+    if (partial === undefined) return {};
+    return { partialSuccess: { ...(partial.rejectedSpans === undefined ? {} : { rejectedSpans: Number(partial.rejectedSpans) }), ...(partial.errorMessage === undefined ? {} : { errorMessage: partial.errorMessage }) } };
+  } catch {
+    return {};
+  }
 }
 
 /** ExportTraceServiceResponse: field 1 partial_success { 1 rejected_spans (int64), 2 error_message }. Unknown fields are skipped. */

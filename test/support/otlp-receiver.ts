@@ -481,3 +481,8 @@ function temporalityOf(data: Record<string, unknown>): { temporality?: 'delta' |
   if (value === 2 || value === 'AGGREGATION_TEMPORALITY_CUMULATIVE') return { temporality: 'cumulative' };
   return {};
 }
+
+/** An ExportTraceServiceRequest in protobuf, decoded as the HTTP receiver decodes it (for the gRPC receiver). */
+export function decodeTraceRequest(bytes: Uint8Array): ReceivedSpan[] {
+  return toReceivedSpans(RequestType.toObject(RequestType.decode(bytes), { longs: String, enums: Number, arrays: true })).spans;
+}

@@ -70,6 +70,16 @@ describe('OTLP exporter settings', () => {
     expect(resolveConfig(ENDPOINT, { OTEL_SDK_DISABLED: 'false' }).exporter).toBe('otlp');
   });
 
+  it('protocol: the traces variable over the generic one; grpc only with the plain otlp preset, and metrics need an HTTP URL', () => {
+    expect(resolveConfig(ENDPOINT, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' }).protocol).toBe('http/json');
+    expect(resolveConfig(ENDPOINT, {}).protocol).toBe('http/protobuf');
+    expect(problems(() => resolveConfig({ ...ENDPOINT, preset: 'honeycomb' }, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', HONEYCOMB_API_KEY: 'k' }))).toEqual([
+      'protocol: "grpc" with preset "honeycomb": that backend is documented for OTLP/HTTP only; use --protocol http/protobuf, or send to a Collector with --preset otlp.',
+    ]);
+    expect(problems(() => resolveConfig({ ...ENDPOINT, genaiMetrics: 'on' }, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }))[0]).toMatch(/^genaiMetrics: "on" with protocol "grpc"/);
+    expect(resolveConfig({ ...ENDPOINT, genaiMetrics: 'on', metricsEndpoint: 'http://127.0.0.1:4318/v1/metrics' }, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).protocol).toBe('grpc');
+  });
+
   it.each([
     // Langfuse's OpenTelemetry guide sets OTEL_EXPORTER_OTLP_ENDPOINT to <host>/api/public/otel.
     ['https://cloud.langfuse.com/api/public/otel', '/api/public/otel/v1/traces', 'https://cloud.langfuse.com/api/public/otel/v1/traces'],
