@@ -48,32 +48,18 @@ export async function startGenAiMetrics(options: GenAiMetricsOptions): Promise<G
   });
   const provider = new MeterProvider({ resource: resourceFromAttributes(options.resourceAttributes), readers: [reader] });
   const meter = provider.getMeter('otel-tail');
+  // The conventions' time histograms, all in seconds with the advised boundaries of gen_ai.client.operation.duration.
+  const seconds = (name: string, description: string): Histogram => meter.createHistogram(name, { unit: 's', description, advice: { explicitBucketBoundaries: OPERATION_DURATION_BUCKETS } });
   const instruments: Record<GenAiInstrument, Histogram | Counter> = {
     tokenUsage: meter.createHistogram('gen_ai.client.token.usage', {
       unit: '{token}',
       description: 'Number of input and output tokens used.',
       advice: { explicitBucketBoundaries: TOKEN_USAGE_BUCKETS },
     }),
-    operationDuration: meter.createHistogram('gen_ai.client.operation.duration', {
-      unit: 's',
-      description: 'GenAI operation duration.',
-      advice: { explicitBucketBoundaries: OPERATION_DURATION_BUCKETS },
-    }),
-    timeToFirstChunk: meter.createHistogram('gen_ai.client.operation.time_to_first_chunk', {
-      unit: 's',
-      description: 'Time to receive the first chunk, from when the client issues the generation request.',
-      advice: { explicitBucketBoundaries: OPERATION_DURATION_BUCKETS },
-    }),
-    invokeAgentDuration: meter.createHistogram('gen_ai.invoke_agent.duration', {
-      unit: 's',
-      description: 'The end-to-end duration of a single agent invocation.',
-      advice: { explicitBucketBoundaries: OPERATION_DURATION_BUCKETS },
-    }),
-    executeToolDuration: meter.createHistogram('gen_ai.execute_tool.duration', {
-      unit: 's',
-      description: 'The duration of a single tool execution.',
-      advice: { explicitBucketBoundaries: OPERATION_DURATION_BUCKETS },
-    }),
+    operationDuration: seconds('gen_ai.client.operation.duration', 'GenAI operation duration.'),
+    timeToFirstChunk: seconds('gen_ai.client.operation.time_to_first_chunk', 'Time to receive the first chunk, from when the client issues the generation request.'),
+    invokeAgentDuration: seconds('gen_ai.invoke_agent.duration', 'The end-to-end duration of a single agent invocation.'),
+    executeToolDuration: seconds('gen_ai.execute_tool.duration', 'The duration of a single tool execution.'),
     // No convention for cost: OpenClaw's own name.
     costUsd: meter.createCounter('openclaw.cost.usd', { unit: '{USD}', description: 'Cost of model calls as OpenClaw computed it, in US dollars.' }),
   };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOtlpGrpcReceiver, type OtlpGrpcReceiver } from '../support/otlp-grpc-receiver.js';
-import { startOtlpReceiver, type OtlpReceiver } from '../support/otlp-receiver.js';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
 
 const LOG = new URL('../fixtures/openclaw-2026.9.6/file-log.jsonl', import.meta.url).pathname;
@@ -15,12 +15,19 @@ afterEach(async () => {
   grpc = undefined;
 });
 
+type SpanView = Map<string, { name: string; parent: string | undefined; attributes: Record<string, unknown> }>;
+
+/** Spans by trace and span id: name, parent and attributes, what must not depend on the protocol. */
+function byId(spans: readonly ReceivedSpan[]): SpanView {
+  return new Map(spans.map((s) => [`${s.traceId}/${s.spanId}`, { name: s.name, parent: s.parentSpanId, attributes: s.attributes }]));
+}
+
 /** What the sample gives over OTLP/HTTP protobuf, the reference the other protocols must match. */
-async function reference(): Promise<Map<string, { name: string; parent: string | undefined; attributes: Record<string, unknown> }>> {
+async function reference(): Promise<SpanView> {
   http = await startOtlpReceiver();
   const result = await runCli(['backfill', '--endpoint', http.url, LOG, EVENTS]);
   expect(result.code, result.stderr).toBe(0);
-  const spans = new Map(http.spans.map((s) => [`${s.traceId}/${s.spanId}`, { name: s.name, parent: s.parentSpanId, attributes: s.attributes }]));
+  const spans = byId(http.spans);
   await http.close();
   http = undefined;
   return spans;
@@ -40,7 +47,7 @@ describe('OTLP protocols', () => {
     expect(grpc.errors).toEqual([]);
     expect(grpc.calls.length).toBeGreaterThan(0);
     for (const call of grpc.calls) expect(call.metadata['x-tenant']).toBe('gw-1');
-    const got = new Map(grpc.spans.map((s) => [`${s.traceId}/${s.spanId}`, { name: s.name, parent: s.parentSpanId, attributes: s.attributes }]));
+    const got = byId(grpc.spans);
     expect(got.size).toBe(expected.size);
     expect(got).toEqual(expected);
     // The summary names where the spans went: the collector's address, no /v1/traces.
@@ -54,7 +61,7 @@ describe('OTLP protocols', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(http.errors).toEqual([]);
     for (const request of http.requests) expect(request.contentType).toBe('application/json');
-    const got = new Map(http.spans.map((s) => [`${s.traceId}/${s.spanId}`, { name: s.name, parent: s.parentSpanId, attributes: s.attributes }]));
+    const got = byId(http.spans);
     expect(got).toEqual(expected);
   });
 
