@@ -68,7 +68,7 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     // A dry run prints what would be sent: through the same privacy and preset steps, to the console.
     const exportContext = { stateDir: config.stateDir ?? defaultStateDir(process.env), warn: say };
     const exporter = dryRun ? await createExporter({ ...config, exporter: 'console' }, exportContext) : await createExporter(config, { inWorker: true, ...exportContext });
-    const tracesUrl = config.exporter === 'otlp' ? resolveTracesUrl(config.endpoint, config.tracesEndpoint) : undefined;
+    const tracesUrl = config.exporter === 'otlp' ? resolveTracesUrl(config.endpoint, config.tracesEndpoint, config.protocol) : undefined;
     const reconstructor = reconstructorOptions(config);
     if (sinceMs !== undefined) reconstructor.sinceMs = sinceMs;
     if (untilMs !== undefined) reconstructor.untilMs = untilMs;

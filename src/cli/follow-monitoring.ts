@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/config-error.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { displayUrl, resolveTracesUrl } from '../export/otlp-target.js';
+import { PRESETS } from '../export/presets.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
@@ -152,6 +153,7 @@ export class FollowMonitoring {
         resourceAttributes: { ...config.resourceAttributes, 'service.name': config.serviceName },
         exportIntervalMs: settings.metricsIntervalMs,
         exportTimeoutMs: config.exportTimeoutMs,
+        temporality: PRESETS[config.preset].metrics === 'delta' ? ('delta' as const) : ('cumulative' as const),
       };
       const key = JSON.stringify(options);
       if (this.genAi?.settings === key) genAi = this.genAi;

@@ -106,6 +106,6 @@ export function describeTarget(config: ResolvedConfig): string {
     case 'file':
       return config.output === '-' ? 'standard output' : config.output;
     case 'otlp':
-      return displayUrl(resolveTracesUrl(config.endpoint, config.tracesEndpoint) as string);
+      return displayUrl(resolveTracesUrl(config.endpoint, config.tracesEndpoint, config.protocol) as string);
   }
 }

@@ -30,8 +30,14 @@ export function applyPreset(values: Record<string, unknown>, env: NodeJS.Process
       if (sends) problems.push(`preset: "${name}" needs --endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT): ${preset.endpointHint}.`);
       return;
     }
-    values['tracesEndpoint'] = `${base.replace(/\/+$/, '')}${preset.tracesPath}`;
+    values['tracesEndpoint'] = presetTracesUrl(base, preset.tracesPath);
     if (origins !== undefined) origins['tracesEndpoint'] = { from: 'preset', name };
+  }
+  const resource = preset.resourceFromEnv;
+  const fromEnv = resource === undefined ? undefined : env[resource.env];
+  if (resource !== undefined && fromEnv !== undefined && fromEnv !== '') {
+    const attributes = (values['resourceAttributes'] as Record<string, string> | undefined) ?? {};
+    if (attributes[resource.attribute] === undefined) values['resourceAttributes'] = { ...attributes, [resource.attribute]: fromEnv };
   }
   if (exporter !== undefined && exporter !== 'otlp') return;
   const headers: Record<string, string> = { ...preset.fixedHeaders };
@@ -50,4 +56,20 @@ export function applyPreset(values: Record<string, unknown>, env: NodeJS.Process
   if (origins !== undefined && Object.keys(headers).length > 0 && origins['headers']?.from === 'default') {
     origins['headers'] = { from: 'preset', name: read.length === 0 ? name : `${name} (${read.join(', ')})` };
   }
+}
+
+const SIGNAL_PATH = '/v1/traces';
+
+/**
+ * The preset's traces URL under `base`. Vendors document their OTLP base URL with the path before
+ * `/v1/traces` in it (Langfuse `…/api/public/otel`, Braintrust `…/otel`, Grafana Cloud `…/otlp`), and
+ * that is what OTEL_EXPORTER_OTLP_ENDPOINT is set to by their guides: such a path is not added twice,
+ * nor is a whole traces URL given as the endpoint.
+ */
+export function presetTracesUrl(base: string, tracesPath: string): string {
+  const trimmed = base.replace(/\/+$/, '');
+  if (trimmed.endsWith(tracesPath)) return trimmed;
+  const vendorPath = tracesPath.endsWith(SIGNAL_PATH) ? tracesPath.slice(0, -SIGNAL_PATH.length) : '';
+  if (vendorPath !== '' && trimmed.endsWith(vendorPath)) return `${trimmed}${SIGNAL_PATH}`;
+  return `${trimmed}${tracesPath}`;
 }

@@ -1,3 +1,6 @@
+import { PRESET_NAMES } from '../export/presets.js';
+import { OTLP_FIELDS } from './otlp-fields.js';
+
 /**
  * Every setting otel-tail has, in one table: its YAML key, flag, environment
  * variables, default and doc. The CLI's flags, the config-file validator and
@@ -78,29 +81,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     kind: 'string',
     doc: 'Directory for checkpoints (checkpoints.json) and the backfill ledger (backfill-ledger.json). Default: $XDG_STATE_HOME/otel-tail, else ~/.local/state/otel-tail.',
   },
-  {
-    key: 'endpoint',
-    flag: '--endpoint <url>',
-    kind: 'url',
-    env: ['OTEL_EXPORTER_OTLP_ENDPOINT'],
-    doc: 'OTLP/HTTP base URL of the collector or backend; traces go to <url>/v1/traces.',
-  },
-  {
-    key: 'tracesEndpoint',
-    flag: '--traces-endpoint <url>',
-    kind: 'url',
-    env: ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
-    doc: 'Full OTLP/HTTP traces URL, used as is (overrides endpoint).',
-  },
-  {
-    key: 'headers',
-    flag: '--headers <k=v,...>',
-    kind: 'map',
-    env: ['OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS'],
-    secret: true,
-    default: {},
-    doc: 'HTTP headers sent with every export (e.g. authorization). Prefer the environment variable: argv is visible to other users.',
-  },
+  ...OTLP_FIELDS,
   {
     key: 'exporter',
     flag: '--exporter <name>',
@@ -185,7 +166,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     key: 'preset',
     flag: '--preset <name>',
     kind: 'enum',
-    choices: ['otlp', 'mlflow', 'langfuse', 'braintrust', 'phoenix', 'honeycomb', 'datadog', 'dynatrace'],
+    choices: PRESET_NAMES,
     default: 'otlp',
     doc: "The backend: sets the traces path under endpoint (or the backend's public URL), the headers it needs (from its own environment variables, never argv; see the README's Backends table) and the attributes its UI reads. otlp is any plain OTLP/HTTP collector.",
   },
@@ -261,7 +242,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     kind: 'enum',
     choices: ['off', 'on'],
     default: 'off',
-    doc: 'While following, also send GenAI metrics derived from the spans (gen_ai.client.token.usage, gen_ai.client.operation.duration, openclaw.cost.usd, openclaw.tool.calls, openclaw.agent.runs) over OTLP/HTTP protobuf. Backfill never sends them: metric points cannot carry historical times.',
+    doc: 'While following, also send GenAI metrics derived from the spans (gen_ai.client.token.usage, gen_ai.client.operation.duration, gen_ai.client.operation.time_to_first_chunk, gen_ai.invoke_agent.duration, gen_ai.execute_tool.duration, openclaw.cost.usd; tokens and cost by agent) over OTLP/HTTP protobuf. Backfill never sends them: metric points cannot carry historical times.',
   },
   {
     key: 'metricsEndpoint',

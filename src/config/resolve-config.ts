@@ -10,6 +10,7 @@ import { didYouMean } from './did-you-mean.js';
 import { applyPreset } from './apply-preset.js';
 import { checkGenAiMetrics } from './check-genai-metrics.js';
 import { checkRedactPatterns } from './check-redact.js';
+import { applyOtlpSettings } from './otlp-settings.js';
 import type { PresetName } from '../export/presets.js';
 
 export type ExporterName = 'otlp' | 'console' | 'file';
@@ -27,6 +28,11 @@ export interface ResolvedConfig {
   endpoint?: string;
   tracesEndpoint?: string;
   headers: Record<string, string>;
+  protocol: 'http/protobuf' | 'http/json' | 'grpc';
+  compression: 'auto' | 'gzip' | 'none';
+  certificate?: string;
+  clientCertificate?: string;
+  clientKey?: string;
   exporter: ExporterName;
   output: string;
   serviceName: string;
@@ -128,6 +134,7 @@ export function resolveConfigWithOrigins(flags: Raw, env: NodeJS.ProcessEnv, con
   if (values['journalDir'] !== undefined && values['journalFile'] !== undefined) {
     problems.push('journalDir and journalFile: give one of them, not both.');
   }
+  applyOtlpSettings(values, origins, env, problems, exporter === 'otlp' && options.sendsNothing !== true);
   checkGenAiMetrics(values, problems);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'), problems);
   return { config: { ...(values as Omit<ResolvedConfig, 'exporter'>), exporter }, origins };

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { ConsoleTreeExporter } from './console-tree-exporter.js';
 import type { OtlpTraceExporterOptions } from './otlp-exporter.js';
-import { resolveTracesUrl } from './otlp-target.js';
+import { effectiveCompression, resolveTracesUrl } from './otlp-target.js';
 import { OtlpWorkerExporter } from './otlp-worker-exporter.js';
 import type { ResourceOptions } from './readable-span.js';
 import type { TraceExporter } from './trace-exporter.js';
@@ -50,9 +50,15 @@ async function createSink(config: ResolvedConfig): Promise<TraceExporter> {
 }
 
 function otlpOptions(config: ResolvedConfig): OtlpTraceExporterOptions {
+  // resolveConfig guarantees one of the two is set for otlp.
+  const url = resolveTracesUrl(config.endpoint, config.tracesEndpoint, config.protocol) as string;
+  const tls = { ca: config.certificate, cert: config.clientCertificate, key: config.clientKey };
+  const anyTls = Object.values(tls).some((path) => path !== undefined);
   return {
-    // resolveConfig guarantees one of the two is set for otlp.
-    url: resolveTracesUrl(config.endpoint, config.tracesEndpoint) as string,
+    url,
+    compression: effectiveCompression(config.compression, url),
+    protocol: config.protocol,
+    ...(anyTls ? { tls: Object.fromEntries(Object.entries(tls).filter(([, path]) => path !== undefined)) } : {}),
     headers: config.headers,
     timeoutMillis: config.exportTimeoutMs,
     resource: resourceOf(config),

@@ -1,8 +1,11 @@
 import { ExportResultCode, parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import { encodeTraceRequest } from './otlp-trace-encoding.js';
-import { createTraceSender, type EncodedRequest, type TraceSender } from './otlp-trace-sender.js';
+import { createGrpcTraceSender } from './otlp-grpc-sender.js';
+import { createTraceSender, type EncodedRequest, type OtlpProtocol, type TlsFiles, type TraceSender } from './otlp-trace-sender.js';
+import { toReadableSpans } from './readable-span.js';
 import { splitIntoRequests, type RequestLimits } from './request-batches.js';
 import type { ResourceOptions } from './readable-span.js';
 import { displayUrl, OtlpExportError, queryValues } from './otlp-target.js';
@@ -29,6 +32,12 @@ export interface OtlpTraceExporterOptions {
   maxBatchSpans?: number;
   /** Encoded bytes per OTLP request (estimated from above); larger exports are split too. */
   maxRequestBytes?: number;
+  /** Request body compression (none when absent). */
+  compression?: 'gzip' | 'none';
+  /** PEM files for https: trusted authorities, and a client certificate and key for mutual TLS. */
+  tls?: TlsFiles;
+  /** http/protobuf when absent. */
+  protocol?: OtlpProtocol;
 }
 
 const DEFAULT_MAX_BATCH_SPANS = 512;
@@ -46,6 +55,7 @@ export class OtlpTraceExporter implements TraceExporter {
   readonly #limits: RequestLimits;
   readonly #safeUrl: string;
   readonly #secrets: readonly string[];
+  readonly #json: boolean;
   #shutDown = false;
 
   constructor(options: OtlpTraceExporterOptions) {
@@ -65,11 +75,23 @@ export class OtlpTraceExporter implements TraceExporter {
       ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_TRACES_HEADERS'])),
     ]);
     watchPartialSuccess();
-    this.#sender = createTraceSender({
+    this.#json = options.protocol === 'http/json';
+    this.#sender = (options.protocol === 'grpc' ? createGrpcTraceSender : createTraceSender)({
       url: options.url,
+      ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
       headers: options.headers,
       ...(options.timeoutMillis === undefined ? {} : { timeoutMillis: options.timeoutMillis }),
+      ...(options.compression === undefined ? {} : { compression: options.compression }),
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
     });
+  }
+
+  /** Protobuf (http/protobuf, grpc) written straight from our records; OTLP/JSON by the SDK's serializer. */
+  #encode(traces: readonly FinishedTrace[]): Uint8Array {
+    if (!this.#json) return encodeTraceRequest(traces, this.#resource);
+    const body = JsonTraceSerializer.serializeRequest(toReadableSpans(traces, this.#resource));
+    if (body === undefined) throw new Error('the OTLP/JSON serializer produced nothing');
+    return body;
   }
 
   async export(traces: readonly FinishedTrace[]): Promise<ExportOutcome> {
@@ -80,7 +102,7 @@ export class OtlpTraceExporter implements TraceExporter {
       let rejected: PartialRejection | undefined;
       for (let i = 0; i < batches; i++) {
         const traces = requests[i] ?? [];
-        const request: EncodedRequest = { body: encodeTraceRequest(traces, this.#resource), spans: countSpans(traces) };
+        const request: EncodedRequest = { body: this.#encode(traces), spans: countSpans(traces) };
         const { result, partial } = await sendBatch(this.#sender, request);
         rejected = addRejections(rejected, partial);
         if (result.code !== ExportResultCode.SUCCESS) {

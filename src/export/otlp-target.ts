@@ -55,16 +55,35 @@ export function queryValues(url: string): string[] {
 
 /**
  * The spec's endpoint rules: the signal-specific variable is used as-is, the
- * generic one is a base URL that gets `/v1/traces` appended. Empty counts as
+ * generic one is a base URL that gets `/v1/traces` appended (OTLP/HTTP only). Empty counts as
  * unset, as the spec says for all OTEL_* variables.
  */
 export function resolveTracesUrl(
   endpoint: string | undefined,
   tracesEndpoint: string | undefined,
+  protocol?: string,
 ): string | undefined {
   const specific = tracesEndpoint?.trim();
   if (specific !== undefined && specific !== '') return specific;
   const base = endpoint?.trim();
   if (base === undefined || base === '') return undefined;
+  // OTLP/gRPC has no per-signal path: the endpoint is the collector's address.
+  if (protocol === 'grpc') return base;
   return `${base.replace(/\/+$/, '')}/v1/traces`;
+}
+
+/** Hosts whose traffic never leaves this machine: compressing it costs CPU and saves nothing. */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/** `auto` → gzip unless the traces go to this host (the measurement is in the `compression` field's doc, src/config/otlp-fields.ts). */
+export function effectiveCompression(setting: string | undefined, url: string): 'gzip' | 'none' {
+  if (setting === 'gzip' || setting === 'none') return setting;
+  return isLoopbackUrl(url) ? 'none' : 'gzip';
 }

@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@opentelemetry/api';
+import { GENAI_SCHEMA_URL } from '../reconstruct/attribute-names.js';
 import type { FinishedTrace, SpanAttributes, SpanEventRecord, SpanRecord, SpanStatusRecord } from '../reconstruct/span-record.js';
 import { ProtoWriter } from './proto-writer.js';
 import { msToHrTime, OTEL_TAIL_VERSION, resourceAttributes, type ResourceOptions } from './readable-span.js';
@@ -8,7 +9,7 @@ import { msToHrTime, OTEL_TAIL_VERSION, resourceAttributes, type ResourceOptions
  * span records in one pass (no SDK ReadableSpans, no size pre-pass). The bytes are the SDK's
  * serializer's for the same spans (toReadableSpans + ProtobufTraceSerializer; a test compares
  * both): one ResourceSpans per host in the order hosts first appear, each with one ScopeSpans
- * (`otel-tail` and its version), span fields in the SDK's order with its defaults written.
+ * (`otel-tail` and its version, the GenAI conventions' schema URL), span fields in the SDK's order with its defaults written.
  */
 export function encodeTraceRequest(traces: readonly FinishedTrace[], resource: ResourceOptions): Uint8Array {
   const hosts = new Map<string | undefined, SpanRecord[]>();
@@ -36,6 +37,8 @@ export function encodeTraceRequest(traces: readonly FinishedTrace[], resource: R
     writer.string(OTEL_TAIL_VERSION);
     writer.end(scope);
     for (const span of spans) writeSpan(writer, span);
+    writer.tag(3, LEN); // ScopeSpans.schema_url: the conventions the attributes follow
+    writer.string(GENAI_SCHEMA_URL);
     writer.end(scopeSpans);
     writer.end(resourceSpans);
   }

@@ -1,4 +1,5 @@
-import type { IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
+import { readFileSync } from 'node:fs';
+import { CompressionAlgorithm, type IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
 
 /** One OTLP/HTTP request body, already encoded (otlp-trace-encoding.ts), and how many spans it holds. */
@@ -13,6 +14,19 @@ export interface TraceSenderOptions {
   url: string;
   headers: Record<string, string>;
   timeoutMillis?: number;
+  compression?: 'gzip' | 'none';
+  tls?: TlsFiles;
+  /** http/protobuf (default) and http/json here; grpc in otlp-grpc-sender.ts. */
+  protocol?: OtlpProtocol;
+}
+
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+
+/** Paths of PEM files (config keys certificate, clientCertificate, clientKey). */
+export interface TlsFiles {
+  ca?: string;
+  cert?: string;
+  key?: string;
 }
 
 /** What the OTLP response says, in the SDK's shape (its partial-success handler reads it). */
@@ -27,16 +41,43 @@ export interface ExportResponse {
  */
 export function createTraceSender(options: TraceSenderOptions): TraceSender {
   const config = convertLegacyHttpOptions(
-    { url: options.url, headers: { ...options.headers }, ...(options.timeoutMillis === undefined ? {} : { timeoutMillis: options.timeoutMillis }) },
+    {
+      url: options.url,
+      headers: { ...options.headers },
+      ...(options.timeoutMillis === undefined ? {} : { timeoutMillis: options.timeoutMillis }),
+      // Given explicitly, so the resolved config (which read the same variables) is what is used, not the SDK's own reading.
+      compression: options.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
+      ...(options.tls === undefined ? {} : { httpAgentOptions: { keepAlive: true, ...readTlsFiles(options.tls) } }),
+    },
     'TRACES',
     'v1/traces',
-    { 'Content-Type': 'application/x-protobuf' },
+    { 'Content-Type': options.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf' },
   );
   const serializer = {
     serializeRequest: (request: EncodedRequest): Uint8Array => request.body,
-    deserializeResponse: decodeExportResponse,
+    deserializeResponse: options.protocol === 'http/json' ? decodeJsonResponse : decodeExportResponse,
   };
   return createOtlpHttpExportDelegate(config, serializer, 'otlp_http_span_exporter', { name: 'span', countItems: (request: EncodedRequest) => request.spans }, undefined);
+}
+
+/** The files are read once, when the exporter is made; resolveConfig checked they are readable. */
+function readTlsFiles(files: TlsFiles): { ca?: Buffer; cert?: Buffer; key?: Buffer } {
+  const read = (path: string | undefined): Buffer | undefined => (path === undefined ? undefined : readFileSync(path));
+  const [ca, cert, key] = [read(files.ca), read(files.cert), read(files.key)];
+  return { ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) };
+}
+
+/** The OTLP/JSON ExportTraceServiceResponse (`partialSuccess.rejectedSpans` as a string or number); an empty body is success. */
+function decodeJsonResponse(data: Uint8Array): ExportResponse {
+  if (data.length === 0) return {};
+  try {
+    const parsed = JSON.parse(Buffer.from(data).toString('utf8')) as { partialSuccess?: { rejectedSpans?: string | number; errorMessage?: string } };
+    const partial = parsed.partialSuccess;
+    if (partial === undefined) return {};
+    return { partialSuccess: { ...(partial.rejectedSpans === undefined ? {} : { rejectedSpans: Number(partial.rejectedSpans) }), ...(partial.errorMessage === undefined ? {} : { errorMessage: partial.errorMessage }) } };
+  } catch {
+    return {};
+  }
 }
 
 /** ExportTraceServiceResponse: field 1 partial_success { 1 rejected_spans (int64), 2 error_message }. Unknown fields are skipped. */

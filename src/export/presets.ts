@@ -4,7 +4,7 @@
  * come only from the named environment variables, never from argv or the
  * config file, and their values are never printed.
  */
-export const PRESET_NAMES = ['otlp', 'mlflow', 'langfuse', 'braintrust', 'phoenix', 'honeycomb', 'datadog', 'dynatrace'] as const;
+export const PRESET_NAMES = ['otlp', 'mlflow', 'langfuse', 'braintrust', 'phoenix', 'honeycomb', 'datadog', 'dynatrace', 'grafana'] as const;
 
 export type PresetName = (typeof PRESET_NAMES)[number];
 
@@ -29,21 +29,32 @@ export interface Preset {
   headers: readonly PresetHeader[];
   /** Headers whose value is fixed (no secret). */
   fixedHeaders?: Readonly<Record<string, string>>;
+  /**
+   * What the backend takes of OTLP metrics (--genai-metrics): the aggregation temporality it wants, or
+   * `none` when it has no OTLP metrics intake (then --genai-metrics needs a --metrics-endpoint elsewhere).
+   */
+  metrics: 'cumulative' | 'delta' | 'none';
+  /** A resource attribute the backend reads, from an optional variable (Phoenix's project). */
+  resourceFromEnv?: { attribute: string; env: string };
 }
 
 const bearer = ([token]: readonly string[]): string => `Bearer ${token ?? ''}`;
+const basic = ([user, secret]: readonly string[]): string => `Basic ${Buffer.from(`${user ?? ''}:${secret ?? ''}`).toString('base64')}`;
 const plain = ([value]: readonly string[]): string => value ?? '';
 
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
-  otlp: { name: 'otlp', tracesPath: '/v1/traces', endpointHint: 'the collector base URL (http://host:4318)', headers: [] },
+  otlp: { name: 'otlp', tracesPath: '/v1/traces', endpointHint: 'the collector base URL (http://host:4318)', headers: [], metrics: 'cumulative' },
   mlflow: {
     name: 'mlflow',
     tracesPath: '/v1/traces',
     endpointHint: 'the MLflow tracking URI (http://mlflow-host:5000)',
     headers: [
       { header: 'x-mlflow-experiment-id', env: ['MLFLOW_EXPERIMENT_ID'], value: plain },
+      // A tracking server run with --app-name basic-auth takes MLflow's own client variables; a token wins over them.
+      { header: 'authorization', env: ['MLFLOW_TRACKING_USERNAME', 'MLFLOW_TRACKING_PASSWORD'], optional: true, value: basic },
       { header: 'authorization', env: ['MLFLOW_TRACKING_TOKEN'], optional: true, value: bearer },
     ],
+    metrics: 'none',
   },
   langfuse: {
     name: 'langfuse',
@@ -54,10 +65,11 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
       {
         header: 'authorization',
         env: ['LANGFUSE_PUBLIC_KEY', 'LANGFUSE_SECRET_KEY'],
-        value: ([publicKey, secretKey]) => `Basic ${Buffer.from(`${publicKey ?? ''}:${secretKey ?? ''}`).toString('base64')}`,
+        value: basic,
       },
     ],
     fixedHeaders: { 'x-langfuse-ingestion-version': '4' },
+    metrics: 'none',
   },
   braintrust: {
     name: 'braintrust',
@@ -69,6 +81,7 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
       // Where the spans land: project_id:<id>, project_name:<name> or experiment_id:<id>.
       { header: 'x-bt-parent', env: ['BRAINTRUST_PARENT'], value: plain },
     ],
+    metrics: 'none',
   },
   phoenix: {
     name: 'phoenix',
@@ -76,6 +89,9 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     defaultEndpoint: (env) => nonEmpty(env['PHOENIX_COLLECTOR_ENDPOINT']) ?? 'http://127.0.0.1:6006',
     endpointHint: 'the Phoenix URL (http://127.0.0.1:6006)',
     headers: [{ header: 'authorization', env: ['PHOENIX_API_KEY'], optional: true, value: bearer }],
+    // The project Phoenix files the traces under, as phoenix.otel's register() sets it: a resource attribute.
+    resourceFromEnv: { attribute: 'openinference.project.name', env: 'PHOENIX_PROJECT_NAME' },
+    metrics: 'none',
   },
   honeycomb: {
     name: 'honeycomb',
@@ -86,6 +102,7 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
       { header: 'x-honeycomb-team', env: ['HONEYCOMB_API_KEY'], value: plain },
       { header: 'x-honeycomb-dataset', env: ['HONEYCOMB_DATASET'], optional: true, value: plain },
     ],
+    metrics: 'cumulative',
   },
   datadog: {
     name: 'datadog',
@@ -94,12 +111,24 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     endpointHint: 'the Datadog OTLP intake (https://otlp.datadoghq.com; DD_SITE picks the site)',
     headers: [{ header: 'dd-api-key', env: ['DD_API_KEY'], value: plain }],
     fixedHeaders: { 'dd-otlp-source': 'llmobs' },
+    // Datadog's OTLP metrics intake wants delta temporality.
+    metrics: 'delta',
   },
   dynatrace: {
     name: 'dynatrace',
     tracesPath: '/v1/traces',
     endpointHint: 'the environment OTLP URL (https://<env-id>.live.dynatrace.com/api/v2/otlp)',
     headers: [{ header: 'authorization', env: ['DT_API_TOKEN'], value: ([token]) => `Api-Token ${token ?? ''}` }],
+    // Dynatrace's OTLP metrics ingest refuses cumulative sums and histograms.
+    metrics: 'delta',
+  },
+  grafana: {
+    name: 'grafana',
+    // Grafana Cloud's OTLP gateway: https://otlp-gateway-<zone>.grafana.net/otlp, then /v1/traces.
+    tracesPath: '/otlp/v1/traces',
+    endpointHint: "the stack's OTLP gateway (https://otlp-gateway-prod-<zone>.grafana.net, from the stack's OpenTelemetry page)",
+    headers: [{ header: 'authorization', env: ['GRAFANA_CLOUD_INSTANCE_ID', 'GRAFANA_CLOUD_API_KEY'], value: basic }],
+    metrics: 'cumulative',
   },
 };
 

@@ -4,6 +4,7 @@ import type { InstrumentationScope } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { GENAI_SCHEMA_URL } from '../reconstruct/attribute-names.js';
 import type {
   FinishedTrace,
   SpanKindName,
@@ -22,7 +23,8 @@ export interface ResourceOptions {
 /** Kept in step with package.json's version by hand. */
 export const OTEL_TAIL_VERSION = '0.1.0';
 
-const SCOPE: InstrumentationScope = { name: 'otel-tail', version: OTEL_TAIL_VERSION };
+/** The schema URL says which conventions the spans' attributes follow (ScopeSpans.schema_url). */
+const SCOPE: InstrumentationScope = { name: 'otel-tail', version: OTEL_TAIL_VERSION, schemaUrl: GENAI_SCHEMA_URL };
 
 const KINDS: Readonly<Record<SpanKindName, SpanKind>> = {
   internal: SpanKind.INTERNAL,

@@ -1,8 +1,14 @@
 /**
- * Attribute names: OpenTelemetry GenAI semantic conventions (v1.41) plus
+ * Attribute names: the OpenTelemetry GenAI semantic conventions, which moved
+ * from semantic-conventions (last there in v1.41) to
+ * open-telemetry/semantic-conventions-genai (schema URL
+ * https://opentelemetry.io/schemas/gen-ai/1.42.0, see GENAI_SCHEMA_URL), plus
  * OpenClaw's own ids under `openclaw.*`. One list so every stream's builder
- * names things the same way.
+ * names things the same way. test/unit/export/genai-conformance.test.ts checks
+ * every gen_ai.* key sent against the conventions' registry.
  */
+export const GENAI_SCHEMA_URL = 'https://opentelemetry.io/schemas/gen-ai/1.42.0';
+
 export const ATTR = {
   genAiOperationName: 'gen_ai.operation.name',
   genAiProviderName: 'gen_ai.provider.name',
@@ -19,12 +25,15 @@ export const ATTR = {
   genAiAgentId: 'gen_ai.agent.id',
   genAiAgentName: 'gen_ai.agent.name',
   genAiConversationId: 'gen_ai.conversation.id',
-  /** Seconds from the request to the first chunk of the streamed response (semconv incubating, 1.38+). */
+  /** Seconds from the request to the first chunk of the streamed response. */
   genAiResponseTimeToFirstChunk: 'gen_ai.response.time_to_first_chunk',
+  /** Set (true) only when the request streamed; unset means not streaming. */
+  genAiRequestStream: 'gen_ai.request.stream',
   errorType: 'error.type',
   httpResponseStatusCode: 'http.response.status_code',
   httpRequestMethod: 'http.request.method',
   serverAddress: 'server.address',
+  serverPort: 'server.port',
   openclawRunId: 'openclaw.run.id',
   openclawSessionId: 'openclaw.session.id',
   openclawSessionKey: 'openclaw.session.key',

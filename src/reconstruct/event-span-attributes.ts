@@ -107,6 +107,11 @@ function modelSpan(sources: readonly EventFields[], ends: readonly DiagnosticEve
   // OpenClaw's timeToFirstByteMs: "elapsed time before the first streamed response event" of the call.
   const firstByteMs = ends.map((end) => readNumber(end.fields, 'timeToFirstByteMs')).find((ms) => ms !== undefined);
   set(attributes, ATTR.genAiResponseTimeToFirstChunk, firstByteMs === undefined ? undefined : firstByteMs / 1000);
+  // The conventions set gen_ai.request.stream only when the request streamed: OpenClaw says so by a
+  // streaming transport (`sse`, `websocket`; `auto` says nothing) or by the bytes of a response stream.
+  const transport = firstString(sources, 'transport');
+  const streamBytes = ends.map((end) => readNumber(end.fields, 'responseStreamBytes')).find((bytes) => bytes !== undefined);
+  if (transport === 'sse' || transport === 'websocket' || (streamBytes !== undefined && streamBytes > 0)) attributes[ATTR.genAiRequestStream] = true;
   let status = OK;
   const error = ends.find((end) => end.type === 'model.call.error');
   if (error !== undefined) {

@@ -32,8 +32,12 @@ export function fetchSpan(facts: LogTraceFacts, fetch: FetchFacts, common: SpanA
   if (model !== undefined) attributes[ATTR.genAiRequestModel] = model;
   if (api !== undefined) attributes[ATTR.openclawApi] = api;
   if (start['method'] !== undefined) attributes[ATTR.httpRequestMethod] = start['method'];
-  const host = hostOf(start['url']);
-  if (host !== undefined) attributes[ATTR.serverAddress] = host;
+  const server = serverOf(start['url']);
+  if (server !== undefined) {
+    attributes[ATTR.serverAddress] = server.address;
+    // Conditionally required beside server.address (GenAI spans.yaml, attributes.gen_ai.address_and_port).
+    attributes[ATTR.serverPort] = server.port;
+  }
   const status = parseNumber(end['status']);
   if (status !== undefined) attributes[ATTR.httpResponseStatusCode] = status;
   let error: string | undefined;
@@ -81,20 +85,29 @@ export function toolSpan(facts: LogTraceFacts, tool: ToolFacts, common: SpanAttr
   };
 }
 
-function hostOf(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  // A gateway calls the same few endpoints again and again: each URL is parsed once.
-  if (hostCache.has(url)) return hostCache.get(url);
-  let host: string | undefined;
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    host = undefined;
-  }
-  if (hostCache.size >= HOST_CACHE_MAX) hostCache.clear();
-  hostCache.set(url, host);
-  return host;
+interface Server {
+  address: string;
+  port: number;
 }
 
-const hostCache = new Map<string, string | undefined>();
-const HOST_CACHE_MAX = 256;
+/** The URL's host and port; the scheme's default port when the URL names none (server.port is always a number). */
+function serverOf(url: string | undefined): Server | undefined {
+  if (url === undefined) return undefined;
+  // A gateway calls the same few endpoints again and again: each URL is parsed once.
+  if (serverCache.has(url)) return serverCache.get(url);
+  let server: Server | undefined;
+  try {
+    const parsed = new URL(url);
+    const port = parsed.port !== '' ? Number(parsed.port) : DEFAULT_PORTS[parsed.protocol];
+    server = parsed.hostname === '' || port === undefined ? undefined : { address: parsed.hostname, port };
+  } catch {
+    server = undefined;
+  }
+  if (serverCache.size >= SERVER_CACHE_MAX) serverCache.clear();
+  serverCache.set(url, server);
+  return server;
+}
+
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'http:': 80, 'https:': 443 };
+const serverCache = new Map<string, Server | undefined>();
+const SERVER_CACHE_MAX = 256;

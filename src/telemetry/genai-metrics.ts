@@ -13,6 +13,8 @@ export interface GenAiMetricsOptions {
   resourceAttributes: Record<string, string>;
   exportIntervalMs: number;
   exportTimeoutMs: number;
+  /** What the backend wants (a preset's `metrics`): Dynatrace and Datadog take delta; cumulative is the SDK's default. */
+  temporality?: 'cumulative' | 'delta';
 }
 
 export interface GenAiMetrics {
@@ -28,12 +30,17 @@ export interface GenAiMetrics {
  * not ask for metrics (and every backfill) do not load it.
  */
 export async function startGenAiMetrics(options: GenAiMetricsOptions): Promise<GenAiMetrics> {
-  const [{ MeterProvider, PeriodicExportingMetricReader }, { OTLPMetricExporter }, { resourceFromAttributes }] = await Promise.all([
+  const [{ AggregationTemporality, MeterProvider, PeriodicExportingMetricReader }, { OTLPMetricExporter }, { resourceFromAttributes }] = await Promise.all([
     import('@opentelemetry/sdk-metrics'),
     import('@opentelemetry/exporter-metrics-otlp-proto'),
     import('@opentelemetry/resources'),
   ]);
-  const exporter = new OTLPMetricExporter({ url: options.url, headers: options.headers, timeoutMillis: options.exportTimeoutMs });
+  const exporter = new OTLPMetricExporter({
+    url: options.url,
+    headers: options.headers,
+    timeoutMillis: options.exportTimeoutMs,
+    temporalityPreference: options.temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
+  });
   const reader = new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: options.exportIntervalMs,
@@ -41,20 +48,20 @@ export async function startGenAiMetrics(options: GenAiMetricsOptions): Promise<G
   });
   const provider = new MeterProvider({ resource: resourceFromAttributes(options.resourceAttributes), readers: [reader] });
   const meter = provider.getMeter('otel-tail');
+  // The conventions' time histograms, all in seconds with the advised boundaries of gen_ai.client.operation.duration.
+  const seconds = (name: string, description: string): Histogram => meter.createHistogram(name, { unit: 's', description, advice: { explicitBucketBoundaries: OPERATION_DURATION_BUCKETS } });
   const instruments: Record<GenAiInstrument, Histogram | Counter> = {
     tokenUsage: meter.createHistogram('gen_ai.client.token.usage', {
       unit: '{token}',
       description: 'Number of input and output tokens used.',
       advice: { explicitBucketBoundaries: TOKEN_USAGE_BUCKETS },
     }),
-    operationDuration: meter.createHistogram('gen_ai.client.operation.duration', {
-      unit: 's',
-      description: 'GenAI operation duration.',
-      advice: { explicitBucketBoundaries: OPERATION_DURATION_BUCKETS },
-    }),
+    operationDuration: seconds('gen_ai.client.operation.duration', 'GenAI operation duration.'),
+    timeToFirstChunk: seconds('gen_ai.client.operation.time_to_first_chunk', 'Time to receive the first chunk, from when the client issues the generation request.'),
+    invokeAgentDuration: seconds('gen_ai.invoke_agent.duration', 'The end-to-end duration of a single agent invocation.'),
+    executeToolDuration: seconds('gen_ai.execute_tool.duration', 'The duration of a single tool execution.'),
+    // No convention for cost: OpenClaw's own name.
     costUsd: meter.createCounter('openclaw.cost.usd', { unit: '{USD}', description: 'Cost of model calls as OpenClaw computed it, in US dollars.' }),
-    toolCalls: meter.createCounter('openclaw.tool.calls', { unit: '{call}', description: 'Tool executions, with error.type when they failed.' }),
-    agentRuns: meter.createCounter('openclaw.agent.runs', { unit: '{run}', description: 'Agent runs (one per harness attempt), with error.type when they failed.' }),
   };
   return {
     record(trace) {

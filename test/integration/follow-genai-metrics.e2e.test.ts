@@ -27,7 +27,7 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 const inference = (spans: readonly ReceivedSpan[]): ReceivedSpan[] => spans.filter((s) => s.attributes['gen_ai.operation.name'] === 'chat');
 
 describe('otel-tail --genai-metrics on', () => {
-  it('sends token usage, durations, cost, tool and run counters derived from the spans', async () => {
+  it('sends token usage, durations, time to first chunk, cost, tool and agent-run durations derived from the spans', async () => {
     const reference = await startReceiver();
     const backfill = await runCli(['backfill', '--endpoint', reference.url, EVENTS_FIXTURE]);
     expect(backfill.code, backfill.stderr).toBe(0);
@@ -84,13 +84,45 @@ describe('otel-tail --genai-metrics on', () => {
     const costMetric = byName.get('openclaw.cost.usd') as ReceivedMetric;
     expect(costMetric).toMatchObject({ type: 'sum', unit: '{USD}', isMonotonic: true });
     expect(costMetric.points.reduce((n, p) => n + (p.value ?? 0), 0)).toBeCloseTo(cost, 9);
-    const toolCalls = byName.get('openclaw.tool.calls') as ReceivedMetric;
-    expect(toolCalls).toMatchObject({ type: 'sum', unit: '{call}', isMonotonic: true });
-    expect(toolCalls.points.reduce((n, p) => n + (p.value ?? 0), 0)).toBe(tools.length);
-    expect(toolCalls.points.every((p) => typeof p.attributes['gen_ai.tool.name'] === 'string')).toBe(true);
-    const agentRuns = byName.get('openclaw.agent.runs') as ReceivedMetric;
-    expect(agentRuns).toMatchObject({ type: 'sum', unit: '{run}' });
-    expect(agentRuns.points.reduce((n, p) => n + (p.value ?? 0), 0)).toBe(runs.length);
+    // The conventions' histograms (semantic-conventions-genai model/gen-ai/metrics.yaml) in place of our own counters:
+    // their count is the number of tool calls and agent runs, their sum the time spent.
+    const whole = (spans: readonly ReceivedSpan[]): ReceivedSpan[] => spans.filter((s) => s.attributes['openclaw.span.incomplete'] !== true);
+    expect(byName.has('openclaw.tool.calls')).toBe(false);
+    expect(byName.has('openclaw.agent.runs')).toBe(false);
+    const toolDuration = byName.get('gen_ai.execute_tool.duration') as ReceivedMetric;
+    expect(toolDuration).toMatchObject({ type: 'histogram', unit: 's' });
+    expect(toolDuration.points.reduce((n, p) => n + (p.count ?? 0), 0)).toBe(whole(tools).length);
+    expect(toolDuration.points.reduce((n, p) => n + (p.sum ?? 0), 0)).toBeCloseTo(whole(tools).reduce((n, s) => n + (s.endMs - s.startMs) / 1000, 0), 6);
+    for (const point of toolDuration.points) expect(point.attributes).toMatchObject({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': expect.any(String), 'gen_ai.tool.type': 'function' });
+    const agentDuration = byName.get('gen_ai.invoke_agent.duration') as ReceivedMetric;
+    expect(agentDuration).toMatchObject({ type: 'histogram', unit: 's' });
+    expect(agentDuration.points.reduce((n, p) => n + (p.count ?? 0), 0)).toBe(whole(runs).length);
+    for (const point of agentDuration.points) expect(typeof point.attributes['gen_ai.agent.name']).toBe('string');
+    // Per-agent tokens and cost (openclaw/openclaw#24079): every token and cost point names its agent.
+    for (const point of [...tokens.points, ...costMetric.points]) expect(typeof point.attributes['gen_ai.agent.name']).toBe('string');
+    const streamed = whole(chats).filter((s) => s.attributes['gen_ai.request.stream'] === true && typeof s.attributes['gen_ai.response.time_to_first_chunk'] === 'number');
+    expect(streamed.length).toBeGreaterThan(0);
+    const firstChunk = byName.get('gen_ai.client.operation.time_to_first_chunk') as ReceivedMetric;
+    expect(firstChunk).toMatchObject({ type: 'histogram', unit: 's' });
+    expect(firstChunk.points.reduce((n, p) => n + (p.count ?? 0), 0)).toBe(streamed.length);
+    expect(firstChunk.points.reduce((n, p) => n + (p.sum ?? 0), 0)).toBeCloseTo(streamed.reduce((n, s) => n + num(s.attributes['gen_ai.response.time_to_first_chunk']), 0), 9);
+  });
+
+  // Datadog's OTLP metrics intake prefers delta, Dynatrace's takes nothing else; other backends get the SDK's cumulative.
+  it.each([
+    ['datadog', 'delta', { DD_API_KEY: 'dd-key-abcdefgh' }],
+    ['otlp', 'cumulative', {}],
+  ] as const)('preset %s: metrics go with %s temporality', async (preset, temporality, env) => {
+    const receiver = await startReceiver();
+    const daemon = new FollowDaemon(
+      ['--file', EVENTS_FIXTURE, '--from', 'beginning', '--state-dir', tempDir('state'), '--preset', preset, '--endpoint', receiver.url, '--genai-metrics', 'on', '--metrics-interval', '300ms'],
+      env,
+    );
+    await daemon.waitForStderr(/GenAI metrics → /);
+    await receiver.waitForMetrics((received) => received.some((m) => m.name === 'gen_ai.client.operation.duration'), 10_000);
+    const withTemporality = receiver.metrics.filter((m) => m.type !== 'gauge');
+    expect(withTemporality.length).toBeGreaterThan(0);
+    for (const metric of withTemporality) expect(metric.temporality, metric.name).toBe(temporality);
   });
 
   it('backfill says once that it does not send metrics, and sends none', async () => {

@@ -231,10 +231,12 @@ describe('otel-tail follow, SIGHUP', () => {
     const partial = await backfillReference(SAMPLE.slice(0, CUT));
     await waitForDelivery(daemon, () => first.spans, partial.filter((span) => span.traceId !== OPEN), 30_000);
     const runsAt = (r: OtlpReceiver): number => {
-      const runs = r.metrics.filter((metric) => metric.name === 'openclaw.agent.runs').at(-1);
-      return runs === undefined ? 0 : runs.points.reduce((n, point) => n + (point.value ?? 0), 0);
+      const runs = r.metrics.filter((metric) => metric.name === 'gen_ai.invoke_agent.duration').at(-1);
+      return runs === undefined ? 0 : runs.points.reduce((n, point) => n + (point.count ?? 0), 0);
     };
-    const agentSpans = (spans: readonly ReceivedSpan[]): number => spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'invoke_agent').length;
+    // gen_ai.invoke_agent.duration counts the runs with a real duration (not those closed as incomplete).
+    const agentSpans = (spans: readonly ReceivedSpan[]): number =>
+      spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'invoke_agent' && span.attributes['openclaw.span.incomplete'] !== true).length;
     const runsBefore = agentSpans(first.spans);
     expect(runsBefore).toBeGreaterThan(0);
     await first.waitForMetrics(() => runsAt(first) === runsBefore, 10_000);

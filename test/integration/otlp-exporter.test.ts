@@ -199,17 +199,31 @@ describe('OtlpTraceExporter → OTLP/HTTP receiver', () => {
     expect(receiver.requests.map((r) => r.spanCount)).toEqual([1, 1, 1]);
   });
 
-  it('sends gzip when OTEL_EXPORTER_OTLP_COMPRESSION says so (the SDK reads OTEL_* itself)', async () => {
+  // The config reads OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION (otlp-fields.ts) and hands the exporter its choice, which
+  // wins over the SDK's own reading of the environment: what `validate` shows is what is sent.
+  it('sends gzip when its compression option says so, whatever the SDK would read from the environment', async () => {
     receiver = await startOtlpReceiver();
-    process.env['OTEL_EXPORTER_OTLP_COMPRESSION'] = 'gzip';
+    process.env['OTEL_EXPORTER_OTLP_COMPRESSION'] = 'none';
     try {
-      exporterFor(receiver.tracesUrl);
+      exporterFor(receiver.tracesUrl, { compression: 'gzip' });
     } finally {
       delete process.env['OTEL_EXPORTER_OTLP_COMPRESSION'];
     }
     expect(await exporter?.export(traces)).toEqual({ status: 'success' });
     expect(receiver.requests[0]?.headers['content-encoding']).toBe('gzip');
     expect(receiver.spans).toHaveLength(4);
+  });
+
+  it('sends uncompressed when its compression option says none, though the environment says gzip', async () => {
+    receiver = await startOtlpReceiver();
+    process.env['OTEL_EXPORTER_OTLP_COMPRESSION'] = 'gzip';
+    try {
+      exporterFor(receiver.tracesUrl, { compression: 'none' });
+    } finally {
+      delete process.env['OTEL_EXPORTER_OTLP_COMPRESSION'];
+    }
+    expect(await exporter?.export(traces)).toEqual({ status: 'success' });
+    expect(receiver.requests[0]?.headers['content-encoding']).toBeUndefined();
   });
 
   it('sends nothing for an empty export', async () => {

@@ -32,6 +32,8 @@ export interface ReceivedMetric {
   type: 'histogram' | 'sum' | 'gauge';
   /** Sums only. */
   isMonotonic?: boolean;
+  /** Sums and histograms: OTLP's AggregationTemporality. */
+  temporality?: 'delta' | 'cumulative';
   points: ReceivedMetricPoint[];
   resource: Record<string, unknown>;
   scope: string;
@@ -426,7 +428,7 @@ function toReceivedMetrics(request: unknown): ReceivedMetric[] {
               explicitBounds: list(point['explicitBounds']).map(Number),
             };
           });
-          out.push({ ...base, type: 'histogram', points });
+          out.push({ ...base, type: 'histogram', ...temporalityOf(obj(metric['histogram'])), points });
         } else {
           const isSum = 'sum' in metric;
           const data = obj(metric['sum'] ?? metric['gauge']);
@@ -434,7 +436,7 @@ function toReceivedMetrics(request: unknown): ReceivedMetric[] {
             const point = obj(p);
             return { attributes: attributesOf(point['attributes']), value: Number(point['asDouble'] ?? point['asInt'] ?? 0) };
           });
-          out.push({ ...base, type: isSum ? 'sum' : 'gauge', ...(isSum ? { isMonotonic: data['isMonotonic'] === true } : {}), points });
+          out.push({ ...base, type: isSum ? 'sum' : 'gauge', ...(isSum ? { isMonotonic: data['isMonotonic'] === true, ...temporalityOf(data) } : {}), points });
         }
       }
     }
@@ -470,4 +472,17 @@ function anyValue(value: unknown): unknown {
   if ('kvlistValue' in v) return attributesOf(obj(v['kvlistValue'])['values']);
   if ('bytesValue' in v) return v['bytesValue'];
   return undefined;
+}
+
+/** AGGREGATION_TEMPORALITY_DELTA = 1, _CUMULATIVE = 2 (as a number or the enum's name, whichever the decoder gives). */
+function temporalityOf(data: Record<string, unknown>): { temporality?: 'delta' | 'cumulative' } {
+  const value = data['aggregationTemporality'];
+  if (value === 1 || value === 'AGGREGATION_TEMPORALITY_DELTA') return { temporality: 'delta' };
+  if (value === 2 || value === 'AGGREGATION_TEMPORALITY_CUMULATIVE') return { temporality: 'cumulative' };
+  return {};
+}
+
+/** An ExportTraceServiceRequest in protobuf, decoded as the HTTP receiver decodes it (for the gRPC receiver). */
+export function decodeTraceRequest(bytes: Uint8Array): ReceivedSpan[] {
+  return toReceivedSpans(RequestType.toObject(RequestType.decode(bytes), { longs: String, enums: Number, arrays: true })).spans;
 }

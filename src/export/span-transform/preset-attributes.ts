@@ -73,23 +73,39 @@ function traceContext(spans: readonly SpanRecord[]): TraceContext {
 type Adder = (span: SpanRecord, role: SpanRole, trace: TraceContext) => void;
 
 const ADDERS: Readonly<Record<PresetName, Adder | undefined>> = {
-  otlp: undefined,
+  // A Collector in between (e.g. → Langfuse) still groups sessions by the general `session.id`.
+  otlp: (span, _role, trace) => copy(span.attributes, 'session.id', trace.session),
   dynatrace: undefined,
+  grafana: (span, _role, trace) => copy(span.attributes, 'session.id', trace.session),
   mlflow: (span, role, trace) => {
     const a = span.attributes;
-    // MLflow's trace metadata keys; its OTLP ingestion fills them from `session.id` / `user.id`.
-    copy(a, 'mlflow.trace.session', trace.session);
-    copy(a, 'mlflow.trace.user', a[USER_ID] ?? trace.user);
+    // MLflow's OTLP ingestion turns these into the trace's mlflow.trace.session / mlflow.trace.user metadata
+    // (its users-and-sessions guide); those keys are trace metadata, not span attributes, so they are not sent.
     copy(a, 'session.id', trace.session);
     copy(a, 'user.id', a[USER_ID] ?? trace.user);
-    a['mlflow.spanType'] = ({ model: 'LLM', tool: 'TOOL', agent: 'AGENT', harness: 'AGENT', message: 'CHAIN', other: 'UNKNOWN' } as const)[role];
+    // MLflow maps gen_ai.operation.name to its span type itself, but only when mlflow.spanType is absent
+    // (mlflow/tracing/otel/translation: translate_loaded_span, GenAiTranslator: chat → CHAT_MODEL, invoke_agent →
+    // AGENT, execute_tool → TOOL). So only spans without an operation get a type of ours.
+    if (a[ATTR.genAiOperationName] === undefined) {
+      const type = ({ harness: 'AGENT', message: 'CHAIN' } as const satisfies Partial<Record<SpanRole, string>>)[role as 'harness' | 'message'];
+      if (type !== undefined) a['mlflow.spanType'] = type;
+    }
   },
   langfuse: (span, role, trace) => {
     const a = span.attributes;
-    copy(a, 'langfuse.session.id', trace.session);
-    copy(a, 'langfuse.user.id', a[USER_ID] ?? trace.user);
+    // Langfuse's canonical trace keys (web/src/features/otel/server/attributes.ts: TRACE_SESSION_ID = "session.id",
+    // TRACE_USER_ID = "user.id"), on every span as v4 ingestion wants.
+    copy(a, 'session.id', trace.session);
+    copy(a, 'user.id', a[USER_ID] ?? trace.user);
     a['langfuse.observation.type'] = ({ model: 'generation', tool: 'tool', agent: 'agent', harness: 'agent', message: 'span', other: 'span' } as const)[role];
-    if (role === 'model') copy(a, 'langfuse.observation.model.name', a[ATTR.genAiRequestModel]);
+    if (role !== 'model') return;
+    copy(a, 'langfuse.observation.model.name', a[ATTR.genAiRequestModel]);
+    // OtelIngestionProcessor.extractCostDetails: langfuse.observation.cost_details (JSON), else gen_ai.usage.cost,
+    // which is not a GenAI convention key; so the JSON is sent.
+    const cost = num(a[ATTR.openclawCostUsd]);
+    if (cost !== undefined) a['langfuse.observation.cost_details'] = JSON.stringify({ total: cost });
+    const firstChunk = num(a[ATTR.genAiResponseTimeToFirstChunk]);
+    if (firstChunk !== undefined) a['langfuse.observation.completion_start_time'] = new Date(span.startMs + firstChunk * 1000).toISOString();
   },
   braintrust: (span, role) => {
     const a = span.attributes;
@@ -108,14 +124,11 @@ const ADDERS: Readonly<Record<PresetName, Adder | undefined>> = {
       time_to_first_token: num(a[ATTR.genAiResponseTimeToFirstChunk]),
     };
     const present = Object.entries(metrics).filter((entry): entry is [string, number] => entry[1] !== undefined);
-    // Braintrust's own SDKs send JSON objects (`braintrust.span_attributes`, `braintrust.metrics`); the dotted
-    // names are sent too, for readers that take one attribute per field.
-    if (type !== undefined) {
-      a['braintrust.span_attributes'] = JSON.stringify({ type });
-      a['braintrust.span_attributes.type'] = type;
-    }
+    // Braintrust maps the GenAI attributes itself, and takes `braintrust.*` fields as set directly (its
+    // "OpenTelemetry attributes and events" page). Cost and time to first token have no GenAI key, so the metrics go
+    // as its SDKs send them: JSON objects. (The dotted `braintrust.metrics.<key>` copies sent before are not documented.)
+    if (type !== undefined) a['braintrust.span_attributes'] = JSON.stringify({ type });
     if (present.length > 0) a['braintrust.metrics'] = JSON.stringify(Object.fromEntries(present));
-    for (const [key, value] of present) copy(a, `braintrust.metrics.${key}`, value);
   },
   phoenix: (span, role, trace) => {
     const a = span.attributes;
@@ -124,7 +137,8 @@ const ADDERS: Readonly<Record<PresetName, Adder | undefined>> = {
     copy(a, 'user.id', a[USER_ID] ?? trace.user);
     if (role === 'model') {
       copy(a, 'llm.model_name', a[ATTR.genAiRequestModel]);
-      copy(a, 'llm.provider', a[ATTR.genAiProviderName]);
+      const provider = a[ATTR.genAiProviderName];
+      copy(a, 'llm.provider', typeof provider === 'string' ? OPENINFERENCE_PROVIDERS[provider] : undefined);
       const input = num(a[ATTR.genAiUsageInputTokens]);
       const output = num(a[ATTR.genAiUsageOutputTokens]);
       copy(a, 'llm.token_count.prompt', input);
@@ -143,6 +157,29 @@ const ADDERS: Readonly<Record<PresetName, Adder | undefined>> = {
   // Honeycomb's agent timeline and Datadog LLM Observability read the GenAI names, on every span of the agent's work.
   honeycomb: (span, _role, trace) => genAiSessionFields(span.attributes, trace),
   datadog: (span, _role, trace) => genAiSessionFields(span.attributes, trace),
+};
+
+/**
+ * gen_ai.provider.name → OpenInference's `llm.provider` (its LLMProvider enum,
+ * Arize-ai/openinference js/packages/openinference-semantic-conventions
+ * SemanticConventions.ts). A provider outside the enum gets none.
+ */
+const OPENINFERENCE_PROVIDERS: Readonly<Record<string, string>> = {
+  openai: 'openai',
+  anthropic: 'anthropic',
+  mistral_ai: 'mistralai',
+  cohere: 'cohere',
+  'gcp.gemini': 'google',
+  'gcp.vertex_ai': 'google',
+  'gcp.gen_ai': 'google',
+  'aws.bedrock': 'aws',
+  'azure.ai.openai': 'azure',
+  'azure.ai.inference': 'azure',
+  x_ai: 'xai',
+  deepseek: 'deepseek',
+  groq: 'groq',
+  moonshot_ai: 'moonshot',
+  perplexity: 'perplexity',
 };
 
 function genAiSessionFields(a: SpanAttributes, trace: TraceContext): void {

@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../../config/resolve-config.js';
 import { contentTransform } from './content-capture.js';
+import { genAiConventionsTransform } from './genai-conventions.js';
 import { resolveIdSalt } from './id-salt.js';
 import { idPrivacyTransform } from './id-privacy.js';
 import { PRESETS_WITH_USER, presetAttributesTransform, userIdTransform } from './preset-attributes.js';
@@ -35,13 +36,14 @@ export function resolvedPolicy(config: PolicyConfig, context: SpanTransformConte
 /**
  * The steps every trace goes through before any exporter, from a resolved
  * policy (see resolvedPolicy; pure, no I/O), in this order: content (dropped,
- * or cut) → the user of a direct session (for presets that show users) → ids
- * hashed or omitted → the preset's attributes (copied from the already hashed
+ * or cut) → what the GenAI conventions ask across spans (genai-conventions.ts)
+ * → the user of a direct session (for presets that show users) → ids hashed
+ * or omitted → the preset's attributes (copied from the already hashed
  * ids) → OpenClaw span names → redaction, last, so it sees every string that
  * leaves.
  */
 export function transformSteps(policy: PolicyConfig): SpanTransform[] {
-  const steps: SpanTransform[] = [contentTransform(policy.captureContent, policy.maxContentBytes)];
+  const steps: SpanTransform[] = [contentTransform(policy.captureContent, policy.maxContentBytes), genAiConventionsTransform()];
   if (PRESETS_WITH_USER.has(policy.preset)) steps.push(userIdTransform());
   const salt = policy.idSalt;
   const privacy = idPrivacyTransform({ sessionIds: policy.sessionIds, chatIds: policy.chatIds, ...(salt === undefined || salt === '' ? {} : { salt }) });

@@ -27,7 +27,9 @@ describe('config.example.yaml', () => {
       const name = tailEnvName(field.key);
       expect(example, field.key).toContain(`# Environment: ${name}`);
       // journal and endpoint set too, so that keys which need them (journalDir, exporter otlp) are valid.
-      const env = { OTEL_TAIL_JOURNAL: 'openclaw-gateway', OTEL_TAIL_ENDPOINT: 'http://127.0.0.1:4318', [name]: exampleValue(field) };
+      // The TLS files must be readable, and a client certificate comes with its key (any readable file passes the check).
+      const tls = TLS_KEYS.includes(field.key) ? { OTEL_TAIL_CLIENT_CERTIFICATE: README.pathname, OTEL_TAIL_CLIENT_KEY: README.pathname, [name]: README.pathname } : {};
+      const env = { OTEL_TAIL_JOURNAL: 'openclaw-gateway', OTEL_TAIL_ENDPOINT: 'http://127.0.0.1:4318', [name]: exampleValue(field), ...tls };
       expect(resolveConfigWithOrigins({}, env).origins[field.key], name).toEqual({ from: 'env', name });
     }
   });
@@ -37,6 +39,8 @@ describe('config.example.yaml', () => {
     for (const field of CONFIG_FIELDS) expect(readme, field.key).toContain(`| \`${field.key}\``);
   });
 });
+
+const TLS_KEYS = ['certificate', 'clientCertificate', 'clientKey'];
 
 /** A valid value for a field, as an environment variable would carry it. */
 function exampleValue(field: ConfigField): string {
