@@ -18,6 +18,9 @@ const STAGES: Readonly<Record<string, string>> = {
   pipeline: 'line intake + export queue',
   export: 'hand-off to the export worker',
 };
+const READ = STAGES['sources'] as string;
+const IO_URL = /^node:internal\/(fs|streams)\//;
+const IO_NATIVE = new Set(['read', 'openFileHandle', 'fstat', 'close']);
 const GC = 'GC';
 const IDLE = 'idle (waiting for input or the worker)';
 const OTHER = 'start-up, module loading, other';
@@ -25,7 +28,8 @@ const OTHER = 'start-up, module loading, other';
 /**
  * Where one thread's time went, by stage: each sample is charged to the otel-tail folder of the
  * innermost otel-tail frame on its stack (so JSON.parse, a regex or `isUtf8` count for the stage
- * that called them, and Node's stream code for the reader that pulled it), GC and idle apart.
+ * that called them, and Node's stream code for the reader that pulled it); a stack with no
+ * otel-tail frame but Node's fs or stream code is reading; GC and idle apart.
  */
 export function threadSplit(profileFile: string, root: string): SelfTime[] {
   const profile = JSON.parse(readFileSync(profileFile, 'utf8')) as CpuProfile;
@@ -39,13 +43,16 @@ export function threadSplit(profileFile: string, root: string): SelfTime[] {
     const node = byId.get(id);
     let found = OTHER;
     if (node !== undefined) {
-      const name = node.callFrame.functionName;
-      const folder = distFolder(node.callFrame.url, root);
+      const { functionName: name, url } = node.callFrame;
+      const folder = distFolder(url, root);
       const parent = parentOf.get(id);
+      const outer = parent === undefined ? OTHER : stage(parent);
       if (name === '(garbage collector)') found = GC;
       else if (name === '(idle)') found = IDLE;
       else if (folder !== undefined && STAGES[folder] !== undefined) found = STAGES[folder];
-      else if (parent !== undefined) found = stage(parent);
+      // File reads complete in callbacks with no otel-tail frame above them: Node's fs and stream code is reading.
+      else if (outer === OTHER && (IO_URL.test(url) || IO_NATIVE.has(name))) found = READ;
+      else found = outer;
     }
     stageOf.set(id, found);
     return found;
