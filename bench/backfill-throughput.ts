@@ -122,7 +122,7 @@ async function profileFigures(runner: BackfillRunner, path: string, profileDir: 
   if (file === undefined) throw new Error(`node --cpu-prof wrote no profile in ${profileDir}`);
   const figures: Figure[] = [{ label: 'profiled backfill: wall', value: profiled.run.wallMs / 1000, unit: 's', note: 'with --cpu-prof (slower); the split below is of its main thread' }];
   for (const { where, ms, percent } of threadSplit(join(profileDir, file), repoRoot)) {
-    figures.push({ label: `main thread: ${where}`, value: percent, unit: '%', note: `${Math.round(ms)} ms sampled` });
+    figures.push({ label: `main thread: ${where}`, value: percent, unit: '%', note: `${Math.round(ms)} ms sampled (wall clock while the thread runs: on a busy machine, waits for a core land where it was preempted)` });
   }
   if (!detail) return figures;
   const { areas, functions } = summariseProfile(join(profileDir, file), repoRoot, 15);
