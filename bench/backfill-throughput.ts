@@ -120,9 +120,9 @@ async function profileFigures(runner: BackfillRunner, path: string, profileDir: 
   const files = readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'));
   const file = files.find((name) => name.split('.').at(-3) === '0') ?? files[0];
   if (file === undefined) throw new Error(`node --cpu-prof wrote no profile in ${profileDir}`);
-  const figures: Figure[] = [{ label: 'profiled backfill: wall', value: profiled.run.wallMs / 1000, unit: 's', note: 'with --cpu-prof (slower); the split below is of its main thread' }];
+  const figures: Figure[] = [{ label: 'profiled backfill: wall', value: profiled.run.wallMs / 1000, unit: 's', note: 'with --cpu-prof (slower). Below, its main thread by stage: samples are wall clock, so on a busy machine waits for a core count where the thread was preempted' }];
   for (const { where, ms, percent } of threadSplit(join(profileDir, file), repoRoot)) {
-    figures.push({ label: `main thread: ${where}`, value: percent, unit: '%', note: `${Math.round(ms)} ms sampled (wall clock while the thread runs: on a busy machine, waits for a core land where it was preempted)` });
+    figures.push({ label: `main thread: ${where}`, value: percent, unit: '%', note: `${Math.round(ms)} ms sampled` });
   }
   if (!detail) return figures;
   const { areas, functions } = summariseProfile(join(profileDir, file), repoRoot, 15);
