@@ -1,6 +1,7 @@
 import { parseDurationMs, parseNumber } from '../parsers/key-values.js';
 import type { KeyValues, LogRecord, LogSignal } from '../parsers/types.js';
 import {
+  type FetchFacts,
   type HarnessFacts,
   type LogTraceFacts,
   type ScopeFacts,
@@ -170,9 +171,13 @@ function applyTool(facts: LogTraceFacts, scope: ScopeFacts, isStart: boolean, va
   if (tool === undefined) {
     tool = { scope: scope.spanId, runId, toolCallId, tool: values['tool'] ?? 'unknown', startMs: t };
     facts.tools.set(key, tool);
+    facts.openTools++;
   }
   if (isStart) tool.startMs = Math.min(tool.startMs, t);
-  else tool.endMs = t;
+  else {
+    if (tool.endMs === undefined) facts.openTools--;
+    tool.endMs = t;
+  }
 }
 
 function applyToolFailed(facts: LogTraceFacts, scope: ScopeFacts, name: string, error: string): void {
@@ -186,20 +191,35 @@ function applyToolFailed(facts: LogTraceFacts, scope: ScopeFacts, name: string, 
 
 function applyFetch(facts: LogTraceFacts, scope: ScopeFacts, phase: 'start' | 'response' | 'error', values: KeyValues, t: number): void {
   if (phase === 'start') {
-    const ordinal = facts.fetches.filter((f) => f.scope === scope.spanId && f.startMs === t).length;
-    facts.fetches.push({ scope: scope.spanId, startMs: t, ordinal, start: values });
+    const fetch: FetchFacts = { scope: scope.spanId, startMs: t, ordinal: countFetchAt(facts, scope.spanId, t), start: values };
+    facts.fetches.push(fetch);
+    facts.openFetches.push(fetch);
     return;
   }
   // FIFO per scope and model: a harness run makes its provider requests one after another.
-  const open = facts.fetches.find(
-    (f) => f.scope === scope.spanId && f.endMs === undefined && (values['model'] === undefined || f.start['model'] === values['model']),
-  );
+  const at = facts.openFetches.findIndex((f) => f.scope === scope.spanId && (values['model'] === undefined || f.start['model'] === values['model']));
   const elapsed = parseNumber(values['elapsedMs']);
-  const fetch = open ?? { scope: scope.spanId, startMs: elapsed === undefined ? t : t - elapsed, ordinal: 0, start: values };
-  if (open === undefined) facts.fetches.push(fetch);
+  let fetch: FetchFacts;
+  if (at === -1) {
+    const startMs = elapsed === undefined ? t : t - elapsed;
+    countFetchAt(facts, scope.spanId, startMs);
+    fetch = { scope: scope.spanId, startMs, ordinal: 0, start: values };
+    facts.fetches.push(fetch);
+  } else {
+    fetch = facts.openFetches[at] as FetchFacts;
+    facts.openFetches.splice(at, 1);
+  }
   fetch.endMs = t;
   fetch.end = values;
   fetch.failed = phase === 'error';
+}
+
+/** How many fetches of `scope` started at `startMs` before this one, counting this one in (per-scope, per-millisecond ordinals keep ids apart). */
+function countFetchAt(facts: LogTraceFacts, scope: string, startMs: number): number {
+  const key = `${scope}\u0000${startMs}`;
+  const before = facts.fetchesAt.get(key) ?? 0;
+  facts.fetchesAt.set(key, before + 1);
+  return before;
 }
 
 function isEventSignal(signal: LogSignal | undefined): boolean {

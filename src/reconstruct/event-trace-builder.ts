@@ -83,8 +83,12 @@ export class EventTraceBuilder implements TraceBuilder<DiagnosticEvent> {
   }
 
   sessionRefs(): readonly string[] {
-    return [...this.sessions].sort();
+    // Asked for every event: sorted again only when a session was added.
+    if (this.sortedRefs.length !== this.sessions.size) this.sortedRefs = [...this.sessions].sort();
+    return this.sortedRefs;
   }
+
+  private sortedRefs: readonly string[] = [];
 
   build(): FinishedTrace {
     const lastMs = this.lastMs;

@@ -24,8 +24,8 @@ export class LogTraceBuilder implements TraceBuilder<LogRecord> {
   completedAtMs(): number | undefined {
     const facts = this.facts;
     if (facts === undefined) return undefined;
-    for (const fetch of facts.fetches) if (fetch.endMs === undefined) return undefined;
-    for (const tool of facts.tools.values()) if (tool.endMs === undefined) return undefined;
+    // Kept as counts while records are added: this runs for every line of the trace.
+    if (facts.openFetches.length > 0 || facts.openTools > 0) return undefined;
     const { terminal } = facts;
     // A channel message ends with `message processed`; an HTTP or CLI run with `embedded run done`, or,
     // when it failed, with its session lane's task error; a trace that is only an RPC with its `⇄ res` line.
@@ -38,8 +38,16 @@ export class LogTraceBuilder implements TraceBuilder<LogRecord> {
 
   sessionRefs(): readonly string[] {
     const s = this.facts?.session;
-    return [s?.sessionId, s?.sessionKey].filter((v): v is string => v !== undefined);
+    // Asked for every line when streams are merged: the same array until the ids change.
+    if (s?.sessionId !== this.refsOf[0] || s?.sessionKey !== this.refsOf[1]) {
+      this.refsOf = [s?.sessionId, s?.sessionKey];
+      this.refs = this.refsOf.filter((v): v is string => v !== undefined);
+    }
+    return this.refs;
   }
+
+  private refsOf: readonly (string | undefined)[] = [undefined, undefined];
+  private refs: readonly string[] = [];
 
   build(): FinishedTrace {
     if (this.facts === undefined) return { traceId: this.traceId, incomplete: true, spans: [] };

@@ -90,7 +90,13 @@ export interface LogTraceFacts {
   lastMs: number;
   scopes: Map<string, ScopeFacts>;
   fetches: FetchFacts[];
+  /** Of `fetches`, those without an end, in start order: what a response pairs with, and whether the trace is complete. */
+  openFetches: FetchFacts[];
+  /** How many of `fetches` each `scope\u0000startMs` has: a fetch's ordinal. */
+  fetchesAt: Map<string, number>;
   tools: Map<string, ToolFacts>;
+  /** How many of `tools` have no end. */
+  openTools: number;
   laneWaits: LaneWaitFacts[];
   session: SessionFacts;
   terminal: TerminalFacts;
@@ -103,7 +109,10 @@ export function emptyFacts(traceId: string, firstMs: number): LogTraceFacts {
     lastMs: firstMs,
     scopes: new Map(),
     fetches: [],
+    openFetches: [],
+    fetchesAt: new Map(),
     tools: new Map(),
+    openTools: 0,
     laneWaits: [],
     session: { runIds: [] },
     terminal: { messageReceived: false },

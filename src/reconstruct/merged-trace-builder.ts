@@ -5,6 +5,8 @@ import { mergeTraces } from './merge-traces.js';
 import type { FinishedTrace } from './span-record.js';
 import type { TraceBuilder } from './trace-builder.js';
 
+const NONE: readonly string[] = [];
+
 /**
  * One trace of a gateway whose file log (or console) and diagnostic events
  * are both read: each stream is folded by its own builder, and build() merges
@@ -43,9 +45,18 @@ export class MergedTraceBuilder implements TraceBuilder<LogRecord | DiagnosticEv
   }
 
   sessionRefs(): readonly string[] {
-    const refs = new Set([...(this.log?.sessionRefs() ?? []), ...(this.events?.sessionRefs() ?? [])]);
-    return [...refs].sort();
+    const log = this.log?.sessionRefs() ?? NONE;
+    const events = this.events?.sessionRefs() ?? NONE;
+    // Asked for every line: the builders return the same arrays until their sessions change, so merge only then.
+    if (log !== this.refsFrom[0] || events !== this.refsFrom[1]) {
+      this.refsFrom = [log, events];
+      this.refs = [...new Set([...log, ...events])].sort();
+    }
+    return this.refs;
   }
+
+  private refsFrom: readonly (readonly string[])[] = [NONE, NONE];
+  private refs: readonly string[] = NONE;
 
   build(): FinishedTrace {
     const events = this.events?.build();

@@ -177,7 +177,7 @@ export class Reconstructor {
       this.counters.untracedRecords++;
       return;
     }
-    const entry = this.entryFor(this.keyOf('log', traceId), () => (this.options.mergeStreams === true ? new MergedTraceBuilder(traceId) : new LogTraceBuilder(traceId)));
+    const entry = this.entryFor(this.keyOf('log', traceId), traceId, 'log');
     if (entry === undefined) return;
     (entry.builder as TraceBuilder<LogRecord>).add(record);
     if (this.options.mergeStreams === true) for (const ref of entry.builder.sessionRefs()) this.bySession.set(ref, traceId);
@@ -197,7 +197,7 @@ export class Reconstructor {
       this.counters.untracedEvents++;
       return;
     }
-    const entry = this.entryFor(this.keyOf('event', traceId), () => (this.options.mergeStreams === true ? new MergedTraceBuilder(traceId) : new EventTraceBuilder(traceId)));
+    const entry = this.entryFor(this.keyOf('event', traceId), traceId, 'event');
     if (entry === undefined) return;
     (entry.builder as TraceBuilder<DiagnosticEvent>).add(event);
     for (const ref of entry.builder.sessionRefs()) this.bySession.set(ref, traceId);
@@ -262,7 +262,8 @@ export class Reconstructor {
     return Math.max(seen, this.watermarkMs - (this.options.maxStreamLagMs ?? Number.POSITIVE_INFINITY));
   }
 
-  private entryFor(key: string, create: () => AnyBuilder): OpenTrace | undefined {
+  /** The open trace of `key`, made when new (no closure per line: this runs for every traced line). */
+  private entryFor(key: string, traceId: string, stream: StreamKind): OpenTrace | undefined {
     const existing = this.open.get(key);
     if (existing !== undefined) return existing;
     if (this.emitted.has(key)) {
@@ -271,7 +272,8 @@ export class Reconstructor {
       return undefined;
     }
     if (this.open.size >= this.options.maxOpenTraces) this.evictOldest();
-    const entry: OpenTrace = { builder: create(), lines: new Map() };
+    const builder = this.options.mergeStreams === true ? new MergedTraceBuilder(traceId) : stream === 'log' ? new LogTraceBuilder(traceId) : new EventTraceBuilder(traceId);
+    const entry: OpenTrace = { builder, lines: new Map() };
     this.open.set(key, entry);
     return entry;
   }

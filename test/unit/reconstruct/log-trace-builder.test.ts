@@ -171,3 +171,40 @@ describe('stream A traces from the real sample', () => {
     expect(tool?.attributes['openclaw.span.incomplete']).toBe(true);
   });
 });
+
+describe('completion kept as counts of open calls', () => {
+  const traceId = 'ab'.repeat(16);
+  const root = { traceId, spanId: '1'.repeat(16) };
+  const harness = { traceId, spanId: '2'.repeat(16), parentSpanId: root.spanId };
+  const at = (timeMs: number, signal?: LogRecord['signal'], trace: LogRecord['trace'] = harness): LogRecord =>
+    signal === undefined ? { timeMs, level: 'debug', message: '', trace } : { timeMs, level: 'debug', message: '', trace, signal };
+  const fetch = (phase: 'start' | 'response', model: string): LogRecord['signal'] => ({ kind: 'model.fetch', phase, values: { model } });
+  const tool = (kind: 'run.tool.start' | 'run.tool.end', toolCallId: string): LogRecord['signal'] => ({ kind, values: { runId: 'r1', toolCallId, tool: 'read' } });
+
+  it('completes only when every fetch and tool has ended, in any order; same-millisecond fetches keep distinct ids', () => {
+    const builder = new LogTraceBuilder(traceId);
+    const steps: [LogRecord, boolean][] = [
+      [at(1000, { kind: 'run.start', values: { runId: 'r1' } }, root), false],
+      [at(1001, fetch('start', 'a')), false],
+      [at(1001, fetch('start', 'a')), false],
+      [at(1001, fetch('start', 'b')), false],
+      [at(1002, tool('run.tool.start', 't1')), false],
+      [at(1003, { kind: 'run.done', values: { runId: 'r1' } }, root), false],
+      [at(1004, fetch('response', 'b')), false],
+      [at(1005, fetch('response', 'a')), false],
+      [at(1006, tool('run.tool.end', 't1')), false],
+      // A second end of the same tool, and a response with no start left open, change nothing.
+      [at(1007, tool('run.tool.end', 't1')), false],
+      [at(1008, fetch('response', 'a')), true],
+      [at(1009, fetch('response', 'c')), true],
+    ];
+    for (const [record, complete] of steps) {
+      builder.add(record);
+      expect(builder.completedAtMs() !== undefined, `after ${record.timeMs}`).toBe(complete);
+    }
+    const inference = builder.build().spans.filter((s) => s.kind === 'client');
+    expect(inference).toHaveLength(4);
+    expect(new Set(inference.map((s) => s.spanId)).size).toBe(4);
+    expect(inference.filter((s) => s.startMs === 1001).map((s) => s.endMs).sort()).toEqual([1004, 1005, 1008]);
+  });
+});
