@@ -7,7 +7,7 @@ import { describeTarget, followerOptions, planFollow } from './follow-setup.js';
 import { listenForSignals } from './follow-signals.js';
 import { applyLogFormat, loadConfig } from './load-config.js';
 import { ownLog, ownLogRaw, say } from './own-log.js';
-import { formatNotes, formatSummary, summaryFields } from './summary.js';
+import { formatNotes, formatSummary, summaryFields, summaryLevel } from './summary.js';
 
 export { defaultStateDir, resolveEventPaths } from './follow-setup.js';
 
@@ -28,7 +28,7 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
   let running: RunningFollow;
   let monitoring: FollowMonitoring | undefined;
   try {
-    monitoring = await FollowMonitoring.start(config, await createExporter(config, { stateDir: plan.stateDir, warn: log }), log);
+    monitoring = await FollowMonitoring.start(config, await createExporter(config, { stateDir: plan.stateDir, warn: (message) => log(message, 'warn') }), log);
     running = { plan, follower: await Follower.start(followerOptions(plan, monitoring.exporter, monitoring.onTrace, log)) };
   } catch (error) {
     signals.cancel();
@@ -70,7 +70,7 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
   await monitoring.stop();
   if (!drained) ownLog('warn', 'some spans could not be exported before the shutdown deadline; checkpoints were not moved past their lines, so they are sent after the next start');
   const totals = { stats: follower.stats, counters: follower.reconstructor.counters };
-  for (const note of formatNotes(totals)) log(note);
-  ownLogRaw('info', formatSummary(totals, 'otel-tail stopped'), summaryFields(totals));
+  for (const note of formatNotes(totals)) log(note.text, note.level);
+  ownLogRaw(summaryLevel(totals), formatSummary(totals, 'otel-tail stopped', running.plan.config.exporter === 'console' ? 'printed' : 'exported'), summaryFields(totals));
   return EXIT_OK;
 }

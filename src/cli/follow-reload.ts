@@ -64,7 +64,7 @@ export async function reloadFollow(running: RunningFollow, context: ReloadContex
   let prepared: MonitoringReload;
   try {
     plan = await planFollow(config, log);
-    exporter = await createExporter(config, { stateDir: plan.stateDir, warn: log });
+    exporter = await createExporter(config, { stateDir: plan.stateDir, warn: (message) => log(message, 'warn') });
     prepared = await monitoring.prepareReload(config, log);
   } catch (error) {
     await exporter?.shutdown();
@@ -97,7 +97,7 @@ export async function reloadFollow(running: RunningFollow, context: ReloadContex
     // Go on as before the reload, from the checkpoints just written: nothing was read past them.
     await prepared.discard();
     await monitoring.exporter.shutdown();
-    monitoring.exporter.use(await createExporter(running.plan.config, { stateDir: running.plan.stateDir, warn: log }));
+    monitoring.exporter.use(await createExporter(running.plan.config, { stateDir: running.plan.stateDir, warn: (message) => log(message, 'warn') }));
     const follower = await Follower.start(followerOptions(running.plan, monitoring.exporter, monitoring.onTrace, log), carry);
     monitoring.attach(follower);
     log(`reload failed: ${error.message}; following with the previous config again`, 'error');

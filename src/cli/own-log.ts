@@ -1,3 +1,4 @@
+import { fstatSync } from 'node:fs';
 import { tailEnvName } from '../config/config-env.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -14,6 +15,7 @@ export interface LogSink {
 
 let sink: LogSink = process.stderr;
 let format: LogFormat | undefined;
+let daemon = false;
 
 /**
  * The format of our own lines from now on (the config's `logFormat`). Until it is set (the config
@@ -23,11 +25,39 @@ export function setLogFormat(value: LogFormat | undefined): void {
   format = value;
 }
 
-/** `text` or `json`: `auto` is text on a terminal, JSON otherwise (a service's journal, a pipe, a file). */
+/**
+ * This process is the follower (a daemon), not a one-shot command: only then may `auto` pick JSON.
+ * Set before the config is read, so that its errors come in the same format.
+ */
+export function setDaemonLog(value: boolean): void {
+  daemon = value;
+}
+
+/**
+ * `text` or `json`. `auto` is text, except for the follower running under journald, whose lines
+ * are JSON there (`journalctl -o cat | jq`). One-shot commands (backfill, validate, status) and
+ * anything on a terminal are text: Vector's and the Collector's own logs default to text too.
+ */
 export function effectiveLogFormat(): 'text' | 'json' {
   const chosen = format ?? formatFromEnv();
   if (chosen === 'text' || chosen === 'json') return chosen;
-  return sink.isTTY === true ? 'text' : 'json';
+  return daemon && sink.isTTY !== true && underJournald() ? 'json' : 'text';
+}
+
+/**
+ * systemd sets JOURNAL_STREAM to the device:inode of the stderr it connected to the journal; a
+ * child that inherited the variable but writes elsewhere (a pipe, a terminal) is not under journald.
+ */
+function underJournald(): boolean {
+  const stream = process.env['JOURNAL_STREAM'];
+  if (stream === undefined || stream === '') return false;
+  if (sink !== process.stderr) return true;
+  try {
+    const { dev, ino } = fstatSync(2);
+    return stream === `${dev}:${ino}`;
+  } catch {
+    return false;
+  }
 }
 
 /**
