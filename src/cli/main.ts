@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { didYouMean } from '../config/did-you-mean.js';
 import { addConfigOptions } from './config-options.js';
-import { EXIT_OK, EXIT_USAGE, fail } from './exit-codes.js';
+import { EXIT_BROKEN_PIPE, EXIT_OK, EXIT_USAGE, fail } from './exit-codes.js';
 import { effectiveLogFormat, ownLogRaw, setDaemonLog, setLogFormat } from './own-log.js';
 import { addServiceCommands } from './service-commands.js';
 
@@ -57,6 +57,11 @@ const COMMANDS = ['backfill', 'validate', 'status', 'service', 'help'];
 export async function main(argv: readonly string[]): Promise<number> {
   // Commander's own errors come before any command runs: they take the format the command will use.
   prepareLogFormat(argv.slice(2));
+  // `otel-tail backfill ... | head`: once the reader is gone, stop quietly as cat does, not with a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(EXIT_BROKEN_PIPE);
+  });
   const program = new Command('otel-tail')
     .description('Rebuild OpenTelemetry traces from what an OpenClaw gateway writes, with the original timestamps, and ship them over OTLP.')
     .version(packageVersion(), '-V, --version', 'print the version of otel-tail and exit')

@@ -15,7 +15,7 @@ describe('otel-tail CLI', () => {
     expect(result.stdout).toMatch(/└─ invoke_agent helper +\d/);
     expect(result.stdout).toMatch(/chat fake-model .*✗ ERROR: HTTP 429/);
     expect(result.stdout).toMatch(/execute_tool read .*toolu_fake11/);
-    expect(result.stderr).toMatch(/otel-tail backfill: 743 lines read, 0 rejected, 11 traces, (\d+) spans exported, 0 failed/);
+    expect(result.stderr).toMatch(/otel-tail backfill: 743 lines read, 0 rejected, 11 traces, (\d+) spans printed \(nothing sent\), 0 failed/);
   });
 
   it('writes OTLP JSON lines with --exporter file', async () => {
