@@ -14,6 +14,7 @@ import { EXIT_FAILED, EXIT_OK, fail } from './exit-codes.js';
 import { defaultStateDir, describeTarget, resolveEventPaths } from './follow-setup.js';
 import { journalTargetsOf, loadConfig } from './load-config.js';
 import { monitoringConfigOf } from './monitoring-config.js';
+import { backfillOrientation, hashedIdsNote } from './orientation.js';
 import { reconstructorOptions } from './reconstructor-options.js';
 import { effectiveLogFormat, ownLog, ownLogRaw, type LogLevel } from './own-log.js';
 import { formatNotes, formatSummary, summaryFields, summaryLevel } from './summary.js';
@@ -63,8 +64,12 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     // The ledger is about what a backend holds: a dry run, or printing to the console or a file, records nothing.
     const ledger = dryRun || config.exporter !== 'otlp' ? undefined : await BackfillLedger.open(config.stateDir ?? defaultStateDir(process.env));
     const stats = new PipelineStats();
-    // A progress line redrawn in place on a terminal; else one of our log lines every 10 s.
-    const progressOnTty = process.stderr.isTTY === true && effectiveLogFormat() === 'text';
+    say(backfillOrientation(config, paths, journals.map((journal) => journal.name), dryRun));
+    const printed = dryRun || config.exporter === 'console';
+    const hashNote = printed ? hashedIdsNote(config) : undefined;
+    if (hashNote !== undefined) say(hashNote);
+    // A progress line redrawn in place on a terminal (not over trees printed on the same terminal); else one of our log lines every 10 s.
+    const progressOnTty = process.stderr.isTTY === true && effectiveLogFormat() === 'text' && !(printed && process.stdout.isTTY === true);
     const progress = new BackfillProgressReporter(await totalSize(paths), stats, progressOnTty, (text) => (progressOnTty ? process.stderr.write(text) : ownLogRaw('info', text.trimEnd())));
     // A dry run prints what would be sent: through the same privacy and preset steps, to the console.
     const exportContext = { stateDir: config.stateDir ?? defaultStateDir(process.env), warn: (message: string) => say(message, 'warn') };

@@ -6,6 +6,7 @@ import { isStartError, reloadFollow, type RunningFollow } from './follow-reload.
 import { describeTarget, followerOptions, planFollow } from './follow-setup.js';
 import { listenForSignals } from './follow-signals.js';
 import { applyLogFormat, loadConfig } from './load-config.js';
+import { hashedIdsNote } from './orientation.js';
 import { ownLog, ownLogRaw, say } from './own-log.js';
 import { formatNotes, formatSummary, summaryFields, summaryLevel } from './summary.js';
 
@@ -39,6 +40,8 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
   monitoring.attach(running.follower);
   const start = config.from === 'end' ? 'new lines only' : 'from the beginning';
   log(`following ${running.follower.targets.join(', ')} → ${describeTarget(config)} (without a checkpoint: ${start}; checkpoints in ${running.follower.checkpointPath})`);
+  const hashNote = config.exporter === 'console' ? hashedIdsNote(config) : undefined;
+  if (hashNote !== undefined) log(hashNote);
 
   let stoppedDuringReload = false;
   for (;;) {
