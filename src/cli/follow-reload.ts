@@ -43,7 +43,7 @@ export type ReloadOutcome =
 export async function reloadFollow(running: RunningFollow, context: ReloadContext): Promise<ReloadOutcome> {
   const { log, monitoring, signals } = context;
   const configFile = configFileOf(context.flags, process.env);
-  log(`SIGHUP: reloading the config (${configFile === undefined ? 'no config file' : configFile}, the environment, the same flags)`);
+  log(`SIGHUP: reloading the config (${configFile === undefined ? 'no config file' : configFile}; the same flags and environment)`);
   const keep = (why: string): ReloadOutcome => {
     log(`reload refused, still running with the previous config: ${why}`, 'warn');
     return { status: 'running', follow: running };

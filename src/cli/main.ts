@@ -27,8 +27,9 @@ Examples:
 
 Stopping: SIGTERM/SIGINT exports open traces (incomplete ones marked), writes checkpoints and
 exits 0 within 10 s; a second signal exits at once (nothing is lost: unsettled lines are read again).
-SIGHUP (systemctl reload) reads the --config file and the environment again (flags still win) and
-rebuilds the sources and the exporter from them, losing and re-sending nothing.`;
+SIGHUP (systemctl reload) reads the --config file again (flags still win; environment variables
+are those the process started with, so a changed EnvironmentFile= needs a restart) and rebuilds
+the sources and the exporter from it, losing and re-sending nothing.`;
 
 const BACKFILL_HELP = `
 Examples:
@@ -104,7 +105,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .addHelpText('after', VALIDATE_HELP),
     'follow',
   ).action(async (flags: Record<string, unknown>) => {
-    exitCode = (await import('./validate-command.js')).validateCommand(flags);
+    exitCode = await (await import('./validate-command.js')).validateCommand(flags);
   });
 
   program
