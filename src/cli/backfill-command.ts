@@ -127,7 +127,7 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
 function notExportedAdvice(spansFailed: number, inputs: readonly string[], target: string): string {
   const named = inputs.length <= 5 ? inputs.join(', ') : `${inputs.slice(0, 5).join(', ')} and ${inputs.length - 5} more`;
   return (
-    `${spansFailed} spans were not exported, so the ledger recorded ${inputs.length === 1 ? 'nothing of the input' : `none of the ${inputs.length} inputs`} read (${named}). ` +
+    `${plural(spansFailed, 'span')} ${spansFailed === 1 ? 'was' : 'were'} not exported, so the ledger recorded ${inputs.length === 1 ? 'nothing of the input' : `none of the ${inputs.length} inputs`} read (${named}). ` +
     `Run the same command again once ${target} takes spans: everything is sent again with the same span ids, so the backend can deduplicate what did arrive.`
   );
 }

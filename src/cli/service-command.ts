@@ -8,6 +8,7 @@ import { commandLine, managerState, runSystemctl } from '../service/systemctl.js
 import { EXIT_FAILED, EXIT_OK, fail } from './exit-codes.js';
 import { configFileOf, failConfig } from './load-config.js';
 import { ownLog } from './own-log.js';
+import { plural } from './plural.js';
 
 /** The options of `service install|uninstall|status` that are not config keys. */
 export interface ServiceFlags {
@@ -73,7 +74,7 @@ export async function serviceInstall(flags: Record<string, unknown> & ServiceFla
     return fail(`cannot write the service files: ${(error as Error).message}${hint}`);
   }
   say(`wrote ${plan.unitPath}`);
-  say(`wrote ${plan.envPath} (mode 0600: ${plan.env.filter((e) => e.secret).length} secret(s), ${plan.env.length} variable(s))`);
+  say(`wrote ${plan.envPath} (mode 0600: ${plural(plan.env.filter((e) => e.secret).length, 'secret')}, ${plural(plan.env.length, 'variable')})`);
   return enable(scope, flags.systemctl ?? 'systemctl', [['daemon-reload'], ['enable', '--now', UNIT_NAME]]);
 }
 
