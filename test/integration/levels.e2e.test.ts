@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_LOG } from '../support/fixtures.js';
-import { tempDir } from '../support/follow-daemon.js';
+import { EVENTS_FIXTURE, SAMPLE_LOG } from '../support/fixtures.js';
+import { FollowDaemon, tempDir } from '../support/follow-daemon.js';
 import { runCli } from '../support/run-cli.js';
 import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
@@ -13,7 +13,7 @@ import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
  * (journalctl -p warning) must show each of them. Read as JSON lines, where the level is a field.
  */
 
-cleanUpAfterEach();
+const startReceiver = cleanUpAfterEach();
 
 const JSON_LOG = { OTEL_TAIL_LOG_FORMAT: 'json' };
 
@@ -92,4 +92,17 @@ describe('levels of what otel-tail says', () => {
     const clean = await runCli(['backfill', SAMPLE_LOG], JSON_LOG);
     expect(levelOf(clean.stderr, /^otel-tail backfill: 743 lines read/)).toBe('info');
   });
+
+  it('a follower whose GenAI metrics cannot be sent says so once, at warn (the SDK alone would only tell its quiet diag logger)', async () => {
+    const receiver = await startReceiver();
+    const port = await closedPort();
+    const daemon = new FollowDaemon(
+      ['--file', EVENTS_FIXTURE, '--from', 'beginning', '--state-dir', tempDir('state'), '--endpoint', receiver.url, '--genai-metrics', 'on', '--metrics-interval', '300ms', '--metrics-endpoint', `http://127.0.0.1:${port}/v1/metrics`],
+      JSON_LOG,
+    );
+    await daemon.waitForStderr(/GenAI metrics export to http:\/\/127\.0\.0\.1:\d+\/v1\/metrics failed/, 15_000);
+    daemon.signal('SIGTERM');
+    await daemon.waitForExit(10_000);
+    expect(levelOf(daemon.stderr, /^GenAI metrics export to .* failed: .*ECONNREFUSED/)).toBe('warn');
+  }, 30_000);
 });
