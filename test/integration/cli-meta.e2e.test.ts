@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_LOG } from '../support/fixtures.js';
 import { tempDir } from '../support/follow-daemon.js';
-import { BIN, runCli } from '../support/run-cli.js';
+import { BIN, collectOutput, runCli } from '../support/run-cli.js';
 import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 cleanUpAfterEach();
@@ -65,13 +65,10 @@ describe('otel-tail output', () => {
     const output = join(dir, 'no-such-dir', 'traces.jsonl');
     // Standard input that never ends: a run that read its input before checking --output would not stop.
     const child = spawn(process.execPath, [BIN, 'backfill', '--exporter', 'file', '--output', output, '-'], { env: { ...process.env, OTEL_TAIL_LOG_FORMAT: 'text' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const guard = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const result = await collectOutput(child);
     clearTimeout(guard);
     child.stdin.destroy();
-    const result = { code, stderr };
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`otel-tail: --output ${output}: there is no directory ${join(dir, 'no-such-dir')}; create it or choose another path.\n`);
     expect(result.stderr).not.toContain('lines read');

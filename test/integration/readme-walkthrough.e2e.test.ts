@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_LOG } from '../support/fixtures.js';
 import { tempDir } from '../support/follow-daemon.js';
-import { BIN } from '../support/run-cli.js';
+import { BIN, collectOutput, type CliResult } from '../support/run-cli.js';
 import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 /**
@@ -35,7 +35,7 @@ function prose(text: string): string {
 
 interface Shell {
   home: string;
-  run(command: string, replacements?: Readonly<Record<string, string>>): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  run(command: string, replacements?: Readonly<Record<string, string>>): Promise<CliResult>;
 }
 
 /** A fresh HOME, and a PATH whose `otel-tail` is this checkout's; commands run through bash from the checkout's root. */
@@ -51,15 +51,7 @@ function freshShell(): Shell {
     run: (command, replacements = {}) => {
       let text = command;
       for (const [from, to] of Object.entries(replacements)) text = text.split(from).join(to);
-      return new Promise((resolve, reject) => {
-        const child = spawn('bash', ['-c', text], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
+      return collectOutput(spawn('bash', ['-c', text], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
     },
   };
 }

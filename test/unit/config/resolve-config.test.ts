@@ -65,7 +65,7 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ grace: '2s' }, {}).graceMs).toBe(2000);
     expect(() => resolveConfig({}, { OTEL_TAIL_GRACE: '2' })).toThrow(/OTEL_TAIL_GRACE: invalid value "2"; expected a duration with its unit/);
     expect(() => resolveConfig({}, {}, configFile('grace: 2\n'))).toThrow(/grace in .*: invalid value 2; expected a duration with its unit/);
-    expect(resolveConfig({}, { OTEL_METRIC_EXPORT_INTERVAL: '5000' }).metricsIntervalMs).toBe(5000);
+    expect(resolveConfig({}, { OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '5000' }).exportTimeoutMs).toBe(5000);
   });
 
   it('takes a listen address as host:port, [v6]:port, or a bare port (a number in YAML)', () => {
