@@ -64,16 +64,17 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     // The ledger is about what a backend holds: a dry run, or printing to the console or a file, records nothing.
     const ledger = dryRun || config.exporter !== 'otlp' ? undefined : await BackfillLedger.open(config.stateDir ?? defaultStateDir(process.env));
     const stats = new PipelineStats();
-    say(backfillOrientation(config, paths, journals.map((journal) => journal.name), dryRun));
     const printed = dryRun || config.exporter === 'console';
-    const hashNote = printed ? hashedIdsNote(config) : undefined;
-    if (hashNote !== undefined) say(hashNote);
     // A progress line redrawn in place on a terminal (not over trees printed on the same terminal); else one of our log lines every 10 s.
     const progressOnTty = process.stderr.isTTY === true && effectiveLogFormat() === 'text' && !(printed && process.stdout.isTTY === true);
     const progress = new BackfillProgressReporter(await totalSize(paths), stats, progressOnTty, (text) => (progressOnTty ? process.stderr.write(text) : ownLogRaw('info', text.trimEnd())));
     // A dry run prints what would be sent: through the same privacy and preset steps, to the console.
     const exportContext = { stateDir: config.stateDir ?? defaultStateDir(process.env), warn: (message: string) => say(message, 'warn') };
     const exporter = dryRun ? await createExporter({ ...config, exporter: 'console' }, exportContext) : await createExporter(config, { inWorker: true, ...exportContext });
+    // Said once the exporter could be made (an --output that cannot be written is said instead).
+    say(backfillOrientation(config, paths, journals.map((journal) => journal.name), dryRun));
+    const hashNote = printed ? hashedIdsNote(config) : undefined;
+    if (hashNote !== undefined) say(hashNote);
     const tracesUrl = config.exporter === 'otlp' ? resolveTracesUrl(config.endpoint, config.tracesEndpoint) : undefined;
     const reconstructor = reconstructorOptions(config);
     if (sinceMs !== undefined) reconstructor.sinceMs = sinceMs;
