@@ -41,7 +41,7 @@ export function setDaemonLog(value: boolean): void {
 export function effectiveLogFormat(): 'text' | 'json' {
   const chosen = format ?? formatFromEnv();
   if (chosen === 'text' || chosen === 'json') return chosen;
-  return daemon && sink.isTTY !== true && underJournald() ? 'json' : 'text';
+  return daemon && underJournald() ? 'json' : 'text';
 }
 
 /**
@@ -50,7 +50,7 @@ export function effectiveLogFormat(): 'text' | 'json' {
  */
 function underJournald(): boolean {
   const stream = process.env['JOURNAL_STREAM'];
-  if (stream === undefined || stream === '') return false;
+  if (stream === undefined || stream === '' || sink.isTTY === true) return false;
   if (sink !== process.stderr) return true;
   try {
     const { dev, ino } = fstatSync(2);
@@ -83,15 +83,23 @@ export function setLogSink(to: LogSink): LogSink {
   return previous;
 }
 
+/**
+ * sd-daemon(3)'s level prefixes: journald takes `<4>` off the line and files it at that priority
+ * (SyslogLevelPrefix=, on by default), so `journalctl -p warning` shows our warnings and errors.
+ */
+const SYSLOG_PREFIX: Readonly<Record<LogLevel, string>> = { error: '<3>', warn: '<4>', info: '<6>' };
+
 function writeLine(level: LogLevel, text: string, message: string, fields: Readonly<Record<string, unknown>> | undefined): void {
+  // Our lines are rare (never one per record): asking each time whether stderr is the journal costs nothing.
+  const prefix = underJournald() ? SYSLOG_PREFIX[level] : '';
   if (effectiveLogFormat() === 'text') {
-    sink.write(`${text}\n`);
+    sink.write(`${prefix}${text}\n`);
     return;
   }
   // time, level and msg first, and never overwritten by a field of the same name.
   const line: Record<string, unknown> = { time: new Date().toISOString(), level, msg: message };
   for (const [key, value] of Object.entries(fields ?? {})) if (key !== '__proto__' && !Object.hasOwn(line, key)) line[key] = value;
-  sink.write(`${JSON.stringify(line)}\n`);
+  sink.write(`${prefix}${JSON.stringify(line)}\n`);
 }
 
 function formatFromEnv(): LogFormat | undefined {

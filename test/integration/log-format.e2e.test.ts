@@ -77,14 +77,15 @@ describe('--log-format', () => {
     expect(daemon.stderr).not.toContain('{"time"');
   }, 30_000);
 
-  it('a follower under journald (JOURNAL_STREAM names its stderr): its start, stop and summary lines are JSON', async () => {
+  it('a follower under journald (JOURNAL_STREAM names its stderr): its lines are JSON, each with the priority journald files it at', async () => {
     const r = await startReceiver();
     // journald hands the service a stream whose device:inode it puts in JOURNAL_STREAM; a file stands in for it.
     const journal = join(tempDir('journal'), 'stderr');
     const fd = openSync(journal, 'w');
     const { dev, ino } = fstatSync(fd);
     const daemon = new FollowDaemon(
-      ['--file', SAMPLE_LOG, '--from', 'beginning', '--state-dir', tempDir('state'), '--endpoint', r.url, '--metrics-listen', '127.0.0.1:0'],
+      // A header given as a flag is warned about: a warning to find by priority.
+      ['--file', SAMPLE_LOG, '--from', 'beginning', '--state-dir', tempDir('state'), '--endpoint', r.url, '--metrics-listen', '127.0.0.1:0', '--headers', 'x-test=1'],
       { ...AUTO, JOURNAL_STREAM: `${dev}:${ino}` },
       fd,
     );
@@ -95,7 +96,12 @@ describe('--log-format', () => {
     await waitForLinesRead(daemon, base, 743);
     daemon.signal('SIGTERM');
     expect(await daemon.waitForExit(10_000)).toEqual({ code: 0, signal: null });
-    const lines = jsonLines(readFileSync(journal, 'utf8'));
+    // Each line starts with the syslog priority journald files it at (sd-daemon's <N>, taken off by journald).
+    const priorities: Record<string, string> = { error: '<3>', warn: '<4>', info: '<6>' };
+    const raw = readFileSync(journal, 'utf8').split('\n').filter((line) => line !== '');
+    const lines = jsonLines(raw.map((line) => line.slice(3)).join('\n'));
+    lines.forEach((line, i) => expect(raw[i]?.slice(0, 3)).toBe(priorities[line['level'] as string]));
+    expect(raw.filter((line) => line.startsWith('<4>{') && line.includes('--headers on the command line'))).toHaveLength(1);
     expect(lines.map((line) => line['msg'])).toContainEqual(expect.stringMatching(/^following /));
     expect(lines.map((line) => line['msg'])).toContainEqual(expect.stringMatching(/^SIGTERM: stopping/));
     expect(lines.at(-1)).toMatchObject({ level: 'info', msg: expect.stringMatching(/^otel-tail stopped: /) as unknown, linesRead: 743 });

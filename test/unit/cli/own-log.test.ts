@@ -32,10 +32,10 @@ describe('ownLog', () => {
 
     const pipe = capture(false);
     setLogSink(pipe.sink);
-    // A one-shot command on a pipe, even under journald: text.
+    // A one-shot command on a pipe, even under journald: text, with the level journald files it at (sd-daemon's <4>).
     setDaemonLog(false);
     ownLog('warn', 'one-shot');
-    expect(pipe.lines.splice(0)).toEqual(['otel-tail: one-shot\n']);
+    expect(pipe.lines.splice(0)).toEqual(['<4>otel-tail: one-shot\n']);
     // The follower on a pipe that is not the journal: text.
     setDaemonLog(true);
     delete process.env['JOURNAL_STREAM'];
@@ -44,7 +44,10 @@ describe('ownLog', () => {
     process.env['JOURNAL_STREAM'] = '8:12345';
     ownLog('warn', 'collector unreachable', { url: 'http://127.0.0.1:4318/v1/traces' });
     expect(pipe.lines).toHaveLength(1);
-    const line = pipe.lines[0] as string;
+    const prefixed = pipe.lines[0] as string;
+    // journald takes the <4> off and files the line at priority warning.
+    expect(prefixed.startsWith('<4>{')).toBe(true);
+    const line = prefixed.slice(3);
     expect(line.endsWith('\n')).toBe(true);
     expect(line.indexOf('\n')).toBe(line.length - 1);
     const parsed = JSON.parse(line) as Record<string, unknown>;
