@@ -58,6 +58,12 @@ const COMMANDS = ['backfill', 'validate', 'status', 'service', 'help'];
 export async function main(argv: readonly string[]): Promise<number> {
   // Commander's own errors come before any command runs: they take the format the command will use.
   prepareLogFormat(argv.slice(2));
+  // Commander would answer `help <unknown>` with the top-level help and exit 0.
+  const [word, topic] = argv.slice(2);
+  if (word === 'help' && topic !== undefined && !COMMANDS.includes(topic)) {
+    const guess = didYouMean(topic, COMMANDS);
+    return fail(`help: no command "${topic}"${guess === undefined ? '' : ` (did you mean otel-tail help ${guess}?)`}; otel-tail help lists the commands`);
+  }
   // `otel-tail backfill ... | head`: once the reader is gone, stop quietly as cat does, not with a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;

@@ -29,6 +29,8 @@ describe('otel-tail meta-commands', () => {
     expect(backfill.code, backfill.stderr).toBe(0);
     expect(backfill.stdout).toMatch(/^Usage: otel-tail backfill \[options\] \[paths\.\.\.\]/);
     expect(backfill.stdout).toBe((await runCli(['backfill', '--help'])).stdout);
+    const unknown = await runCli(['help', 'backfil']);
+    expect(unknown).toMatchObject({ code: 2, stdout: '', stderr: 'otel-tail: help: no command "backfil" (did you mean otel-tail help backfill?); otel-tail help lists the commands\n' });
   });
 
   it('a mistyped command gets a did-you-mean, exit 2; a path without --file still says how to follow it', async () => {
