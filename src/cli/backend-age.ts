@@ -1,4 +1,5 @@
 import { backendAgeLimit, type BackendAgeLimit } from '../export/age-limit.js';
+import { plural } from './plural.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -61,7 +62,7 @@ export function backendAgeRefusal(limit: BackendAgeLimit, nowMs: number, facts: 
 /** The closing line when traces were skipped for their age. */
 export function backendAgeSkipped(limit: BackendAgeLimit, skippedTraces: number, skippedSpans: number, latestEndMs: number | undefined): string {
   const until = latestEndMs === undefined ? '' : ` (the latest ended at ${new Date(latestEndMs).toISOString()})`;
-  return `skipped ${skippedTraces} traces (${skippedSpans} spans) that ended more than ${minutes(limit.admitAgeMs)} minutes ago${until}: ${limit.backend} rejects spans that ended more than ${minutes(limit.maxAgeMs)} minutes ago. ${HOW_TO_GO_ON}`;
+  return `skipped ${plural(skippedTraces, 'trace')} (${plural(skippedSpans, 'span')}) that ended more than ${minutes(limit.admitAgeMs)} minutes ago${until}: ${limit.backend} rejects spans that ended more than ${minutes(limit.maxAgeMs)} minutes ago. ${HOW_TO_GO_ON}`;
 }
 
 function minutes(ms: number): number {

@@ -14,9 +14,11 @@ import { EXIT_FAILED, EXIT_OK, fail } from './exit-codes.js';
 import { defaultStateDir, describeTarget, resolveEventPaths } from './follow-setup.js';
 import { journalTargetsOf, loadConfig } from './load-config.js';
 import { monitoringConfigOf } from './monitoring-config.js';
+import { backfillOrientation, hashedIdsNote } from './orientation.js';
 import { reconstructorOptions } from './reconstructor-options.js';
-import { effectiveLogFormat, ownLog, ownLogRaw } from './own-log.js';
-import { formatNotes, formatSummary, summaryFields } from './summary.js';
+import { effectiveLogFormat, ownLog, ownLogRaw, type LogLevel } from './own-log.js';
+import { formatNotes, formatSummary, summaryFields, summaryLevel } from './summary.js';
+import { plural } from './plural.js';
 import { parseTimeBound } from './time-bound.js';
 
 /** Options only a backfill has (not config keys: they describe one run). */
@@ -28,7 +30,7 @@ export interface BackfillFlags {
   force?: boolean;
 }
 
-const say = (message: string): void => ownLog('info', message);
+const say = (message: string, level: LogLevel = 'info'): void => ownLog(level, message);
 
 /** `otel-tail backfill PATH...`: read files to their end, export, summarise. */
 export async function backfillCommand(args: string[], flags: Record<string, unknown> & BackfillFlags): Promise<number> {
@@ -62,12 +64,17 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     // The ledger is about what a backend holds: a dry run, or printing to the console or a file, records nothing.
     const ledger = dryRun || config.exporter !== 'otlp' ? undefined : await BackfillLedger.open(config.stateDir ?? defaultStateDir(process.env));
     const stats = new PipelineStats();
-    // A progress line redrawn in place on a terminal; else one of our log lines every 10 s.
-    const progressOnTty = process.stderr.isTTY === true && effectiveLogFormat() === 'text';
+    const printed = dryRun || config.exporter === 'console';
+    // A progress line redrawn in place on a terminal (not over trees printed on the same terminal); else one of our log lines every 10 s.
+    const progressOnTty = process.stderr.isTTY === true && effectiveLogFormat() === 'text' && !(printed && process.stdout.isTTY === true);
     const progress = new BackfillProgressReporter(await totalSize(paths), stats, progressOnTty, (text) => (progressOnTty ? process.stderr.write(text) : ownLogRaw('info', text.trimEnd())));
     // A dry run prints what would be sent: through the same privacy and preset steps, to the console.
-    const exportContext = { stateDir: config.stateDir ?? defaultStateDir(process.env), warn: say };
+    const exportContext = { stateDir: config.stateDir ?? defaultStateDir(process.env), warn: (message: string) => say(message, 'warn') };
     const exporter = dryRun ? await createExporter({ ...config, exporter: 'console' }, exportContext) : await createExporter(config, { inWorker: true, ...exportContext });
+    // Said once the exporter could be made (an --output that cannot be written is said instead).
+    say(backfillOrientation(config, paths, journals.map((journal) => journal.name), dryRun));
+    const hashNote = printed ? hashedIdsNote(config) : undefined;
+    if (hashNote !== undefined) say(hashNote);
     const tracesUrl = config.exporter === 'otlp' ? resolveTracesUrl(config.endpoint, config.tracesEndpoint, config.protocol) : undefined;
     const reconstructor = reconstructorOptions(config);
     if (sinceMs !== undefined) reconstructor.sinceMs = sinceMs;
@@ -90,26 +97,26 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
       onPlan: (groups) => {
         const oldest = Math.max(Math.min(...groups.map((group) => group.firstMs)), sinceMs ?? 0);
         const warning = tracesUrl === undefined ? undefined : backendAgeWarning(tracesUrl, oldest, now, ageLimit);
-        if (warning !== undefined) say(warning);
+        if (warning !== undefined) say(warning, 'warn');
         const hosts = groups.filter((group) => group.host !== '').map((group) => group.host);
         if (hosts.length > 1) say(`${hosts.length} gateway hosts (${hosts.join(', ')}): each is read on its own`);
       },
     }).finally(() => progress.stop());
     for (const path of result.skipped) say(`skipped ${path}: already exported (${ledger?.path ?? ''}); pass --force to send it again`);
-    if (result.counters.outsideWindow > 0) say(`${result.counters.outsideWindow} records were outside --since/--until and were not used`);
-    for (const note of formatNotes(result)) say(note);
+    if (result.counters.outsideWindow > 0) say(`${plural(result.counters.outsideWindow, 'record')} ${result.counters.outsideWindow === 1 ? 'was' : 'were'} outside --since/--until and not used`);
+    for (const note of formatNotes(result)) say(note.text, note.level);
     const tooOld = ageGate?.skippedSpans ?? 0;
-    if (ageGate !== undefined && tooOld > 0) say(backendAgeSkipped(ageGate.limit, ageGate.skippedTraces, tooOld, ageGate.latestSkippedEndMs));
+    if (ageGate !== undefined && tooOld > 0) say(backendAgeSkipped(ageGate.limit, ageGate.skippedTraces, tooOld, ageGate.latestSkippedEndMs), 'warn');
     if (dryRun) say('dry run: nothing was sent, and the ledger was not updated');
-    const summary = formatSummary(result, 'otel-tail backfill', dryRun);
-    ownLogRaw('info', tooOld > 0 ? `${summary}, ${tooOld} skipped as too old for ${ageGate?.limit.backend ?? ''}` : summary, { ...summaryFields(result), ...(tooOld > 0 ? { skippedTooOld: tooOld } : {}) });
-    if (result.stats.fileErrors.length > 0) say(`these inputs were not read to their end: ${result.stats.fileErrors.map((e) => e.split(':')[0]).join(', ')}`);
+    const summary = formatSummary(result, 'otel-tail backfill', dryRun ? 'dry-run' : config.exporter === 'console' ? 'printed' : 'exported');
+    // Skipping too-old traces is what the backend's limit asks for, said at start and at the end: a failure only when nothing at all could be sent.
+    const nothingSent = tooOld > 0 && result.stats.spansExported === 0;
+    ownLogRaw(nothingSent ? 'warn' : summaryLevel(result), tooOld > 0 ? `${summary}, ${tooOld} skipped as too old for ${ageGate?.limit.backend ?? ''}` : summary, { ...summaryFields(result), ...(tooOld > 0 ? { skippedTooOld: tooOld } : {}) });
+    if (result.stats.fileErrors.length > 0) say(`these inputs were not read to their end: ${result.stats.fileErrors.map((e) => e.split(':')[0]).join(', ')}`, 'error');
     if (ledger !== undefined && (result.stats.spansFailed > 0 || result.exportError !== undefined)) {
       const read = paths.filter((path) => !result.skipped.includes(path)).map(displayPath);
       ownLog('error', notExportedAdvice(result.stats.spansFailed, [...read, ...journals.map((journal) => `journal ${journal.name}`)], describeTarget(config)));
     }
-    // Skipping too-old traces is what the backend's limit asks for, said at start and at the end: a failure only when nothing at all could be sent.
-    const nothingSent = tooOld > 0 && result.stats.spansExported === 0;
     return result.stats.spansFailed > 0 || result.stats.fileErrors.length > 0 || nothingSent ? EXIT_FAILED : EXIT_OK;
   } catch (error) {
     if (error instanceof InputError || error instanceof CheckpointError) return fail(error.message);
@@ -121,7 +128,7 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
 function notExportedAdvice(spansFailed: number, inputs: readonly string[], target: string): string {
   const named = inputs.length <= 5 ? inputs.join(', ') : `${inputs.slice(0, 5).join(', ')} and ${inputs.length - 5} more`;
   return (
-    `${spansFailed} spans were not exported, so the ledger recorded ${inputs.length === 1 ? 'nothing of the input' : `none of the ${inputs.length} inputs`} read (${named}). ` +
+    `${plural(spansFailed, 'span')} ${spansFailed === 1 ? 'was' : 'were'} not exported, so the ledger recorded ${inputs.length === 1 ? 'nothing of the input' : `none of the ${inputs.length} inputs`} read (${named}). ` +
     `Run the same command again once ${target} takes spans: everything is sent again with the same span ids, so the backend can deduplicate what did arrive.`
   );
 }

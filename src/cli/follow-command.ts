@@ -6,8 +6,9 @@ import { isStartError, reloadFollow, type RunningFollow } from './follow-reload.
 import { describeTarget, followerOptions, planFollow } from './follow-setup.js';
 import { listenForSignals } from './follow-signals.js';
 import { applyLogFormat, loadConfig } from './load-config.js';
+import { hashedIdsNote } from './orientation.js';
 import { ownLog, ownLogRaw, say } from './own-log.js';
-import { formatNotes, formatSummary, summaryFields } from './summary.js';
+import { formatNotes, formatSummary, summaryFields, summaryLevel } from './summary.js';
 
 export { defaultStateDir, resolveEventPaths } from './follow-setup.js';
 
@@ -28,7 +29,7 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
   let running: RunningFollow;
   let monitoring: FollowMonitoring | undefined;
   try {
-    monitoring = await FollowMonitoring.start(config, await createExporter(config, { stateDir: plan.stateDir, warn: log }), log);
+    monitoring = await FollowMonitoring.start(config, await createExporter(config, { stateDir: plan.stateDir, warn: (message) => log(message, 'warn') }), log);
     running = { plan, follower: await Follower.start(followerOptions(plan, monitoring.exporter, monitoring.onTrace, log)) };
   } catch (error) {
     signals.cancel();
@@ -39,6 +40,8 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
   monitoring.attach(running.follower);
   const start = config.from === 'end' ? 'new lines only' : 'from the beginning';
   log(`following ${running.follower.targets.join(', ')} → ${describeTarget(config)} (without a checkpoint: ${start}; checkpoints in ${running.follower.checkpointPath})`);
+  const hashNote = config.exporter === 'console' ? hashedIdsNote(config) : undefined;
+  if (hashNote !== undefined) log(hashNote);
 
   let stoppedDuringReload = false;
   for (;;) {
@@ -70,7 +73,7 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
   await monitoring.stop();
   if (!drained) ownLog('warn', 'some spans could not be exported before the shutdown deadline; checkpoints were not moved past their lines, so they are sent after the next start');
   const totals = { stats: follower.stats, counters: follower.reconstructor.counters };
-  for (const note of formatNotes(totals)) log(note);
-  ownLogRaw('info', formatSummary(totals, 'otel-tail stopped'), summaryFields(totals));
+  for (const note of formatNotes(totals)) log(note.text, note.level);
+  ownLogRaw(summaryLevel(totals), formatSummary(totals, 'otel-tail stopped', running.plan.config.exporter === 'console' ? 'printed' : 'exported'), summaryFields(totals));
   return EXIT_OK;
 }

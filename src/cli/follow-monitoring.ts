@@ -16,6 +16,7 @@ import { TimedExporter } from '../telemetry/timed-exporter.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import type { ReconstructorCounters } from '../reconstruct/reconstructor.js';
 import { monitoringConfigOf, type MonitoringConfig } from './monitoring-config.js';
+import type { LogLevel } from './own-log.js';
 
 /** The metrics URL: as given, else the traces URL's sibling `/v1/metrics`. */
 export function resolveMetricsUrl(config: ResolvedConfig, monitoring: MonitoringConfig): string | undefined {
@@ -81,7 +82,7 @@ export class FollowMonitoring {
     this.registry.register(() => this.families());
   }
 
-  static async start(config: ResolvedConfig, exporter: TraceExporter, log: (message: string) => void): Promise<FollowMonitoring> {
+  static async start(config: ResolvedConfig, exporter: TraceExporter, log: (message: string, level?: LogLevel) => void): Promise<FollowMonitoring> {
     const monitoring = new FollowMonitoring(exporter, monitoringConfigOf(config));
     const parts = await monitoring.startParts(config, log);
     monitoring.genAi = parts.genAi;
@@ -99,7 +100,7 @@ export class FollowMonitoring {
    * GenAI metrics with other settings), beside what runs. Throws, having stopped what it started,
    * when something cannot start (a busy port): the reload then does not happen.
    */
-  async prepareReload(config: ResolvedConfig, log: (message: string) => void): Promise<MonitoringReload> {
+  async prepareReload(config: ResolvedConfig, log: (message: string, level?: LogLevel) => void): Promise<MonitoringReload> {
     const settings = monitoringConfigOf(config);
     const next = await this.startParts(config, log);
     const unused = async (parts: { genAi: GenAiPart | undefined; server: ServerPart | undefined }, kept: { genAi: GenAiPart | undefined; server: ServerPart | undefined }): Promise<void> => {
@@ -140,7 +141,7 @@ export class FollowMonitoring {
   }
 
   /** The server and GenAI metrics `config` asks for: those running with the same settings are kept, others started. */
-  private async startParts(config: ResolvedConfig, log: (message: string) => void): Promise<{ genAi: GenAiPart | undefined; server: ServerPart | undefined }> {
+  private async startParts(config: ResolvedConfig, log: (message: string, level?: LogLevel) => void): Promise<{ genAi: GenAiPart | undefined; server: ServerPart | undefined }> {
     const settings = monitoringConfigOf(config);
     let genAi: GenAiPart | undefined;
     if (settings.genaiMetrics === 'on') {
@@ -160,7 +161,14 @@ export class FollowMonitoring {
       else {
         // Loaded only when asked for: the metrics SDK costs start-up time nobody else should pay.
         const { startGenAiMetrics } = await import('../telemetry/genai-metrics.js');
-        genAi = { metrics: await startGenAiMetrics(options), settings: key };
+        let failing = false;
+        // Said once when exports start failing and once when they work again, as the traces' collector is.
+        const exported = (error: Error | undefined): void => {
+          if (error !== undefined && !failing) log(`GenAI metrics export to ${displayUrl(url)} failed: ${error.message}; the totals are cumulative, so the next export that gets through carries them`, 'warn');
+          else if (error === undefined && failing) log(`GenAI metrics export to ${displayUrl(url)} works again`);
+          failing = error !== undefined;
+        };
+        genAi = { metrics: await startGenAiMetrics(options, exported), settings: key };
         log(`GenAI metrics → ${displayUrl(url)} every ${settings.metricsIntervalMs / 1000}s`);
       }
     }

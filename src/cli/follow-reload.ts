@@ -43,7 +43,7 @@ export type ReloadOutcome =
 export async function reloadFollow(running: RunningFollow, context: ReloadContext): Promise<ReloadOutcome> {
   const { log, monitoring, signals } = context;
   const configFile = configFileOf(context.flags, process.env);
-  log(`SIGHUP: reloading the config (${configFile === undefined ? 'no config file' : configFile}, the environment, the same flags)`);
+  log(`SIGHUP: reloading the config (${configFile === undefined ? 'no config file' : configFile}; the same flags and environment)`);
   const keep = (why: string): ReloadOutcome => {
     log(`reload refused, still running with the previous config: ${why}`, 'warn');
     return { status: 'running', follow: running };
@@ -64,7 +64,7 @@ export async function reloadFollow(running: RunningFollow, context: ReloadContex
   let prepared: MonitoringReload;
   try {
     plan = await planFollow(config, log);
-    exporter = await createExporter(config, { stateDir: plan.stateDir, warn: log });
+    exporter = await createExporter(config, { stateDir: plan.stateDir, warn: (message) => log(message, 'warn') });
     prepared = await monitoring.prepareReload(config, log);
   } catch (error) {
     await exporter?.shutdown();
@@ -97,7 +97,7 @@ export async function reloadFollow(running: RunningFollow, context: ReloadContex
     // Go on as before the reload, from the checkpoints just written: nothing was read past them.
     await prepared.discard();
     await monitoring.exporter.shutdown();
-    monitoring.exporter.use(await createExporter(running.plan.config, { stateDir: running.plan.stateDir, warn: log }));
+    monitoring.exporter.use(await createExporter(running.plan.config, { stateDir: running.plan.stateDir, warn: (message) => log(message, 'warn') }));
     const follower = await Follower.start(followerOptions(running.plan, monitoring.exporter, monitoring.onTrace, log), carry);
     monitoring.attach(follower);
     log(`reload failed: ${error.message}; following with the previous config again`, 'error');

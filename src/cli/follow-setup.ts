@@ -102,7 +102,7 @@ export function defaultStateDir(env: NodeJS.ProcessEnv): string {
 export function describeTarget(config: ResolvedConfig): string {
   switch (config.exporter) {
     case 'console':
-      return 'the console';
+      return 'the console (no endpoint: printing traces here; nothing is sent)';
     case 'file':
       return config.output === '-' ? 'standard output' : config.output;
     case 'otlp':

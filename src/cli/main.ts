@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { didYouMean } from '../config/did-you-mean.js';
 import { addConfigOptions } from './config-options.js';
-import { EXIT_OK, EXIT_USAGE, fail } from './exit-codes.js';
+import { EXIT_BROKEN_PIPE, EXIT_OK, EXIT_USAGE, fail } from './exit-codes.js';
+import { effectiveLogFormat, ownLogRaw, setDaemonLog, setLogFormat } from './own-log.js';
 import { addServiceCommands } from './service-commands.js';
 
 // Each command's code is loaded when it runs: a backfill or a validate need not load the follower's modules.
@@ -24,8 +27,9 @@ Examples:
 
 Stopping: SIGTERM/SIGINT exports open traces (incomplete ones marked), writes checkpoints and
 exits 0 within 10 s; a second signal exits at once (nothing is lost: unsettled lines are read again).
-SIGHUP (systemctl reload) reads the --config file and the environment again (flags still win) and
-rebuilds the sources and the exporter from them, losing and re-sending nothing.`;
+SIGHUP (systemctl reload) reads the --config file again (flags still win; environment variables
+are those the process started with, so a changed EnvironmentFile= needs a restart) and rebuilds
+the sources and the exporter from it, losing and re-sending nothing.`;
 
 const BACKFILL_HELP = `
 Examples:
@@ -48,24 +52,41 @@ Examples:
   otel-tail validate --config /etc/otel-tail.yaml
   OTEL_TAIL_JOURNAL=openclaw-gateway otel-tail validate --endpoint http://127.0.0.1:4318`;
 
+const COMMANDS = ['backfill', 'validate', 'status', 'service', 'help'];
+
 /** Runs the CLI; returns the exit code. bin/otel-tail exits with it. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // Commander's own errors come before any command runs: they take the format the command will use.
+  prepareLogFormat(argv.slice(2));
+  // Commander would answer `help <unknown>` with the top-level help and exit 0.
+  const [word, topic] = argv.slice(2);
+  if (word === 'help' && topic !== undefined && !COMMANDS.includes(topic)) {
+    const guess = didYouMean(topic, COMMANDS);
+    return fail(`help: no command "${topic}"${guess === undefined ? '' : ` (did you mean otel-tail help ${guess}?)`}; otel-tail help lists the commands`);
+  }
+  // `otel-tail backfill ... | head`: once the reader is gone, stop quietly as cat does, not with a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(EXIT_BROKEN_PIPE);
+  });
   const program = new Command('otel-tail')
     .description('Rebuild OpenTelemetry traces from what an OpenClaw gateway writes, with the original timestamps, and ship them over OTLP.')
+    .version(packageVersion(), '-V, --version', 'print the version of otel-tail and exit')
+    .helpCommand('help [command]', 'show the help of a command (otel-tail help backfill)')
     .enablePositionalOptions()
     .exitOverride()
-    .showHelpAfterError('(run otel-tail --help for usage)')
+    .configureOutput({
+      outputError: (text, write) => (effectiveLogFormat() === 'json' ? ownLogRaw('error', text.trim()) : write(text)),
+      writeErr: (text) => (effectiveLogFormat() === 'json' ? text.trim() === '' || ownLogRaw('error', text.trim()) : process.stderr.write(text)),
+    })
     .addHelpText('after', FOLLOW_HELP);
   let exitCode = EXIT_OK;
   addConfigOptions(program, 'follow')
     .allowExcessArguments()
     .action(async (flags: Record<string, unknown>, command: Command) => {
       const stray = command.args[0];
-      // A path without --file is the likeliest mistake: say what to type instead of "too many arguments".
-      exitCode =
-        stray === undefined
-          ? await (await import('./follow-command.js')).followCommand(flags)
-          : fail(`unexpected argument "${stray}": to follow it, pass --file ${stray}; to replay files once, run otel-tail backfill ${stray}`);
+      setDaemonLog(stray === undefined);
+      exitCode = stray === undefined ? await (await import('./follow-command.js')).followCommand(flags) : fail(strayArgument(stray));
     });
 
   const backfill = program
@@ -90,7 +111,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .addHelpText('after', VALIDATE_HELP),
     'follow',
   ).action(async (flags: Record<string, unknown>) => {
-    exitCode = (await import('./validate-command.js')).validateCommand(flags);
+    exitCode = await (await import('./validate-command.js')).validateCommand(flags);
   });
 
   program
@@ -105,6 +126,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   addServiceCommands(program, (code) => (exitCode = code));
+  pointHelpAfterErrors(program, 'otel-tail');
 
   try {
     await program.parseAsync(argv as string[]);
@@ -113,4 +135,33 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
   return exitCode;
+}
+
+/** A word where no argument belongs: a mistyped command, or a path without --file (the likeliest mistakes). */
+function strayArgument(stray: string): string {
+  const command = /^[a-z-]+$/i.test(stray) ? didYouMean(stray, COMMANDS) : undefined;
+  if (command !== undefined) return `unknown command "${stray}"; did you mean otel-tail ${command}? (otel-tail help lists the commands)`;
+  return `unexpected argument "${stray}": to follow it, pass --file ${stray}; to replay files once, run otel-tail backfill ${stray}`;
+}
+
+/** Each command's errors end with the help of that command (`otel-tail service install --help`), not the top level's. */
+function pointHelpAfterErrors(command: Command, path: string): void {
+  command.showHelpAfterError(`(run ${path} --help for usage)`);
+  for (const sub of command.commands) pointHelpAfterErrors(sub, `${path} ${sub.name()}`);
+}
+
+/**
+ * The log format before the config is read: `--log-format` if given; the follower (no command
+ * word) may pick JSON under journald. Each command sets its role again when it runs.
+ */
+function prepareLogFormat(args: readonly string[]): void {
+  setDaemonLog(!args.some((arg) => COMMANDS.includes(arg)));
+  const at = args.findIndex((arg) => arg === '--log-format' || arg.startsWith('--log-format='));
+  const value = at < 0 ? undefined : (args[at]?.split('=')[1] ?? args[at + 1]);
+  if (value === 'auto' || value === 'text' || value === 'json') setLogFormat(value);
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
 }

@@ -1,3 +1,4 @@
+import { fstatSync } from 'node:fs';
 import { tailEnvName } from '../config/config-env.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -14,6 +15,7 @@ export interface LogSink {
 
 let sink: LogSink = process.stderr;
 let format: LogFormat | undefined;
+let daemon = false;
 
 /**
  * The format of our own lines from now on (the config's `logFormat`). Until it is set (the config
@@ -23,11 +25,39 @@ export function setLogFormat(value: LogFormat | undefined): void {
   format = value;
 }
 
-/** `text` or `json`: `auto` is text on a terminal, JSON otherwise (a service's journal, a pipe, a file). */
+/**
+ * This process is the follower (a daemon), not a one-shot command: only then may `auto` pick JSON.
+ * Set before the config is read, so that its errors come in the same format.
+ */
+export function setDaemonLog(value: boolean): void {
+  daemon = value;
+}
+
+/**
+ * `text` or `json`. `auto` is text, except for the follower running under journald, whose lines
+ * are JSON there (`journalctl -o cat | jq`). One-shot commands (backfill, validate, status) and
+ * anything on a terminal are text: Vector's and the Collector's own logs default to text too.
+ */
 export function effectiveLogFormat(): 'text' | 'json' {
   const chosen = format ?? formatFromEnv();
   if (chosen === 'text' || chosen === 'json') return chosen;
-  return sink.isTTY === true ? 'text' : 'json';
+  return daemon && underJournald() ? 'json' : 'text';
+}
+
+/**
+ * systemd sets JOURNAL_STREAM to the device:inode of the stderr it connected to the journal; a
+ * child that inherited the variable but writes elsewhere (a pipe, a terminal) is not under journald.
+ */
+function underJournald(): boolean {
+  const stream = process.env['JOURNAL_STREAM'];
+  if (stream === undefined || stream === '' || sink.isTTY === true) return false;
+  if (sink !== process.stderr) return true;
+  try {
+    const { dev, ino } = fstatSync(2);
+    return stream === `${dev}:${ino}`;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -53,15 +83,23 @@ export function setLogSink(to: LogSink): LogSink {
   return previous;
 }
 
+/**
+ * sd-daemon(3)'s level prefixes: journald takes `<4>` off the line and files it at that priority
+ * (SyslogLevelPrefix=, on by default), so `journalctl -p warning` shows our warnings and errors.
+ */
+const SYSLOG_PREFIX: Readonly<Record<LogLevel, string>> = { error: '<3>', warn: '<4>', info: '<6>' };
+
 function writeLine(level: LogLevel, text: string, message: string, fields: Readonly<Record<string, unknown>> | undefined): void {
+  // Our lines are rare (never one per record): asking each time whether stderr is the journal costs nothing.
+  const prefix = underJournald() ? SYSLOG_PREFIX[level] : '';
   if (effectiveLogFormat() === 'text') {
-    sink.write(`${text}\n`);
+    sink.write(`${prefix}${text}\n`);
     return;
   }
   // time, level and msg first, and never overwritten by a field of the same name.
   const line: Record<string, unknown> = { time: new Date().toISOString(), level, msg: message };
   for (const [key, value] of Object.entries(fields ?? {})) if (key !== '__proto__' && !Object.hasOwn(line, key)) line[key] = value;
-  sink.write(`${JSON.stringify(line)}\n`);
+  sink.write(`${prefix}${JSON.stringify(line)}\n`);
 }
 
 function formatFromEnv(): LogFormat | undefined {

@@ -1,13 +1,14 @@
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { chmod, lstat, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/config-error.js';
-import { resolveConfig, type ResolvedConfig } from '../config/resolve-config.js';
+import { resolveConfigWithOrigins, type ResolvedWithOrigins } from '../config/resolve-config.js';
 import { planService, renderEnvFile, servicePaths, UNIT_NAME, type ServiceScope } from '../service/service-plan.js';
 import { commandLine, managerState, runSystemctl } from '../service/systemctl.js';
 import { EXIT_FAILED, EXIT_OK, fail } from './exit-codes.js';
 import { configFileOf, failConfig } from './load-config.js';
 import { ownLog } from './own-log.js';
+import { plural } from './plural.js';
 
 /** The options of `service install|uninstall|status` that are not config keys. */
 export interface ServiceFlags {
@@ -33,13 +34,21 @@ function scopeOf(flags: ServiceFlags): ServiceScope | string {
 export async function serviceInstall(flags: Record<string, unknown> & ServiceFlags): Promise<number> {
   const scope = scopeOf(flags);
   if (scope !== 'user' && scope !== 'system') return fail(scope);
-  let config: ResolvedConfig;
+  let resolved: ResolvedWithOrigins;
   try {
     // The service must start: refuse a config that would fail there, with the same messages.
-    config = resolveConfig(flags, process.env, configFileOf(flags, process.env));
+    resolved = resolveConfigWithOrigins(flags, process.env, configFileOf(flags, process.env));
   } catch (error) {
     if (error instanceof ConfigError) return failConfig(error);
     throw error;
+  }
+  const { config } = resolved;
+  // Without an endpoint a follower prints its traces; as a service that is a journal full of trees and nothing sent.
+  if (config.exporter === 'console' && resolved.origins['exporter']?.from === 'default') {
+    return fail(
+      'refusing to install a service that sends nowhere: no --endpoint (nor OTEL_EXPORTER_OTLP_ENDPOINT) and no --preset, so it would only print traces to its journal. ' +
+        'Add --endpoint http://HOST:4318 (or --preset NAME), or --exporter console to print them on purpose.',
+    );
   }
   const plan = planService({ scope, flags, env: process.env, config, node: process.execPath, entry: ENTRY, cwd: process.cwd() });
   const envFile = renderEnvFile(plan.env, false);
@@ -65,7 +74,7 @@ export async function serviceInstall(flags: Record<string, unknown> & ServiceFla
     return fail(`cannot write the service files: ${(error as Error).message}${hint}`);
   }
   say(`wrote ${plan.unitPath}`);
-  say(`wrote ${plan.envPath} (mode 0600: ${plan.env.filter((e) => e.secret).length} secret(s), ${plan.env.length} variable(s))`);
+  say(`wrote ${plan.envPath} (mode 0600: ${plural(plan.env.filter((e) => e.secret).length, 'secret')}, ${plural(plan.env.length, 'variable')})`);
   return enable(scope, flags.systemctl ?? 'systemctl', [['daemon-reload'], ['enable', '--now', UNIT_NAME]]);
 }
 
@@ -76,12 +85,20 @@ export async function serviceUninstall(flags: ServiceFlags): Promise<number> {
   const paths = servicePaths(scope, process.env);
   const systemctl = flags.systemctl ?? 'systemctl';
   const manager = await managerState(systemctl, scope);
+  // Disabled before the unit is removed: systemctl cannot disable a unit whose file is gone.
+  let disabled = false;
   if (manager.usable) {
     const answer = await runSystemctl(systemctl, scope, ['disable', '--now', UNIT_NAME]);
-    if (answer.status === 'failed') say(`${commandLine(scope, ['disable', '--now', UNIT_NAME])}: ${answer.stderr.trim() || `exit ${String(answer.code)}`} (going on)`);
+    disabled = answer.status === 'ok';
+    if (answer.status === 'failed') ownLog('warn', `${commandLine(scope, ['disable', '--now', UNIT_NAME])}: ${answer.stderr.trim() || `exit ${String(answer.code)}`}; disabling it by removing its link instead`);
+    else say(`ran ${commandLine(scope, ['disable', '--now', UNIT_NAME])}`);
+  } else {
+    say(`systemd cannot be reached here (${manager.why}): disabling the service by removing its link, as systemctl disable does`);
   }
   let removed = 0;
-  for (const path of [paths.unitPath, paths.envPath]) {
+  // What `systemctl disable` removes for WantedBy=: the link in the target's .wants directory.
+  const wanted = join(dirname(paths.unitPath), `${scope === 'system' ? 'multi-user.target' : 'default.target'}.wants`, basename(paths.unitPath));
+  for (const path of [...(disabled ? [] : [wanted]), paths.unitPath, paths.envPath]) {
     if (!(await exists(path))) continue;
     await rm(path);
     say(`removed ${path}`);
@@ -89,8 +106,8 @@ export async function serviceUninstall(flags: ServiceFlags): Promise<number> {
   }
   if (removed === 0) say(`nothing to remove: no ${paths.unitPath} nor ${paths.envPath}`);
   if (manager.usable) return enable(scope, systemctl, [['daemon-reload']]);
-  say(`systemd cannot be reached here (${manager.why}); where it runs, stop the service with:`);
-  for (const args of [['disable', '--now', UNIT_NAME], ['daemon-reload']]) say(`  ${commandLine(scope, args)}`);
+  say('where systemd runs, stop the service and forget its unit with:');
+  for (const args of [['stop', UNIT_NAME], ['daemon-reload']]) say(`  ${commandLine(scope, args)}`);
   return EXIT_OK;
 }
 
@@ -138,8 +155,9 @@ async function enable(scope: ServiceScope, systemctl: string, steps: readonly st
   return EXIT_OK;
 }
 
+/** lstat: a link left dangling is there too. */
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
+  return lstat(path).then(
     () => true,
     () => false,
   );

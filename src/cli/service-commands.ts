@@ -19,8 +19,12 @@ Examples:
       follow the gateway's journald stream; the unit starts after openclaw-gateway.service
   OTEL_EXPORTER_OTLP_HEADERS='authorization=Bearer%20TOKEN' otel-tail service install --endpoint https://otlp.example.com
       the header goes in the 0600 environment file
-  otel-tail service install --dry-run --journal openclaw-gateway
+  otel-tail service install --dry-run --journal openclaw-gateway --endpoint http://127.0.0.1:4318
       print the unit and the environment file (secrets hidden), write nothing
+
+A unit without --endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT) or --preset would send nothing: install
+refuses it (exit 2) unless --exporter console is given. uninstall disables the unit before removing
+it (systemctl disable, or without systemd by removing its .wants link).
   otel-tail service status
   otel-tail service uninstall`;
 

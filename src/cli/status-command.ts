@@ -5,6 +5,7 @@ import { fileStatus, journalStatus, type FileStatus, type JournalStatus } from '
 import { EXIT_OK, fail } from './exit-codes.js';
 import { defaultStateDir } from './follow-setup.js';
 import { loadConfig } from './load-config.js';
+import { plural } from './plural.js';
 
 export interface StatusFlags {
   json?: boolean;
@@ -46,8 +47,8 @@ export async function statusCommand(flags: Record<string, unknown> & StatusFlags
   if (files.length > 0) out.push('files:', ...files.map(describeFile));
   if (journals.length > 0) out.push('journals:', ...journals.map(describeJournal));
   if (files.length === 0 && journals.length === 0) out.push('no source has a checkpoint yet');
-  if (store.exported.length > 0) out.push(`${store.exported.length} trace(s) exported whole whose lines reach past a checkpoint (not sent again after a restart)`);
-  out.push(ledgerEntries.length === 0 ? 'backfill ledger: empty' : `backfill ledger: ${ledgerEntries.length} file(s) exported whole, ${formatBytes(sum(ledgerEntries.map((e) => e.size)))}, last on ${ledgerEntries.map((e) => e.exportedAt).sort().at(-1) ?? ''}`);
+  if (store.exported.length > 0) out.push(`${plural(store.exported.length, 'trace')} exported whole whose lines reach past a checkpoint (not sent again after a restart)`);
+  out.push(ledgerEntries.length === 0 ? 'backfill ledger: empty' : `backfill ledger: ${plural(ledgerEntries.length, 'file')} exported whole, ${formatBytes(sum(ledgerEntries.map((e) => e.size)))}, last on ${ledgerEntries.map((e) => e.exportedAt).sort().at(-1) ?? ''}`);
   process.stdout.write(`${out.join('\n')}\n`);
   return EXIT_OK;
 }

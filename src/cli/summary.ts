@@ -1,5 +1,7 @@
 import type { ReconstructorCounters } from '../reconstruct/reconstructor.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
+import type { LogLevel } from './own-log.js';
+import { plural } from './plural.js';
 
 /** What a run leaves to summarise: a backfill's result, or a follower when it stops. */
 export interface RunTotals {
@@ -8,19 +10,31 @@ export interface RunTotals {
   exportError?: Error;
 }
 
-/** The one-line summary printed when a backfill ends or a follower stops; `dryRun`: the spans were printed, not sent. */
-export function formatSummary(result: RunTotals, label: string, dryRun = false): string {
+/**
+ * Where the spans went, as the summary says it: `exported` (to a collector or a file), `printed`
+ * (the console: nothing was sent), or `dry-run` (printed as they would have been sent).
+ */
+export type SpanDelivery = 'exported' | 'printed' | 'dry-run';
+
+const DELIVERED: Readonly<Record<SpanDelivery, (spans: string) => string>> = {
+  exported: (spans) => `${spans} exported`,
+  printed: (spans) => `${spans} printed (nothing sent)`,
+  'dry-run': (spans) => `${spans} would be sent (printed above)`,
+};
+
+/** The one-line summary printed when a backfill ends or a follower stops. */
+export function formatSummary(result: RunTotals, label: string, delivery: SpanDelivery = 'exported'): string {
   const { stats, counters } = result;
   const rejected = [...stats.rejected.entries()].map(([reason, n]) => `${reason}=${n}`).join(' ');
   const incomplete = counters.tracesIncomplete;
   const parts = [
-    `${stats.linesRead} lines read`,
+    `${plural(stats.linesRead, 'line')} read`,
     `${stats.rejectedTotal} rejected${rejected === '' ? '' : ` (${rejected})`}`,
-    `${stats.traces} traces${incomplete > 0 ? ` (${incomplete} incomplete)` : ''}`,
-    dryRun ? `${stats.spansExported} spans would be sent (printed above)` : `${stats.spansExported} spans exported`,
+    `${plural(stats.traces, 'trace')}${incomplete > 0 ? ` (${incomplete} incomplete)` : ''}`,
+    DELIVERED[delivery](plural(stats.spansExported, 'span')),
     `${stats.spansFailed} failed`,
   ];
-  if (stats.truncations > 0) parts.push(`${stats.truncations} files truncated in place`);
+  if (stats.truncations > 0) parts.push(`${plural(stats.truncations, 'file')} truncated in place`);
   return `${label}: ${parts.join(', ')}`;
 }
 
@@ -38,26 +52,38 @@ export function summaryFields(result: RunTotals): Record<string, unknown> {
   };
 }
 
+/** One line for the operator after a run, at the level a journal filter by priority must see it at. */
+export interface RunNote {
+  level: LogLevel;
+  text: string;
+}
+
+/** The summary's level: a run that lost spans or stopped reading early is a warning, never info. */
+export function summaryLevel(result: RunTotals): LogLevel {
+  return result.stats.spansFailed > 0 || result.stats.fileErrors.length > 0 || result.exportError !== undefined ? 'warn' : 'info';
+}
+
 /** Extra lines worth one mention each: where the first bad line of each kind was, gaps, export errors. */
-export function formatNotes(result: RunTotals): string[] {
-  const notes: string[] = [];
-  for (const [reason, where] of result.stats.firstRejection) notes.push(`skipped ${reason} lines; the first was ${where}`);
+export function formatNotes(result: RunTotals): RunNote[] {
+  const notes: RunNote[] = [];
+  const warn = (text: string): number => notes.push({ level: 'warn', text });
+  for (const [reason, where] of result.stats.firstRejection) warn(`skipped ${reason} lines; the first was ${where}`);
   if (result.stats.gatewayDropped > 0) {
-    notes.push(`the gateway reported dropping ${result.stats.gatewayDropped} log records (file log queue overflow): traces around them may be partial`);
+    warn(`the gateway reported dropping ${result.stats.gatewayDropped} log records (file log queue overflow): traces around them may be partial`);
   }
-  notes.push(...result.stats.eventDrops);
+  for (const drop of result.stats.eventDrops) warn(drop);
   // Only the first reports are kept: then the total says the rest.
-  if (result.stats.eventDrops.length >= 20) notes.push(`the OpenClaw plugin dropped ${result.stats.eventsDropped} diagnostic events in all`);
+  if (result.stats.eventDrops.length >= 20) warn(`the OpenClaw plugin dropped ${result.stats.eventsDropped} diagnostic events in all`);
   const other = otherLinesNote(result.stats);
   if (other !== undefined) notes.push(other);
   const late = result.counters.lateItems;
-  if (late > 0) notes.push(`${late} lines arrived after their trace was exported and were not added (raise --grace)`);
+  if (late > 0) warn(`${plural(late, 'line')} arrived after their trace was exported and were not added (raise --grace)`);
   const reread = result.counters.rereadItems;
-  if (reread > 0) notes.push(`${reread} lines of traces exported before the last stop were read again from the checkpoint and skipped`);
+  if (reread > 0) notes.push({ level: 'info', text: `${plural(reread, 'line')} of traces exported before the last stop were read again from the checkpoint and skipped` });
   const evicted = result.counters.tracesEvicted;
-  if (evicted > 0) notes.push(`${evicted} traces were exported early because --max-open-traces was reached`);
-  for (const error of result.stats.fileErrors) notes.push(`could not read to the end: ${error}`);
-  if (result.exportError !== undefined) notes.push(`export failed: ${result.exportError.message}`);
+  if (evicted > 0) warn(`${plural(evicted, 'trace')} were exported early because --max-open-traces was reached`);
+  for (const error of result.stats.fileErrors) notes.push({ level: 'error', text: `could not read to the end: ${error}` });
+  if (result.exportError !== undefined) notes.push({ level: 'error', text: `export failed: ${result.exportError.message}` });
   return notes;
 }
 
@@ -65,12 +91,15 @@ export function formatNotes(result: RunTotals): string[] {
  * Lines that were neither a record nor an event: counted, not rejected (console text in a journal
  * is expected), but named at the end, so that a run that found nothing says why.
  */
-function otherLinesNote(stats: PipelineStats): string | undefined {
+function otherLinesNote(stats: PipelineStats): RunNote | undefined {
   const total = stats.otherTotal;
   if (total === 0) return undefined;
   const reasons = [...stats.other.entries()].map(([reason, n]) => `${reason}=${n}`).join(' ');
   const hints: string[] = [];
   if ((stats.other.get('unknown_event_type') ?? 0) > 0) hints.push('unknown_event_type: diagnostic events of types this otel-tail does not know (a newer OpenClaw?)');
-  if (stats.records + stats.events === 0) hints.push(`nothing else was found: is the input OpenClaw's (its file log of JSON lines with "_meta" and "time", its journald stream, or its diagnostic events)?`);
-  return `${total} lines were neither OpenClaw records nor diagnostic events, and were skipped (${reasons})${hints.length === 0 ? '' : `; ${hints.join('; ')}`}`;
+  const nothingElse = stats.records + stats.events === 0;
+  if (nothingElse) hints.push(`nothing else was found: is the input OpenClaw's (its file log of JSON lines with "_meta" and "time", its journald stream, or its diagnostic events)?`);
+  const text = `${plural(total, 'line')} ${total === 1 ? 'was' : 'were'} neither OpenClaw records nor diagnostic events, and ${total === 1 ? 'was' : 'were'} skipped (${reasons})${hints.length === 0 ? '' : `; ${hints.join('; ')}`}`;
+  // A run that found nothing of OpenClaw's read the wrong input: a warning. Console text beside records is expected.
+  return { level: nothingElse ? 'warn' : 'info', text };
 }

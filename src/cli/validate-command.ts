@@ -1,6 +1,9 @@
 import { ConfigError } from '../config/config-error.js';
-import { describeConfig, formatDescribedConfig } from '../config/describe-config.js';
-import { resolveConfigWithOrigins, type ResolvedWithOrigins } from '../config/resolve-config.js';
+import { join } from 'node:path';
+import { describeConfig, formatDescribedConfig, type DescribedValue } from '../config/describe-config.js';
+import { resolveConfigWithOrigins, type ResolvedConfig, type ResolvedWithOrigins } from '../config/resolve-config.js';
+import { chooseDefaultLogDir } from '../sources/log-file-names.js';
+import { defaultStateDir } from './follow-setup.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { configFileOf, failConfig } from './load-config.js';
 import { ownLogRaw, setLogFormat, type LogFormat } from './own-log.js';
@@ -10,7 +13,7 @@ import { ownLogRaw, setLogFormat, type LogFormat } from './own-log.js';
  * (flags > environment > file > defaults) and prints every key, its value (secrets masked) and
  * where it came from; or every problem, and exit 2. Starts nothing.
  */
-export function validateCommand(flags: Record<string, unknown>): number {
+export async function validateCommand(flags: Record<string, unknown>): Promise<number> {
   const file = configFileOf(flags, process.env);
   if (typeof flags['logFormat'] === 'string') setLogFormat(flags['logFormat'] as LogFormat);
   let resolved: ResolvedWithOrigins;
@@ -23,6 +26,28 @@ export function validateCommand(flags: Record<string, unknown>): number {
     return EXIT_USAGE;
   }
   process.stdout.write(`otel-tail validate: the config is valid (${file === undefined ? 'no config file' : `config file ${file}`}).\n`);
-  process.stdout.write(`${formatDescribedConfig(describeConfig(resolved.config, resolved.origins))}\n`);
+  const rows = await withDefaultsUsed(describeConfig(resolved.config, resolved.origins), resolved.config);
+  process.stdout.write(`${formatDescribedConfig(rows)}\n`);
   return EXIT_OK;
+}
+
+/** A key left unset whose default is chosen at run time shows what a run here would use, not `(unset)`. */
+async function withDefaultsUsed(rows: DescribedValue[], config: ResolvedConfig): Promise<DescribedValue[]> {
+  const stateDir = config.stateDir ?? defaultStateDir(process.env);
+  const used: Record<string, () => Promise<string | undefined>> = {
+    // The follower's default source: only when nothing else is followed.
+    file: async () => {
+      if (config.journal !== undefined || config.events !== undefined) return undefined;
+      const chosen = await chooseDefaultLogDir();
+      return `${chosen.dir}/ (${chosen.why})`;
+    },
+    stateDir: async () => stateDir,
+    idSalt: async () => `(generated once in ${join(stateDir, 'id-salt')})`,
+  };
+  return Promise.all(
+    rows.map(async (row) => {
+      const value = row.value === '(unset)' ? await used[row.key]?.() : undefined;
+      return value === undefined ? row : { ...row, value };
+    }),
+  );
 }

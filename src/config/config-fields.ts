@@ -160,7 +160,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     kind: 'duration',
     env: ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'],
     default: '10s',
-    doc: 'Time allowed for one export request (a bare number is milliseconds, as in OTEL_EXPORTER_OTLP_TIMEOUT).',
+    doc: 'Time allowed for one export request, with its unit (10s); in OTEL_EXPORTER_OTLP_TIMEOUT a bare number is milliseconds, as the OpenTelemetry specification says.',
   },
   {
     key: 'preset',
@@ -242,6 +242,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     kind: 'enum',
     choices: ['off', 'on'],
     default: 'off',
+    commands: ['follow'],
     doc: 'While following, also send GenAI metrics derived from the spans (gen_ai.client.token.usage, gen_ai.client.operation.duration, gen_ai.client.operation.time_to_first_chunk, gen_ai.invoke_agent.duration, gen_ai.execute_tool.duration, openclaw.cost.usd; tokens and cost by agent) over OTLP/HTTP protobuf. Backfill never sends them: metric points cannot carry historical times.',
   },
   {
@@ -249,6 +250,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     flag: '--metrics-endpoint <url>',
     kind: 'url',
     env: ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'],
+    commands: ['follow'],
     doc: 'Full OTLP/HTTP metrics URL, used as is. Default: the traces URL with /v1/traces replaced by /v1/metrics, else <endpoint>/v1/metrics.',
   },
   {
@@ -257,7 +259,8 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     kind: 'duration',
     env: ['OTEL_METRIC_EXPORT_INTERVAL'],
     default: '60s',
-    doc: 'How often GenAI metrics are exported (a bare number is milliseconds, as in OTEL_METRIC_EXPORT_INTERVAL); what is left is exported at shutdown.',
+    commands: ['follow'],
+    doc: 'How often GenAI metrics are exported, with its unit (60s; in OTEL_METRIC_EXPORT_INTERVAL a bare number is milliseconds, as the specification says); what is left is exported at shutdown.',
   },
   {
     key: 'logFormat',

@@ -114,7 +114,9 @@ export function resolveConfigWithOrigins(flags: Raw, env: NodeJS.ProcessEnv, con
     const where = origin.from === 'flag' || origin.from === 'env' ? origin.name : origin.from === 'file' ? `${field.key} in ${origin.name}` : field.key;
     try {
       // Durations are held in milliseconds under `<key>Ms`, so the unit is in every name that uses them.
-      values[field.kind === 'duration' ? `${field.key}Ms` : field.key] = convert(field, value, where);
+      // The standard OTEL_* variables give durations as bare milliseconds (the specification says so); ours need a unit.
+      const bareMs = origin.from === 'env' && !origin.name.startsWith(TAIL_ENV_PREFIX);
+      values[field.kind === 'duration' ? `${field.key}Ms` : field.key] = convert(field, value, where, bareMs);
       origins[field.key] = origin;
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
@@ -179,7 +181,7 @@ function flagName(field: ConfigField): string {
   return field.flag.split(' ')[0] ?? `--${field.key}`;
 }
 
-function convert(field: ConfigField, value: unknown, origin: string): unknown {
+function convert(field: ConfigField, value: unknown, origin: string, bareMs = false): unknown {
   const shown = field.secret === true ? '<hidden>' : JSON.stringify(value);
   const fail = (allowed: string): never => {
     throw new ConfigError(`${origin}: invalid value ${shown}; expected ${allowed}.`);
@@ -197,7 +199,13 @@ function convert(field: ConfigField, value: unknown, origin: string): unknown {
       return Number.isSafeInteger(n) && n > 0 ? n : fail('a whole number greater than 0');
     }
     case 'duration': {
-      const ms = typeof value === 'number' ? value : typeof value === 'string' ? parseDurationMs(value) : undefined;
+      // As the OpenTelemetry Collector (Go's time.ParseDuration): a duration other than 0 needs its unit,
+      // so `--grace 2` is refused rather than read as 2 ms. The standard OTEL_* variables are milliseconds.
+      const text = typeof value === 'number' ? String(value) : value;
+      if (typeof text === 'string' && /^\d+(\.\d+)?$/.test(text) && Number(text) !== 0 && !bareMs) {
+        return fail(`a duration with its unit: ${text}ms, ${text}s or ${text}m (a bare number other than 0 has no unit)`);
+      }
+      const ms = typeof text === 'string' ? parseDurationMs(text) : undefined;
       return ms !== undefined && ms >= 0 ? ms : fail('a duration such as 500ms, 2s, 5m');
     }
     case 'map':

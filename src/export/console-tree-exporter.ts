@@ -10,11 +10,14 @@ export interface ConsoleTreeExporterOptions {
   color?: boolean;
   /** Only the service name is shown, in each trace's header. */
   resource?: ResourceOptions;
-  /** Columns of the timeline bar (default 30). */
+  /** Columns of the timeline bar (default 30, less on a narrow terminal). */
   barWidth?: number;
+  /** Cut lines to this width; by default the terminal's width when `out` is one, else no cut (a pipe, a file). */
+  columns?: number;
 }
 
 const DEFAULT_BAR_WIDTH = 30;
+const MIN_BAR_WIDTH = 10;
 
 /** Prints each trace as a tree, for trying otel-tail out without a backend. */
 export class ConsoleTreeExporter implements TraceExporter {
@@ -22,6 +25,7 @@ export class ConsoleTreeExporter implements TraceExporter {
   readonly #color: boolean;
   readonly #serviceName: string | undefined;
   readonly #width: number;
+  readonly #columns: number | undefined;
 
   constructor(options: ConsoleTreeExporterOptions = {}) {
     this.#out = options.out ?? process.stdout;
@@ -30,7 +34,10 @@ export class ConsoleTreeExporter implements TraceExporter {
     const noColor = (process.env['NO_COLOR'] ?? '') !== '';
     this.#color = options.color ?? (isTty && !noColor);
     this.#serviceName = options.resource?.serviceName;
-    this.#width = options.barWidth ?? DEFAULT_BAR_WIDTH;
+    const terminalColumns = (this.#out as { columns?: number }).columns;
+    this.#columns = options.columns ?? (isTty && typeof terminalColumns === 'number' && terminalColumns > 0 ? terminalColumns : undefined);
+    // A fifth of the line for the timeline: 30 columns from 150 on, 20 on a 100-column terminal.
+    this.#width = options.barWidth ?? (this.#columns === undefined ? DEFAULT_BAR_WIDTH : Math.max(MIN_BAR_WIDTH, Math.min(DEFAULT_BAR_WIDTH, Math.floor(this.#columns / 5))));
   }
 
   async export(traces: readonly FinishedTrace[]): Promise<ExportOutcome> {
@@ -41,6 +48,7 @@ export class ConsoleTreeExporter implements TraceExporter {
         const tree = renderTraceTree(trace, {
           color: this.#color,
           width: this.#width,
+          ...(this.#columns === undefined ? {} : { maxColumns: this.#columns }),
           ...(this.#serviceName === undefined ? {} : { serviceName: this.#serviceName }),
         });
         text += `${tree}\n\n`;

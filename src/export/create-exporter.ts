@@ -40,7 +40,7 @@ async function createSink(config: ResolvedConfig): Promise<TraceExporter> {
       return new ConsoleTreeExporter({ resource: resourceOf(config) });
     case 'file': {
       const { OtlpJsonFileExporter } = await import('./otlp-json-file-exporter.js');
-      return new OtlpJsonFileExporter({ path: config.output, resource: resourceOf(config) });
+      return OtlpJsonFileExporter.open({ path: config.output, resource: resourceOf(config) });
     }
     case 'otlp': {
       const { OtlpTraceExporter } = await import('./otlp-exporter.js');

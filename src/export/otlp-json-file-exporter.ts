@@ -1,5 +1,8 @@
-import { appendFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, appendFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { InputError } from '../config/config-error.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import { toReadableSpans } from './readable-span.js';
 import type { ResourceOptions } from './readable-span.js';
@@ -45,6 +48,23 @@ export class OtlpJsonFileExporter implements TraceExporter {
       const reason = error instanceof Error ? error.message : String(error);
       return failure(`writing OTLP/JSON to ${this.#path === '-' ? 'stdout' : this.#path} failed: ${reason}`);
     }
+  }
+
+  /**
+   * Checks at start-up that the file can be created (its directory exists and is writable), so a
+   * mistyped --output stops the run (exit 2) before any input is read, not after all of it.
+   */
+  static async open(options: OtlpJsonFileExporterOptions): Promise<OtlpJsonFileExporter> {
+    if (options.path !== '-') {
+      const dir = dirname(options.path);
+      const info = await stat(dir).catch(() => undefined);
+      if (info?.isDirectory() !== true) throw new InputError(`--output ${options.path}: ${info === undefined ? 'there is no directory' : 'not a directory:'} ${dir}; create it or choose another path.`);
+      // An existing file is appended to: it must be writable; else the directory must be, to create it.
+      const target = await stat(options.path).then(() => options.path, () => dir);
+      const writable = await access(target, constants.W_OK).then(() => true, () => false);
+      if (!writable) throw new InputError(`--output ${options.path}: cannot write there (permission denied); choose another path.`);
+    }
+    return new OtlpJsonFileExporter(options);
   }
 
   async shutdown(): Promise<void> {

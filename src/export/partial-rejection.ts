@@ -15,5 +15,5 @@ export function addRejections(a: PartialRejection | undefined, b: PartialRejecti
 /** How a partial rejection is said: the count and the backend's own words. */
 export function partialRejectionMessage(rejected: PartialRejection): string {
   const words = rejected.message === '' ? '' : `: ${rejected.message}`;
-  return `the backend accepted the request but rejected ${rejected.spans} span(s) of it (OTLP partial success)${words}`;
+  return `the backend accepted the request but rejected ${rejected.spans} span${rejected.spans === 1 ? '' : 's'} of it (OTLP partial success)${words}`;
 }

@@ -1,6 +1,5 @@
-import type { AttributeValue } from '@opentelemetry/api';
-import { ATTR } from '../reconstruct/attribute-names.js';
 import type { FinishedTrace, SpanRecord } from '../reconstruct/span-record.js';
+import { eventSummary, formatValue, oneLine, sharedRunId, spanLabels, truncate } from './span-labels.js';
 
 export interface RenderTraceTreeOptions {
   /** Wrap parts in ANSI colours. */
@@ -9,41 +8,34 @@ export interface RenderTraceTreeOptions {
   width: number;
   /** Shown in the header when given. */
   serviceName?: string;
+  /** Cut every line to this many columns (a terminal's width), marking the cut with `…`; none when undefined. */
+  maxColumns?: number;
 }
-
-/** The attributes worth a glance in a terminal, in display order. */
-const KEY_ATTRIBUTES: readonly string[] = [
-  ATTR.genAiRequestModel,
-  ATTR.genAiUsageInputTokens,
-  ATTR.genAiUsageOutputTokens,
-  ATTR.genAiToolName,
-  ATTR.genAiToolCallId,
-  ATTR.httpResponseStatusCode,
-  ATTR.errorType,
-  ATTR.openclawRunId,
-  ATTR.openclawCostUsd,
-  ATTR.openclawSpanIncomplete,
-];
 
 const ANSI = { bold: '1', dim: '2', red: '31', yellow: '33', cyan: '36' } as const;
 const MAX_NAME_COLUMN = 48;
-const MAX_VALUE_CHARS = 40;
-const MAX_EVENT_NAMES = 3;
 
 interface Line {
   span: SpanRecord;
   guide: string;
 }
 
+/** A piece of a line and its colour; pieces are joined by two spaces, or none when `glued`. */
+interface Segment {
+  text: string;
+  code?: string;
+  glued?: boolean;
+}
+
 /**
- * One trace as a tree: a header, then one line per span with tree guides,
- * duration, a timeline bar over the trace's range, error status and key
- * attributes. Children are ordered by start; spans whose parent is not in the
- * trace are shown at top level. Pure, so it can be tested without a stream.
+ * One trace as a tree: a header (id, absolute start time, host, run), then
+ * one line per span with tree guides, duration, a timeline bar over the
+ * trace's range, error status, the attributes worth a glance under short
+ * labels, and its events counted by kind. Children are ordered by start;
+ * spans whose parent is not in the trace are shown at top level. Pure, so it
+ * can be tested without a stream.
  */
 export function renderTraceTree(trace: FinishedTrace, options: RenderTraceTreeOptions): string {
-  const paint = (code: string, text: string): string =>
-    options.color && text !== '' ? `\x1b[${code}m${text}\x1b[0m` : text;
   const spans = trace.spans;
   // A loop, not Math.min(...spread): spreading a huge trace overflows the argument stack.
   let startMs = spans.length === 0 ? 0 : Infinity;
@@ -52,16 +44,20 @@ export function renderTraceTree(trace: FinishedTrace, options: RenderTraceTreeOp
     startMs = Math.min(startMs, span.startMs);
     endMs = Math.max(endMs, span.endMs);
   }
+  const runId = sharedRunId(spans);
 
-  const header = [
-    paint(ANSI.bold, `trace ${trace.traceId}`),
-    options.serviceName === undefined ? '' : `service=${options.serviceName}`,
-    trace.hostName === undefined ? '' : `host=${trace.hostName}`,
-    `${spans.length} ${spans.length === 1 ? 'span' : 'spans'}`,
-    formatDuration(endMs - startMs),
-    trace.incomplete ? paint(ANSI.yellow, 'incomplete') : '',
+  const header: Segment[] = [
+    { text: `trace ${trace.traceId}`, code: ANSI.bold },
+    { text: Number.isFinite(startMs) && spans.length > 0 ? new Date(startMs).toISOString() : '' },
+    { text: trace.hostName === undefined ? '' : `host=${trace.hostName}` },
+    { text: `${spans.length} ${spans.length === 1 ? 'span' : 'spans'}` },
+    { text: formatDuration(endMs - startMs) },
+    { text: trace.incomplete ? 'incomplete' : '', code: ANSI.yellow },
+    // Last: what a narrow terminal can best do without.
+    { text: runId === undefined ? '' : `run=${formatValue(runId)}` },
+    { text: options.serviceName === undefined ? '' : `service=${options.serviceName}` },
   ];
-  const out = [join(header)];
+  const out = [renderLine(header, options)];
 
   const lines = treeLines(spans);
   let nameColumn = 0;
@@ -70,17 +66,37 @@ export function renderTraceTree(trace: FinishedTrace, options: RenderTraceTreeOp
   for (const { span, guide } of lines) {
     const isError = span.status.code === 'error';
     const label = `${guide}${span.name}`.padEnd(nameColumn);
-    const parts = [
-      `${paint(ANSI.dim, guide)}${paint(isError ? ANSI.red : ANSI.bold, label.slice(guide.length))}`,
-      formatDuration(Math.max(0, span.endMs - span.startMs)).padStart(7),
-      paint(ANSI.cyan, timelineBar(span, startMs, endMs, options.width)),
-      isError ? paint(ANSI.red, errorText(span)) : '',
-      paint(ANSI.dim, keyAttributes(span)),
-      eventSummary(span),
+    const segments: Segment[] = [
+      { text: guide, code: ANSI.dim },
+      { text: label.slice(guide.length), code: isError ? ANSI.red : ANSI.bold, glued: true },
+      { text: formatDuration(Math.max(0, span.endMs - span.startMs)).padStart(7) },
+      { text: timelineBar(span, startMs, endMs, options.width), code: ANSI.cyan },
+      { text: isError ? errorText(span) : '', code: ANSI.red },
+      { text: spanLabels(span, runId), code: ANSI.dim },
+      { text: eventSummary(span) },
     ];
-    out.push(join(parts));
+    out.push(renderLine(segments, options));
   }
   return out.join('\n');
+}
+
+/** Joins the non-empty segments, painted, cut to `maxColumns` with `…`. */
+function renderLine(segments: readonly Segment[], options: RenderTraceTreeOptions): string {
+  const limit = options.maxColumns ?? Infinity;
+  let line = '';
+  let used = 0;
+  for (const segment of segments) {
+    if (segment.text === '') continue;
+    const gap = used === 0 || segment.glued === true ? '' : '  ';
+    const room = limit - used - gap.length;
+    if (room <= 0) break;
+    const cut = segment.text.length > room;
+    const text = cut ? `${segment.text.slice(0, room - 1)}…` : segment.text;
+    line += gap + (options.color && segment.code !== undefined ? `\x1b[${segment.code}m${text}\x1b[0m` : text);
+    used += gap.length + text.length;
+    if (cut) break;
+  }
+  return line;
 }
 
 /** `0.42ms`, `597ms`, `1.23s`, `2m05s`. */
@@ -152,44 +168,6 @@ function timelineBar(span: SpanRecord, startMs: number, endMs: number, width: nu
 function errorText(span: SpanRecord): string {
   const message = span.status.message;
   return message === undefined || message === '' ? '✗ ERROR' : `✗ ERROR: ${truncate(oneLine(message))}`;
-}
-
-function keyAttributes(span: SpanRecord): string {
-  const parts: string[] = [];
-  for (const key of KEY_ATTRIBUTES) {
-    const value = span.attributes[key];
-    if (value !== undefined && value !== null) parts.push(`${key}=${formatValue(value)}`);
-  }
-  return parts.join(' ');
-}
-
-function eventSummary(span: SpanRecord): string {
-  const events = span.events;
-  if (events.length === 0) return '';
-  const names = events.slice(0, MAX_EVENT_NAMES).map((e) => e.name);
-  const more = events.length > MAX_EVENT_NAMES ? ` +${events.length - MAX_EVENT_NAMES}` : '';
-  return `events: ${names.join(', ')}${more}`;
-}
-
-function formatValue(value: AttributeValue): string {
-  if (typeof value === 'string') {
-    const text = truncate(oneLine(value));
-    return text === '' || /\s/.test(text) ? JSON.stringify(text) : text;
-  }
-  if (Array.isArray(value)) return truncate(JSON.stringify(value));
-  return String(value);
-}
-
-function join(parts: readonly string[]): string {
-  return parts.filter((p) => p !== '').join('  ');
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function truncate(text: string): string {
-  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
 
 function clamp(value: number, min: number, max: number): number {

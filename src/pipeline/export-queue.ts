@@ -85,13 +85,16 @@ export class ExportQueue {
     this.record(outcome, spans);
   }
 
-  /** Spaces batches so that, on average, no more than maxRate spans a second are sent. */
+  /**
+   * Spaces batches so that no more than maxRate spans a second are sent. The next slot counts from
+   * when this wait really ended: a timer that fired late (a busy machine) must not let the next
+   * batch follow closer than its share of a second.
+   */
   private async pace(spans: number): Promise<void> {
     if (this.maxRate === undefined) return;
-    const now = Date.now();
-    const wait = this.nextSendMs - now;
+    const wait = this.nextSendMs - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    this.nextSendMs = Math.max(now, this.nextSendMs) + (spans / this.maxRate) * 1000;
+    this.nextSendMs = Math.max(Date.now(), this.nextSendMs) + (spans / this.maxRate) * 1000;
   }
 
   private record(outcome: ExportOutcome, spans: number): void {

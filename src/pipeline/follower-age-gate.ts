@@ -40,7 +40,7 @@ export class FollowerAgeGate {
     const { backend, admitAgeMs, maxAgeMs } = this.gate.limit;
     const latest = this.gate.latestSkippedEndMs === undefined ? '' : ` (the latest ended at ${new Date(this.gate.latestSkippedEndMs).toISOString()})`;
     this.log(
-      `skipped ${traces} trace${traces === 1 ? '' : 's'} (${spans} spans) that ended more than ${admitAgeMs / 60_000} minutes ago${latest}: ` +
+      `skipped ${traces} trace${traces === 1 ? '' : 's'} (${spans} span${spans === 1 ? '' : 's'}) that ended more than ${admitAgeMs / 60_000} minutes ago${latest}: ` +
         `${backend} rejects spans that ended more than ${maxAgeMs / 60_000} minutes ago. They are not sent; newer traces go on. ` +
         'To keep them, backfill these logs to a backend that accepts history (otel-tail backfill --endpoint URL FILES).',
       'warn',

@@ -390,7 +390,7 @@ export class Follower {
     this.refusedSinceNote = { traces: 0, spans: 0 };
     const [it, they] = traces === 1 ? ['it', 'It is'] : ['them', 'They are'];
     this.options.log(
-      `${this.options.exportTarget} refused ${traces} trace${traces === 1 ? '' : 's'} (${spans} spans) outright (sending ${it} again cannot help): ${error.message}. ` +
+      `${this.options.exportTarget} refused ${traces} trace${traces === 1 ? '' : 's'} (${spans} span${spans === 1 ? '' : 's'}) outright (sending ${it} again cannot help): ${error.message}. ` +
         `${they} dropped and counted as failed; the traces after ${it} go on. A 413 asks for a smaller --max-request-bytes.`,
       'error',
     );

@@ -22,6 +22,10 @@ import { routeParsed } from './route-parsed.js';
 export class LineIntake {
   private lineNo = 0;
   private skimmed = 0;
+  /** Where the current run of contiguous lines began (a checkpoint, a re-read from 0), and how many lines it holds so far. */
+  private runStart = 0;
+  private runLines = 0;
+  private nextStart: number | undefined;
 
   constructor(
     private readonly sourceName: string,
@@ -55,6 +59,14 @@ export class LineIntake {
     let rejected = 0;
     for (let i = 0; i < kinds.length; i++) {
       this.lineNo++;
+      const lineStart = starts[i] as number;
+      if (lineStart !== this.nextStart) {
+        // Not where the last line ended: a checkpoint, a file read again from its start, skipped lines.
+        this.runStart = lineStart;
+        this.runLines = 0;
+      }
+      this.runLines++;
+      this.nextStart = ends[i] as number;
       stats.linesRead++;
       stats.bytesRead += (ends[i] as number) - (starts[i] as number);
       const at: LineRef | undefined = this.sourceKey === undefined ? undefined : { source: this.sourceKey, start: starts[i] as number, end: ends[i] as number };
@@ -73,20 +85,27 @@ export class LineIntake {
           break;
         case LINE_REJECTED: {
           const reject = rejects[rejected++] as DecodedBatch['rejects'][number];
-          stats.lineRejected(reject.reason, this.where(starts[i] as number), reject.detail);
+          stats.lineRejected(reject.reason, this.where(lineStart), reject.detail);
           break;
         }
         default: {
-          const start = starts[i] as number;
-          routeParsed(parse(texts[text++] as string), at, () => this.where(start), stats, this.reconstructor);
+          const line = this.runLines;
+          const runStart = this.runStart;
+          routeParsed(parse(texts[text++] as string), at, () => this.where(lineStart, line, runStart), stats, this.reconstructor);
         }
       }
     }
     this.reconstructor.tick();
   }
 
-  private where(start: number): string {
-    // A followed file is read from a checkpoint, so line numbers would be wrong: name the byte offset.
-    return this.sourceKey === undefined ? `${this.sourceName}:${this.lineNo}` : `${this.sourceName} at byte ${start}`;
+  /**
+   * `file:line`, as an editor takes it. A followed file may be read from a checkpoint: its lines are
+   * counted from there, so the line number is exact only when reading began at byte 0; else the
+   * byte offset is named as well, and where the count began.
+   */
+  private where(start: number, line = this.runLines, runStart = this.runStart): string {
+    if (this.sourceKey === undefined) return `${this.sourceName}:${this.lineNo}`;
+    if (runStart === 0) return `${this.sourceName}:${line}`;
+    return `${this.sourceName} at byte ${start} (line ${line} of those read from byte ${runStart} on)`;
   }
 }

@@ -134,7 +134,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
         const error = await readAll(lines, (batch) => intake.addDecoded(batch), queue);
         if (error === undefined) continue;
         failed.add(path);
-        stats.fileErrors.push(`${path}: stopped after ${intake.linesSeen} lines: ${error.message}`);
+        stats.fileErrors.push(`${path}: stopped after ${intake.linesSeen} line${intake.linesSeen === 1 ? '' : 's'}: ${error.message}`);
       }
       reconstructor.flush();
       addCounters(counters, reconstructor.counters);

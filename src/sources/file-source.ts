@@ -39,8 +39,8 @@ export interface FileLineSink {
 }
 
 export interface FileSourceEvents {
-  /** A rare message for the operator (each distinct text is passed once). */
-  note(message: string): void;
+  /** A rare message for the operator (each distinct text is passed once); `warn` when something failed. */
+  note(message: string, level?: 'warn'): void;
   /** A followed file shrank or got new first bytes (copytruncate). */
   truncated(path: string): void;
   /** A read cycle ended with nothing left to read: from now on, silence is the log being quiet. */
@@ -102,7 +102,7 @@ export class FileSource implements LiveSource {
     this.watcher = await PathWatcher.start(
       this.path,
       () => this.request(),
-      (error) => this.note(`watching ${this.target} failed (${error.message}); rescanning every ${this.options.rescanMs} ms instead`),
+      (error) => this.note(`watching ${this.target} failed (${error.message}); rescanning every ${this.options.rescanMs} ms instead`, 'warn'),
     );
     // Deliberately not unref()ed: this timer is what keeps a daemon alive while it waits for its directory to appear.
     this.rescanTimer = setInterval(() => this.request(), this.options.rescanMs);
@@ -170,7 +170,7 @@ export class FileSource implements LiveSource {
       }
     } catch (error) {
       // An I/O error ends this cycle only; the next watch event or rescan tries again.
-      this.note(`reading ${this.target} failed: ${(error as Error).message}; retrying`);
+      this.note(`reading ${this.target} failed: ${(error as Error).message}; retrying`, 'warn');
     } finally {
       this.loop = undefined;
       if (!this.stopping) {
@@ -240,7 +240,8 @@ export class FileSource implements LiveSource {
       return names.filter((name) => this.names.matches(name)).map((name) => join(this.path, name));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      this.note(code === 'ENOENT' ? `${this.target} does not exist yet; waiting for it` : `cannot list ${this.target} (${code ?? (error as Error).message})`);
+      if (code === 'ENOENT') this.note(`${this.target} does not exist yet; waiting for it`);
+      else this.note(`cannot list ${this.target} (${code ?? (error as Error).message})`, 'warn');
       return [];
     }
   }
@@ -250,7 +251,7 @@ export class FileSource implements LiveSource {
     try {
       handle = await open(path, 'r');
     } catch (error) {
-      this.note(`cannot open ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it is skipped until it can be`);
+      this.note(`cannot open ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it is skipped until it can be`, 'warn');
       return undefined;
     }
     // The inode of what was opened, not of what was stat()ed: a rename in between must not mix them up.
@@ -354,7 +355,7 @@ export class FileSource implements LiveSource {
 
   private truncatedWhileDown(path: string): void {
     this.events.truncated(path);
-    this.note(`${path} is shorter than its checkpoint (truncated while otel-tail was stopped): reading it from the start`);
+    this.note(`${path} is shorter than its checkpoint (truncated while otel-tail was stopped): reading it from the start`, 'warn');
   }
 
   /** Checkpoints of files in this directory that are no longer there (OpenClaw deletes day-old files). */
@@ -378,10 +379,10 @@ export class FileSource implements LiveSource {
     return this.options.names ?? LOG_NAMES;
   }
 
-  private note(message: string): void {
+  private note(message: string, level?: 'warn'): void {
     if (this.noted.has(message)) return;
     this.noted.add(message);
-    this.events.note(message);
+    this.events.note(message, level);
   }
 }
 

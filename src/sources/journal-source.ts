@@ -194,13 +194,14 @@ export class JournalSource implements LiveSource {
         // The cursor's entry is gone (journal vacuumed or rotated, another boot or host): go by its time instead.
         this.note(
           `the journal cursor to resume from is no longer valid (${outcome.why}); starting at its time, ${new Date(resumeFrom.realtimeUs / 1000).toISOString()}, and skipping what was already read`,
+          'warn',
         );
         this.skipThrough = resumeFrom;
         this.expectCursor = undefined;
         query = { ...this.baseQuery(), sinceUs: resumeFrom.realtimeUs };
         continue;
       }
-      this.note(`journalctl exited (${outcome.why}); starting it again`);
+      this.note(`journalctl exited (${outcome.why}); starting it again`, 'warn');
       // A journalctl that ran a good while before exiting is restarted soon again; one that keeps exiting, ever later.
       if (Date.now() - this.childStartedMs >= STABLE_MS) backoff = this.options.restartBackoffMs ?? 1_000;
       await this.pause(backoff);

@@ -17,6 +17,9 @@ export interface GenAiMetricsOptions {
   temporality?: 'cumulative' | 'delta';
 }
 
+/** What an export of the metrics did: undefined when it was accepted, else why not. */
+export type MetricsExportListener = (error: Error | undefined) => void;
+
 export interface GenAiMetrics {
   /** Records what a trace contributes; called once per emitted trace. */
   record(trace: FinishedTrace): void;
@@ -29,18 +32,25 @@ export interface GenAiMetrics {
  * OTLP/HTTP protobuf. The SDK is imported here, on demand, so runs that do
  * not ask for metrics (and every backfill) do not load it.
  */
-export async function startGenAiMetrics(options: GenAiMetricsOptions): Promise<GenAiMetrics> {
+export async function startGenAiMetrics(options: GenAiMetricsOptions, exported?: MetricsExportListener): Promise<GenAiMetrics> {
   const [{ AggregationTemporality, MeterProvider, PeriodicExportingMetricReader }, { OTLPMetricExporter }, { resourceFromAttributes }] = await Promise.all([
     import('@opentelemetry/sdk-metrics'),
     import('@opentelemetry/exporter-metrics-otlp-proto'),
     import('@opentelemetry/resources'),
   ]);
-  const exporter = new OTLPMetricExporter({
+  const otlp = new OTLPMetricExporter({
     url: options.url,
     headers: options.headers,
     timeoutMillis: options.exportTimeoutMs,
     temporalityPreference: options.temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
   });
+  // The reader reports a failed export only to the SDK's diag logger, which we keep quiet: hear it here.
+  const exporter: typeof otlp = Object.create(otlp) as typeof otlp;
+  exporter.export = (metrics, done) =>
+    otlp.export(metrics, (result) => {
+      exported?.(result.code === 0 ? undefined : (result.error ?? new Error('the export failed')));
+      done(result);
+    });
   const reader = new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: options.exportIntervalMs,

@@ -76,7 +76,7 @@ describe('otel-tail --file LOGDIR --events EVENTSDIR with a backlog', () => {
     expectSameAsBackfill(report, r.spans, reference, daemon.stderr);
     expectMergedTurn(r.spans);
     expect(daemon.stderr).not.toMatch(LATE);
-    expect(daemon.stderr).toMatch(/1 traces, 8 spans exported, 0 failed/);
+    expect(daemon.stderr).toMatch(/1 trace, 8 spans exported, 0 failed/);
   }, 60_000);
 
   it('waits for the events however far the log read ahead of them (a log backlog longer than the idle timeout)', async () => {

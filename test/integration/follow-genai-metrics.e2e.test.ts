@@ -125,9 +125,12 @@ describe('otel-tail --genai-metrics on', () => {
     for (const metric of withTemporality) expect(metric.temporality, metric.name).toBe(temporality);
   });
 
-  it('backfill says once that it does not send metrics, and sends none', async () => {
+  it('backfill offers no metrics flags; given genaiMetrics by the environment (or a shared config), it says once that it does not send metrics, and sends none', async () => {
     const receiver = await startReceiver();
-    const result = await runCli(['backfill', '--endpoint', receiver.url, '--genai-metrics', 'on', EVENTS_FIXTURE]);
+    const flag = await runCli(['backfill', '--endpoint', receiver.url, '--genai-metrics', 'on', EVENTS_FIXTURE]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("unknown option '--genai-metrics'");
+    const result = await runCli(['backfill', '--endpoint', receiver.url, EVENTS_FIXTURE], { OTEL_TAIL_GENAI_METRICS: 'on' });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr.match(/genaiMetrics: not sent by backfill/g)).toHaveLength(1);
     expect(receiver.spans.length).toBeGreaterThan(0);

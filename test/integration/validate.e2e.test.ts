@@ -22,6 +22,16 @@ function valueOf(stdout: string, key: string): string | undefined {
 }
 
 describe('otel-tail validate', () => {
+  it('shows the defaults a run here would use (the log directory, the state dir, where the salt is kept), not (unset)', async () => {
+    const xdg = mkdtempSync(join(tmpdir(), 'otel-tail-validate-'));
+    const result = await runCli(['validate'], { XDG_STATE_HOME: xdg, TMPDIR: xdg, OTEL_TAIL_ID_SALT: '' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).not.toMatch(/^\s+(file|stateDir|idSalt)\s+\(unset\)/m);
+    expect(valueOf(result.stdout, 'file')).toMatch(/^\/tmp\/openclaw\/ \(|openclaw-\d+\/ \(/);
+    expect([valueOf(result.stdout, 'stateDir'), originOf(result.stdout, 'stateDir')]).toEqual([join(xdg, 'otel-tail'), 'default']);
+    expect(valueOf(result.stdout, 'idSalt')).toBe(`(generated once in ${join(xdg, 'otel-tail', 'id-salt')})`);
+  });
+
   it('prints each value and where it came from (flag > env > file > default), secrets hidden, exit 0', async () => {
     const file = configFile('journal: openclaw-gateway\ngrace: 2s\nserviceName: from-file\nmaxBatchSpans: 100\n');
     const result = await runCli(['validate', '--config', file, '--max-batch-spans', '50'], {

@@ -25,12 +25,13 @@ export class FollowDaemon {
   private readonly exited: Promise<DaemonExit>;
   private readonly wakers = new Set<() => void>();
 
-  constructor(args: readonly string[], env: Record<string, string> = {}) {
+  /** `stderrFd`: standard error goes to this file descriptor (a stand-in for the journal's stream) instead of `stderr`. */
+  constructor(args: readonly string[], env: Record<string, string> = {}, stderrFd?: number) {
     // The same id salt as runCli's, so hashed ids match a backfill reference.
-    // Our own lines as text (`otel-tail: ...`), which the assertions read: auto would pick JSON, stderr being a pipe.
+    // Our own lines as text (`otel-tail: ...`), which the assertions read, whatever JOURNAL_STREAM the test runner has.
     const base: Record<string, string> = { OTEL_TAIL_ID_SALT: TEST_ID_SALT, OTEL_TAIL_LOG_FORMAT: 'text' };
     for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('OTEL_')) base[key] = value;
-    this.child = spawn(process.execPath, [BIN, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [BIN, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', stderrFd ?? 'pipe'] });
     this.child.stdout?.setEncoding('utf8').on('data', (d: string) => (this.stdoutText += d));
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => {
       this.stderrText += d;

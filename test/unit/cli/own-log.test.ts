@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { effectiveLogFormat, ownLog, ownLogRaw, setLogFormat, setLogSink, type LogSink } from '../../../src/cli/own-log.js';
+import { effectiveLogFormat, ownLog, ownLogRaw, setDaemonLog, setLogFormat, setLogSink, type LogSink } from '../../../src/cli/own-log.js';
 
 function capture(isTTY: boolean): { lines: string[]; sink: LogSink } {
   const lines: string[] = [];
@@ -7,28 +7,47 @@ function capture(isTTY: boolean): { lines: string[]; sink: LogSink } {
 }
 
 const saved = process.env['OTEL_TAIL_LOG_FORMAT'];
+const savedJournal = process.env['JOURNAL_STREAM'];
 let previous: LogSink | undefined;
 afterEach(() => {
   if (previous !== undefined) setLogSink(previous);
   previous = undefined;
   setLogFormat(undefined);
+  setDaemonLog(false);
   if (saved === undefined) delete process.env['OTEL_TAIL_LOG_FORMAT'];
   else process.env['OTEL_TAIL_LOG_FORMAT'] = saved;
+  if (savedJournal === undefined) delete process.env['JOURNAL_STREAM'];
+  else process.env['JOURNAL_STREAM'] = savedJournal;
 });
 
 describe('ownLog', () => {
-  it('auto: text on a terminal, one JSON object per line otherwise', () => {
+  it('auto: text for one-shot commands and on a terminal; JSON only for the follower under journald', () => {
     delete process.env['OTEL_TAIL_LOG_FORMAT'];
+    process.env['JOURNAL_STREAM'] = '8:12345';
     const tty = capture(true);
     previous = setLogSink(tty.sink);
+    setDaemonLog(true);
     ownLog('info', 'following /tmp/openclaw/');
     expect(tty.lines).toEqual(['otel-tail: following /tmp/openclaw/\n']);
 
     const pipe = capture(false);
     setLogSink(pipe.sink);
+    // A one-shot command on a pipe, even under journald: text, with the level journald files it at (sd-daemon's <4>).
+    setDaemonLog(false);
+    ownLog('warn', 'one-shot');
+    expect(pipe.lines.splice(0)).toEqual(['<4>otel-tail: one-shot\n']);
+    // The follower on a pipe that is not the journal: text.
+    setDaemonLog(true);
+    delete process.env['JOURNAL_STREAM'];
+    ownLog('warn', 'not the journal');
+    expect(pipe.lines.splice(0)).toEqual(['otel-tail: not the journal\n']);
+    process.env['JOURNAL_STREAM'] = '8:12345';
     ownLog('warn', 'collector unreachable', { url: 'http://127.0.0.1:4318/v1/traces' });
     expect(pipe.lines).toHaveLength(1);
-    const line = pipe.lines[0] as string;
+    const prefixed = pipe.lines[0] as string;
+    // journald takes the <4> off and files the line at priority warning.
+    expect(prefixed.startsWith('<4>{')).toBe(true);
+    const line = prefixed.slice(3);
     expect(line.endsWith('\n')).toBe(true);
     expect(line.indexOf('\n')).toBe(line.length - 1);
     const parsed = JSON.parse(line) as Record<string, unknown>;

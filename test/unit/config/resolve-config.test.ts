@@ -41,6 +41,7 @@ describe('resolveConfig', () => {
     [{ endpoint: 'localhost:4318' }, /--endpoint: invalid value "localhost:4318"; expected an http:\/\/ or https:\/\/ URL/],
     [{ maxLineBytes: '-5' }, /--max-line-bytes: invalid value "-5"; expected a whole number greater than 0/],
     [{ grace: 'a while' }, /--grace: invalid value "a while"; expected a duration/],
+    [{ grace: '2' }, /--grace: invalid value "2"; expected a duration with its unit: 2ms, 2s or 2m \(a bare number other than 0 has no unit\)/],
     [{ exporter: 'otlp' }, /exporter: "otlp" needs an endpoint/],
     [{ metricsListen: 'nonsense' }, /--metrics-listen: invalid value "nonsense"; expected host:port, \[v6\]:port or a port/],
     [{ metricsListen: '127.0.0.1:70000' }, /--metrics-listen: invalid value "127.0.0.1:70000"/],
@@ -57,6 +58,14 @@ describe('resolveConfig', () => {
     expect(config.headers).toEqual({ 'x-team': 'traces' });
     expect(config.exportTimeoutMs).toBe(2500);
     expect(resolveConfig({}, { ...env, OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '4s' }).exportTimeoutMs).toBe(4000);
+  });
+
+  it('needs a unit on a duration, as the Collector does, except 0 and the standard OTEL_* variables (milliseconds)', () => {
+    expect(resolveConfig({ grace: '0' }, {}).graceMs).toBe(0);
+    expect(resolveConfig({ grace: '2s' }, {}).graceMs).toBe(2000);
+    expect(() => resolveConfig({}, { OTEL_TAIL_GRACE: '2' })).toThrow(/OTEL_TAIL_GRACE: invalid value "2"; expected a duration with its unit/);
+    expect(() => resolveConfig({}, {}, configFile('grace: 2\n'))).toThrow(/grace in .*: invalid value 2; expected a duration with its unit/);
+    expect(resolveConfig({}, { OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '5000' }).exportTimeoutMs).toBe(5000);
   });
 
   it('takes a listen address as host:port, [v6]:port, or a bare port (a number in YAML)', () => {

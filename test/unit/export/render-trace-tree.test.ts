@@ -83,8 +83,8 @@ const trace: FinishedTrace = {
 describe('renderTraceTree', () => {
   const lines = renderTraceTree(trace, { color: false, width: 10 }).split('\n');
 
-  it('starts with a header naming the trace, host, span count, duration and incompleteness', () => {
-    expect(lines[0]).toBe(`trace ${TRACE_ID}  host=gw-1  5 spans  1.23s  incomplete`);
+  it('starts with a header naming the trace, its absolute start, host, span count, duration, incompleteness and the run', () => {
+    expect(lines[0]).toBe(`trace ${TRACE_ID}  ${new Date(T).toISOString()}  host=gw-1  5 spans  1.23s  incomplete  run=run-1`);
   });
 
   it('draws one line per span, nested by parent and ordered by start, orphans at top level', () => {
@@ -99,23 +99,48 @@ describe('renderTraceTree', () => {
     ]);
   });
 
-  it('shows durations, a proportional bar, ERROR status and key attributes', () => {
+  it('shows durations, a proportional bar, ERROR status and key attributes under readable labels', () => {
     expect(lines[1]).toMatch(/^invoke_agent main\s+1\.23s {2}██████████ {2}/);
-    expect(lines[1]).toContain('openclaw.run.id=run-1 openclaw.cost.usd=0.0123');
+    // The run is said once, in the header.
+    expect(lines[1]).toContain('cost=$0.0123');
+    expect(lines[1]).not.toContain('run=');
     expect(lines[1]).toContain('events: queued');
     expect(lines[1]).not.toContain('not.shown');
-    // 10..607 ms of 0..1230 ms → columns 0..4 of 10.
-    expect(lines[2]).toMatch(/597ms {2}█████····· {2}/);
-    expect(lines[2]).toContain(
-      'gen_ai.request.model=gpt-4o gen_ai.usage.input_tokens=1200 gen_ai.usage.output_tokens=85',
-    );
+    // 10..607 ms of 0..1230 ms → columns 0..4 of 10; the model is in the span's name already.
+    expect(lines[2]).toMatch(/597ms {2}█████····· {2}tokens=1200 in\/85 out$/);
     expect(lines[2]).not.toContain('ERROR');
-    expect(lines[3]).toMatch(/580ms {2}█████····· {2}http\.response\.status_code=200$/);
-    // 700..1000 ms of 1230 → columns 5 (floor 5.7) to 8 (ceil 8.1, exclusive 9).
-    expect(lines[4]).toMatch(
-      /300ms {2}·····████· {2}✗ ERROR: exit code 1 {2}gen_ai\.tool\.name=exec gen_ai\.tool\.call\.id=call_1$/,
-    );
-    expect(lines[5]).toMatch(/123ms {2}·········█ {2}openclaw\.span\.incomplete=true$/);
+    expect(lines[3]).toMatch(/580ms {2}█████····· {2}HTTP 200$/);
+    // 700..1000 ms of 1230 → columns 5 (floor 5.7) to 8 (ceil 8.1, exclusive 9); the tool is in the name.
+    expect(lines[4]).toMatch(/300ms {2}·····████· {2}✗ ERROR: exit code 1 {2}call=call_1$/);
+    expect(lines[5]).toMatch(/123ms {2}·········█ {2}incomplete$/);
+  });
+
+  it('counts events by kind: log lines, then other names', () => {
+    const logged: FinishedTrace = {
+      traceId: TRACE_ID,
+      incomplete: false,
+      spans: [
+        span({
+          spanId: '1111111111111111',
+          name: 'openclaw.request',
+          startMs: T,
+          endMs: T + 5,
+          events: ['log', 'log', 'openclaw.failover', 'log', 'a', 'b'].map((name) => ({ name, timeMs: T })),
+        }),
+      ],
+    };
+    expect(renderTraceTree(logged, { color: false, width: 0 }).split('\n')[1]).toMatch(/events: 3 log lines, openclaw\.failover, a \+1 more$/);
+  });
+
+  it('cuts every line to maxColumns (colours not counted), marking the cut', () => {
+    const ansi = new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, 'g');
+    const cut = renderTraceTree(trace, { color: true, width: 10, maxColumns: 40 })
+      .split('\n')
+      .map((line) => line.replace(ansi, ''));
+    for (const line of cut) expect(line.length, line).toBeLessThanOrEqual(40);
+    // Cut where a part no longer fits: the header keeps the trace id whole.
+    expect(cut[0]).toBe(`trace ${TRACE_ID}`);
+    expect(cut[4]).toMatch(/^└─ execute_tool exec +300ms {2}·····███…$/);
   });
 
   it('aligns durations and bars in columns', () => {
@@ -167,7 +192,7 @@ describe('ConsoleTreeExporter', () => {
       resource: { serviceName: 'openclaw', attributes: {} },
     });
     await expect(exporter.export([trace])).resolves.toEqual({ status: 'success' });
-    expect(written).toContain(`trace ${TRACE_ID}  service=openclaw  host=gw-1  5 spans`);
+    expect(written).toContain(`trace ${TRACE_ID}  ${new Date(T).toISOString()}  host=gw-1  5 spans  1.23s  incomplete  run=run-1  service=openclaw`);
     expect(written).toContain('└─ execute_tool exec');
     await exporter.shutdown();
   });

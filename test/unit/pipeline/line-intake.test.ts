@@ -96,12 +96,15 @@ describe('LineIntake', () => {
       skimmed = intake.linesSkimmed;
     });
     const parseAll = run((stats, reconstructor, next) => {
+      let lineNo = 0;
       for (const batch of batches) {
         for (const raw of batch) {
           next();
           stats.linesRead++;
           stats.bytesRead += raw.end - raw.start;
-          const where = (): string => `mixed.log at byte ${raw.start}`;
+          // Read from byte 0 on: the file and line number, as a followed file's reading from its start names them.
+          const line = ++lineNo;
+          const where = (): string => `mixed.log:${line}`;
           const decoded = decodeLine(raw, MAX_LINE_BYTES);
           if (!decoded.ok) stats.lineRejected(decoded.reason, where(), decoded.detail);
           else routeParsed(parseLine(decoded.text), { source: SOURCE_KEY, start: raw.start, end: raw.end }, where, stats, reconstructor);
@@ -155,5 +158,30 @@ describe('LineIntake', () => {
     expect(other.stats.records).toBe(skimmed);
     expect(other.stats.events).toBe(0);
     expect(other.stats.linesRead).toBe(parsing.stats.linesRead);
+  });
+});
+
+describe('LineIntake: where a bad line is', () => {
+  const line = (text: string, start: number): RawLine => {
+    const bytes = Buffer.from(text);
+    return { bytes, start, end: start + bytes.length + 1, tooLong: false, length: bytes.length };
+  };
+  const firstInvalidJson = (lines: RawLine[]): string | undefined => {
+    const stats = new PipelineStats();
+    const intake = new LineIntake('/tmp/openclaw/openclaw-2026-11-21.log', MAX_LINE_BYTES, stats, new Reconstructor(DEFAULT_RECONSTRUCTOR_OPTIONS, () => undefined), SOURCE_KEY);
+    intake.addBatch(lines);
+    return stats.firstRejection.get('invalid_json');
+  };
+  const good = untraced('2026-11-21T16:50:31.000+00:00');
+
+  it('a followed file read from its start: file and line number', () => {
+    const first = line(good, 0);
+    const second = line(good, first.end);
+    expect(firstInvalidJson([first, second, line('{"0": ', second.end)])).toMatch(/^\/tmp\/openclaw\/openclaw-2026-11-21\.log:3: /);
+  });
+
+  it('read from a checkpoint: the byte offset, and the line counted from where reading began', () => {
+    const first = line(good, 5000);
+    expect(firstInvalidJson([first, line('{"0": ', first.end)])).toMatch(new RegExp(`^/tmp/openclaw/openclaw-2026-11-21\\.log at byte ${first.end} \\(line 2 of those read from byte 5000 on\\): `));
   });
 });
