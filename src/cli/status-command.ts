@@ -4,6 +4,7 @@ import { CheckpointError, CheckpointStore } from '../checkpoint/checkpoint-store
 import { fileStatus, journalStatus, type FileStatus, type JournalStatus } from '../checkpoint/source-status.js';
 import { EXIT_OK, fail } from './exit-codes.js';
 import { defaultStateDir } from './follow-setup.js';
+import { ledgerLines, summariseLedger } from './ledger-status.js';
 import { loadConfig } from './load-config.js';
 
 export interface StatusFlags {
@@ -38,7 +39,7 @@ export async function statusCommand(flags: Record<string, unknown> & StatusFlags
   const written = await stat(store.path).then((info) => info.mtime, () => undefined);
   const ledgerEntries = ledger.entries;
   if (flags.json === true) {
-    process.stdout.write(`${JSON.stringify({ stateDir, checkpointsWrittenAt: written?.toISOString(), files, journals, exportedTracesPending: store.exported.length, ledger: { files: ledgerEntries.length, bytes: sum(ledgerEntries.map((e) => e.size)) } }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ stateDir, checkpointsWrittenAt: written?.toISOString(), files, journals, exportedTracesPending: store.exported.length, ledger: { files: ledgerEntries.length, bytes: sum(ledgerEntries.map((e) => e.size)), ...summariseLedger(ledgerEntries) } }, null, 2)}\n`);
     return EXIT_OK;
   }
   const out: string[] = [];
@@ -47,7 +48,7 @@ export async function statusCommand(flags: Record<string, unknown> & StatusFlags
   if (journals.length > 0) out.push('journals:', ...journals.map(describeJournal));
   if (files.length === 0 && journals.length === 0) out.push('no source has a checkpoint yet');
   if (store.exported.length > 0) out.push(`${store.exported.length} trace(s) exported whole whose lines reach past a checkpoint (not sent again after a restart)`);
-  out.push(ledgerEntries.length === 0 ? 'backfill ledger: empty' : `backfill ledger: ${ledgerEntries.length} file(s) exported whole, ${formatBytes(sum(ledgerEntries.map((e) => e.size)))}, last on ${ledgerEntries.map((e) => e.exportedAt).sort().at(-1) ?? ''}`);
+  out.push(...ledgerLines(ledgerEntries, formatBytes));
   process.stdout.write(`${out.join('\n')}\n`);
   return EXIT_OK;
 }

@@ -22,6 +22,8 @@ import { routeParsed } from './route-parsed.js';
 export class LineIntake {
   private lineNo = 0;
   private skimmed = 0;
+  private found = 0;
+  private firstText: string | undefined;
 
   constructor(
     private readonly sourceName: string,
@@ -41,6 +43,16 @@ export class LineIntake {
     return this.skimmed;
   }
 
+  /** Records and events this source gave (0: nothing of it is OpenClaw's). */
+  get openclawItems(): number {
+    return this.found;
+  }
+
+  /** The first line of text that needed a parse (to say what a source without records looks like). */
+  get firstLine(): string | undefined {
+    return this.firstText;
+  }
+
   addBatch(lines: readonly RawLine[]): void {
     this.addDecoded(decodeBatch(lines, this.maxLineBytes));
   }
@@ -49,6 +61,8 @@ export class LineIntake {
   addDecoded(batch: DecodedBatch, parse: (text: string) => ParsedLine = parseLine): void {
     const { kinds, texts, times, records, rejects, starts, ends } = batch;
     const stats = this.stats;
+    const before = stats.records + stats.events;
+    this.firstText ??= texts.find((line) => line.trim() !== '');
     let text = 0;
     let untraced = 0;
     let plain = 0;
@@ -82,6 +96,7 @@ export class LineIntake {
         }
       }
     }
+    this.found += stats.records + stats.events - before;
     this.reconstructor.tick();
   }
 
