@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomically } from './atomic-file.js';
 import { CheckpointError } from './checkpoint-store.js';
 import { covers, migrateLedger, type LedgerEntry, type LedgerWindow } from './ledger-entries.js';
@@ -25,6 +25,9 @@ interface LedgerFile {
  * `<state-dir>/backfill-ledger.json`.
  */
 export class BackfillLedger {
+  /** What this run recorded: replayed onto the file as it is when saving, so backfills beside each other lose nothing. */
+  private readonly added: LedgerEntry[] = [];
+
   private constructor(
     readonly path: string,
     private deliveries: LedgerEntry[],
@@ -69,14 +72,23 @@ export class BackfillLedger {
 
   record(entry: Omit<LedgerEntry, 'exportedAt'>): void {
     const added: LedgerEntry = { ...entry, exportedAt: new Date().toISOString() };
-    // A delivery over a window that holds an older one's replaces it: the ledger grows with content and destinations, not runs.
-    this.deliveries = [...this.deliveries.filter((old) => !(old.identity === added.identity && old.destination === added.destination && covers(added, old))), added];
+    this.added.push(added);
+    this.deliveries = withDelivery(this.deliveries, added);
   }
 
+  /** Writes the ledger as it is on disk now plus what this run recorded (another backfill may have saved meanwhile). */
   async save(): Promise<void> {
-    const body: LedgerFile = { version: LEDGER_VERSION, deliveries: this.deliveries };
+    const current = await BackfillLedger.open(dirname(this.path));
+    let deliveries = current.deliveries;
+    for (const added of this.added) deliveries = withDelivery(deliveries, added);
+    const body: LedgerFile = { version: LEDGER_VERSION, deliveries };
     await writeFileAtomically(this.path, `${JSON.stringify(body, null, 2)}\n`);
   }
+}
+
+/** A delivery over a window that holds an older one's replaces it: the ledger grows with content and destinations, not runs. */
+function withDelivery(deliveries: readonly LedgerEntry[], added: LedgerEntry): LedgerEntry[] {
+  return [...deliveries.filter((old) => !(old.identity === added.identity && old.destination === added.destination && covers(added, old))), added];
 }
 
 /** A file's identity for the ledger: `sha256(first 64 KiB):size`. */

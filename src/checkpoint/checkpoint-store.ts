@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomically } from './atomic-file.js';
+import { checkpointFileProblem } from './checkpoint-file-check.js';
 import { fingerprintKey, type FileFingerprint } from '../sources/file-fingerprint.js';
 
 export const CHECKPOINT_VERSION = 1;
@@ -77,8 +78,13 @@ export class CheckpointStore {
     } catch {
       throw new CheckpointError(`${store.path}: not valid JSON. Move it aside to start over (files are then read per --from).`);
     }
-    if (parsed.version !== CHECKPOINT_VERSION || !Array.isArray(parsed.files)) {
-      throw new CheckpointError(`${store.path}: checkpoint version ${String(parsed.version)} is not supported (expected ${CHECKPOINT_VERSION}).`);
+    const version = (parsed as Partial<CheckpointFile> | null)?.version;
+    if (version !== CHECKPOINT_VERSION) {
+      throw new CheckpointError(`${store.path}: checkpoint version ${JSON.stringify(version)} is not supported (this otel-tail reads version ${CHECKPOINT_VERSION}). Move it aside to start over (files are then read per --from).`);
+    }
+    const problem = checkpointFileProblem(parsed);
+    if (problem !== undefined) {
+      throw new CheckpointError(`${store.path}: ${problem}. Fix that value, or move the file aside to start over (files are then read per --from).`);
     }
     for (const file of parsed.files) store.byKey.set(fingerprintKey(file.fingerprint), file);
     store.exportedTraces = parsed.exported ?? [];

@@ -1,3 +1,4 @@
+import { StateLock } from '../checkpoint/state-lock.js';
 import { createExporter } from '../export/create-exporter.js';
 import { Follower } from '../pipeline/follower.js';
 import { EXIT_OK, fail } from './exit-codes.js';
@@ -25,6 +26,19 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
     process.exit(code);
   });
   const plan = await planFollow(config, log);
+  const locked = StateLock.acquire(plan.stateDir);
+  if (locked.status === 'held') {
+    signals.cancel();
+    return fail(
+      `state dir ${plan.stateDir} is in use by another otel-tail follower (PID ${locked.holder.pid}, since ${locked.holder.startedAt}; ${locked.path}): ` +
+        'two would send the same lines twice and overwrite each other\'s checkpoints. Stop that one, or give this one another --state-dir.',
+    );
+  }
+  const lock = locked.lock;
+  process.once('exit', () => lock.release());
+  if (locked.tookOverFrom !== undefined) {
+    ownLog('warn', `took over ${lock.path} from otel-tail PID ${locked.tookOverFrom.pid} (started ${locked.tookOverFrom.startedAt}), which is no longer running: it did not stop cleanly, so what it had not settled is read again from the checkpoints`);
+  }
   let running: RunningFollow;
   let monitoring: FollowMonitoring | undefined;
   try {
@@ -33,12 +47,16 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
   } catch (error) {
     signals.cancel();
     await monitoring?.stop();
+    lock.release();
     if (isStartError(error)) return fail(error.message);
     throw error;
   }
   monitoring.attach(running.follower);
-  const start = config.from === 'end' ? 'new lines only' : 'from the beginning';
-  log(`following ${running.follower.targets.join(', ')} → ${describeTarget(config)} (without a checkpoint: ${start}; checkpoints in ${running.follower.checkpointPath})`);
+  const resumed = running.follower.resumedCheckpoints;
+  const start =
+    resumed > 0 ? `resuming from ${resumed} checkpoint(s) in ${running.follower.checkpointPath}`
+    : `no checkpoint yet: ${config.from === 'end' ? 'new lines only' : 'from the beginning'}; checkpoints in ${running.follower.checkpointPath}`;
+  log(`following ${running.follower.targets.join(', ')} → ${describeTarget(config)} (${start})`);
 
   let stoppedDuringReload = false;
   for (;;) {
@@ -54,6 +72,7 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
     } catch (error) {
       // The previous config could not start again either: checkpoints are written, nothing runs.
       await monitoring.stop();
+      lock.release();
       if (isStartError(error)) return fail(`after a reload: ${error.message}`);
       throw error;
     }
@@ -72,5 +91,6 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
   const totals = { stats: follower.stats, counters: follower.reconstructor.counters };
   for (const note of formatNotes(totals)) log(note);
   ownLogRaw('info', formatSummary(totals, 'otel-tail stopped'), summaryFields(totals));
+  lock.release();
   return EXIT_OK;
 }

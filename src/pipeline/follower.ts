@@ -204,6 +204,7 @@ export class Follower {
       store = await CheckpointStore.open(options.stateDir);
     }
     const follower = new Follower(options, store, new Settlement(store), carry);
+    follower.resumedCheckpoints = store.all.length + store.allJournals.length;
     try {
       // Journals first: their start checks journalctl and may fail, while a file source starts reading at once.
       for (const source of [...follower.journals, ...follower.files]) await source.start();
@@ -226,6 +227,9 @@ export class Follower {
   get checkpointPath(): string {
     return this.store.path;
   }
+
+  /** How many source checkpoints the state dir held when this follower started (0: a first start). */
+  resumedCheckpoints = 0;
 
   /** For /healthz: each journal source's reader (journalctl), and a probe for entries it has not read. */
   journalReaders(): JournalReader[] {

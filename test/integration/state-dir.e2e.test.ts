@@ -1,0 +1,84 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SAMPLE_LOG } from '../support/fixtures.js';
+import { FollowDaemon } from '../support/follow-daemon.js';
+import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
+import { runCli } from '../support/run-cli.js';
+
+/** The state dir belongs to one follower at a time, and what it says about its state is true. */
+
+let receiver: OtlpReceiver | undefined;
+const daemons: FollowDaemon[] = [];
+afterEach(async () => {
+  for (const daemon of daemons.splice(0)) await daemon.kill9();
+  await receiver?.close();
+  receiver = undefined;
+});
+function follow(args: readonly string[]): FollowDaemon {
+  const daemon = new FollowDaemon(args);
+  daemons.push(daemon);
+  return daemon;
+}
+function setup(): { log: string; stateDir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'otel-tail-state-'));
+  const log = join(dir, 'openclaw-2026-11-21.log');
+  copyFileSync(SAMPLE_LOG, log);
+  return { log, stateDir: join(dir, 'state') };
+}
+
+describe('state dir', () => {
+  it("a second follower on the same state dir exits 2 naming the first one's PID; a stale lock of a dead one is taken over, said so", async () => {
+    receiver = await startOtlpReceiver();
+    const { log, stateDir } = setup();
+    const args = ['--file', log, '--from', 'beginning', '--state-dir', stateDir, '--endpoint', receiver.url];
+    const first = follow(args);
+    await first.waitForStderr(/following /);
+    const second = follow(args);
+    const exit = await second.waitForExit();
+    expect(exit.code).toBe(2);
+    expect(second.stderr).toContain(`state dir ${stateDir} is in use by another otel-tail follower (PID ${first.pid}, since `);
+    expect(second.stderr).toContain('Stop that one, or give this one another --state-dir');
+    expect(first.exit).toBeUndefined();
+    // Killed without a word: its lock stays behind, and the next follower takes it over.
+    await first.kill9();
+    expect(existsSync(join(stateDir, 'follower.lock'))).toBe(true);
+    const third = follow(args);
+    await third.waitForStderr(new RegExp(`took over ${join(stateDir, 'follower.lock')} from otel-tail PID ${first.pid} \\(started [^)]+\\), which is no longer running`));
+    third.signal('SIGTERM');
+    expect((await third.waitForExit()).code).toBe(0);
+    expect(existsSync(join(stateDir, 'follower.lock'))).toBe(false);
+  });
+
+  it('a restart with checkpoints says it resumes from them, not "without a checkpoint"', async () => {
+    receiver = await startOtlpReceiver();
+    const { log, stateDir } = setup();
+    const args = ['--file', log, '--from', 'end', '--state-dir', stateDir, '--endpoint', receiver.url];
+    const first = follow(args);
+    await first.waitForStderr(/following /);
+    expect(first.stderr).toContain(`(no checkpoint yet: new lines only; checkpoints in ${join(stateDir, 'checkpoints.json')})`);
+    first.signal('SIGTERM');
+    expect((await first.waitForExit()).code).toBe(0);
+    const again = follow(args);
+    await again.waitForStderr(/following /);
+    expect(again.stderr).toContain(`(resuming from 1 checkpoint(s) in ${join(stateDir, 'checkpoints.json')})`);
+    expect(again.stderr).not.toContain('without a checkpoint');
+  });
+
+  it('a checkpoints.json with a wrong-typed field: the follower and status exit 2 naming the field and what it holds', async () => {
+    const { log, stateDir } = setup();
+    mkdirSync(stateDir, { recursive: true });
+    const fingerprint = { hash: 'a'.repeat(64), length: 10, dev: 1, ino: 2 };
+    writeFileSync(join(stateDir, 'checkpoints.json'), JSON.stringify({ version: 1, files: [{ fingerprint, offset: '120', path: log, updatedAt: '2026-11-21T00:00:00Z' }] }));
+    const daemon = follow(['--file', log, '--state-dir', stateDir, '--exporter', 'console']);
+    expect((await daemon.waitForExit()).code).toBe(2);
+    expect(daemon.stderr).toContain(`${join(stateDir, 'checkpoints.json')}: files[0].offset is a string, expected a number. Fix that value, or move the file aside`);
+    expect(daemon.stderr).not.toContain('is not supported');
+    const status = await runCli(['status', '--state-dir', stateDir]);
+    expect(status.code).toBe(2);
+    expect(status.stderr).toContain('files[0].offset is a string, expected a number');
+    // Nothing was written over it.
+    expect(readFileSync(join(stateDir, 'checkpoints.json'), 'utf8')).toContain('"offset":"120"');
+  });
+});
