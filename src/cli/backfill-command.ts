@@ -69,8 +69,11 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     const progress = new BackfillProgressReporter(await totalSize(paths), stats, progressOnTty, (text) => (progressOnTty ? process.stderr.write(text) : ownLogRaw('info', text.trimEnd())));
     // A dry run prints what would be sent: through the same privacy and preset steps, to the console.
     const exportContext = { stateDir: config.stateDir ?? defaultStateDir(process.env), warn: say };
-    const exporter = dryRun ? await createExporter({ ...config, exporter: 'console' }, exportContext) : await createExporter(config, { inWorker: true, ...exportContext });
     const tracesUrl = config.exporter === 'otlp' ? resolveTracesUrl(config.endpoint, config.tracesEndpoint) : undefined;
+    // The SDK retries a down collector for up to exportTimeout per batch before the batch fails: say so while it waits.
+    const onRetry = (): void =>
+      progress.collectorRetrying(() => ownLog('warn', `collector unreachable at ${describeTarget(config)}: retrying each batch for up to ${config.exportTimeoutMs / 1000} s (--export-timeout)`));
+    const exporter = dryRun ? await createExporter({ ...config, exporter: 'console' }, exportContext) : await createExporter(config, { inWorker: true, onRetry, ...exportContext });
     const window = { ...(sinceMs === undefined ? {} : { sinceMs }), ...(untilMs === undefined ? {} : { untilMs }) };
     const ledgerUse = ledger === undefined || tracesUrl === undefined ? undefined : { ledger, destination: ledgerDestination(tracesUrl, config.preset), window };
     const reconstructor = reconstructorOptions(config);
