@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { addConfigOptions } from './config-options.js';
 import { EXIT_OK, EXIT_USAGE, fail } from './exit-codes.js';
+import { addDeadLetterCommands } from './dead-letter-commands.js';
 import { addServiceCommands } from './service-commands.js';
 
 // Each command's code is loaded when it runs: a backfill or a validate need not load the follower's modules.
@@ -105,6 +106,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   addServiceCommands(program, (code) => (exitCode = code));
+  addDeadLetterCommands(program, (code) => (exitCode = code));
 
   try {
     await program.parseAsync(argv as string[]);

@@ -4,6 +4,8 @@ import { CheckpointError, CheckpointStore } from '../checkpoint/checkpoint-store
 import { fileStatus, journalStatus, type FileStatus, type JournalStatus } from '../checkpoint/source-status.js';
 import { EXIT_OK, fail } from './exit-codes.js';
 import { defaultStateDir } from './follow-setup.js';
+import { DEAD_LETTER_FILE, readDeadLetters, spansOf } from '../checkpoint/dead-letter.js';
+import { join } from 'node:path';
 import { ledgerLines, summariseLedger } from './ledger-status.js';
 import { loadConfig } from './load-config.js';
 
@@ -38,8 +40,11 @@ export async function statusCommand(flags: Record<string, unknown> & StatusFlags
   const journals = await Promise.all(store.allJournals.map(([key, checkpoint]) => journalStatus(key, checkpoint, config.journalctl)));
   const written = await stat(store.path).then((info) => info.mtime, () => undefined);
   const ledgerEntries = ledger.entries;
+  const deadLetterPath = join(stateDir, DEAD_LETTER_FILE);
+  const dead = await readDeadLetters(deadLetterPath).catch(() => undefined);
+  const deadLetter = dead === undefined ? { traces: 0, spans: 0 } : { path: deadLetterPath, traces: dead.entries.length, spans: spansOf(dead.entries), bytes: dead.bytes, oldest: dead.entries[0]?.at, reason: dead.entries.at(-1)?.reason };
   if (flags.json === true) {
-    process.stdout.write(`${JSON.stringify({ stateDir, checkpointsWrittenAt: written?.toISOString(), files, journals, exportedTracesPending: store.exported.length, ledger: { files: ledgerEntries.length, bytes: sum(ledgerEntries.map((e) => e.size)), ...summariseLedger(ledgerEntries) } }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ stateDir, checkpointsWrittenAt: written?.toISOString(), files, journals, exportedTracesPending: store.exported.length, deadLetter, ledger: { files: ledgerEntries.length, bytes: sum(ledgerEntries.map((e) => e.size)), ...summariseLedger(ledgerEntries) } }, null, 2)}\n`);
     return EXIT_OK;
   }
   const out: string[] = [];
@@ -48,6 +53,12 @@ export async function statusCommand(flags: Record<string, unknown> & StatusFlags
   if (journals.length > 0) out.push('journals:', ...journals.map(describeJournal));
   if (files.length === 0 && journals.length === 0) out.push('no source has a checkpoint yet');
   if (store.exported.length > 0) out.push(`${store.exported.length} trace(s) exported whole whose lines reach past a checkpoint (not sent again after a restart)`);
+  if (deadLetter.traces > 0) {
+    out.push(
+      `dead letter: ${deadLetter.traces} trace(s) (${deadLetter.spans} spans) refused by the backend since ${deadLetter.oldest ?? '?'}, kept in ${deadLetterPath} (last reason: ${deadLetter.reason ?? '?'}); ` +
+        'once the cause is fixed, send them again with: otel-tail dead-letter replay (same --state-dir and endpoint)',
+    );
+  }
   out.push(...ledgerLines(ledgerEntries, formatBytes));
   process.stdout.write(`${out.join('\n')}\n`);
   return EXIT_OK;
