@@ -44,7 +44,7 @@ function record(item: Check): Check {
 }
 
 const CHECKPOINT_FILE = object({
-  files: list(object({ fingerprint: object({ hash: string, length: number, dev: number, ino: number }), offset: number, path: string, updatedAt: string })),
+  files: list(object({ fingerprint: object({ hash: string, length: number, dev: number, ino: number }), offset: number, path: string, updatedAt: string, foreign: optional(string) })),
   journals: optional(record(object({ cursor: string, realtimeUs: number }))),
   exported: optional(list(object({ key: string, until: record(number), from: optional(record(number)) }))),
 });

@@ -14,6 +14,8 @@ export interface FileCheckpoint {
   /** The path it was last seen under (for `status` and messages only; identity is the fingerprint). */
   path: string;
   updatedAt: string;
+  /** Set while every line read from it was foreign (no OpenClaw record or event): what it looks like, for `status`. */
+  foreign?: string;
 }
 
 /**
@@ -59,6 +61,7 @@ export class CheckpointStore {
   private readonly byKey = new Map<string, FileCheckpoint>();
   private exportedTraces: readonly ExportedTrace[] = [];
   private readonly journals = new Map<string, JournalCheckpoint>();
+  private readonly foreign = new Map<string, string>();
   private dirty = false;
 
   private constructor(readonly path: string) {}
@@ -86,14 +89,30 @@ export class CheckpointStore {
     if (problem !== undefined) {
       throw new CheckpointError(`${store.path}: ${problem}. Fix that value, or move the file aside to start over (files are then read per --from).`);
     }
-    for (const file of parsed.files) store.byKey.set(fingerprintKey(file.fingerprint), file);
+    for (const file of parsed.files) {
+      const key = fingerprintKey(file.fingerprint);
+      store.byKey.set(key, file);
+      if (file.foreign !== undefined) store.foreign.set(key, file.foreign);
+    }
     store.exportedTraces = parsed.exported ?? [];
     for (const [key, checkpoint] of Object.entries(parsed.journals ?? {})) store.journals.set(key, checkpoint);
     return store;
   }
 
   get all(): readonly FileCheckpoint[] {
-    return [...this.byKey.values()];
+    return [...this.byKey.entries()].map(([key, checkpoint]) => {
+      const foreign = this.foreign.get(key);
+      if (foreign === undefined) return checkpoint.foreign === undefined ? checkpoint : { fingerprint: checkpoint.fingerprint, offset: checkpoint.offset, path: checkpoint.path, updatedAt: checkpoint.updatedAt };
+      return { ...checkpoint, foreign };
+    });
+  }
+
+  /** Notes that the file with this key gave only foreign lines so far (`undefined`: it gave OpenClaw's). */
+  setForeign(key: string, note: string | undefined): void {
+    if (this.foreign.get(key) === note) return;
+    if (note === undefined) this.foreign.delete(key);
+    else this.foreign.set(key, note);
+    this.dirty = true;
   }
 
   /** The checkpoint of the file with this key (`fingerprintKey`). */
@@ -110,6 +129,7 @@ export class CheckpointStore {
   }
 
   delete(key: string): void {
+    this.foreign.delete(key);
     if (this.byKey.delete(key)) this.dirty = true;
   }
 

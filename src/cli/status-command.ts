@@ -69,7 +69,9 @@ function describeFile(file: FileStatus): string {
   const at = `checkpoint at byte ${checkpoint.offset}, saved ${checkpoint.updatedAt}`;
   if (file.status === 'gone') return `  ${checkpoint.path}: gone (no file starts with its first line any more); ${at}`;
   const renamed = file.path === checkpoint.path ? '' : ` (was ${checkpoint.path})`;
-  const behind = file.bytesBehind === 0 ? 'up to date' : `${formatBytes(file.bytesBehind)} behind`;
+  // Read to its end, but nothing in it was OpenClaw's: "up to date" would say all is well.
+  const foreign = checkpoint.foreign === undefined ? '' : `no OpenClaw record or event in it (it looks like ${checkpoint.foreign}): is this the gateway's log? `;
+  const behind = `${foreign}${file.bytesBehind === 0 ? (foreign === '' ? 'up to date' : 'read to its end') : `${formatBytes(file.bytesBehind)} behind`}`;
   return `  ${file.path}${renamed}: ${behind}: byte ${checkpoint.offset} of ${file.size}; saved ${checkpoint.updatedAt}`;
 }
 

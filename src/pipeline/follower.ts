@@ -23,6 +23,7 @@ import { JournalIntake } from './journal-intake.js';
 import { LineIntake } from './line-intake.js';
 import { FollowerAgeGate } from './follower-age-gate.js';
 import { ReplayWindow, type FollowerCarry } from './follower-carry.js';
+import { ForeignSources } from './foreign-sources.js';
 import { RefusedTraces } from './refused-traces.js';
 import { RetryingExportQueue, type QueuedTrace } from './retrying-export-queue.js';
 
@@ -92,6 +93,7 @@ export class Follower {
   /** Wall time since which no source has had anything to read; undefined while one is reading or paused. */
   private quietSince: number | undefined;
   private readonly refusals: RefusedTraces;
+  private readonly foreignSources: ForeignSources;
   private readonly ageGate: FollowerAgeGate | undefined;
   /** Stopping or handing over: no timer may emit a trace any more. */
   private halted = false;
@@ -103,6 +105,7 @@ export class Follower {
     carry: FollowerCarry | undefined,
   ) {
     this.stats = carry?.stats ?? new PipelineStats();
+    this.foreignSources = new ForeignSources(store, options.log);
     this.refusals = new RefusedTraces(new DeadLetterFile(options.stateDir), options.exportTarget, this.stats, options.log, (items) => this.settle(items));
     this.exported = new Set(carry?.exported);
     this.replay = new ReplayWindow(carry?.consumed);
@@ -307,7 +310,9 @@ export class Follower {
       this.intakes.set(file.key, intake);
     }
     const lineIntake = intake;
-    return this.handOver(() => this.replay.add(file.key, lines, (line) => line.end, (part) => lineIntake.addBatch(part), this.reconstructor.counters));
+    const room = this.handOver(() => this.replay.add(file.key, lines, (line) => line.end, (part) => lineIntake.addBatch(part), this.reconstructor.counters));
+    this.foreignSources.check(file, lineIntake);
+    return room;
   }
 
   private takeEntries(source: { key: string; name: string }, entries: JournalEntry[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -80,5 +80,26 @@ describe('state dir', () => {
     expect(status.stderr).toContain('files[0].offset is a string, expected a number');
     // Nothing was written over it.
     expect(readFileSync(join(stateDir, 'checkpoints.json'), 'utf8')).toContain('"offset":"120"');
+  });
+
+  it('a followed file of foreign lines: said at warn once (not again for more of them), and status does not call it up to date', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otel-tail-state-'));
+    const log = join(dir, 'access.log');
+    const stateDir = join(dir, 'state');
+    const nginx = (n: number): string => `{"time_local":"21/Nov/2026:16:49:${String(n % 60).padStart(2, '0')} +0000","remote_addr":"10.0.0.1","request":"GET /${n} HTTP/1.1","status":200}\n`;
+    writeFileSync(log, Array.from({ length: 12 }, (_, i) => nginx(i)).join(''));
+    const daemon = follow(['--file', log, '--from', 'beginning', '--state-dir', stateDir, '--exporter', 'console']);
+    await daemon.waitForStderr(/access\.log: 12 lines read and none is an OpenClaw record or event; it looks like JSON lines that are not OpenClaw's \(first line: .*\)\. Is this the gateway's log\? otel-tail reads what an OpenClaw gateway writes: its file log/);
+    appendFileSync(log, Array.from({ length: 30 }, (_, i) => nginx(i + 12)).join(''));
+    // Poll status until its checkpoint has passed every line (checkpoints are written each second).
+    let text = '';
+    for (const deadline = Date.now() + 10_000; !text.includes(` of ${statSync(log).size};`) || !text.includes(`byte ${statSync(log).size} of`); ) {
+      if (Date.now() > deadline) throw new Error(`status never showed the whole file read:\n${text}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      text = (await runCli(['status', '--state-dir', stateDir])).stdout;
+    }
+    expect(text).toContain("no OpenClaw record or event in it (it looks like JSON lines that are not OpenClaw's");
+    expect(text).not.toContain('up to date');
+    expect(daemon.countStderr(/none is an OpenClaw record/)).toBe(1);
   });
 });
