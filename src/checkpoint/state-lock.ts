@@ -65,16 +65,22 @@ function readHolder(path: string): LockBody | undefined {
 
 /** Whether `pid` is a running otel-tail other than this process (a reused PID of another program does not hold the lock). */
 function isOtelTail(pid: number): boolean {
-  if (pid === process.pid || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
+  if (pid === process.pid || !processRunning(pid)) return false;
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('otel-tail');
   } catch {
     // No /proc (or not ours to read): the process runs, so assume it holds the lock.
     return true;
+  }
+}
+
+/** Whether a process with this PID runs (EPERM: it does, under another user). */
+export function processRunning(pid: number): boolean {
+  if (pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,6 +1,7 @@
 import { readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEAD_LETTER_FILE, DeadLetterFile, readDeadLetters, spansOf, type DeadLetterEntry } from '../checkpoint/dead-letter.js';
+import { processRunning } from '../checkpoint/state-lock.js';
 import { createExporter } from '../export/create-exporter.js';
 import { isRefusal } from '../export/otlp-target.js';
 import { partialRejectionMessage } from '../export/partial-rejection.js';
@@ -69,7 +70,7 @@ async function takeFiles(stateDir: string): Promise<string[]> {
   }
   for (const name of await readdir(stateDir).catch(() => [] as string[])) {
     const pid = Number(TAKEN.exec(name)?.[1]);
-    if (Number.isInteger(pid) && pid !== process.pid && !running(pid)) taken.push(join(stateDir, name));
+    if (Number.isInteger(pid) && pid !== process.pid && !processRunning(pid)) taken.push(join(stateDir, name));
   }
   return taken;
 }
@@ -112,13 +113,4 @@ async function sendAll(exporter: TraceExporter, entries: readonly DeadLetterEntr
     }
   }
   return kept;
-}
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { StateLock } from '../checkpoint/state-lock.js';
 import { createExporter } from '../export/create-exporter.js';
 import { Follower } from '../pipeline/follower.js';
@@ -26,7 +28,16 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
     process.exit(code);
   });
   const plan = await planFollow(config, log);
-  const locked = StateLock.acquire(plan.stateDir);
+  let locked;
+  try {
+    locked = StateLock.acquire(plan.stateDir);
+  } catch (error) {
+    signals.cancel();
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    // The directory is made first (mkdir -p): a code from there means the directory could not be made.
+    const what = existsSync(plan.stateDir) ? `cannot write its lock file ${join(plan.stateDir, 'follower.lock')}` : 'cannot create it';
+    return fail(`--state-dir ${plan.stateDir}: ${what} (${code}). Pass a writable directory for checkpoints.`);
+  }
   if (locked.status === 'held') {
     signals.cancel();
     return fail(
