@@ -106,7 +106,7 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
       say(`skipped ${path}: already exported to ${delivery.destination ?? ''} on ${delivery.exportedAt} (${describeWindow(delivery)}; ledger ${ledger?.path ?? ''}); pass --force to send it again`);
     }
     for (const { path, deliveries } of result.resent) {
-      say(`sending ${path} again: the ledger holds it for ${ledgerUse?.destination ?? ''} only over ${deliveries.map((d) => `${describeWindow(d)} (on ${d.exportedAt})`).join(', ')}, which does not hold ${describeWindow(window)}`);
+      say(`sending ${path} again: the ledger holds it for ${ledgerUse?.destination ?? ''} only over ${deliveries.map((d) => `${describeWindow(d)} (on ${d.exportedAt})`).join(', ')}, which does not hold this run's window (${describeWindow(window)}); span ids are the same, so the backend can deduplicate`);
     }
     for (const { path, shape } of result.foreign) ownLog('warn', foreignInputMessage(path === STDIN ? 'standard input' : displayPath(path), shape));
     if (result.counters.outsideWindow > 0) say(`${result.counters.outsideWindow} records were outside --since/--until and were not used`);
