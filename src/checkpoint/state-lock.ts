@@ -54,6 +54,12 @@ export class StateLock {
   }
 }
 
+/** Who holds the state dir's lock, for `status`: a running follower, a stale lock, or none. */
+export function lockHolder(stateDir: string): { pid: number; startedAt: string; running: boolean } | undefined {
+  const holder = readHolder(join(stateDir, 'follower.lock'));
+  return holder === undefined ? undefined : { ...holder, running: isOtelTail(holder.pid) };
+}
+
 function readHolder(path: string): LockBody | undefined {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockBody>;

@@ -5,6 +5,7 @@ import { fileStatus, journalStatus, type FileStatus, type JournalStatus } from '
 import { EXIT_OK, fail } from './exit-codes.js';
 import { defaultStateDir } from './follow-setup.js';
 import { DEAD_LETTER_FILE, readDeadLetters, spansOf } from '../checkpoint/dead-letter.js';
+import { lockHolder } from '../checkpoint/state-lock.js';
 import { join } from 'node:path';
 import { ledgerLines, summariseLedger } from './ledger-status.js';
 import { loadConfig } from './load-config.js';
@@ -49,6 +50,10 @@ export async function statusCommand(flags: Record<string, unknown> & StatusFlags
   }
   const out: string[] = [];
   out.push(`state dir ${stateDir}: ${written === undefined ? 'no checkpoints written yet' : `checkpoints written ${written.toISOString()} (${ago(written.getTime())})`}`);
+  const holder = lockHolder(stateDir);
+  if (holder !== undefined) {
+    out.push(holder.running ? `follower running: PID ${holder.pid}, since ${holder.startedAt}` : `no follower running (the lock of PID ${holder.pid}, started ${holder.startedAt}, is stale: it did not stop cleanly)`);
+  }
   if (files.length > 0) out.push('files:', ...files.map(describeFile));
   if (journals.length > 0) out.push('journals:', ...journals.map(describeJournal));
   if (files.length === 0 && journals.length === 0) out.push('no source has a checkpoint yet');

@@ -41,9 +41,11 @@ describe('state dir', () => {
     expect(second.stderr).toContain(`state dir ${stateDir} is in use by another otel-tail follower (PID ${first.pid}, since `);
     expect(second.stderr).toContain('Stop that one, or give this one another --state-dir');
     expect(first.exit).toBeUndefined();
+    expect((await runCli(['status', '--state-dir', stateDir])).stdout).toContain(`follower running: PID ${first.pid}, since `);
     // Killed without a word: its lock stays behind, and the next follower takes it over.
     await first.kill9();
     expect(existsSync(join(stateDir, 'follower.lock'))).toBe(true);
+    expect((await runCli(['status', '--state-dir', stateDir])).stdout).toContain(`no follower running (the lock of PID ${first.pid}, started `);
     const third = follow(args);
     await third.waitForStderr(new RegExp(`took over ${join(stateDir, 'follower.lock')} from otel-tail PID ${first.pid} \\(started [^)]+\\), which is no longer running`));
     third.signal('SIGTERM');
