@@ -115,7 +115,11 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     toRead.push(path);
   }
   const failed = new Set<string>();
-  const intakes = new Map<string, LineIntake>();
+  // What each input gave (not its LineIntake: that would keep every group's reconstructor alive to the end).
+  const seen = new Map<string, InputShape & { openclaw: number }>();
+  const note = (path: string, intake: LineIntake): void => {
+    seen.set(path, { lines: intake.linesSeen, firstLine: intake.firstLine, openclaw: intake.openclawItems });
+  };
   const groups = await planBackfill(toRead, options.maxLineBytes);
   options.onPlan?.(groups);
   let refused = false;
@@ -133,7 +137,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       if (eventPaths.size > 0 && eventPaths.size < group.paths.length) {
         // The file log and the events of one gateway: one trace per traceId from both, read side by side.
         const reconstructor = newReconstructor(true);
-        for (const path of group.paths) intakes.set(path, new LineIntake(path, options.maxLineBytes, stats, reconstructor));
+        const intakes = new Map(group.paths.map((path) => [path, new LineIntake(path, options.maxLineBytes, stats, reconstructor)]));
         const inputs = group.paths.map((path) => ({
           path,
           kind: eventPaths.has(path) ? ('event' as const) : ('log' as const),
@@ -147,6 +151,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
           failed.add(path);
           stats.fileErrors.push(`${path}: stopped after ${intakes.get(path)?.linesSeen ?? 0} lines: ${error.message}`);
         }
+        for (const [path, intake] of intakes) note(path, intake);
         reconstructor.flush();
         addCounters(counters, reconstructor.counters);
         continue;
@@ -154,9 +159,9 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       const reconstructor = newReconstructor();
       for (const path of group.paths) {
         const intake = new LineIntake(path === STDIN ? 'standard input' : path, options.maxLineBytes, stats, reconstructor);
-        intakes.set(path, intake);
         const lines = path === STDIN ? stdinLines(options.maxLineBytes) : fileLines(path);
         const error = await readAll(lines, (batch) => intake.addDecoded(batch), queue);
+        note(path, intake);
         if (error === undefined) continue;
         failed.add(path);
         stats.fileErrors.push(`${path}: stopped after ${intake.linesSeen} lines: ${error.message}`);
@@ -175,16 +180,16 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     await options.exporter.shutdown();
   }
   const foreign: BackfillResult['foreign'] = [];
-  for (const [path, intake] of intakes) {
-    if (failed.has(path) || intake.openclawItems > 0) continue;
-    foreign.push({ path, shape: { lines: intake.linesSeen, firstLine: intake.firstLine } });
+  for (const [path, input] of seen) {
+    if (failed.has(path) || input.openclaw > 0) continue;
+    foreign.push({ path, shape: { lines: input.lines, firstLine: input.firstLine } });
   }
   // Only what was delivered: every span of the run accepted, at least one sent, and never an input with no OpenClaw record in it.
   const delivered = !refused && stats.spansFailed === 0 && queue.firstError === undefined && stats.spansExported > 0;
   if (use !== undefined && delivered) {
     let recorded = 0;
     for (const [path, id] of identities) {
-      if (failed.has(path) || (intakes.get(path)?.openclawItems ?? 0) === 0) continue;
+      if (failed.has(path) || (seen.get(path)?.openclaw ?? 0) === 0) continue;
       use.ledger.record({ identity: id.identity, path, size: id.size, destination: use.destination, ...id.window, spans: stats.spansExported });
       recorded++;
     }
