@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomically } from './atomic-file.js';
+import { checkpointFileProblem } from './checkpoint-file-check.js';
 import { fingerprintKey, type FileFingerprint } from '../sources/file-fingerprint.js';
 
 export const CHECKPOINT_VERSION = 1;
@@ -13,6 +14,8 @@ export interface FileCheckpoint {
   /** The path it was last seen under (for `status` and messages only; identity is the fingerprint). */
   path: string;
   updatedAt: string;
+  /** Set while every line read from it was foreign (no OpenClaw record or event): what it looks like, for `status`. */
+  foreign?: string;
 }
 
 /**
@@ -58,6 +61,7 @@ export class CheckpointStore {
   private readonly byKey = new Map<string, FileCheckpoint>();
   private exportedTraces: readonly ExportedTrace[] = [];
   private readonly journals = new Map<string, JournalCheckpoint>();
+  private readonly foreign = new Map<string, string>();
   private dirty = false;
 
   private constructor(readonly path: string) {}
@@ -77,17 +81,38 @@ export class CheckpointStore {
     } catch {
       throw new CheckpointError(`${store.path}: not valid JSON. Move it aside to start over (files are then read per --from).`);
     }
-    if (parsed.version !== CHECKPOINT_VERSION || !Array.isArray(parsed.files)) {
-      throw new CheckpointError(`${store.path}: checkpoint version ${String(parsed.version)} is not supported (expected ${CHECKPOINT_VERSION}).`);
+    const version = (parsed as Partial<CheckpointFile> | null)?.version;
+    if (version !== CHECKPOINT_VERSION) {
+      throw new CheckpointError(`${store.path}: checkpoint version ${JSON.stringify(version)} is not supported (this otel-tail reads version ${CHECKPOINT_VERSION}). Move it aside to start over (files are then read per --from).`);
     }
-    for (const file of parsed.files) store.byKey.set(fingerprintKey(file.fingerprint), file);
+    const problem = checkpointFileProblem(parsed);
+    if (problem !== undefined) {
+      throw new CheckpointError(`${store.path}: ${problem}. Fix that value, or move the file aside to start over (files are then read per --from).`);
+    }
+    for (const file of parsed.files) {
+      const key = fingerprintKey(file.fingerprint);
+      store.byKey.set(key, file);
+      if (file.foreign !== undefined) store.foreign.set(key, file.foreign);
+    }
     store.exportedTraces = parsed.exported ?? [];
     for (const [key, checkpoint] of Object.entries(parsed.journals ?? {})) store.journals.set(key, checkpoint);
     return store;
   }
 
   get all(): readonly FileCheckpoint[] {
-    return [...this.byKey.values()];
+    return [...this.byKey.entries()].map(([key, checkpoint]) => {
+      const foreign = this.foreign.get(key);
+      if (foreign === undefined) return checkpoint.foreign === undefined ? checkpoint : { fingerprint: checkpoint.fingerprint, offset: checkpoint.offset, path: checkpoint.path, updatedAt: checkpoint.updatedAt };
+      return { ...checkpoint, foreign };
+    });
+  }
+
+  /** Notes that the file with this key gave only foreign lines so far (`undefined`: it gave OpenClaw's). */
+  setForeign(key: string, note: string | undefined): void {
+    if (this.foreign.get(key) === note) return;
+    if (note === undefined) this.foreign.delete(key);
+    else this.foreign.set(key, note);
+    this.dirty = true;
   }
 
   /** The checkpoint of the file with this key (`fingerprintKey`). */
@@ -104,6 +129,7 @@ export class CheckpointStore {
   }
 
   delete(key: string): void {
+    this.foreign.delete(key);
     if (this.byKey.delete(key)) this.dirty = true;
   }
 

@@ -4,13 +4,15 @@ import { CheckpointError } from '../checkpoint/checkpoint-store.js';
 import { InputError } from '../config/config-error.js';
 import { AgeGate, configuredAgeLimit } from '../export/age-limit.js';
 import { createExporter } from '../export/create-exporter.js';
-import { resolveTracesUrl } from '../export/otlp-target.js';
+import { displayUrl, resolveTracesUrl } from '../export/otlp-target.js';
+import { describeWindow } from '../checkpoint/ledger-entries.js';
+import { foreignInputMessage, OPENCLAW_STREAMS } from '../pipeline/foreign-input.js';
 import { runBackfill } from '../pipeline/run-backfill.js';
 import { displayPath, expandInputs, STDIN } from '../sources/expand-inputs.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { backendAgeRefusal, backendAgeSkipped, backendAgeWarning } from './backend-age.js';
 import { BackfillProgressReporter } from './backfill-progress.js';
-import { EXIT_FAILED, EXIT_OK, fail } from './exit-codes.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail } from './exit-codes.js';
 import { defaultStateDir, describeTarget, resolveEventPaths } from './follow-setup.js';
 import { journalTargetsOf, loadConfig } from './load-config.js';
 import { monitoringConfigOf } from './monitoring-config.js';
@@ -70,12 +72,17 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     const progress = new BackfillProgressReporter(await totalSize(paths), stats, progressOnTty, (text) => (progressOnTty ? process.stderr.write(text) : ownLogRaw('info', text.trimEnd())));
     // A dry run prints what would be sent: through the same privacy and preset steps, to the console.
     const exportContext = { stateDir: config.stateDir ?? defaultStateDir(process.env), warn: (message: string) => say(message, 'warn') };
-    const exporter = dryRun ? await createExporter({ ...config, exporter: 'console' }, exportContext) : await createExporter(config, { inWorker: true, ...exportContext });
+    const tracesUrl = config.exporter === 'otlp' ? resolveTracesUrl(config.endpoint, config.tracesEndpoint, config.protocol) : undefined;
+    // The SDK retries a down collector for up to exportTimeout per batch before the batch fails: say so while it waits.
+    const onRetry = (): void =>
+      progress.collectorRetrying(() => ownLog('warn', `collector unreachable at ${describeTarget(config)}: retrying each batch for up to ${config.exportTimeoutMs / 1000} s (--export-timeout)`));
+    const exporter = dryRun ? await createExporter({ ...config, exporter: 'console' }, exportContext) : await createExporter(config, { inWorker: true, onRetry, ...exportContext });
     // Said once the exporter could be made (an --output that cannot be written is said instead).
     say(backfillOrientation(config, paths, journals.map((journal) => journal.name), dryRun));
     const hashNote = printed ? hashedIdsNote(config) : undefined;
     if (hashNote !== undefined) say(hashNote);
-    const tracesUrl = config.exporter === 'otlp' ? resolveTracesUrl(config.endpoint, config.tracesEndpoint, config.protocol) : undefined;
+    const window = { ...(sinceMs === undefined ? {} : { sinceMs }), ...(untilMs === undefined ? {} : { untilMs }) };
+    const ledgerUse = ledger === undefined || tracesUrl === undefined ? undefined : { ledger, destination: ledgerDestination(tracesUrl, config.preset), window };
     const reconstructor = reconstructorOptions(config);
     if (sinceMs !== undefined) reconstructor.sinceMs = sinceMs;
     if (untilMs !== undefined) reconstructor.untilMs = untilMs;
@@ -89,7 +96,7 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
       ...(maxRate === undefined ? {} : { maxRate }),
       reconstructor,
       exporter,
-      ...(ledger === undefined ? {} : { ledger }),
+      ...(ledgerUse === undefined ? {} : { ledger: ledgerUse }),
       force: flags.force === true,
       stats,
       progress,
@@ -102,7 +109,13 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
         if (hosts.length > 1) say(`${hosts.length} gateway hosts (${hosts.join(', ')}): each is read on its own`);
       },
     }).finally(() => progress.stop());
-    for (const path of result.skipped) say(`skipped ${path}: already exported (${ledger?.path ?? ''}); pass --force to send it again`);
+    for (const { path, delivery } of result.skipped) {
+      say(`skipped ${path}: already exported to ${delivery.destination ?? ''} on ${delivery.exportedAt} (${describeWindow(delivery)}; ledger ${ledger?.path ?? ''}); pass --force to send it again`);
+    }
+    for (const { path, deliveries } of result.resent) {
+      say(`sending ${path} again: the ledger holds it for ${ledgerUse?.destination ?? ''} only over ${deliveries.map((d) => `${describeWindow(d)} (on ${d.exportedAt})`).join(', ')}, which does not hold this run's window (${describeWindow(window)}); span ids are the same, so the backend can deduplicate`);
+    }
+    for (const { path, shape } of result.foreign) ownLog('warn', foreignInputMessage(path === STDIN ? 'standard input' : displayPath(path), shape));
     if (result.counters.outsideWindow > 0) say(`${plural(result.counters.outsideWindow, 'record')} ${result.counters.outsideWindow === 1 ? 'was' : 'were'} outside --since/--until and not used`);
     for (const note of formatNotes(result)) say(note.text, note.level);
     const tooOld = ageGate?.skippedSpans ?? 0;
@@ -114,14 +127,25 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     ownLogRaw(nothingSent ? 'warn' : summaryLevel(result), tooOld > 0 ? `${summary}, ${tooOld} skipped as too old for ${ageGate?.limit.backend ?? ''}` : summary, { ...summaryFields(result), ...(tooOld > 0 ? { skippedTooOld: tooOld } : {}) });
     if (result.stats.fileErrors.length > 0) say(`these inputs were not read to their end: ${result.stats.fileErrors.map((e) => e.split(':')[0]).join(', ')}`, 'error');
     if (ledger !== undefined && (result.stats.spansFailed > 0 || result.exportError !== undefined)) {
-      const read = paths.filter((path) => !result.skipped.includes(path)).map(displayPath);
+      const read = paths.filter((path) => !result.skipped.some((skip) => skip.path === path)).map(displayPath);
       ownLog('error', notExportedAdvice(result.stats.spansFailed, [...read, ...journals.map((journal) => `journal ${journal.name}`)], describeTarget(config)));
+    }
+    // Nothing of the input was OpenClaw's: a usage error (a script must not take "0 traces" for success), with what we read instead.
+    const readInputs = paths.length - result.skipped.length + journals.length;
+    if (readInputs > 0 && journals.length === 0 && result.foreign.length === readInputs) {
+      ownLog('error', `nothing read was OpenClaw's, so nothing was sent. ${OPENCLAW_STREAMS}.`);
+      return EXIT_USAGE;
     }
     return result.stats.spansFailed > 0 || result.stats.fileErrors.length > 0 || nothingSent ? EXIT_FAILED : EXIT_OK;
   } catch (error) {
     if (error instanceof InputError || error instanceof CheckpointError) return fail(error.message);
     throw error;
   }
+}
+
+/** Where a backfill's deliveries go, for the ledger: the traces URL without credentials or query, and the preset (its headers are secrets). */
+export function ledgerDestination(tracesUrl: string, preset: string | undefined): string {
+  return preset === undefined || preset === 'otlp' ? displayUrl(tracesUrl) : `${displayUrl(tracesUrl)} (preset ${preset})`;
 }
 
 /** Which inputs a failed export leaves to send again, and how: none of them is in the ledger, and the span ids do not change. */

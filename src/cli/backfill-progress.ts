@@ -10,6 +10,8 @@ export class BackfillProgressReporter implements BackfillProgress {
   private readBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly startedMs = Date.now();
+  /** Spans exported when the collector was found unreachable; undefined while it takes requests. */
+  private exportedAtOutage: number | undefined;
 
   constructor(
     private readonly totalBytes: number,
@@ -31,10 +33,32 @@ export class BackfillProgressReporter implements BackfillProgress {
     if (this.tty) this.write('\r\u001b[K');
   }
 
+  /**
+   * An export attempt failed and is being tried again: the progress line says so at once, and
+   * `say` (a warning) runs on a line of its own, once per outage. Cleared when spans go out again.
+   */
+  collectorRetrying(say: () => void): void {
+    if (this.exportedAtOutage !== undefined) return;
+    this.exportedAtOutage = this.stats.spansExported;
+    // On a terminal, the warning must not be appended to the line being redrawn.
+    if (this.tty) this.write('\r\u001b[K');
+    say();
+    this.render();
+  }
+
+  /** Whether the collector was unreachable at the last attempt and no span went out since. */
+  private outage(): boolean {
+    if (this.exportedAtOutage === undefined) return false;
+    if (this.stats.spansExported === this.exportedAtOutage) return true;
+    this.exportedAtOutage = undefined;
+    return false;
+  }
+
   /** The progress line now (also used by tests). */
   line(nowMs = Date.now()): string {
     const seconds = Math.max((nowMs - this.startedMs) / 1000, 0.001);
     const rates = [`${Math.round(this.stats.linesRead / seconds).toLocaleString('en-US')} lines/s`, `${this.stats.spansExported.toLocaleString('en-US')} spans sent`];
+    if (this.outage()) rates.push('collector unreachable, retrying');
     // Standard input alone, or journals: no size to measure against, so no percentage and no ETA.
     if (this.totalBytes === 0) return [`${mb(this.stats.bytesRead)} MB read`, ...rates].join(' · ');
     const fraction = Math.min(this.readBytes / this.totalBytes, 1);

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { StateLock } from '../checkpoint/state-lock.js';
 import { createExporter } from '../export/create-exporter.js';
 import { Follower } from '../pipeline/follower.js';
 import { EXIT_OK, fail } from './exit-codes.js';
@@ -7,6 +10,7 @@ import { describeTarget, followerOptions, planFollow } from './follow-setup.js';
 import { listenForSignals } from './follow-signals.js';
 import { applyLogFormat, loadConfig } from './load-config.js';
 import { hashedIdsNote } from './orientation.js';
+import { plural } from './plural.js';
 import { ownLog, ownLogRaw, say } from './own-log.js';
 import { formatNotes, formatSummary, summaryFields, summaryLevel } from './summary.js';
 
@@ -26,6 +30,28 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
     process.exit(code);
   });
   const plan = await planFollow(config, log);
+  let locked;
+  try {
+    locked = StateLock.acquire(plan.stateDir);
+  } catch (error) {
+    signals.cancel();
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    // The directory is made first (mkdir -p): a code from there means the directory could not be made.
+    const what = existsSync(plan.stateDir) ? `cannot write its lock file ${join(plan.stateDir, 'follower.lock')}` : 'cannot create it';
+    return fail(`--state-dir ${plan.stateDir}: ${what} (${code}). Pass a writable directory for checkpoints.`);
+  }
+  if (locked.status === 'held') {
+    signals.cancel();
+    return fail(
+      `state dir ${plan.stateDir} is in use by another otel-tail follower (PID ${locked.holder.pid}, since ${locked.holder.startedAt}; ${locked.path}): ` +
+        'two would send the same lines twice and overwrite each other\'s checkpoints. Stop that one, or give this one another --state-dir.',
+    );
+  }
+  const lock = locked.lock;
+  process.once('exit', () => lock.release());
+  if (locked.tookOverFrom !== undefined) {
+    ownLog('warn', `took over ${lock.path} from otel-tail PID ${locked.tookOverFrom.pid} (started ${locked.tookOverFrom.startedAt}), which is no longer running: it did not stop cleanly, so what it had not settled is read again from the checkpoints`);
+  }
   let running: RunningFollow;
   let monitoring: FollowMonitoring | undefined;
   try {
@@ -34,12 +60,16 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
   } catch (error) {
     signals.cancel();
     await monitoring?.stop();
+    lock.release();
     if (isStartError(error)) return fail(error.message);
     throw error;
   }
   monitoring.attach(running.follower);
-  const start = config.from === 'end' ? 'new lines only' : 'from the beginning';
-  log(`following ${running.follower.targets.join(', ')} → ${describeTarget(config)} (without a checkpoint: ${start}; checkpoints in ${running.follower.checkpointPath})`);
+  const resumed = running.follower.resumedCheckpoints;
+  const start =
+    resumed > 0 ? `resuming from ${plural(resumed, 'checkpoint')} in ${running.follower.checkpointPath}`
+    : `no checkpoint yet: ${config.from === 'end' ? 'new lines only' : 'from the beginning'}; checkpoints in ${running.follower.checkpointPath}`;
+  log(`following ${running.follower.targets.join(', ')} → ${describeTarget(config)} (${start})`);
   const hashNote = config.exporter === 'console' ? hashedIdsNote(config) : undefined;
   if (hashNote !== undefined) log(hashNote);
 
@@ -57,6 +87,7 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
     } catch (error) {
       // The previous config could not start again either: checkpoints are written, nothing runs.
       await monitoring.stop();
+      lock.release();
       if (isStartError(error)) return fail(`after a reload: ${error.message}`);
       throw error;
     }
@@ -75,5 +106,6 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
   const totals = { stats: follower.stats, counters: follower.reconstructor.counters };
   for (const note of formatNotes(totals)) log(note.text, note.level);
   ownLogRaw(summaryLevel(totals), formatSummary(totals, 'otel-tail stopped', running.plan.config.exporter === 'console' ? 'printed' : 'exported'), summaryFields(totals));
+  lock.release();
   return EXIT_OK;
 }

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { didYouMean } from '../config/did-you-mean.js';
 import { addConfigOptions } from './config-options.js';
 import { EXIT_BROKEN_PIPE, EXIT_OK, EXIT_USAGE, fail } from './exit-codes.js';
+import { addDeadLetterCommands } from './dead-letter-commands.js';
 import { effectiveLogFormat, ownLogRaw, setDaemonLog, setLogFormat } from './own-log.js';
 import { addServiceCommands } from './service-commands.js';
 
@@ -126,6 +127,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   addServiceCommands(program, (code) => (exitCode = code));
+  addDeadLetterCommands(program, (code) => (exitCode = code));
   pointHelpAfterErrors(program, 'otel-tail');
 
   try {

@@ -4,6 +4,10 @@ import { CheckpointError, CheckpointStore } from '../checkpoint/checkpoint-store
 import { fileStatus, journalStatus, type FileStatus, type JournalStatus } from '../checkpoint/source-status.js';
 import { EXIT_OK, fail } from './exit-codes.js';
 import { defaultStateDir } from './follow-setup.js';
+import { DEAD_LETTER_FILE, readDeadLetters, spansOf } from '../checkpoint/dead-letter.js';
+import { lockHolder } from '../checkpoint/state-lock.js';
+import { join } from 'node:path';
+import { ledgerLines, summariseLedger } from './ledger-status.js';
 import { loadConfig } from './load-config.js';
 import { plural } from './plural.js';
 
@@ -38,17 +42,30 @@ export async function statusCommand(flags: Record<string, unknown> & StatusFlags
   const journals = await Promise.all(store.allJournals.map(([key, checkpoint]) => journalStatus(key, checkpoint, config.journalctl)));
   const written = await stat(store.path).then((info) => info.mtime, () => undefined);
   const ledgerEntries = ledger.entries;
+  const deadLetterPath = join(stateDir, DEAD_LETTER_FILE);
+  const dead = await readDeadLetters(deadLetterPath).catch(() => undefined);
+  const deadLetter = dead === undefined ? { traces: 0, spans: 0 } : { path: deadLetterPath, traces: dead.entries.length, spans: spansOf(dead.entries), bytes: dead.bytes, oldest: dead.entries[0]?.at, reason: dead.entries.at(-1)?.reason };
   if (flags.json === true) {
-    process.stdout.write(`${JSON.stringify({ stateDir, checkpointsWrittenAt: written?.toISOString(), files, journals, exportedTracesPending: store.exported.length, ledger: { files: ledgerEntries.length, bytes: sum(ledgerEntries.map((e) => e.size)) } }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ stateDir, checkpointsWrittenAt: written?.toISOString(), files, journals, exportedTracesPending: store.exported.length, deadLetter, ledger: { files: ledgerEntries.length, bytes: sum(ledgerEntries.map((e) => e.size)), ...summariseLedger(ledgerEntries) } }, null, 2)}\n`);
     return EXIT_OK;
   }
   const out: string[] = [];
   out.push(`state dir ${stateDir}: ${written === undefined ? 'no checkpoints written yet' : `checkpoints written ${written.toISOString()} (${ago(written.getTime())})`}`);
+  const holder = lockHolder(stateDir);
+  if (holder !== undefined) {
+    out.push(holder.running ? `follower running: PID ${holder.pid}, since ${holder.startedAt}` : `no follower running (the lock of PID ${holder.pid}, started ${holder.startedAt}, is stale: it did not stop cleanly)`);
+  }
   if (files.length > 0) out.push('files:', ...files.map(describeFile));
   if (journals.length > 0) out.push('journals:', ...journals.map(describeJournal));
   if (files.length === 0 && journals.length === 0) out.push('no source has a checkpoint yet');
   if (store.exported.length > 0) out.push(`${plural(store.exported.length, 'trace')} exported whole whose lines reach past a checkpoint (not sent again after a restart)`);
-  out.push(ledgerEntries.length === 0 ? 'backfill ledger: empty' : `backfill ledger: ${plural(ledgerEntries.length, 'file')} exported whole, ${formatBytes(sum(ledgerEntries.map((e) => e.size)))}, last on ${ledgerEntries.map((e) => e.exportedAt).sort().at(-1) ?? ''}`);
+  if (deadLetter.traces > 0) {
+    out.push(
+      `dead letter: ${plural(deadLetter.traces, 'trace')} (${plural(deadLetter.spans, 'span')}) refused by the backend since ${deadLetter.oldest ?? '?'}, kept in ${deadLetterPath} (last reason: ${deadLetter.reason ?? '?'}); ` +
+        'once the cause is fixed, send them again with: otel-tail dead-letter replay (same --state-dir and endpoint)',
+    );
+  }
+  out.push(...ledgerLines(ledgerEntries, formatBytes));
   process.stdout.write(`${out.join('\n')}\n`);
   return EXIT_OK;
 }
@@ -58,7 +75,9 @@ function describeFile(file: FileStatus): string {
   const at = `checkpoint at byte ${checkpoint.offset}, saved ${checkpoint.updatedAt}`;
   if (file.status === 'gone') return `  ${checkpoint.path}: gone (no file starts with its first line any more); ${at}`;
   const renamed = file.path === checkpoint.path ? '' : ` (was ${checkpoint.path})`;
-  const behind = file.bytesBehind === 0 ? 'up to date' : `${formatBytes(file.bytesBehind)} behind`;
+  // Read to its end, but nothing in it was OpenClaw's: "up to date" would say all is well.
+  const foreign = checkpoint.foreign === undefined ? '' : `no OpenClaw record or event in it (it looks like ${checkpoint.foreign}): is this the gateway's log? `;
+  const behind = `${foreign}${file.bytesBehind === 0 ? (foreign === '' ? 'up to date' : 'read to its end') : `${formatBytes(file.bytesBehind)} behind`}`;
   return `  ${file.path}${renamed}: ${behind}: byte ${checkpoint.offset} of ${file.size}; saved ${checkpoint.updatedAt}`;
 }
 

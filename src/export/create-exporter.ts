@@ -20,7 +20,7 @@ import { TransformingExporter } from './span-transform/transforming-exporter.js'
  */
 export async function createExporter(config: ResolvedConfig, options: CreateExporterOptions = {}): Promise<TraceExporter> {
   const policy = resolvedPolicy(config, { stateDir: options.stateDir, warn: options.warn });
-  if (options.inWorker === true && config.exporter === 'otlp') return new OtlpWorkerExporter(otlpOptions(config), policy);
+  if (options.inWorker === true && config.exporter === 'otlp') return new OtlpWorkerExporter(otlpOptions(config), policy, options.onRetry);
   const steps = transformSteps(policy);
   const sink = await createSink(config);
   return steps.length === 0 ? sink : new TransformingExporter(sink, steps);
@@ -28,6 +28,8 @@ export async function createExporter(config: ResolvedConfig, options: CreateExpo
 
 export interface CreateExporterOptions {
   inWorker?: boolean;
+  /** With `inWorker`: told each time an export attempt failed and is tried again (a backfill says the collector is unreachable while it waits). */
+  onRetry?: () => void;
   /** Where the id salt is kept when none is configured (the follower's and backfill's state directory). */
   stateDir?: string;
   /** Start-up warnings (content capture). */

@@ -4,14 +4,15 @@
  * reconstructing instead of in turn with them.
  *
  * Messages in: `{ kind: 'export', id, traces }` and `{ kind: 'shutdown' }`.
- * Messages out: `{ kind: 'outcome', id, ok, message?, statusCode? }`, then
- * `{ kind: 'shut-down' }`.
+ * Messages out: `{ kind: 'outcome', id, ok, message?, statusCode? }`, `{ kind: 'retrying' }`
+ * (an attempt failed, the SDK tries again), then `{ kind: 'shut-down' }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import { OtlpExportError, OtlpTraceExporter } from './otlp-exporter.js';
 import type { OtlpTraceExporterOptions } from './otlp-exporter.js';
 import type { PartialRejection } from './partial-rejection.js';
+import { onRetryScheduled } from './partial-success.js';
 import { transformSteps } from './span-transform/span-transforms.js';
 import type { PolicyConfig } from './span-transform/span-transforms.js';
 import { TransformingExporter } from './span-transform/transforming-exporter.js';
@@ -28,6 +29,7 @@ export type WorkerRequest = { kind: 'export'; id: number; traces: FinishedTrace[
 export type WorkerReply =
   | { kind: 'outcome'; id: number; ok: true; rejected?: PartialRejection }
   | { kind: 'outcome'; id: number; ok: false; message: string; statusCode: number | undefined }
+  | { kind: 'retrying' }
   | { kind: 'shut-down' };
 
 const port = parentPort;
@@ -38,6 +40,8 @@ if (port !== null) {
   // Each request's traces are a structured clone of the main thread's: the steps may change them in place.
   const exporter: TraceExporter = steps.length === 0 ? sink : new TransformingExporter(sink, steps, true);
   const reply = (message: WorkerReply): void => port.postMessage(message);
+  // An attempt failed and the SDK will try again: the main thread says so while it waits.
+  onRetryScheduled(() => reply({ kind: 'retrying' }));
   port.on('message', (request: WorkerRequest) => {
     if (request.kind === 'shutdown') {
       void exporter.shutdown().then(() => reply({ kind: 'shut-down' }));

@@ -25,7 +25,12 @@ export class OtlpWorkerExporter implements TraceExporter {
   #onShutDown: (() => void) | undefined;
 
   /** `policy`: the span transforms (privacy, presets, redaction) to run in the worker before encoding. */
-  constructor(options: OtlpTraceExporterOptions, policy?: PolicyConfig) {
+  constructor(
+    options: OtlpTraceExporterOptions,
+    policy?: PolicyConfig,
+    /** Told when an attempt failed and the SDK retries it (the collector is down or busy), before the export's outcome. */
+    private readonly onRetry?: () => void,
+  ) {
     const setup: WorkerSetup = policy === undefined ? { otlp: options } : { otlp: options, policy };
     // A worker's V8 heap grows to its own limits, on top of the main thread's: bound it so a
     // backfill stays under 200 MiB (the young generation is most of it). 64 MiB of old space holds
@@ -69,6 +74,10 @@ export class OtlpWorkerExporter implements TraceExporter {
   #receive(reply: WorkerReply): void {
     if (reply.kind === 'shut-down') {
       this.#onShutDown?.();
+      return;
+    }
+    if (reply.kind === 'retrying') {
+      this.onRetry?.();
       return;
     }
     const resolve = this.#pending.get(reply.id);

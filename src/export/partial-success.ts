@@ -2,13 +2,26 @@ import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import type { PartialRejection } from './partial-rejection.js';
 
 const PARTIAL_SUCCESS = 'Received Partial Success response';
+/** The SDK's RetryingTransport says this (at verbose) each time an attempt failed in a way it retries: a network error, 429, 502, 503, 504. */
+const RETRY_SCHEDULED = 'Scheduling export retry';
 let installed = false;
 let last: PartialRejection | undefined;
+let retryListener: (() => void) | undefined;
+
+/**
+ * Told each time the SDK schedules another attempt of an export (this thread's exports): the
+ * collector is not taking requests now. The SDK retries within the export timeout before the
+ * export's own callback says anything, so this is the only word of an outage while it lasts.
+ */
+export function onRetryScheduled(listener: (() => void) | undefined): void {
+  retryListener = listener;
+}
 
 /**
  * The OTLP exporter of the SDK reports a `partial_success` answer only through `diag.warn`, just
  * before it calls back with success, in the same turn. This registers a diag logger (per thread,
- * once) that keeps that one warning and ignores the rest, as without a logger. The value is
+ * once) that keeps that one warning and the retry notice (`onRetryScheduled`), and ignores the
+ * rest, as without a logger. The value is
  * cleared at the next microtask: a metrics export's partial success, which no trace export takes,
  * cannot be read by a later trace export.
  */
@@ -20,7 +33,9 @@ export function watchPartialSuccess(): void {
     error: ignore,
     info: ignore,
     debug: ignore,
-    verbose: ignore,
+    verbose: (message: string) => {
+      if (message.startsWith(RETRY_SCHEDULED)) retryListener?.();
+    },
     warn: (message: string, ...args: unknown[]) => {
       if (!message.startsWith(PARTIAL_SUCCESS)) return;
       const rejected = parsePartialSuccess(args[0]);
@@ -32,7 +47,7 @@ export function watchPartialSuccess(): void {
       });
     },
   };
-  diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  diag.setLogger(logger, { logLevel: DiagLogLevel.VERBOSE, suppressOverrideMessage: true });
 }
 
 /** The partial success reported in this turn, if any (to be called from the export's own callback). */

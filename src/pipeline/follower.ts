@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
+import { DeadLetterFile } from '../checkpoint/dead-letter.js';
 import { resolve } from 'node:path';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { Settlement } from '../checkpoint/settlement.js';
 import { InputError } from '../config/config-error.js';
 import type { BackendAgeLimit } from '../export/age-limit.js';
-import { partialRejectionMessage, type PartialRejection } from '../export/partial-rejection.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import { Reconstructor, type ReconstructorOptions, type StreamKind, type TraceExit } from '../reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
@@ -23,6 +23,8 @@ import { JournalIntake } from './journal-intake.js';
 import { LineIntake } from './line-intake.js';
 import { FollowerAgeGate } from './follower-age-gate.js';
 import { ReplayWindow, type FollowerCarry } from './follower-carry.js';
+import { ForeignSources } from './foreign-sources.js';
+import { RefusedTraces } from './refused-traces.js';
 import { RetryingExportQueue, type QueuedTrace } from './retrying-export-queue.js';
 
 export interface FollowOptions {
@@ -58,8 +60,6 @@ export interface FollowOptions {
 const READ_CHUNK_BYTES = 256 * 1024;
 /** Under the default grace (750 ms), so lines whose watch event was lost are read before their trace is due. */
 const RESCAN_MS = 500;
-/** At most one line a minute about traces a backend refused. */
-const REFUSAL_NOTE_MS = 60_000;
 /** Queued spans (in batches of maxBatchSpans) past which reading pauses. */
 const QUEUED_BATCHES = 8;
 
@@ -92,10 +92,8 @@ export class Follower {
   private checkpointsFailing = false;
   /** Wall time since which no source has had anything to read; undefined while one is reading or paused. */
   private quietSince: number | undefined;
-  private refusedSinceNote = { traces: 0, spans: 0 };
-  private refusedNotedAt = Number.NEGATIVE_INFINITY;
-  private rejectedSinceNote = 0;
-  private rejectedNotedAt = Number.NEGATIVE_INFINITY;
+  private readonly refusals: RefusedTraces;
+  private readonly foreignSources: ForeignSources;
   private readonly ageGate: FollowerAgeGate | undefined;
   /** Stopping or handing over: no timer may emit a trace any more. */
   private halted = false;
@@ -107,6 +105,8 @@ export class Follower {
     carry: FollowerCarry | undefined,
   ) {
     this.stats = carry?.stats ?? new PipelineStats();
+    this.foreignSources = new ForeignSources(store, options.log);
+    this.refusals = new RefusedTraces(new DeadLetterFile(options.stateDir), options.exportTarget, this.stats, options.log, (items) => this.settle(items));
     this.exported = new Set(carry?.exported);
     this.replay = new ReplayWindow(carry?.consumed);
     this.queue = new RetryingExportQueue(
@@ -118,11 +118,8 @@ export class Follower {
         unreachable: (error) =>
           options.log(`collector unreachable at ${options.exportTarget}: ${error.message}; holding spans and retrying with backoff (reading pauses while the queue is full)`, 'warn'),
         reachable: () => options.log(`collector reachable again at ${options.exportTarget}; resuming`),
-        refused: (items, error) => {
-          this.settle(items);
-          this.noteRefused(items, error);
-        },
-        partlyRejected: (rejected) => this.notePartlyRejected(rejected),
+        refused: (items, error) => this.refusals.refused(items, error),
+        partlyRejected: (items, rejected) => this.refusals.partlyRejected(items, rejected),
       },
     );
     const hasUnread = (stream: StreamKind): boolean => this.streams[stream].some((source) => source.reading);
@@ -204,6 +201,7 @@ export class Follower {
       store = await CheckpointStore.open(options.stateDir);
     }
     const follower = new Follower(options, store, new Settlement(store), carry);
+    follower.resumedCheckpoints = store.all.length + store.allJournals.length;
     try {
       // Journals first: their start checks journalctl and may fail, while a file source starts reading at once.
       for (const source of [...follower.journals, ...follower.files]) await source.start();
@@ -226,6 +224,9 @@ export class Follower {
   get checkpointPath(): string {
     return this.store.path;
   }
+
+  /** How many source checkpoints the state dir held when this follower started (0: a first start). */
+  resumedCheckpoints = 0;
 
   /** For /healthz: each journal source's reader (journalctl), and a probe for entries it has not read. */
   journalReaders(): JournalReader[] {
@@ -261,6 +262,7 @@ export class Follower {
     this.ageGate?.note();
     const drained = await this.queue.drain(Math.max(0, deadline - Date.now() - 500));
     this.queue.stop();
+    await withTimeout(this.refusals.drain(), Math.max(100, deadline - Date.now() - 500));
     await this.writeCheckpoints();
     await withTimeout(Promise.all(this.sources.map((source) => source.close())), 500);
     await withTimeout(this.options.exporter.shutdown(), Math.max(100, deadline - Date.now()));
@@ -285,6 +287,7 @@ export class Follower {
     this.ageGate?.note();
     // Its answer settles it (not sent again) or not (held by the checkpoint): either is known before the write.
     await untilCut(this.queue.drain(this.options.inFlightWaitMs ?? 11_000), cut);
+    await untilCut(this.refusals.drain(), cut);
     await this.writeCheckpoints();
     const consumed = new Map(this.sources.flatMap((source) => [...source.positions()].map((p): [string, number] => [p.key, p.consumed])));
     await withTimeout(Promise.all(this.sources.map((source) => source.close())), 500);
@@ -307,7 +310,9 @@ export class Follower {
       this.intakes.set(file.key, intake);
     }
     const lineIntake = intake;
-    return this.handOver(() => this.replay.add(file.key, lines, (line) => line.end, (part) => lineIntake.addBatch(part), this.reconstructor.counters));
+    const room = this.handOver(() => this.replay.add(file.key, lines, (line) => line.end, (part) => lineIntake.addBatch(part), this.reconstructor.counters));
+    this.foreignSources.check(file, lineIntake);
+    return room;
   }
 
   private takeEntries(source: { key: string; name: string }, entries: JournalEntry[]): Promise<void> {
@@ -379,34 +384,6 @@ export class Follower {
     }
   }
 
-  /** Said at most once a minute, with what was refused since the last time: a backend that refuses everything must not flood the log. */
-  private noteRefused(items: readonly QueuedTrace[], error: Error): void {
-    this.refusedSinceNote.traces += items.length;
-    for (const { trace } of items) this.refusedSinceNote.spans += trace.spans.length;
-    const now = Date.now();
-    if (now - this.refusedNotedAt < REFUSAL_NOTE_MS) return;
-    this.refusedNotedAt = now;
-    const { traces, spans } = this.refusedSinceNote;
-    this.refusedSinceNote = { traces: 0, spans: 0 };
-    const [it, they] = traces === 1 ? ['it', 'It is'] : ['them', 'They are'];
-    this.options.log(
-      `${this.options.exportTarget} refused ${traces} trace${traces === 1 ? '' : 's'} (${spans} span${spans === 1 ? '' : 's'}) outright (sending ${it} again cannot help): ${error.message}. ` +
-        `${they} dropped and counted as failed; the traces after ${it} go on. A 413 asks for a smaller --max-request-bytes.`,
-      'error',
-    );
-  }
-
-  /** Said at most once a minute, like refusals: the spans dropped since, and the backend's words. */
-  private notePartlyRejected(rejected: PartialRejection): void {
-    this.rejectedSinceNote += rejected.spans;
-    const now = Date.now();
-    if (now - this.rejectedNotedAt < REFUSAL_NOTE_MS) return;
-    this.rejectedNotedAt = now;
-    const spans = this.rejectedSinceNote;
-    this.rejectedSinceNote = 0;
-    this.options.log(`${this.options.exportTarget}: ${partialRejectionMessage({ ...rejected, spans })}. They are counted as failed and not sent again.`, 'warn');
-  }
-
   private rememberExported(key: string): void {
     if (this.exported.size >= this.options.reconstructor.rememberEmitted) {
       const oldest = this.exported.values().next();
@@ -430,7 +407,7 @@ export class Follower {
     const retired = this.sources.flatMap((source) => source.takeRetired());
     for (const key of retired) this.intakes.delete(key);
     try {
-      await this.settlement.write(positions, [this.reconstructor.openLines(), this.queue.heldLines()], retired);
+      await this.settlement.write(positions, [this.reconstructor.openLines(), this.queue.heldLines(), this.refusals.heldLines()], retired);
       if (this.checkpointsFailing) this.options.log(`checkpoints written again to ${this.store.path}`);
       this.checkpointsFailing = false;
     } catch (error) {

@@ -26,6 +26,8 @@ export class LineIntake {
   private runStart = 0;
   private runLines = 0;
   private nextStart: number | undefined;
+  private found = 0;
+  private firstText: string | undefined;
 
   constructor(
     private readonly sourceName: string,
@@ -45,6 +47,16 @@ export class LineIntake {
     return this.skimmed;
   }
 
+  /** Records and events this source gave (0: nothing of it is OpenClaw's). */
+  get openclawItems(): number {
+    return this.found;
+  }
+
+  /** The first line of text that needed a parse (to say what a source without records looks like). */
+  get firstLine(): string | undefined {
+    return this.firstText;
+  }
+
   addBatch(lines: readonly RawLine[]): void {
     this.addDecoded(decodeBatch(lines, this.maxLineBytes));
   }
@@ -53,6 +65,8 @@ export class LineIntake {
   addDecoded(batch: DecodedBatch, parse: (text: string) => ParsedLine = parseLine): void {
     const { kinds, texts, times, records, rejects, starts, ends } = batch;
     const stats = this.stats;
+    const before = stats.records + stats.events;
+    this.firstText ??= texts.find((line) => line.trim() !== '');
     let text = 0;
     let untraced = 0;
     let plain = 0;
@@ -95,6 +109,7 @@ export class LineIntake {
         }
       }
     }
+    this.found += stats.records + stats.events - before;
     this.reconstructor.tick();
   }
 

@@ -29,12 +29,15 @@ export interface ExportEvents {
   /** An export succeeded after an outage. */
   reachable(): void;
   /**
-   * The backend refused these traces themselves (otlp-target.ts `isRefusal`): sending them again cannot
-   * help, so they are settled as failed and the queue moves on.
+   * The backend refused these traces themselves (otlp-target.ts `isRefusal`): sending them again as they
+   * are cannot help, so the queue moves on; the receiver keeps them (dead letter) and settles them.
    */
   refused(items: readonly QueuedTrace[], error: Error): void;
-  /** A batch was accepted (and is settled through `exported`), but the backend said it dropped some of its spans. */
-  partlyRejected(rejected: PartialRejection): void;
+  /**
+   * A batch was answered 200, but the backend said it dropped some of its spans (which, it does not
+   * say): not sent again by the queue, and not passed to `exported` (the receiver settles it).
+   */
+  partlyRejected(items: readonly QueuedTrace[], rejected: PartialRejection): void;
 }
 
 type Answer = { status: 'accepted'; rejected?: PartialRejection } | { status: 'refused'; error: Error } | { status: 'stopped' };
@@ -155,8 +158,8 @@ export class RetryingExportQueue {
     const dropped = Math.min(spans, rejected?.spans ?? 0);
     this.stats.spansExported += spans - dropped;
     this.stats.spansFailed += dropped;
-    this.events.exported(items);
-    if (rejected !== undefined) this.events.partlyRejected(rejected);
+    if (rejected === undefined) this.events.exported(items);
+    else this.events.partlyRejected(items, rejected);
   }
 
   private refused(items: readonly QueuedTrace[], error: Error): void {

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { contentIdentity, type BackfillLedger } from '../checkpoint/backfill-ledger.js';
+import { contentIdentity, type BackfillLedger, type LedgerEntry, type LedgerWindow } from '../checkpoint/backfill-ledger.js';
 import { InputError } from '../config/config-error.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
@@ -13,6 +13,7 @@ import type { JournalTarget } from '../sources/journalctl-args.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { planBackfill, type HostGroup } from './backfill-plan.js';
 import { ExportQueue } from './export-queue.js';
+import type { InputShape } from './foreign-input.js';
 import { JournalIntake } from './journal-intake.js';
 import { LineIntake } from './line-intake.js';
 import { readMerged } from './merged-read.js';
@@ -34,8 +35,11 @@ export interface BackfillOptions {
   maxRate?: number;
   reconstructor: ReconstructorOptions;
   exporter: TraceExporter;
-  /** Files already exported whole are skipped (unless `force`), and files exported whole are recorded. */
-  ledger?: BackfillLedger;
+  /**
+   * Files already delivered to this destination over a window that holds this run's are skipped
+   * (unless `force`); the files of a run that delivered every span it made are recorded.
+   */
+  ledger?: LedgerUse;
   force?: boolean;
   /** Counters the caller can watch while the run goes (progress). */
   stats?: PipelineStats;
@@ -49,13 +53,26 @@ export interface BackfillOptions {
   admit?: (trace: FinishedTrace) => boolean;
 }
 
+/** The ledger, and what this run's deliveries are recorded under. */
+export interface LedgerUse {
+  ledger: BackfillLedger;
+  /** The traces URL without credentials, plus the preset (backfill-command.ts `ledgerDestination`). */
+  destination: string;
+  /** --since/--until as given. */
+  window: LedgerWindow;
+}
+
 export interface BackfillResult {
   stats: PipelineStats;
   /** Summed over the reconstructors of every host group. */
   counters: ReconstructorCounters;
   exportError?: Error;
-  /** Files skipped because the ledger says they were exported before. */
-  skipped: string[];
+  /** Files skipped because the ledger says they were delivered to this destination before, with the delivery. */
+  skipped: { path: string; delivery: LedgerEntry }[];
+  /** Files sent although the ledger holds them for this destination, over windows that do not hold this run's. */
+  resent: { path: string; deliveries: LedgerEntry[] }[];
+  /** Inputs read to their end that gave no OpenClaw record or event, with what they looked like. */
+  foreign: { path: string; shape: InputShape }[];
   /** Host groups read (one reconstructor each). */
   hosts: string[];
 }
@@ -72,26 +89,37 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   const stats = options.stats ?? new PipelineStats();
   const queue = new ExportQueue(options.exporter, options.maxBatchSpans, stats, options.maxRate);
   const counters = emptyCounters();
-  const skipped: string[] = [];
+  const skipped: BackfillResult['skipped'] = [];
+  const resent: BackfillResult['resent'] = [];
   const toRead: string[] = [];
-  const identities = new Map<string, { identity: string; size: number }>();
+  const identities = new Map<string, { identity: string; size: number; window: LedgerWindow }>();
+  const use = options.ledger;
   for (const path of options.paths) {
     if (path === STDIN) {
       toRead.push(path);
       continue;
     }
     await checkReadable(path);
-    if (options.ledger !== undefined) {
+    if (use !== undefined) {
       const id = await contentIdentity(path);
-      if (options.force !== true && options.ledger.exportedAt(id.identity) !== undefined) {
-        skipped.push(path);
+      const window = fileWindow(use.window, id.mtimeMs);
+      const delivery = options.force === true ? undefined : use.ledger.delivered(id.identity, use.destination, window);
+      if (delivery !== undefined) {
+        skipped.push({ path, delivery });
         continue;
       }
-      identities.set(path, id);
+      const partly = use.ledger.partly(id.identity, use.destination);
+      if (partly.length > 0 && options.force !== true) resent.push({ path, deliveries: partly });
+      identities.set(path, { identity: id.identity, size: id.size, window });
     }
     toRead.push(path);
   }
   const failed = new Set<string>();
+  // What each input gave (not its LineIntake: that would keep every group's reconstructor alive to the end).
+  const seen = new Map<string, InputShape & { openclaw: number }>();
+  const note = (path: string, intake: LineIntake): void => {
+    seen.set(path, { lines: intake.linesSeen, firstLine: intake.firstLine, openclaw: intake.openclawItems });
+  };
   const groups = await planBackfill(toRead, options.maxLineBytes);
   options.onPlan?.(groups);
   let refused = false;
@@ -123,6 +151,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
           failed.add(path);
           stats.fileErrors.push(`${path}: stopped after ${intakes.get(path)?.linesSeen ?? 0} lines: ${error.message}`);
         }
+        for (const [path, intake] of intakes) note(path, intake);
         reconstructor.flush();
         addCounters(counters, reconstructor.counters);
         continue;
@@ -132,6 +161,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
         const intake = new LineIntake(path === STDIN ? 'standard input' : path, options.maxLineBytes, stats, reconstructor);
         const lines = path === STDIN ? stdinLines(options.maxLineBytes) : fileLines(path);
         const error = await readAll(lines, (batch) => intake.addDecoded(batch), queue);
+        note(path, intake);
         if (error === undefined) continue;
         failed.add(path);
         stats.fileErrors.push(`${path}: stopped after ${intake.linesSeen} line${intake.linesSeen === 1 ? '' : 's'}: ${error.message}`);
@@ -149,13 +179,36 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   } finally {
     await options.exporter.shutdown();
   }
-  if (options.ledger !== undefined && !refused && stats.spansFailed === 0 && queue.firstError === undefined) {
-    for (const [path, id] of identities) if (!failed.has(path)) options.ledger.record(id.identity, path, id.size);
-    if (identities.size > 0) await options.ledger.save();
+  const foreign: BackfillResult['foreign'] = [];
+  for (const [path, input] of seen) {
+    if (failed.has(path) || input.openclaw > 0) continue;
+    foreign.push({ path, shape: { lines: input.lines, firstLine: input.firstLine } });
   }
-  const result: BackfillResult = { stats, counters, skipped, hosts: groups.map((group) => group.host) };
+  // Only what was delivered: every span of the run accepted, at least one sent, and never an input with no OpenClaw record in it.
+  const delivered = !refused && stats.spansFailed === 0 && queue.firstError === undefined && stats.spansExported > 0;
+  if (use !== undefined && delivered) {
+    let recorded = 0;
+    for (const [path, id] of identities) {
+      if (failed.has(path) || (seen.get(path)?.openclaw ?? 0) === 0) continue;
+      use.ledger.record({ identity: id.identity, path, size: id.size, destination: use.destination, ...id.window, spans: stats.spansExported });
+      recorded++;
+    }
+    if (recorded > 0) await use.ledger.save();
+  }
+  const result: BackfillResult = { stats, counters, skipped, resent, foreign, hosts: groups.map((group) => group.host) };
   if (queue.firstError !== undefined) result.exportError = queue.firstError;
   return result;
+}
+
+/**
+ * The window a file was read over: an `--until` at or after its mtime holds every line of it (none is
+ * newer than its last write), so it is recorded, and looked up, as unbounded.
+ */
+function fileWindow(window: LedgerWindow, mtimeMs: number): LedgerWindow {
+  const read: LedgerWindow = {};
+  if (window.sinceMs !== undefined) read.sinceMs = window.sinceMs;
+  if (window.untilMs !== undefined && window.untilMs < mtimeMs) read.untilMs = window.untilMs;
+  return read;
 }
 
 /** Feeds every batch; returns the error an input stopped on, if it did not end normally. */

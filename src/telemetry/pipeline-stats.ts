@@ -17,6 +17,10 @@ export class PipelineStats {
   traces = 0;
   spansExported = 0;
   spansFailed = 0;
+  /** Refused traces written to the dead-letter file (refused-traces.ts). */
+  readonly deadLettered = { traces: 0, spans: 0 };
+  /** Spans of refused traces the dead-letter file could not take (full, or a write error): lost. */
+  deadLetterLost = 0;
   exportBatchesFailed = 0;
   /** Followed files that shrank or were rewritten in place (copytruncate): read again from their start. */
   truncations = 0;

@@ -84,9 +84,11 @@ describe('bad input around good lines', () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
-  it('says so when nothing in the input was an OpenClaw record or event (console output given as a file log)', async () => {
+  it('exits 2 when nothing in the input was an OpenClaw record or event (console output given as a file log), naming the journald stream', async () => {
     const result = await runCli(['backfill', '--dry-run', fixturePath('openclaw-2026.9.6/console.stdout.txt')]);
-    expect(result.code, result.stderr).toBe(0);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('console.stdout.txt: no OpenClaw record or event in it; it looks like plain text');
+    expect(result.stderr).toContain('its console in journald (--journal openclaw-gateway)');
     expect(result.stderr).toMatch(/(\d+) lines were neither OpenClaw records nor diagnostic events, and were skipped \(plain_text=\1\); nothing else was found: is the input OpenClaw's \(its file log/);
     expect(result.stderr).toContain('0 traces');
   });

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { metricsBase } from '../support/daemon-metrics.js';
 import { spanKey } from '../support/delivery-check.js';
 import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 import { SAMPLE_LOG } from '../support/fixtures.js';
@@ -13,9 +16,11 @@ import { runCli } from '../support/run-cli.js';
  */
 
 const startReceiver = cleanUpAfterEach();
+/** A span count as otel-tail words it (`1 span`, `7 spans`). */
+const spansText = (count: number): string => `${count} span${count === 1 ? '' : 's'}`;
 
 /** The sample's spans, and the trace the backend will refuse: the one with the most spans. */
-async function sampleWithBadTrace(): Promise<{ bad: string; badSpans: number; wanted: string[] }> {
+async function sampleWithBadTrace(): Promise<{ bad: string; badSpans: number; wanted: string[]; badKeys: string[] }> {
   const reference = await startReceiver();
   const backfill = await runCli(['backfill', '--endpoint', reference.url, SAMPLE_LOG]);
   expect(backfill.code, backfill.stderr).toBe(0);
@@ -23,7 +28,7 @@ async function sampleWithBadTrace(): Promise<{ bad: string; badSpans: number; wa
   expect(traceIds.length).toBeGreaterThan(3);
   const count = (id: string): number => reference.spans.filter((s) => s.traceId === id).length;
   const bad = [...traceIds].sort((a, b) => count(b) - count(a))[0] ?? '';
-  return { bad, badSpans: count(bad), wanted: reference.spans.filter((s) => s.traceId !== bad).map(spanKey).sort() };
+  return { bad, badSpans: count(bad), wanted: reference.spans.filter((s) => s.traceId !== bad).map(spanKey).sort(), badKeys: reference.spans.filter((s) => s.traceId === bad).map(spanKey).sort() };
 }
 
 describe('a backend that refuses one trace (HTTP 400)', () => {
@@ -38,8 +43,8 @@ describe('a backend that refuses one trace (HTTP 400)', () => {
     expect(r.requests.filter((req) => req.status === 400).length).toBe(2);
   }, 60_000);
 
-  it('following: only that trace is dropped, said once and counted; it is not sent again after a restart', async () => {
-    const { bad, badSpans, wanted } = await sampleWithBadTrace();
+  it('following: only that trace is refused, kept in the dead-letter file, said once and counted the same on /metrics and in the summary; a replay sends it once the cause is fixed', async () => {
+    const { bad, badSpans, wanted, badKeys } = await sampleWithBadTrace();
 
     // The refusal echoes the request's headers, as some backends do: the secret in them must not reach our log.
     const live = await startReceiver({
@@ -47,19 +52,27 @@ describe('a backend that refuses one trace (HTTP 400)', () => {
       errorBody: (req) => `bad request: ${JSON.stringify(req.headers)}`,
     });
     const stateDir = tempDir('state');
-    const daemon = new FollowDaemon(['--file', SAMPLE_LOG, '--from', 'beginning', '--state-dir', stateDir, '--endpoint', live.url], {
+    const daemon = new FollowDaemon(['--file', SAMPLE_LOG, '--from', 'beginning', '--state-dir', stateDir, '--endpoint', live.url, '--metrics-listen', '127.0.0.1:0'], {
       OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20refused-secret-never-printed',
     });
     await daemon.waitForStderr(/otel-tail: following /, 15_000);
     await daemon.waitUntil(() => (new Set(live.spans.map(spanKey)).size >= wanted.length ? true : undefined), 30_000, `the ${wanted.length} spans of the other traces`);
     await daemon.waitForStderr(/refused 1 trace \(\d+ spans\)/);
+    const metrics = await (await fetch(`${await metricsBase(daemon)}/metrics`)).text();
+    const sample = (name: string): number => Number(metrics.split('\n').find((line) => line.startsWith(`${name} `))?.split(' ')[1]);
+    expect(sample('otel_tail_spans_failed_total')).toBe(badSpans);
+    expect(sample('otel_tail_dead_letter_traces_total')).toBe(1);
+    expect(sample('otel_tail_dead_letter_spans_total')).toBe(badSpans);
     daemon.signal('SIGTERM');
     expect(await daemon.waitForExit(10_000), daemon.stderr).toEqual({ code: 0, signal: null });
 
     expect([...new Set(live.spans.map(spanKey))].sort()).toEqual(wanted);
     expect(live.requests.some((r) => r.status === 400)).toBe(true);
     expect(daemon.countStderr(/refused/)).toBe(1);
-    expect(daemon.stderr).toMatch(new RegExp(`refused 1 trace \\(${badSpans} spans\\) outright \\(sending it again cannot help\\): .*400.*It is dropped and counted as failed`));
+    expect(daemon.stderr).toMatch(
+      new RegExp(`refused 1 trace \\(${badSpans} spans\\): .*400.*Sending them again as they are cannot help: kept in ${stateDir}/dead-letter\\.jsonl, counted as failed; .*otel-tail dead-letter replay`),
+    );
+    // The summary and /metrics agree.
     expect(daemon.stderr).toMatch(new RegExp(`${badSpans} failed`));
     expect(daemon.stderr).not.toMatch(/unreachable/);
     expect(live.requests[0]?.headers['authorization']).toBe('Bearer refused-secret-never-printed');
@@ -72,6 +85,25 @@ describe('a backend that refuses one trace (HTTP 400)', () => {
     second.signal('SIGTERM');
     expect(await second.waitForExit(10_000), second.stderr).toEqual({ code: 0, signal: null });
     expect(again.spans.filter((s) => s.traceId === bad)).toEqual([]);
+
+    // It waits in the dead-letter file, and status says so.
+    const status = await runCli(['status', '--state-dir', stateDir]);
+    expect(status.stdout).toContain(`dead letter: 1 trace (${spansText(badSpans)}) refused by the backend since `);
+    expect(status.stdout).toContain('otel-tail dead-letter replay');
+    // Refused again by the same backend: kept, exit 1.
+    const refusedAgain = await runCli(['dead-letter', 'replay', '--state-dir', stateDir, '--endpoint', live.url]);
+    expect(refusedAgain.code, refusedAgain.stderr).toBe(1);
+    expect(refusedAgain.stderr).toContain(`1 trace (${spansText(badSpans)}) were not accepted and are kept in ${stateDir}/dead-letter.jsonl`);
+    // The cause fixed (a backend that takes it): sent, with its ids, and the file is gone.
+    const fixed = await startReceiver();
+    const replay = await runCli(['dead-letter', 'replay', '--state-dir', stateDir, '--endpoint', fixed.url]);
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(replay.stderr).toContain(`dead-letter replay: 1 trace (${spansText(badSpans)}) sent to ${fixed.url}/v1/traces`);
+    expect(fixed.spans.map(spanKey).sort()).toEqual(badKeys);
+    expect(existsSync(join(stateDir, 'dead-letter.jsonl'))).toBe(false);
+    const empty = await runCli(['dead-letter', 'replay', '--state-dir', stateDir, '--endpoint', fixed.url]);
+    expect(empty.code).toBe(0);
+    expect(empty.stderr).toContain('no dead letters in');
   }, 90_000);
 });
 
@@ -105,7 +137,7 @@ describe("a backend that answers 200 but rejects some spans (OTLP partial_succes
     const { receiver, badSpans } = await partialReceiver();
     const daemon = new FollowDaemon(['--file', SAMPLE_LOG, '--from', 'beginning', '--state-dir', tempDir('state'), '--endpoint', receiver.url]);
     await daemon.waitForStderr(/otel-tail: following /, 15_000);
-    await daemon.waitForStderr(/rejected \d+ spans? of it \(OTLP partial success\): span timestamps too old\. They are counted as failed and not sent again\./, 30_000);
+    await daemon.waitForStderr(/rejected \d+ spans? of it \(OTLP partial success\): span timestamps too old\. Sending them again as they are cannot help: kept in .*dead-letter\.jsonl/, 30_000);
     daemon.signal('SIGTERM');
     expect(await daemon.waitForExit(10_000), daemon.stderr).toEqual({ code: 0, signal: null });
     expect(daemon.stderr).toMatch(new RegExp(`\\d+ spans exported, ${badSpans} failed`));

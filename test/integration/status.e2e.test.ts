@@ -67,7 +67,7 @@ describe('otel-tail status', () => {
     expect(backfill.code).toBe(0);
     const text = await runCli(['status', '--state-dir', stateDir]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(new RegExp(`backfill ledger: 1 file exported whole, [\\d.]+ KiB, last on \\d{4}-`));
+    expect(text.stdout).toMatch(new RegExp(`  to ${r.url}/v1/traces: 1 file, [\\d.]+ KiB, last on \\d{4}-`));
     expect(text.stdout).toContain('no source has a checkpoint yet');
   });
 

@@ -60,4 +60,24 @@ describe('CheckpointStore', () => {
     writeFileSync(join(dir, 'checkpoints.json'), '{"version":99,"files":[]}');
     await expect(CheckpointStore.open(dir)).rejects.toThrow(/version 99 is not supported/);
   });
+
+  it('names the field of a version-1 file that has the wrong type, and what it holds', async () => {
+    const dir = stateDir();
+    const good = { fingerprint: FP, offset: 10, path: '/tmp/a.log', updatedAt: '2026-11-21T00:00:00Z' };
+    const cases: [unknown, string][] = [
+      [{ version: 1, files: 'none' }, 'files is a string, expected a list'],
+      [{ version: 1 }, 'files is missing, expected a list'],
+      [{ version: 1, files: [good, { ...good, offset: '10' }] }, 'files[1].offset is a string, expected a number'],
+      [{ version: 1, files: [{ ...good, fingerprint: { ...FP, ino: null } }] }, 'files[0].fingerprint.ino is null, expected a number'],
+      [{ version: 1, files: [], journals: { j: { cursor: 5, realtimeUs: 1 } } }, 'journals["j"].cursor is a number, expected a string'],
+      [{ version: 1, files: [], exported: [{ key: 'log:x', until: { a: 'x' } }] }, 'exported[0].until["a"] is a string, expected a number'],
+      [[1], 'checkpoint version undefined is not supported'],
+    ];
+    for (const [body, message] of cases) {
+      writeFileSync(join(dir, 'checkpoints.json'), JSON.stringify(body));
+      await expect(CheckpointStore.open(dir)).rejects.toThrow(message);
+    }
+    writeFileSync(join(dir, 'checkpoints.json'), JSON.stringify({ version: 1, files: [good] }));
+    expect((await CheckpointStore.open(dir)).all).toHaveLength(1);
+  });
 });

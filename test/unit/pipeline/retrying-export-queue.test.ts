@@ -56,8 +56,8 @@ class RecordingEvents {
   refused = (items: readonly QueuedTrace[], error: Error): void => {
     this.log.push(`refused ${items.map((item) => item.trace.traceId).join(',')}: ${error.message}`);
   };
-  partlyRejected = (rejected: PartialRejection): void => {
-    this.log.push(`partly rejected ${rejected.spans}: ${rejected.message}`);
+  partlyRejected = (items: readonly QueuedTrace[], rejected: PartialRejection): void => {
+    this.log.push(`partly rejected ${rejected.spans} of ${items.map((item) => item.trace.traceId).join(',')}: ${rejected.message}`);
   };
 }
 
@@ -205,7 +205,7 @@ describe('RetryingExportQueue', () => {
     queue.push(item('t2', 1));
     expect(await queue.drain(2000)).toBe(true);
     expect(exporter.calls.map((call) => call.traceIds)).toEqual([['t1'], ['t2']]);
-    expect(events.log).toEqual(['exported t1', 'partly rejected 2: span too old', 'exported t2']);
+    expect(events.log).toEqual(['partly rejected 2 of t1: span too old', 'exported t2']);
     expect(stats.spansExported).toBe(2);
     expect(stats.spansFailed).toBe(2);
     expect([...queue.heldLines()]).toEqual([]);

@@ -1,0 +1,92 @@
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What the lock file holds: who holds it, since when. */
+interface LockBody {
+  pid: number;
+  startedAt: string;
+}
+
+export type LockResult =
+  | { status: 'locked'; lock: StateLock; tookOverFrom?: LockBody }
+  | { status: 'held'; holder: LockBody; path: string };
+
+/**
+ * `<state-dir>/follower.lock`: one follower per state dir. Two would read the same lines, send them
+ * twice, and overwrite each other's checkpoints. The file holds the holder's PID; a lock whose
+ * process is gone (a crash, SIGKILL, a container restarted with the same PID) is taken over. Written
+ * with `wx`, so of two starting at once only one wins. A backfill takes no lock: its ledger is merged
+ * on save, so backfills beside a follower or each other lose nothing.
+ */
+export class StateLock {
+  private released = false;
+
+  private constructor(readonly path: string) {}
+
+  static acquire(stateDir: string): LockResult {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    const path = join(stateDir, 'follower.lock');
+    const body: LockBody = { pid: process.pid, startedAt: new Date().toISOString() };
+    let tookOverFrom: LockBody | undefined;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        writeFileSync(path, `${JSON.stringify(body)}\n`, { flag: 'wx', mode: 0o600 });
+        const lock = new StateLock(path);
+        return tookOverFrom === undefined ? { status: 'locked', lock } : { status: 'locked', lock, tookOverFrom };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const holder = readHolder(path);
+      if (holder !== undefined && isOtelTail(holder.pid)) return { status: 'held', holder, path };
+      // A lock left by a process that is gone (or unreadable, half written by one that died): take it over.
+      tookOverFrom = holder ?? { pid: 0, startedAt: 'unknown' };
+      unlinkSync(path);
+    }
+    const holder = readHolder(path) ?? { pid: 0, startedAt: 'unknown' };
+    return { status: 'held', holder, path };
+  }
+
+  /** Removes the lock if it is still ours (synchronous: also called from the process's `exit` event). */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    if (readHolder(this.path)?.pid === process.pid) unlinkSync(this.path);
+  }
+}
+
+/** Who holds the state dir's lock, for `status`: a running follower, a stale lock, or none. */
+export function lockHolder(stateDir: string): { pid: number; startedAt: string; running: boolean } | undefined {
+  const holder = readHolder(join(stateDir, 'follower.lock'));
+  return holder === undefined ? undefined : { ...holder, running: isOtelTail(holder.pid) };
+}
+
+function readHolder(path: string): LockBody | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockBody>;
+    return typeof parsed.pid === 'number' ? { pid: parsed.pid, startedAt: String(parsed.startedAt ?? 'unknown') } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `pid` is a running otel-tail other than this process (a reused PID of another program does not hold the lock). */
+function isOtelTail(pid: number): boolean {
+  if (pid === process.pid || !processRunning(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('otel-tail');
+  } catch {
+    // No /proc (or not ours to read): the process runs, so assume it holds the lock.
+    return true;
+  }
+}
+
+/** Whether a process with this PID runs (EPERM: it does, under another user). */
+export function processRunning(pid: number): boolean {
+  if (pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
