@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { FinishedTrace } from '../../../src/reconstruct/span-record.js';
+import {
+  consoleTraces,
+  countByTrace,
+  eventTraceId,
+  eventTraces,
+  fileLogTraces,
+  rawConsole,
+  rawEvents,
+  rawFileLog,
+  spansNamed,
+  upstreamRequests,
+} from '../../support/release-runs.js';
+
+/**
+ * The same scenario (two plain turns, a tool turn, a turn whose upstream
+ * answers 500 until the gateway gives up) on four real releases. Every
+ * expectation is counted from the raw output (the JSON lines, the console
+ * text, the fake upstream's request log), never from our parser.
+ */
+
+const RUN_START = 'embedded run start:';
+const TOOL_START = 'embedded run tool start:';
+const FETCH_START = '[model-fetch] start';
+
+/** How many spans per trace whose name starts with `prefix`. */
+function spanCounts(traces: readonly FinishedTrace[], prefix: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const trace of traces) {
+    const n = spansNamed(trace, prefix).length;
+    if (n > 0) out.set(trace.traceId, n);
+  }
+  return out;
+}
+
+function total(counts: ReadonlyMap<string, number>): number {
+  let sum = 0;
+  for (const n of counts.values()) sum += n;
+  return sum;
+}
+
+function fileLogCounts(release: string, marker: string): Map<string, number> {
+  return countByTrace(rawFileLog(release), (line) => line.traceId, (line) => line.text.startsWith(marker));
+}
+
+function eventCounts(release: string, type: string): Map<string, number> {
+  return countByTrace(rawEvents(release), eventTraceId, (event) => event['type'] === type);
+}
+
+function requestsByTrace(release: string, failedOnly = false): Map<string, number> {
+  return countByTrace(upstreamRequests(release), (request) => request.traceId, (request) => !failedOnly || request.status >= 400);
+}
+
+describe('the console (journald) of every release gives runs and tools', () => {
+  for (const release of ['2026.3.22', '2026.4.27', '2026.5.28', '2026.8.2']) {
+    it(release, () => {
+      const lines = rawConsole(release);
+      const traces = consoleTraces(release);
+      const count = (marker: string): number => lines.filter((line) => line.includes(marker)).length;
+      expect(count(RUN_START)).toBeGreaterThan(0);
+      expect(total(spanCounts(traces, 'invoke_agent'))).toBe(count(RUN_START));
+      expect(total(spanCounts(traces, 'execute_tool'))).toBe(count(TOOL_START));
+      // Model requests only where the release logs them ([model-fetch] since 2026.5).
+      expect(total(spanCounts(traces, 'chat '))).toBe(count(FETCH_START));
+    });
+  }
+});
+
+describe('file log of 2026.8.2 (parentSpanId since 2026.6.1): every run, tool and HTTP request', () => {
+  const release = '2026.8.2';
+  const traces = fileLogTraces(release);
+
+  it('one invoke_agent per run, one execute_tool per tool call', () => {
+    expect(spanCounts(traces, 'invoke_agent')).toEqual(fileLogCounts(release, RUN_START));
+    expect(spanCounts(traces, 'execute_tool')).toEqual(fileLogCounts(release, TOOL_START));
+  });
+
+  it('one chat span per upstream HTTP request, in the trace whose traceparent it carried; 500s are errors', () => {
+    expect(spanCounts(traces, 'chat ')).toEqual(requestsByTrace(release));
+    const failed = new Map<string, number>();
+    for (const trace of traces) {
+      const n = spansNamed(trace, 'chat ').filter((span) => span.status.code === 'error' && span.attributes['http.response.status_code'] === 500).length;
+      if (n > 0) failed.set(trace.traceId, n);
+    }
+    expect(failed).toEqual(requestsByTrace(release, true));
+    expect(traces.every((trace) => !trace.incomplete)).toBe(true);
+  });
+});
+
+describe('file log of 2026.5.28 ([model-fetch] lines, no parentSpanId)', () => {
+  const release = '2026.5.28';
+  const traces = fileLogTraces(release);
+
+  it('one chat span per upstream HTTP request, in the trace whose traceparent it carried', () => {
+    expect(spanCounts(traces, 'chat ')).toEqual(requestsByTrace(release));
+    expect(spanCounts(traces, 'execute_tool')).toEqual(fileLogCounts(release, TOOL_START));
+  });
+});
+
+describe('diagnostic events of 2026.8.2', () => {
+  const release = '2026.8.2';
+  const traces = eventTraces(release);
+
+  it('one span per harness run, model call and tool execution; every trace complete', () => {
+    expect(spanCounts(traces, 'openclaw.harness.run')).toEqual(eventCounts(release, 'harness.run.completed'));
+    expect(spanCounts(traces, 'chat ')).toEqual(eventCounts(release, 'model.call.started'));
+    expect(spanCounts(traces, 'execute_tool')).toEqual(eventCounts(release, 'tool.execution.started'));
+    expect(traces.filter((trace) => trace.incomplete)).toEqual([]);
+  });
+
+  it('the model call span ids are the parents the gateway sent upstream in traceparent', () => {
+    const callIds = new Set(traces.flatMap((trace) => spansNamed(trace, 'chat ').map((span) => span.spanId)));
+    const sent = upstreamRequests(release).map((request) => request.parentSpanId);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const parent of sent) expect(callIds.has(parent as string)).toBe(true);
+  });
+});
