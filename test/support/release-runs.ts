@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseLine } from '../../src/parsers/parse-line.js';
 import type { JournalEntry } from '../../src/parsers/journal-entry.js';
 import { JournalIntake } from '../../src/pipeline/journal-intake.js';
+import { EventTraceBuilder } from '../../src/reconstruct/event-trace-builder.js';
 import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../src/reconstruct/reconstructor.js';
 import type { FinishedTrace, SpanRecord } from '../../src/reconstruct/span-record.js';
 import { PipelineStats } from '../../src/telemetry/pipeline-stats.js';
@@ -119,6 +120,21 @@ export function eventTraces(release: string): FinishedTrace[] {
   feedLines(reconstructor, rawText(releaseFile(release, 'events.jsonl')));
   reconstructor.flush();
   return traces;
+}
+
+/** One trace's events, each trace built by an EventTraceBuilder fed in the given order. */
+export function eventBuilds(release: string, order: 'forward' | 'reversed'): FinishedTrace[] {
+  const builders = new Map<string, EventTraceBuilder>();
+  const lines = rawText(releaseFile(release, 'events.jsonl'));
+  for (const line of order === 'reversed' ? lines.reverse() : lines) {
+    const parsed = parseLine(line);
+    const traceId = parsed.kind === 'diagnostic' ? parsed.event.trace?.traceId : undefined;
+    if (parsed.kind !== 'diagnostic' || traceId === undefined) continue;
+    let builder = builders.get(traceId);
+    if (builder === undefined) builders.set(traceId, (builder = new EventTraceBuilder(traceId)));
+    builder.add(parsed.event);
+  }
+  return [...builders.values()].map((builder) => builder.build());
 }
 
 /** File log and events of the run merged, interleaved by time as a backfill of both reads them. */

@@ -5,6 +5,7 @@ import {
   countByTrace,
   eventTraceId,
   eventTraces,
+  eventBuilds,
   fileLogTraces,
   rawConsole,
   rawEvents,
@@ -114,5 +115,40 @@ describe('diagnostic events of 2026.8.2', () => {
     const sent = upstreamRequests(release).map((request) => request.parentSpanId);
     expect(sent.length).toBeGreaterThan(0);
     for (const parent of sent) expect(callIds.has(parent as string)).toBe(true);
+  });
+});
+
+describe('diagnostic events of 2026.4.27 and 2026.5.28: harness.run.started carries the request span, .completed the harness span', () => {
+  for (const release of ['2026.4.27', '2026.5.28']) {
+    it(`${release}: one harness span per run, under the request span its start named, in complete traces`, () => {
+      const traces = eventTraces(release);
+      expect(spanCounts(traces, 'openclaw.harness.run')).toEqual(eventCounts(release, 'harness.run.completed'));
+      expect(spanCounts(traces, 'chat ')).toEqual(eventCounts(release, 'model.call.started'));
+      expect(spanCounts(traces, 'execute_tool')).toEqual(eventCounts(release, 'tool.execution.started'));
+      expect(traces.filter((trace) => trace.incomplete).map((trace) => trace.traceId)).toEqual([]);
+      for (const event of rawEvents(release).filter((e) => e['type'] === 'harness.run.completed')) {
+        const scope = event['trace'] as { traceId: string; spanId: string; parentSpanId: string };
+        const trace = traces.find((t) => t.traceId === scope.traceId) as FinishedTrace;
+        const harness = trace.spans.find((span) => span.spanId === scope.spanId);
+        const request = trace.spans.find((span) => span.spanId === scope.parentSpanId);
+        expect(harness?.name).toMatch(/^openclaw\.harness\.run/);
+        expect(harness?.parentSpanId).toBe(scope.parentSpanId);
+        expect(request?.name).toBe('openclaw.request');
+        expect(request?.parentSpanId).toBeUndefined();
+        // The start's time, not the end's duration: the started event's ts.
+        const started = rawEvents(release).find((e) => e['type'] === 'harness.run.started' && e['runId'] === event['runId']);
+        expect(harness?.startMs).toBe(started?.['ts']);
+      }
+    });
+  }
+
+  it('whichever half arrives first (events are delivered out of seq order)', () => {
+    const release = '2026.4.27';
+    const forward = eventBuilds(release, 'forward');
+    const backward = eventBuilds(release, 'reversed');
+    const shape = (traces: FinishedTrace[]): string[] =>
+      traces.flatMap((trace) => trace.spans.map((span) => `${span.spanId}<${span.parentSpanId ?? '-'} ${span.name} ${span.startMs}-${span.endMs}`)).sort();
+    expect(shape(backward)).toEqual(shape(forward));
+    expect(backward.filter((trace) => trace.incomplete)).toEqual([]);
   });
 });
