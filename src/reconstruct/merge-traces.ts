@@ -18,7 +18,10 @@ import type { FinishedTrace, SpanRecord } from './span-record.js';
  * 1. the same span id (the request and harness scopes carry OpenClaw's ids in
  *    both streams);
  * 2. a tool: the same `gen_ai.tool.call.id` (and run id when both have one);
- * 3. a model call: the log's `[model-fetch]` span (id derived) and an event
+ * 3. a run scope the log builder made for a release that logs none
+ *    (log-run-scopes.ts, id derived): the event harness run of the same run id
+ *    that starts nearest to it;
+ * 4. a model call: the log's `[model-fetch]` span (id derived) and an event
  *    model-call span of the same model under the same harness scope, the
  *    nearest start within the event span's time (FIFO: each event span takes
  *    at most one log span).
@@ -54,7 +57,7 @@ export function mergeTraces(events: FinishedTrace, log: FinishedTrace): Finished
   }
   for (const span of logSpans) {
     if (replaced.has(span.spanId)) continue;
-    const match = toolMatch(span, spans, taken) ?? modelCallMatch(span, spans, byId, taken);
+    const match = toolMatch(span, spans, taken) ?? runScopeMatch(span, spans, taken) ?? modelCallMatch(span, spans, byId, taken);
     if (match !== undefined) {
       taken.add(match);
       absorb(match, span);
@@ -109,6 +112,17 @@ function toolMatch(span: SpanRecord, spans: readonly SpanRecord[], taken: Readon
       other.attributes[ATTR.genAiToolCallId] === callId &&
       (runId === undefined || other.attributes[ATTR.openclawRunId] === undefined || other.attributes[ATTR.openclawRunId] === runId),
   );
+}
+
+function runScopeMatch(span: SpanRecord, spans: readonly SpanRecord[], taken: ReadonlySet<SpanRecord>): SpanRecord | undefined {
+  const runId = span.attributes[ATTR.openclawRunId];
+  if (runId === undefined || span.attributes[ATTR.openclawSynthesized] !== true || span.attributes[ATTR.genAiOperationName] !== GEN_AI_OPERATION.invokeAgent) return undefined;
+  let best: SpanRecord | undefined;
+  for (const other of spans) {
+    if (taken.has(other) || other.attributes[ATTR.openclawRunId] !== runId || !other.name.startsWith('openclaw.harness.run')) continue;
+    if (best === undefined || distance(span, other) < distance(span, best)) best = other;
+  }
+  return best;
 }
 
 function modelCallMatch(

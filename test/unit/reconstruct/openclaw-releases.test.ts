@@ -5,6 +5,7 @@ import {
   countByTrace,
   eventTraceId,
   eventTraces,
+  mergedTraces,
   eventBuilds,
   fileLogTraces,
   rawConsole,
@@ -150,5 +151,41 @@ describe('diagnostic events of 2026.4.27 and 2026.5.28: harness.run.started carr
       traces.flatMap((trace) => trace.spans.map((span) => `${span.spanId}<${span.parentSpanId ?? '-'} ${span.name} ${span.startMs}-${span.endMs}`)).sort();
     expect(shape(backward)).toEqual(shape(forward));
     expect(backward.filter((trace) => trace.incomplete)).toEqual([]);
+  });
+});
+
+describe('file logs of 2026.4.27 and 2026.5.28 (no parentSpanId): runs placed under the request by runId', () => {
+  for (const release of ['2026.4.27', '2026.5.28']) {
+    it(`${release}: one invoke_agent per run under the request span its lines carry, with the run's tools and requests under it`, () => {
+      const traces = fileLogTraces(release);
+      expect(spanCounts(traces, 'invoke_agent')).toEqual(fileLogCounts(release, RUN_START));
+      expect(spanCounts(traces, 'execute_tool')).toEqual(fileLogCounts(release, TOOL_START));
+      expect(spanCounts(traces, 'chat ')).toEqual(fileLogCounts(release, FETCH_START));
+      for (const line of rawFileLog(release).filter((l) => l.text.startsWith(RUN_START))) {
+        expect(line.parentSpanId).toBeUndefined();
+        const trace = traces.find((t) => t.traceId === line.traceId) as FinishedTrace;
+        const run = spansNamed(trace, 'invoke_agent')[0];
+        expect(run?.parentSpanId).toBe(line.spanId);
+        expect(trace.spans.find((span) => span.spanId === line.spanId)?.parentSpanId).toBeUndefined();
+        for (const call of [...spansNamed(trace, 'chat '), ...spansNamed(trace, 'execute_tool')]) expect(call.parentSpanId).toBe(run?.spanId);
+      }
+      expect(traces.filter((trace) => trace.incomplete).map((trace) => trace.traceId)).toEqual([]);
+    });
+
+    it(`${release} merged with its events: the log's run is the events' harness run, not a second span`, () => {
+      const traces = mergedTraces(release);
+      expect(spanCounts(traces, 'invoke_agent')).toEqual(eventCounts(release, 'run.started'));
+      expect(spanCounts(traces, 'openclaw.harness.run')).toEqual(eventCounts(release, 'harness.run.completed'));
+      expect(spanCounts(traces, 'execute_tool')).toEqual(eventCounts(release, 'tool.execution.started'));
+      expect(traces.filter((trace) => trace.incomplete).map((trace) => trace.traceId)).toEqual([]);
+    });
+  }
+
+  it('2026.5.28: the trace of the `device pairing auto-approved` line is a pairing request, complete', () => {
+    const pairing = rawFileLog('2026.5.28').filter((line) => line.text.startsWith('device pairing auto-approved'));
+    expect(pairing).toHaveLength(1);
+    const trace = fileLogTraces('2026.5.28').find((t) => t.traceId === pairing[0]?.traceId) as FinishedTrace;
+    expect(trace.incomplete).toBe(false);
+    expect(trace.spans.map((span) => [span.name, span.attributes['openclaw.device.role']])).toEqual([['openclaw.device.pairing', 'operator']]);
   });
 });
