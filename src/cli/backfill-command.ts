@@ -5,12 +5,14 @@ import { InputError } from '../config/config-error.js';
 import { AgeGate, configuredAgeLimit } from '../export/age-limit.js';
 import { createExporter } from '../export/create-exporter.js';
 import { resolveTracesUrl } from '../export/otlp-target.js';
+import { preTraceLogMessage } from '../parsers/release-support.js';
+import { preTraceLogs } from '../pipeline/pre-trace-logs.js';
 import { runBackfill } from '../pipeline/run-backfill.js';
 import { displayPath, expandInputs, STDIN } from '../sources/expand-inputs.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { backendAgeRefusal, backendAgeSkipped, backendAgeWarning } from './backend-age.js';
 import { BackfillProgressReporter } from './backfill-progress.js';
-import { EXIT_FAILED, EXIT_OK, fail } from './exit-codes.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail } from './exit-codes.js';
 import { defaultStateDir, describeTarget, resolveEventPaths } from './follow-setup.js';
 import { journalTargetsOf, loadConfig } from './load-config.js';
 import { monitoringConfigOf } from './monitoring-config.js';
@@ -110,7 +112,12 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     }
     // Skipping too-old traces is what the backend's limit asks for, said at start and at the end: a failure only when nothing at all could be sent.
     const nothingSent = tooOld > 0 && result.stats.spansExported === 0;
-    return result.stats.spansFailed > 0 || result.stats.fileErrors.length > 0 || nothingSent ? EXIT_FAILED : EXIT_OK;
+    if (result.stats.spansFailed > 0 || result.stats.fileErrors.length > 0 || nothingSent) return EXIT_FAILED;
+    // Logs of a release that writes no trace ids: "0 traces" would read as success; say why, and what to read instead.
+    const preTrace = result.stats.traces === 0 ? await preTraceLogs(paths.filter((path) => !result.skipped.includes(path)), config.maxLineBytes) : [];
+    if (preTrace.length === 0) return EXIT_OK;
+    ownLog('error', preTraceLogMessage(preTrace.map(displayPath)));
+    return EXIT_USAGE;
   } catch (error) {
     if (error instanceof InputError || error instanceof CheckpointError) return fail(error.message);
     throw error;
