@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { NOT_TRACED_EVENT_TYPES } from '../../../src/parsers/diagnostic-event.js';
+import { parseLine } from '../../../src/parsers/parse-line.js';
+import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../../src/reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../../../src/reconstruct/span-record.js';
 import {
   consoleTraces,
@@ -11,6 +15,7 @@ import {
   rawConsole,
   rawEvents,
   rawFileLog,
+  releaseFile,
   spansNamed,
   upstreamRequests,
 } from '../../support/release-runs.js';
@@ -187,5 +192,29 @@ describe('file logs of 2026.4.27 and 2026.5.28 (no parentSpanId): runs placed un
     const trace = fileLogTraces('2026.5.28').find((t) => t.traceId === pairing[0]?.traceId) as FinishedTrace;
     expect(trace.incomplete).toBe(false);
     expect(trace.spans.map((span) => [span.name, span.attributes['openclaw.device.role']])).toEqual([['openclaw.device.pairing', 'operator']]);
+  });
+});
+
+describe('event types seen on real releases', () => {
+  it('every type the three event streams hold is known; security.event and the other not-traced types make no trace', () => {
+    for (const release of ['2026.4.27', '2026.5.28', '2026.8.2']) {
+      const lines = readFileSync(releaseFile(release, 'events.jsonl'), 'utf8').split('\n').filter((line) => line.length > 0);
+      expect(lines.map(parseLine).filter((parsed) => parsed.kind !== 'diagnostic')).toEqual([]);
+    }
+    const security = rawEvents('2026.8.2').filter((event) => event['type'] === 'security.event');
+    expect(security).toHaveLength(1);
+    const own = eventTraceId(security[0] as Record<string, unknown>);
+    expect(own).toBeDefined();
+    expect(eventTraces('2026.8.2').map((trace) => trace.traceId)).not.toContain(own);
+    for (const type of NOT_TRACED_EVENT_TYPES) {
+      const traces: FinishedTrace[] = [];
+      const reconstructor = new Reconstructor(DEFAULT_RECONSTRUCTOR_OPTIONS, (trace) => traces.push(trace));
+      const parsed = parseLine(JSON.stringify({ type, ts: 1_796_000_000_000, trace: { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8) } }));
+      expect(parsed.kind).toBe('diagnostic');
+      if (parsed.kind === 'diagnostic') reconstructor.addEvent(parsed.event);
+      reconstructor.flush();
+      expect(traces).toEqual([]);
+      expect(reconstructor.counters.infrastructureEvents).toBe(1);
+    }
   });
 });
