@@ -218,3 +218,31 @@ describe('event types seen on real releases', () => {
     }
   });
 });
+
+describe('file log and events merged (2026.5.28, 2026.8.2): one span per model call and one per HTTP request', () => {
+  for (const release of ['2026.5.28', '2026.8.2']) {
+    it(`${release}: the calls the gateway sent upstream (traceparent), each holding the requests the SDK made, the failed one an error`, () => {
+      const traces = mergedTraces(release);
+      const spans = traces.flatMap((trace) => trace.spans);
+      const calls = spans.filter((span) => span.attributes['openclaw.call.id'] !== undefined);
+      expect(calls).toHaveLength(rawEvents(release).filter((event) => event['type'] === 'model.call.started').length);
+      const byCall = new Map<string, number[]>();
+      for (const request of upstreamRequests(release)) byCall.set(request.parentSpanId as string, [...(byCall.get(request.parentSpanId as string) ?? []), request.status]);
+      expect(new Set(calls.map((call) => call.spanId))).toEqual(new Set(byCall.keys()));
+      let httpSpans = 0;
+      for (const call of calls) {
+        const statuses = byCall.get(call.spanId) as number[];
+        const children = spans.filter((span) => span.parentSpanId === call.spanId && span.attributes['http.response.status_code'] !== undefined);
+        if (statuses.length === 1) expect(children).toEqual([]);
+        else expect(children.map((child) => child.attributes['http.response.status_code'])).toEqual(statuses);
+        httpSpans += Math.max(1, children.length);
+        // The last request decides: the events said "completed" with zero usage; the log's 500 wins.
+        const last = statuses[statuses.length - 1] as number;
+        expect(call.attributes['http.response.status_code']).toBe(last);
+        expect(call.status.code).toBe(last >= 400 ? 'error' : 'unset');
+      }
+      expect(httpSpans).toBe(upstreamRequests(release).length);
+      expect(traces.filter((trace) => trace.incomplete)).toEqual([]);
+    });
+  }
+});
