@@ -48,6 +48,9 @@ export function formatNotes(result: RunTotals): string[] {
   notes.push(...result.stats.eventDrops);
   // Only the first reports are kept: then the total says the rest.
   if (result.stats.eventDrops.length >= 20) notes.push(`the OpenClaw plugin dropped ${result.stats.eventsDropped} diagnostic events in all`);
+  // Events alone (no log record read): their release may not mark failed calls.
+  const unmarked = result.stats.unmarkedFailures.notice(result.stats.records > 0);
+  if (unmarked !== undefined) notes.push(unmarked);
   const other = otherLinesNote(result.stats);
   if (other !== undefined) notes.push(other);
   const late = result.counters.lateItems;

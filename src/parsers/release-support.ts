@@ -47,3 +47,35 @@ export function preTraceLogMessage(names: readonly string[]): string {
     `or upgrade the gateway to 2026.4 or later (2026.6.1 or later for runs, model requests and tools in the file log).`
   );
 }
+
+/**
+ * Diagnostic events of releases before 2026.9.1 report a model call that
+ * failed upstream (an HTTP 500 the SDK gave up on) as `model.call.completed`
+ * with zero usage: there is no `model.call.error` yet. The failure still shows
+ * in the same stream, as the `log.record` of the run's end (`event:
+ * embedded_run_agent_end`, `isError: true`). A stream with such a failed run
+ * and no `model.call.error` at all is one of those releases: said once, since
+ * its failed calls cannot be marked from the events alone.
+ */
+export class UnmarkedCallFailures {
+  failedRuns = 0;
+  private callErrors = 0;
+
+  observe(type: string, fields: Readonly<Record<string, unknown>>): void {
+    if (type === 'model.call.error') this.callErrors++;
+    else if (type === 'log.record') {
+      const attributes = fields['attributes'];
+      if (isObject(attributes) && attributes['event'] === 'embedded_run_agent_end' && attributes['isError'] === true) this.failedRuns++;
+    }
+  }
+
+  /** The note, when the events hold failed runs and never mark a call failed; `withLog`: the log's HTTP statuses were merged in. */
+  notice(withLog: boolean): string | undefined {
+    if (withLog || this.failedRuns === 0 || this.callErrors > 0) return undefined;
+    return (
+      `${this.failedRuns} agent run attempts failed while every model call was reported completed: the diagnostic events of OpenClaw releases before 2026.9.1 ` +
+      `report a failed model call (an upstream HTTP 500) as model.call.completed with zero usage, so those calls are not marked as errors. ` +
+      `Read the gateway's file log or console together with the events (--file or --journal with --events) to get each request's HTTP status.`
+    );
+  }
+}

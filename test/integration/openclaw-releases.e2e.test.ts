@@ -47,3 +47,18 @@ describe('otel-tail backfill of a file log older than 2026.4', () => {
     expect(result.stderr).not.toMatch(/before 2026\.4/);
   });
 });
+
+describe('otel-tail backfill of 2026.8.2 events, whose failed model call is reported completed', () => {
+  it('says so once when the events are read alone, and not when the file log is merged in (its HTTP 500 marks the call)', async () => {
+    receiver = await startOtlpReceiver();
+    const alone = await runCli(['backfill', '--endpoint', receiver.url, releaseFile('2026.8.2', 'events.jsonl')]);
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(alone.stderr.split('\n').filter((line) => line.includes('before 2026.9.1'))).toHaveLength(1);
+    const merged = await runCli(['backfill', '--endpoint', receiver.url, releaseFile('2026.8.2', 'events.jsonl'), releaseFile('2026.8.2', 'file-log.jsonl')]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stderr).not.toMatch(/before 2026\.9\.1/);
+    const failedCalls = receiver.spans.filter((span) => span.attributes['openclaw.call.id'] !== undefined && span.attributes['http.response.status_code'] === 500);
+    expect(failedCalls.length).toBe(1);
+  });
+});
+

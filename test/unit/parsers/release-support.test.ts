@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isPreTraceLog, isPreTraceRecord, preTraceLogMessage } from '../../../src/parsers/release-support.js';
-import { SAMPLE_LOG } from '../../support/fixtures.js';
+import { parseLine } from '../../../src/parsers/parse-line.js';
+import { isPreTraceLog, isPreTraceRecord, preTraceLogMessage, UnmarkedCallFailures } from '../../../src/parsers/release-support.js';
+import { EVENTS_FIXTURE, fixturePath, SAMPLE_LOG } from '../../support/fixtures.js';
 import { RELEASES, releaseFile } from '../../support/release-runs.js';
 
 const lines = (path: string): string[] => readFileSync(path, 'utf8').split('\n').filter((line) => line.length > 0);
@@ -30,5 +32,40 @@ describe('release-support: file logs written before 2026.4', () => {
     expect(message).toMatch(/no trace ids/);
     expect(message).toMatch(/--journal/);
     expect(preTraceLogMessage(['a.log', 'b.log'])).toMatch(/^2 files \(a\.log, b\.log\)/);
+  });
+});
+
+describe('release-support: events that do not mark failed calls (before 2026.9.1)', () => {
+  const observed = (paths: readonly string[]): UnmarkedCallFailures => {
+    const check = new UnmarkedCallFailures();
+    for (const path of paths) {
+      for (const line of lines(path)) {
+        const parsed = parseLine(line);
+        if (parsed.kind === 'diagnostic') check.observe(parsed.event.type, parsed.event.fields);
+      }
+    }
+    return check;
+  };
+
+  it('says it once for the events of 4.27, 5.28 and 8.2 alone, whose failed turn has only model.call.completed', () => {
+    for (const release of ['2026.4.27', '2026.5.28', '2026.8.2']) {
+      const raw = lines(releaseFile(release, 'events.jsonl'));
+      // The raw stream: no model.call.error, a run end logged as an error.
+      expect(raw.some((line) => line.includes('"model.call.error"'))).toBe(false);
+      expect(raw.some((line) => line.includes('"event":"embedded_run_agent_end"') && line.includes('"isError":true'))).toBe(true);
+      const check = observed([releaseFile(release, 'events.jsonl')]);
+      expect(check.notice(false)).toMatch(/before 2026\.9\.1 report a failed model call .* as model\.call\.completed/);
+      expect(check.notice(true)).toBeUndefined();
+    }
+  });
+
+  it('says nothing for 2026.9.x events, which mark failed calls', () => {
+    const plugin = fixturePath('openclaw-2026.9.6-plugin/events');
+    expect(observed([EVENTS_FIXTURE, ...readdirSync(plugin).map((name) => join(plugin, name))]).notice(false)).toBeUndefined();
+    const check = new UnmarkedCallFailures();
+    check.observe('log.record', { attributes: { event: 'embedded_run_agent_end', isError: true } });
+    expect(check.notice(false)).toMatch(/^1 agent run attempts failed/);
+    check.observe('model.call.error', {});
+    expect(check.notice(false)).toBeUndefined();
   });
 });
