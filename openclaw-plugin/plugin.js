@@ -4,35 +4,6 @@ import { withoutPrivateContent } from './redact.js';
 
 export const PLUGIN_ID = 'otel-tail-events';
 
-/** The first OpenClaw release that exports openclaw/plugin-sdk/diagnostic-runtime (the bus this plugin reads). */
-export const MIN_OPENCLAW_RELEASE = '2026.3.28';
-
-const TOO_OLD = `needs OpenClaw ${MIN_OPENCLAW_RELEASE} or later (earlier releases have no openclaw/plugin-sdk/diagnostic-runtime): upgrade the gateway, or read its file log or console with otel-tail instead`;
-
-/**
- * Whether `version` (OpenClaw's `YYYY.M.D`, maybe with a `-suffix`) is older than
- * MIN_OPENCLAW_RELEASE; false when it cannot be read (the import then decides).
- * @param {unknown} version
- */
-export function olderThanSupported(version) {
-  if (typeof version !== 'string') return false;
-  const parts = /^(\d{4})\.(\d{1,2})\.(\d{1,2})/.exec(version);
-  if (parts === null) return false;
-  const min = MIN_OPENCLAW_RELEASE.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    const a = Number(parts[i + 1]);
-    const b = min[i] ?? 0;
-    if (a !== b) return a < b;
-  }
-  return false;
-}
-
-/** @param {unknown} error */
-function missingModule(error) {
-  const code = error !== null && typeof error === 'object' ? /** @type {{ code?: unknown }} */ (error).code : undefined;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED' || /Cannot find (module|package)/.test(String(error));
-}
-
 // register() runs more than once per gateway process (modes "full", then "discovery"), and a
 // reload can evaluate this module again: the one subscription and its writer live on globalThis,
 // so events are never written twice, and a second start() while one is active does nothing.
@@ -43,7 +14,7 @@ const ACTIVE = Symbol.for('otel-tail.openclaw-events.active');
  * onInternalDiagnosticEvent, returning an unsubscribe function) and `defaultDir()` (the state
  * directory's logs/diagnostics).
  * @param {{
- *   subscribe: (listener: (event: any, metadata?: any) => void) => (() => void) | Promise<() => void>,
+ *   subscribe: (listener: (event: any, metadata?: any) => void) => () => void,
  *   defaultDir: () => Promise<string>,
  *   stdout?: { write(chunk: string, cb?: (err?: Error | null) => void): boolean },
  *   scope?: Record<symbol, any>,
@@ -69,7 +40,7 @@ export function createEventsPlugin({ subscribe, defaultDir, stdout = process.std
         warn,
       });
       active.writer = writer;
-      active.unsubscribe = await subscribe((event, metadata) => {
+      active.unsubscribe = subscribe((event, metadata) => {
         // Runs on the gateway's emit path: never throw, never wait.
         try {
           writer.push(withoutPrivateContent(event), metadata);
@@ -80,9 +51,7 @@ export function createEventsPlugin({ subscribe, defaultDir, stdout = process.std
       logger?.info?.(`[${PLUGIN_ID}] writing diagnostic events to ${dir ?? 'stdout'}`);
     } catch (error) {
       if (scope[ACTIVE] === active) scope[ACTIVE] = undefined;
-      await active.writer?.close();
-      if (missingModule(error)) logger?.error?.(`[${PLUGIN_ID}] not started: ${TOO_OLD} (${String(error)})`);
-      else logger?.warn?.(`[${PLUGIN_ID}] not started: ${String(error)}`);
+      logger?.warn?.(`[${PLUGIN_ID}] not started: ${String(error)}`);
     }
   }
 
@@ -107,9 +76,6 @@ export function createEventsPlugin({ subscribe, defaultDir, stdout = process.std
     name: 'otel-tail events',
     description: 'Appends every OpenClaw diagnostic event as one JSON line, for otel-tail.',
     register(api) {
-      // The gateway says which release it is: fail here, with the release that is needed, rather than at start.
-      const version = api?.runtime?.version;
-      if (olderThanSupported(version)) throw new Error(`${PLUGIN_ID} ${TOO_OLD}; this gateway is ${String(version)}`);
       try {
         api.registerService({
           id: `${PLUGIN_ID}-writer`,
