@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEventsPlugin, PLUGIN_ID } from '../../../openclaw-plugin/plugin.js';
+import { createEventsPlugin, MIN_OPENCLAW_RELEASE, PLUGIN_ID } from '../../../openclaw-plugin/plugin.js';
 import { withoutPrivateContent } from '../../../openclaw-plugin/redact.js';
 import { fallbackStateDir } from '../../../openclaw-plugin/state-dir.js';
 
@@ -96,5 +96,13 @@ describe('the plugin package', () => {
   it('has one id: package.json name = manifest id = PLUGIN_ID (the gateway warns "plugin id mismatch" otherwise)', () => {
     expect(json('package.json')['name']).toBe(json('openclaw.plugin.json')['id']);
     expect(json('openclaw.plugin.json')['id']).toBe(PLUGIN_ID);
+  });
+
+  it('fails at registration on a release whose bus module lacks onInternalDiagnosticEvent (2026.3.28 to 2026.4.26), naming the minimum release', () => {
+    const gw = fakeGateway({});
+    const plugin = createEventsPlugin({ subscribe: undefined, defaultDir: () => Promise.resolve('/x'), scope: {} });
+    expect(() => plugin.register(gw.api)).toThrow(/^otel-tail-events needs OpenClaw 2026\.4\.27 or later: .*no onInternalDiagnosticEvent/);
+    expect(gw.services).toEqual([]);
+    expect(MIN_OPENCLAW_RELEASE).toBe('2026.4.27');
   });
 });
