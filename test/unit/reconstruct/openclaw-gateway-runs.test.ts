@@ -10,7 +10,7 @@ import { countByTrace, eventTraceId, eventTraces, fileLogTraces, mergedTraces, r
  * test/fixtures/openclaw-versions/<release>/. Checked as the four shared runs are: every
  * expectation counted from the raw lines and the fake upstream's request log.
  */
-const GATEWAY_RUNS: readonly string[] = ['2026.9.6-harness'];
+const GATEWAY_RUNS: readonly string[] = ['2026.6.1-harness', '2026.9.6-harness'];
 
 function spanCounts(traces: readonly FinishedTrace[], prefix: string): Map<string, number> {
   const out = new Map<string, number>();
