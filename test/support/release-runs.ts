@@ -92,6 +92,16 @@ export function countByTrace<T>(items: readonly T[], key: (item: T) => string | 
   return out;
 }
 
+/** Lines of the file log per trace whose message starts with `marker`. */
+export function fileLogCounts(release: string, marker: string): Map<string, number> {
+  return countByTrace(rawFileLog(release), (line) => line.traceId, (line) => line.text.startsWith(marker));
+}
+
+/** Events of `type` per trace. */
+export function eventCounts(release: string, type: string): Map<string, number> {
+  return countByTrace(rawEvents(release), eventTraceId, (event) => event['type'] === type);
+}
+
 // ---- what our reconstructor makes of each stream ----
 
 function collect(options: Partial<typeof DEFAULT_RECONSTRUCTOR_OPTIONS> & { mergeStreams?: boolean }): { traces: FinishedTrace[]; reconstructor: Reconstructor } {
@@ -173,4 +183,14 @@ export function spansNamed(trace: FinishedTrace, prefix: string): SpanRecord[] {
 
 export function traceById(traces: readonly FinishedTrace[], traceId: string): FinishedTrace | undefined {
   return traces.find((trace) => trace.traceId === traceId);
+}
+
+/** How many spans per trace whose name starts with `prefix` (traces with none left out). */
+export function spanCounts(traces: readonly FinishedTrace[], prefix: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const trace of traces) {
+    const n = spansNamed(trace, prefix).length;
+    if (n > 0) out.set(trace.traceId, n);
+  }
+  return out;
 }

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLine } from '../../../src/parsers/parse-line.js';
-import type { FinishedTrace } from '../../../src/reconstruct/span-record.js';
-import { countByTrace, eventTraceId, eventTraces, fileLogTraces, mergedTraces, rawEvents, rawFileLog, releaseFile, spansNamed, upstreamRequests } from '../../support/release-runs.js';
+import { eventCounts, eventTraces, fileLogCounts, fileLogTraces, mergedTraces, rawFileLog, releaseFile, spanCounts, upstreamRequests } from '../../support/release-runs.js';
 
 /**
  * Releases run through the real-gateway harness (test/gateway/run-gateway-scenario.mjs: one turn
@@ -11,18 +10,6 @@ import { countByTrace, eventTraceId, eventTraces, fileLogTraces, mergedTraces, r
  * expectation counted from the raw lines and the fake upstream's request log.
  */
 const GATEWAY_RUNS: readonly string[] = ['2026.6.1-harness', '2026.9.6-harness'];
-
-function spanCounts(traces: readonly FinishedTrace[], prefix: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const trace of traces) {
-    const n = spansNamed(trace, prefix).length;
-    if (n > 0) out.set(trace.traceId, n);
-  }
-  return out;
-}
-
-const eventCounts = (release: string, type: string): Map<string, number> => countByTrace(rawEvents(release), eventTraceId, (event) => event['type'] === type);
-const logCounts = (release: string, marker: string): Map<string, number> => countByTrace(rawFileLog(release), (line) => line.traceId, (line) => line.text.startsWith(marker));
 
 describe.each(GATEWAY_RUNS)('a real %s gateway through the harness', (release) => {
   it('the raw run is there: a turn with a tool call, answered by the fake upstream', () => {
@@ -33,9 +20,9 @@ describe.each(GATEWAY_RUNS)('a real %s gateway through the harness', (release) =
 
   it('file log: one invoke_agent per run, one execute_tool per tool call, one chat per [model-fetch] request; every trace complete', () => {
     const traces = fileLogTraces(release);
-    expect(spanCounts(traces, 'invoke_agent')).toEqual(logCounts(release, 'embedded run start:'));
-    expect(spanCounts(traces, 'execute_tool')).toEqual(logCounts(release, 'embedded run tool start:'));
-    expect(spanCounts(traces, 'chat ')).toEqual(logCounts(release, '[model-fetch] start'));
+    expect(spanCounts(traces, 'invoke_agent')).toEqual(fileLogCounts(release, 'embedded run start:'));
+    expect(spanCounts(traces, 'execute_tool')).toEqual(fileLogCounts(release, 'embedded run tool start:'));
+    expect(spanCounts(traces, 'chat ')).toEqual(fileLogCounts(release, '[model-fetch] start'));
     expect(traces.filter((trace) => trace.incomplete).map((trace) => trace.traceId)).toEqual([]);
   });
 

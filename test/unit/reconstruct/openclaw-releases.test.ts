@@ -7,15 +7,18 @@ import type { FinishedTrace } from '../../../src/reconstruct/span-record.js';
 import {
   consoleTraces,
   countByTrace,
+  eventBuilds,
+  eventCounts,
   eventTraceId,
   eventTraces,
-  mergedTraces,
-  eventBuilds,
+  fileLogCounts,
   fileLogTraces,
+  mergedTraces,
   rawConsole,
   rawEvents,
   rawFileLog,
   releaseFile,
+  spanCounts,
   spansNamed,
   upstreamRequests,
 } from '../../support/release-runs.js';
@@ -31,28 +34,10 @@ const RUN_START = 'embedded run start:';
 const TOOL_START = 'embedded run tool start:';
 const FETCH_START = '[model-fetch] start';
 
-/** How many spans per trace whose name starts with `prefix`. */
-function spanCounts(traces: readonly FinishedTrace[], prefix: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const trace of traces) {
-    const n = spansNamed(trace, prefix).length;
-    if (n > 0) out.set(trace.traceId, n);
-  }
-  return out;
-}
-
 function total(counts: ReadonlyMap<string, number>): number {
   let sum = 0;
   for (const n of counts.values()) sum += n;
   return sum;
-}
-
-function fileLogCounts(release: string, marker: string): Map<string, number> {
-  return countByTrace(rawFileLog(release), (line) => line.traceId, (line) => line.text.startsWith(marker));
-}
-
-function eventCounts(release: string, type: string): Map<string, number> {
-  return countByTrace(rawEvents(release), eventTraceId, (event) => event['type'] === type);
 }
 
 function requestsByTrace(release: string, failedOnly = false): Map<string, number> {
