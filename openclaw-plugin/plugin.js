@@ -4,6 +4,9 @@ import { withoutPrivateContent } from './redact.js';
 
 export const PLUGIN_ID = 'otel-tail-events';
 
+/** The first OpenClaw release whose openclaw/plugin-sdk/diagnostic-runtime exports onInternalDiagnosticEvent (checked in the published packages: 2026.4.26 does not). */
+export const MIN_OPENCLAW_RELEASE = '2026.4.27';
+
 // register() runs more than once per gateway process (modes "full", then "discovery"), and a
 // reload can evaluate this module again: the one subscription and its writer live on globalThis,
 // so events are never written twice, and a second start() while one is active does nothing.
@@ -11,10 +14,11 @@ const ACTIVE = Symbol.for('otel-tail.openclaw-events.active');
 
 /**
  * The plugin definition, with its two seams injected: `subscribe(listener)` (the gateway's
- * onInternalDiagnosticEvent, returning an unsubscribe function) and `defaultDir()` (the state
+ * onInternalDiagnosticEvent, returning an unsubscribe function; undefined on a release that has
+ * none, where register() fails naming MIN_OPENCLAW_RELEASE) and `defaultDir()` (the state
  * directory's logs/diagnostics).
  * @param {{
- *   subscribe: (listener: (event: any, metadata?: any) => void) => () => void,
+ *   subscribe: ((listener: (event: any, metadata?: any) => void) => () => void) | undefined,
  *   defaultDir: () => Promise<string>,
  *   stdout?: { write(chunk: string, cb?: (err?: Error | null) => void): boolean },
  *   scope?: Record<symbol, any>,
@@ -76,6 +80,10 @@ export function createEventsPlugin({ subscribe, defaultDir, stdout = process.std
     name: 'otel-tail events',
     description: 'Appends every OpenClaw diagnostic event as one JSON line, for otel-tail.',
     register(api) {
+      // The gateway reports a register() that throws, with its message (seen on 2026.4.14), and keeps running.
+      if (subscribe === undefined) {
+        throw new Error(`${PLUGIN_ID} needs OpenClaw ${MIN_OPENCLAW_RELEASE} or later: this gateway's openclaw/plugin-sdk/diagnostic-runtime has no onInternalDiagnosticEvent. Upgrade the gateway, or read its file log or console with otel-tail instead`);
+      }
       try {
         api.registerService({
           id: `${PLUGIN_ID}-writer`,

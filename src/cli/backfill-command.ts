@@ -7,6 +7,8 @@ import { createExporter } from '../export/create-exporter.js';
 import { displayUrl, resolveTracesUrl } from '../export/otlp-target.js';
 import { describeWindow } from '../checkpoint/ledger-entries.js';
 import { foreignInputMessage, OPENCLAW_STREAMS } from '../pipeline/foreign-input.js';
+import { preTraceLogMessage } from '../parsers/release-support.js';
+import { preTraceLogs } from '../pipeline/pre-trace-logs.js';
 import { runBackfill } from '../pipeline/run-backfill.js';
 import { displayPath, expandInputs, STDIN } from '../sources/expand-inputs.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
@@ -136,7 +138,12 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
       ownLog('error', `nothing read was OpenClaw's, so nothing was sent. ${OPENCLAW_STREAMS}.`);
       return EXIT_USAGE;
     }
-    return result.stats.spansFailed > 0 || result.stats.fileErrors.length > 0 || nothingSent ? EXIT_FAILED : EXIT_OK;
+    if (result.stats.spansFailed > 0 || result.stats.fileErrors.length > 0 || nothingSent) return EXIT_FAILED;
+    // Logs of a release that writes no trace ids: "0 traces" would read as success; say why, and what to read instead.
+    const preTrace = result.stats.traces === 0 ? await preTraceLogs(paths.filter((path) => !result.skipped.some((skip) => skip.path === path)), config.maxLineBytes) : [];
+    if (preTrace.length === 0) return EXIT_OK;
+    ownLog('error', preTraceLogMessage(preTrace.map(displayPath)));
+    return EXIT_USAGE;
   } catch (error) {
     if (error instanceof InputError || error instanceof CheckpointError) return fail(error.message);
     throw error;

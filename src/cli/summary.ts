@@ -74,6 +74,9 @@ export function formatNotes(result: RunTotals): RunNote[] {
   for (const drop of result.stats.eventDrops) warn(drop);
   // Only the first reports are kept: then the total says the rest.
   if (result.stats.eventDrops.length >= 20) warn(`the OpenClaw plugin dropped ${result.stats.eventsDropped} diagnostic events in all`);
+  // Events alone (no log record read): their release may not mark failed calls.
+  const unmarked = result.stats.unmarkedFailures.notice(result.stats.records > 0);
+  if (unmarked !== undefined) notes.push({ level: 'info', text: unmarked });
   const other = otherLinesNote(result.stats);
   if (other !== undefined) notes.push(other);
   const late = result.counters.lateItems;

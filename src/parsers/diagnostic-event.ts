@@ -16,8 +16,21 @@ import { isObject } from './json-object.js';
 export const PLUGIN_DROPPED_EVENT_TYPE = 'otel-tail.events.dropped';
 
 /**
+ * Types real gateways put on the bus that describe no part of a turn: a
+ * security audit record (`security.event`, since 2026.8, with a trace id of
+ * its own), a child process spawned, an exec approval follow-up suppressed.
+ * Known, so they are not counted as unknown, and not traced.
+ */
+export const NOT_TRACED_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'security.event',
+  'diagnostic.child_process.spawn',
+  'exec.approval.followup_suppressed',
+]);
+
+/**
  * Infrastructure events: metrics material that must never open or join a
- * trace (the built-in exporter once turned them into root traces, §7).
+ * trace (the built-in exporter once turned them into root traces, §7); and
+ * the not-traced types above.
  */
 export const INFRASTRUCTURE_EVENT_TYPES: ReadonlySet<string> = new Set([
   'diagnostic.heartbeat',
@@ -32,6 +45,7 @@ export const INFRASTRUCTURE_EVENT_TYPES: ReadonlySet<string> = new Set([
   'telemetry.exporter',
   'diagnostic.async_queue.dropped',
   'log.record',
+  ...NOT_TRACED_EVENT_TYPES,
 ]);
 
 /**

@@ -48,6 +48,7 @@ const PREFIXES: readonly (readonly [string, Builder])[] = [
   ['transient retry window elapsed ', retryExhausted],
   ['[tools] ', toolFailed],
   ['⇄ res ', rpcResponse],
+  ['device pairing auto-approved ', kv('device.pairing')],
 ];
 
 /** Every message prefix that can make a signal: the untraced-record pre-check must parse any line carrying one. */

@@ -54,6 +54,8 @@ export type LogSignal =
   | { kind: 'decision'; event: string; values: Record<string, unknown> }
   | { kind: 'tool.failed'; tool: string; error: string }
   | { kind: 'rpc.response'; method: string; ok: boolean; durationMs?: number; values: KeyValues }
+  /** A gateway client's device paired (logged in a trace of its own, before 2026.6 at least). */
+  | { kind: 'device.pairing'; values: KeyValues }
   | { kind: 'queue.overflow'; dropped: number };
 
 export type KeyValues = Readonly<Record<string, string>>;

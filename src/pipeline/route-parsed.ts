@@ -18,6 +18,7 @@ export function routeParsed(parsed: ParsedLine, at: LineRef | undefined, where: 
       return;
     case 'diagnostic':
       stats.events++;
+      stats.unmarkedFailures.observe(parsed.event.type, parsed.event.fields);
       if (parsed.event.type === PLUGIN_DROPPED_EVENT_TYPE) {
         const dropped = parsed.event.fields['dropped'];
         stats.eventsDroppedAt(typeof dropped === 'number' && Number.isFinite(dropped) && dropped > 0 ? dropped : 0, parsed.event.ts, where());

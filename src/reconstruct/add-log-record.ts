@@ -9,6 +9,7 @@ import {
   type TerminalFacts,
   rootScopeId,
 } from './log-trace-facts.js';
+import { placeInRun } from './log-run-scopes.js';
 import type { SpanAttributes } from './span-record.js';
 
 /** Folds one record into the facts. Records arrive roughly in time order; pairs are matched on ids, not order. */
@@ -17,7 +18,7 @@ export function addRecord(facts: LogTraceFacts, record: LogRecord): void {
   if (t < facts.firstMs) facts.firstMs = t;
   if (t > facts.lastMs) facts.lastMs = t;
   if (facts.hostName === undefined && record.hostname !== undefined) facts.hostName = record.hostname;
-  const scope = scopeOf(facts, record);
+  const scope = placeInRun(facts, scopeOf(facts, record), record);
   learnFromRecord(facts.session, record);
   const signal = record.signal;
   if (signal !== undefined) applySignal(facts, scope, signal, t);
@@ -131,6 +132,10 @@ function applySignal(facts: LogTraceFacts, scope: ScopeFacts, signal: LogSignal,
       terminal.rpc = { method: signal.method, atMs: t, ok: signal.ok };
       if (signal.durationMs !== undefined) terminal.rpc.durationMs = signal.durationMs;
       learnFromValues(session, signal.values);
+      return;
+    case 'device.pairing':
+      terminal.pairing = { atMs: t };
+      if (signal.values['role'] !== undefined) terminal.pairing.role = signal.values['role'];
       return;
     case 'retry':
       scope.events.push({ name: 'openclaw.retry', timeMs: t, attributes: primitives({ ...signal.values, attempt: signal.attempt, maxAttempts: signal.maxAttempts }) });

@@ -49,6 +49,8 @@ export const ATTR = {
   openclawSpanIncomplete: 'openclaw.span.incomplete',
   openclawTraceIncomplete: 'openclaw.trace.incomplete',
   openclawSynthesized: 'openclaw.span.synthesized',
+  /** The role a paired device was approved for (`operator`, ...). */
+  openclawDeviceRole: 'openclaw.device.role',
   openclawSource: 'openclaw.source',
 } as const;
 

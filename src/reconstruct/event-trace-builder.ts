@@ -11,6 +11,7 @@ import type { SpanDraft } from './event-span-draft.js';
 import { draftFromEvents } from './event-span-draft.js';
 import { deriveSpanId } from './span-ids.js';
 import { inferParents, pointTarget, usageTarget } from './event-span-placement.js';
+import { endsHarnessStart, loneStartKey, parentlessHarnessStart, startUnderRequest } from './harness-start-pairing.js';
 
 interface Slot {
   family: SpanFamily;
@@ -33,6 +34,8 @@ export class EventTraceBuilder implements TraceBuilder<DiagnosticEvent> {
   private readonly points: DiagnosticEvent[] = [];
   private readonly usages: DiagnosticEvent[] = [];
   private readonly sessions = new Set<string>();
+  /** Parentless harness starts (2026.4–2026.5) not yet joined to their end, by request span id and runId. */
+  private readonly loneHarnessStarts = new Map<string, DiagnosticEvent>();
   private latestMs: number | undefined;
 
   constructor(traceId: string) {
@@ -54,21 +57,54 @@ export class EventTraceBuilder implements TraceBuilder<DiagnosticEvent> {
       if (ref !== undefined) this.sessions.add(ref);
     }
     const role = lifecycleRole(event.type);
-    const key = role === undefined ? undefined : pairKey(event, role.family);
+    const placed = role?.family === 'harness' ? this.placeHarnessStart(event) : event;
+    const key = role === undefined ? undefined : pairKey(placed, role.family);
     if (role !== undefined && key !== undefined) {
       let slot = this.slots.get(key);
       if (slot === undefined) {
         slot = { family: role.family, events: [] };
         this.slots.set(key, slot);
       }
-      slot.events.push(event);
+      slot.events.push(placed);
       if (role.phase === 'end') slot.endTs = Math.max(slot.endTs ?? event.ts, event.ts);
+      if (role.family === 'harness' && role.phase === 'end') this.joinLoneStart(event, slot);
     } else if (event.type === 'model.usage') {
       this.usages.push(event);
     } else {
       // Point events, and lifecycle events too bare to pair, become span events.
       this.points.push(event);
     }
+  }
+
+  /**
+   * A parentless harness start (harness-start-pairing.ts) whose end is already
+   * here becomes the start of that end's span; otherwise it waits for its end.
+   */
+  private placeHarnessStart(event: DiagnosticEvent): DiagnosticEvent {
+    if (!parentlessHarnessStart(event)) return event;
+    for (const slot of this.slots.values()) {
+      const end = slot.family === 'harness' ? slot.events.find((other) => endsHarnessStart(other, event)) : undefined;
+      if (end !== undefined) return startUnderRequest(event, end);
+    }
+    this.loneHarnessStarts.set(loneStartKey(event.trace?.spanId ?? '', readString(event.fields, 'runId') ?? ''), event);
+    return event;
+  }
+
+  /** The end of a run whose parentless start came first: the start leaves the request's slot for the end's. */
+  private joinLoneStart(end: DiagnosticEvent, endSlot: Slot): void {
+    const parent = end.trace?.parentSpanId;
+    const runId = readString(end.fields, 'runId');
+    if (parent === undefined || runId === undefined) return;
+    const key = loneStartKey(parent, runId);
+    const start = this.loneHarnessStarts.get(key);
+    if (start === undefined || !endsHarnessStart(end, start)) return;
+    this.loneHarnessStarts.delete(key);
+    const startSlot = this.slots.get(parent);
+    if (startSlot !== undefined) {
+      startSlot.events = startSlot.events.filter((other) => other !== start);
+      if (startSlot.events.length === 0) this.slots.delete(parent);
+    }
+    endSlot.events.push(startUnderRequest(start, end));
   }
 
   completedAtMs(): number | undefined {

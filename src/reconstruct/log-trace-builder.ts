@@ -33,6 +33,7 @@ export class LogTraceBuilder implements TraceBuilder<LogRecord> {
     if (terminal.runDoneMs !== undefined) return terminal.runDoneMs;
     if (terminal.sessionLaneSettledMs !== undefined) return terminal.sessionLaneSettledMs;
     if (terminal.rpc !== undefined && facts.session.runIds.length === 0) return terminal.rpc.atMs;
+    if (terminal.pairing !== undefined && facts.session.runIds.length === 0) return terminal.pairing.atMs;
     return undefined;
   }
 

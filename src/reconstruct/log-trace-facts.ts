@@ -14,6 +14,8 @@ export interface ScopeFacts {
   parentSpanId?: string;
   /** Derived ids (console lines): its parent is synthesised by design. */
   synthetic?: boolean;
+  /** A run scope otel-tail made for a release that logs none (log-run-scopes.ts): its id is derived. */
+  derived?: boolean;
   firstMs: number;
   lastMs: number;
   events: SpanEventRecord[];
@@ -81,6 +83,8 @@ export interface TerminalFacts {
   /** When the session lane's task finished (done or error): the end of a turn that never logs `embedded run done`. */
   sessionLaneSettledMs?: number;
   rpc?: { method: string; atMs: number; durationMs?: number; ok: boolean };
+  /** `device pairing auto-approved`: the pairing request this trace is. */
+  pairing?: { atMs: number; role?: string };
 }
 
 export interface LogTraceFacts {
@@ -100,6 +104,8 @@ export interface LogTraceFacts {
   laneWaits: LaneWaitFacts[];
   session: SessionFacts;
   terminal: TerminalFacts;
+  /** Request scope id → the run scope made for it and still open (log-run-scopes.ts; releases before 2026.6.1). */
+  openRuns?: Map<string, string>;
 }
 
 export function emptyFacts(traceId: string, firstMs: number): LogTraceFacts {

@@ -72,7 +72,9 @@ function rootSpan(facts: LogTraceFacts, scope: ScopeFacts, common: SpanAttribute
     ? `openclaw.message${session.channel === undefined ? '' : ` ${session.channel}`}`
     : terminal.rpc !== undefined && session.runIds.length === 0
       ? `openclaw.rpc ${terminal.rpc.method}`
-      : 'openclaw.request';
+      : terminal.pairing !== undefined && session.runIds.length === 0
+        ? 'openclaw.device.pairing'
+        : 'openclaw.request';
   const attributes: SpanAttributes = { ...common };
   if (session.runIds.length > 0) attributes[ATTR.openclawRunId] = session.runIds.length === 1 ? (session.runIds[0] as string) : session.runIds;
   if (session.messageId !== undefined) attributes[ATTR.openclawMessageId] = session.messageId;
@@ -81,6 +83,7 @@ function rootSpan(facts: LogTraceFacts, scope: ScopeFacts, common: SpanAttribute
   const agentId = session.agentId ?? agentIdFromSessionKey(session.sessionKey);
   if (agentId !== undefined) attributes[ATTR.genAiAgentId] = agentId;
   if (terminal.rpc !== undefined) attributes['rpc.method'] = terminal.rpc.method;
+  if (terminal.pairing?.role !== undefined) attributes[ATTR.openclawDeviceRole] = terminal.pairing.role;
   const error = session.error ?? scope.error ?? (terminal.rpc?.ok === false ? `${terminal.rpc.method} failed` : undefined);
   return {
     traceId: facts.traceId,
@@ -123,6 +126,7 @@ function scopeSpan(facts: LogTraceFacts, scope: ScopeFacts, common: SpanAttribut
     }
   }
   if (errorType !== undefined) attributes[ATTR.errorType] = errorType;
+  if (scope.derived === true) attributes[ATTR.openclawSynthesized] = true;
   return {
     traceId: facts.traceId,
     spanId: scope.spanId,

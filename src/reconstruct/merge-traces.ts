@@ -18,10 +18,15 @@ import type { FinishedTrace, SpanRecord } from './span-record.js';
  * 1. the same span id (the request and harness scopes carry OpenClaw's ids in
  *    both streams);
  * 2. a tool: the same `gen_ai.tool.call.id` (and run id when both have one);
- * 3. a model call: the log's `[model-fetch]` span (id derived) and an event
+ * 3. a run scope the log builder made for a release that logs none
+ *    (log-run-scopes.ts, id derived): the event harness run of the same run id
+ *    that starts nearest to it;
+ * 4. a model call: the log's `[model-fetch]` span (id derived) and an event
  *    model-call span of the same model under the same harness scope, the
  *    nearest start within the event span's time (FIFO: each event span takes
- *    at most one log span).
+ *    one log span first). A call that holds more than one request (SDK
+ *    retries, up to 2026.8.2) keeps each as a child span, and takes the last
+ *    one's status (HTTP 500: an error, which those releases' events never say).
  */
 
 /** Attributes never carried over: they say what a span is, and the winner already says it. */
@@ -31,6 +36,8 @@ const NOT_CARRIED: ReadonlySet<string> = new Set([
   ATTR.openclawTraceIncomplete,
   ATTR.openclawSynthesized,
 ]);
+
+const NONE_TAKEN: ReadonlySet<SpanRecord> = new Set();
 
 /** How far a log fetch may start outside its model call (the two clocks are one process's, but lines are written async). */
 const CALL_SLACK_MS = 1_000;
@@ -52,16 +59,46 @@ export function mergeTraces(events: FinishedTrace, log: FinishedTrace): Finished
       replaced.set(span.spanId, same.spanId);
     }
   }
+  /** Event model call → the log's HTTP requests inside it (the first found by the FIFO match). */
+  const requests = new Map<SpanRecord, SpanRecord[]>();
+  const unmatched: SpanRecord[] = [];
   for (const span of logSpans) {
     if (replaced.has(span.spanId)) continue;
-    const match = toolMatch(span, spans, taken) ?? modelCallMatch(span, spans, byId, taken);
+    const match = toolMatch(span, spans, taken) ?? runScopeMatch(span, spans, taken);
     if (match !== undefined) {
       taken.add(match);
       absorb(match, span);
       replaced.set(span.spanId, match.spanId);
       continue;
     }
-    kept.push(copySpan(span));
+    const call = modelCallMatch(span, spans, byId, taken);
+    if (call !== undefined) {
+      taken.add(call);
+      requests.set(call, [span]);
+      continue;
+    }
+    unmatched.push(span);
+  }
+  // Up to 2026.8.2 the provider SDK retries inside one model call: the log has one [model-fetch] pair per HTTP
+  // request, the events one call. A request left over belongs to the call that holds it.
+  for (const span of unmatched) {
+    const call = modelCallMatch(span, spans, byId, NONE_TAKEN);
+    // Strictly inside the call's own time: a request just after it is another call's whose events were lost.
+    const inCall = call === undefined || span.startMs < call.startMs || span.startMs > call.endMs ? undefined : requests.get(call);
+    if (inCall !== undefined) inCall.push(span);
+    else kept.push(copySpan(span));
+  }
+  for (const [call, inCall] of requests) {
+    inCall.sort((a, b) => a.startMs - b.startMs || compare(a.spanId, b.spanId));
+    const last = inCall[inCall.length - 1] as SpanRecord;
+    // The last request decides the call's outcome: a 500 the SDK gave up on is the call's error.
+    absorb(call, last);
+    if (inCall.length === 1) {
+      replaced.set(last.spanId, call.spanId);
+      continue;
+    }
+    // Several: one span per HTTP request under the call, so both counts stay.
+    for (const request of inCall) kept.push({ ...copySpan(request), parentSpanId: call.spanId });
   }
   for (const span of kept) {
     if (span.parentSpanId !== undefined) span.parentSpanId = replaced.get(span.parentSpanId) ?? span.parentSpanId;
@@ -109,6 +146,17 @@ function toolMatch(span: SpanRecord, spans: readonly SpanRecord[], taken: Readon
       other.attributes[ATTR.genAiToolCallId] === callId &&
       (runId === undefined || other.attributes[ATTR.openclawRunId] === undefined || other.attributes[ATTR.openclawRunId] === runId),
   );
+}
+
+function runScopeMatch(span: SpanRecord, spans: readonly SpanRecord[], taken: ReadonlySet<SpanRecord>): SpanRecord | undefined {
+  const runId = span.attributes[ATTR.openclawRunId];
+  if (runId === undefined || span.attributes[ATTR.openclawSynthesized] !== true || span.attributes[ATTR.genAiOperationName] !== GEN_AI_OPERATION.invokeAgent) return undefined;
+  let best: SpanRecord | undefined;
+  for (const other of spans) {
+    if (taken.has(other) || other.attributes[ATTR.openclawRunId] !== runId || !other.name.startsWith('openclaw.harness.run')) continue;
+    if (best === undefined || distance(span, other) < distance(span, best)) best = other;
+  }
+  return best;
 }
 
 function modelCallMatch(

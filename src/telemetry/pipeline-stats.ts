@@ -1,3 +1,4 @@
+import { UnmarkedCallFailures } from '../parsers/release-support.js';
 import type { OtherReason, RejectReason } from '../parsers/types.js';
 
 /**
@@ -36,6 +37,8 @@ export class PipelineStats {
   eventsDropped = 0;
   /** One line per drop report of the plugin, to warn about each gap once (the first 20 are kept). */
   readonly eventDrops: string[] = [];
+  /** Failed runs whose model calls the events reported completed (releases before 2026.9.1). */
+  readonly unmarkedFailures = new UnmarkedCallFailures();
   /** Told each drop report as it is read (the follower logs it at once). */
   onEventsDropped: ((note: string) => void) | undefined;
 

@@ -5,7 +5,7 @@
 // <out>/upstream-requests.jsonl, <out>/gateway.stdout.txt, <out>/gateway.stderr.txt and prints one
 // JSON summary line on stdout. Exit 0 when the turn completed.
 import { spawn } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,6 +34,10 @@ function freePort() {
     });
   });
 }
+
+// The release under test (other releases are run by hand: OTEL_TAIL_E2E_OPENCLAW=openclaw@<version>).
+const release = (JSON.parse(readFileSync(join(openclawDir, 'package.json'), 'utf8')).version ?? '').split('.').map((part) => parseInt(part, 10));
+const releaseAtLeast = (year, month) => (release[0] ?? 0) > year || ((release[0] ?? 0) === year && (release[1] ?? 0) >= month);
 
 const day = (() => {
   const d = new Date();
@@ -66,7 +70,8 @@ const config = {
   diagnostics: { enabled: true },
   models: {
     mode: 'replace',
-    catalogRefresh: { enabled: false },
+    // Older releases refuse keys they do not know ("Config invalid"): this one is only given to 2026.9+.
+    ...(releaseAtLeast(2026, 9) ? { catalogRefresh: { enabled: false } } : {}),
     providers: {
       fakeoai: {
         baseUrl: `http://127.0.0.1:${fake.port}/v1`,
@@ -130,7 +135,8 @@ try {
     method: 'POST',
     headers: { ...auth, 'content-type': 'application/json' },
     body: JSON.stringify({ model: 'openclaw', user: 'e2e', messages: [{ role: 'user', content: 'Please read NOTES.md and tell me what it says.' }] }),
-    signal: AbortSignal.timeout(120_000),
+    // A loaded machine (older releases start their plugins lazily, on the first turn) may need longer.
+    signal: AbortSignal.timeout(Number(process.env.OTEL_TAIL_E2E_TURN_MS ?? 120_000)),
   });
   const text = await r.text();
   summary.status = r.status;

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEventsPlugin, PLUGIN_ID } from '../../../openclaw-plugin/plugin.js';
+import { createEventsPlugin, MIN_OPENCLAW_RELEASE, PLUGIN_ID } from '../../../openclaw-plugin/plugin.js';
 import { withoutPrivateContent } from '../../../openclaw-plugin/redact.js';
 import { fallbackStateDir } from '../../../openclaw-plugin/state-dir.js';
 
@@ -86,5 +86,23 @@ describe('the otel-tail-events plugin definition', () => {
     expect(fallbackStateDir({ OPENCLAW_STATE_DIR: '~/oc', HOME: '/home/u' })).toBe('/home/u/oc');
     expect(fallbackStateDir({ OPENCLAW_HOME: '/srv/h', HOME: '/home/u' })).toBe('/srv/h/.openclaw');
     expect(fallbackStateDir({ HOME: '/home/u' })).toBe('/home/u/.openclaw');
+  });
+});
+
+describe('the plugin package', () => {
+  const pluginDir = new URL('../../../openclaw-plugin/', import.meta.url);
+  const json = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(name, pluginDir), 'utf8')) as Record<string, unknown>;
+
+  it('has one id: package.json name = manifest id = PLUGIN_ID (the gateway warns "plugin id mismatch" otherwise)', () => {
+    expect(json('package.json')['name']).toBe(json('openclaw.plugin.json')['id']);
+    expect(json('openclaw.plugin.json')['id']).toBe(PLUGIN_ID);
+  });
+
+  it('fails at registration on a release whose bus module lacks onInternalDiagnosticEvent (2026.3.28 to 2026.4.26), naming the minimum release', () => {
+    const gw = fakeGateway({});
+    const plugin = createEventsPlugin({ subscribe: undefined, defaultDir: () => Promise.resolve('/x'), scope: {} });
+    expect(() => plugin.register(gw.api)).toThrow(/^otel-tail-events needs OpenClaw 2026\.4\.27 or later: .*no onInternalDiagnosticEvent/);
+    expect(gw.services).toEqual([]);
+    expect(MIN_OPENCLAW_RELEASE).toBe('2026.4.27');
   });
 });

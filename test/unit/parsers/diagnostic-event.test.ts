@@ -154,9 +154,10 @@ describe('parseDiagnosticEvent', () => {
     expect(line.kind === 'diagnostic' && line.event.fields.runId).toBe('0ec77bf1-9825-4044-8fc5-955c4303f6c0');
   });
 
-  it('knows the 57 event types of 2026.9.6, infrastructure included', () => {
-    expect(KNOWN_EVENT_TYPES.size).toBe(57);
-    expect(INFRASTRUCTURE_EVENT_TYPES.size).toBe(12);
+  it('knows the 57 event types of 2026.9.6 (the 3 not-traced ones included) and mcp.request.*, infrastructure included', () => {
+    expect(KNOWN_EVENT_TYPES.size).toBe(60);
+    expect(INFRASTRUCTURE_EVENT_TYPES.size).toBe(15);
+    for (const type of ['security.event', 'diagnostic.child_process.spawn', 'exec.approval.followup_suppressed']) expect(INFRASTRUCTURE_EVENT_TYPES.has(type)).toBe(true);
     for (const type of INFRASTRUCTURE_EVENT_TYPES) expect(KNOWN_EVENT_TYPES.has(type)).toBe(true);
     for (const type of ['model.call.error', 'tool.execution.blocked', 'message.dispatch.completed', 'model.usage', 'session.recovery.completed']) {
       expect(KNOWN_EVENT_TYPES.has(type)).toBe(true);
