@@ -50,8 +50,10 @@ export function formatNotes(result: RunTotals): string[] {
   if (result.stats.eventDrops.length >= 20) notes.push(`the OpenClaw plugin dropped ${result.stats.eventsDropped} diagnostic events in all`);
   const other = otherLinesNote(result.stats);
   if (other !== undefined) notes.push(other);
-  const late = result.counters.lateItems;
-  if (late > 0) notes.push(`${late} lines arrived after their trace was exported and were not added (raise --grace)`);
+  const reopened = result.counters.tracesReopened;
+  if (reopened > 0) notes.push(`${reopened} traces got spans after they were first exported (a retry, lines after an eviction or idle timeout): only the new spans were sent, under the same trace and parents`);
+  const amended = result.counters.amendedAfterExport;
+  if (amended > 0) notes.push(`${amended} lines arrived after the spans they describe were exported and only amend them (an end, a trailing line): counted as amended_after_export, not sent again`);
   const reread = result.counters.rereadItems;
   if (reread > 0) notes.push(`${reread} lines of traces exported before the last stop were read again from the checkpoint and skipped`);
   const evicted = result.counters.tracesEvicted;

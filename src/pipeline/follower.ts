@@ -22,7 +22,7 @@ import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { JournalIntake } from './journal-intake.js';
 import { LineIntake } from './line-intake.js';
 import { FollowerAgeGate } from './follower-age-gate.js';
-import { ReplayWindow, type FollowerCarry } from './follower-carry.js';
+import type { FollowerCarry } from './follower-carry.js';
 import { RetryingExportQueue, type QueuedTrace } from './retrying-export-queue.js';
 
 export interface FollowOptions {
@@ -78,10 +78,6 @@ export class Follower {
   private readonly files: FileSource[];
   private readonly journals: JournalSource[];
   private readonly fileTargets = new Set<string>();
-  /** Keys of the traces exported, in order (a Set iterates in insertion order), bounded like the reconstructor's memory. */
-  private readonly exported: Set<string>;
-  /** After a reload: the lines read a second time, kept out of the late count. */
-  private readonly replay: ReplayWindow;
   /** The sources of each stream (merging: a stream with a source still reading holds log time). */
   private readonly streams: Record<StreamKind, LiveSource[]> = { log: [], event: [] };
   private readonly intakes = new Map<string, LineIntake>();
@@ -107,8 +103,6 @@ export class Follower {
     carry: FollowerCarry | undefined,
   ) {
     this.stats = carry?.stats ?? new PipelineStats();
-    this.exported = new Set(carry?.exported);
-    this.replay = new ReplayWindow(carry?.consumed);
     this.queue = new RetryingExportQueue(
       options.exporter,
       { maxBatchSpans: options.maxBatchSpans, maxQueuedSpans: options.maxBatchSpans * QUEUED_BATCHES, initialBackoffMs: 500, maxBackoffMs: 30_000 },
@@ -133,12 +127,9 @@ export class Follower {
       if (this.ageGate?.admit(trace) === false) this.settle([{ trace, exit }]);
       else this.queue.push({ trace, exit });
     });
-    this.reconstructor.rememberEmitted(settlement.exportedKeys, true);
-    if (carry !== undefined) {
-      // After a reload the lines from the checkpoints on are read again: what was exported is late, not a second trace.
-      this.reconstructor.rememberEmitted(carry.exported);
-      Object.assign(this.reconstructor.counters, carry.counters);
-    }
+    // After a restart or a reload the lines from the checkpoints on are read again: what was delivered is not sent twice.
+    this.reconstructor.rememberExported(carry?.exported ?? settlement.exportedSpans);
+    if (carry !== undefined) Object.assign(this.reconstructor.counters, carry.counters);
     const sink: FileLineSink & JournalEntrySink = {
       take: (file, lines) => this.take(file, lines),
       takeEntries: (source, entries) => this.takeEntries(source, entries),
@@ -286,15 +277,16 @@ export class Follower {
     // Its answer settles it (not sent again) or not (held by the checkpoint): either is known before the write.
     await untilCut(this.queue.drain(this.options.inFlightWaitMs ?? 11_000), cut);
     await this.writeCheckpoints();
-    const consumed = new Map(this.sources.flatMap((source) => [...source.positions()].map((p): [string, number] => [p.key, p.consumed])));
+    // Emitted but not delivered: the next follower reads their lines again (the checkpoint holds them) and must send them.
+    const exported = this.reconstructor.exported;
+    for (const { trace, exit } of this.queue.undelivered()) exported.forget(exit.key, trace.spans.map((span) => span.spanId));
     await withTimeout(Promise.all(this.sources.map((source) => source.close())), 500);
     await withTimeout(this.options.exporter.shutdown(), 1000);
     return {
-      consumed,
       store: this.store,
       stats: this.stats,
       counters: { ...this.reconstructor.counters },
-      exported: [...this.exported],
+      exported: [...exported.entries()],
       fileTargets: this.fileTargets,
       journalStarts: new Map(this.journals.map((journal) => [journal.key, journal.startedUs])),
     };
@@ -307,7 +299,7 @@ export class Follower {
       this.intakes.set(file.key, intake);
     }
     const lineIntake = intake;
-    return this.handOver(() => this.replay.add(file.key, lines, (line) => line.end, (part) => lineIntake.addBatch(part), this.reconstructor.counters));
+    return this.handOver(() => lineIntake.addBatch(lines));
   }
 
   private takeEntries(source: { key: string; name: string }, entries: JournalEntry[]): Promise<void> {
@@ -317,7 +309,7 @@ export class Follower {
       this.journalIntakes.set(source.key, intake);
     }
     const journalIntake = intake;
-    return this.handOver(() => this.replay.add(source.key, entries, (entry) => entry.realtimeUs + 1, (part) => journalIntake.addEntries(part), this.reconstructor.counters));
+    return this.handOver(() => journalIntake.addEntries(entries));
   }
 
   /** What every source's hand-over does: lines are being read (the clock stops), then wait for room. */
@@ -374,8 +366,7 @@ export class Follower {
     for (const { trace, exit } of batch) {
       // Exported incomplete because we are stopping: read its lines again next time and send it whole (same span ids).
       const rebuildAfterRestart = exit.closedBy === 'flushed' && trace.incomplete;
-      this.settlement.settled({ key: exit.key, lines: exit.lines, rebuildAfterRestart });
-      if (!rebuildAfterRestart) this.rememberExported(exit.key);
+      this.settlement.settled({ key: exit.key, lines: exit.lines, rebuildAfterRestart, spans: trace.spans });
     }
   }
 
@@ -405,14 +396,6 @@ export class Follower {
     const spans = this.rejectedSinceNote;
     this.rejectedSinceNote = 0;
     this.options.log(`${this.options.exportTarget}: ${partialRejectionMessage({ ...rejected, spans })}. They are counted as failed and not sent again.`, 'warn');
-  }
-
-  private rememberExported(key: string): void {
-    if (this.exported.size >= this.options.reconstructor.rememberEmitted) {
-      const oldest = this.exported.values().next();
-      if (oldest.done !== true) this.exported.delete(oldest.value);
-    }
-    this.exported.add(key);
   }
 
   private async writeCheckpoints(): Promise<void> {

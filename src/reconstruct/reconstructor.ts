@@ -2,6 +2,7 @@ import { INFRASTRUCTURE_EVENT_TYPES, PLUGIN_DROPPED_EVENT_TYPE } from '../parser
 import type { DiagnosticEvent, LogRecord } from '../parsers/types.js';
 import { ATTR } from './attribute-names.js';
 import { EventTraceBuilder } from './event-trace-builder.js';
+import { ExportedSpans, type ExportedTraceSpans } from './exported-spans.js';
 import { LogTraceBuilder } from './log-trace-builder.js';
 import { MergedTraceBuilder } from './merged-trace-builder.js';
 import type { FinishedTrace } from './span-record.js';
@@ -15,7 +16,7 @@ export interface ReconstructorOptions {
   idleTimeoutMs: number;
   /** Bound on traces held at once; past it the least recently active one is emitted early (evicted). */
   maxOpenTraces: number;
-  /** How many emitted trace ids are remembered, so late lines are counted instead of starting a second trace. */
+  /** How many exported traces are remembered (their span ids), so a later line of one sends only the spans not sent yet. */
   rememberEmitted: number;
   /** Only items at or after this time (epoch ms) are used (backfill --since). */
   sinceMs?: number;
@@ -58,9 +59,11 @@ export interface ReconstructorCounters {
   /** Traces emitted with spans or their root still open (idle timeout, eviction, flush). */
   tracesIncomplete: number;
   tracesEvicted: number;
-  /** Lines for a trace already emitted. */
-  lateItems: number;
-  /** Lines of a trace exported whole before a restart, read again from the checkpoint (expected: not late). */
+  /** Parts of traces exported after the trace had been exported once (a retry, lines after an eviction or an idle timeout): their new spans only. */
+  tracesReopened: number;
+  /** Lines that arrived after their trace was exported and only amend spans already exported (an end, a trailing line): not sent again. */
+  amendedAfterExport: number;
+  /** Lines of a trace exported before a restart or reload, read again from the checkpoint: they make no span that was not sent. */
   rereadItems: number;
   /** Log records that carry no trace scope (startup, heartbeats): useful for logs, not for traces. */
   untracedRecords: number;
@@ -84,7 +87,7 @@ export type CloseReason = 'complete' | 'idle' | 'evicted' | 'flushed';
 
 /** What the pipeline needs to know about an emitted trace besides its spans: which lines it holds. */
 export interface TraceExit {
-  /** The reconstructor's key (`log:<traceId>`, `event:<traceId>`, or `trace:<traceId>` when merging), remembered so late lines are not a second trace. */
+  /** The reconstructor's key (`log:<traceId>`, `event:<traceId>`, or `trace:<traceId>` when merging): what was exported is remembered under it. */
   key: string;
   closedBy: CloseReason;
   /** The source lines the trace was built from (empty when the source passed no LineRef). */
@@ -94,6 +97,8 @@ export interface TraceExit {
 interface OpenTrace {
   builder: AnyBuilder;
   lines: TraceLines;
+  /** Items added: counted as amending or re-read when the trace makes no span that was not exported. */
+  items: number;
 }
 
 /**
@@ -111,7 +116,8 @@ export class Reconstructor {
     tracesComplete: 0,
     tracesIncomplete: 0,
     tracesEvicted: 0,
-    lateItems: 0,
+    tracesReopened: 0,
+    amendedAfterExport: 0,
     rereadItems: 0,
     untracedRecords: 0,
     infrastructureEvents: 0,
@@ -119,9 +125,6 @@ export class Reconstructor {
     outsideWindow: 0,
   };
   private readonly open = new Map<string, OpenTrace>();
-  private readonly emitted = new Set<string>();
-  /** Of `emitted`, the traces exported whole before a restart (see rememberEmitted). */
-  private readonly exportedBefore = new Set<string>();
   private readonly bySession = new Map<string, string>();
   private watermarkMs = 0;
   /** Per stream, the latest time seen (merging only). */
@@ -129,10 +132,15 @@ export class Reconstructor {
   /** No open trace is due before this (a lower bound: a trace's due time only moves later when it gets a line, except on completion). */
   private nextDueMs = Number.POSITIVE_INFINITY;
 
+  /** What was exported, per trace (exported-spans.ts): a later line of a trace sends only the spans it adds. */
+  readonly exported: ExportedSpans;
+
   constructor(
     private readonly options: ReconstructorOptions,
     private readonly emit: (trace: FinishedTrace, exit: TraceExit) => void,
-  ) {}
+  ) {
+    this.exported = new ExportedSpans(options.rememberEmitted);
+  }
 
   /** Log time at which the next open trace becomes due (Infinity when none is open). */
   get nextDue(): number {
@@ -145,15 +153,11 @@ export class Reconstructor {
   }
 
   /**
-   * Keys of traces exported already: their lines, read again, make no second trace. `beforeRestart`:
-   * exported whole by an earlier run, so reading their lines again from the checkpoint is expected
-   * and counted as `rereadItems`, not as late lines.
+   * Spans exported by an earlier run (the checkpoint's memory) or by the follower before a reload:
+   * their lines read again make no span twice, and are counted as `rereadItems`.
    */
-  rememberEmitted(keys: Iterable<string>, beforeRestart = false): void {
-    for (const key of keys) {
-      this.remember(key);
-      if (beforeRestart) this.exportedBefore.add(key);
-    }
+  rememberExported(traces: Iterable<ExportedTraceSpans>): void {
+    for (const trace of traces) this.exported.remember(trace.key, trace.spanIds, true);
   }
 
   get openTraces(): number {
@@ -178,7 +182,6 @@ export class Reconstructor {
       return;
     }
     const entry = this.entryFor(this.keyOf('log', traceId), () => (this.options.mergeStreams === true ? new MergedTraceBuilder(traceId) : new LogTraceBuilder(traceId)));
-    if (entry === undefined) return;
     (entry.builder as TraceBuilder<LogRecord>).add(record);
     if (this.options.mergeStreams === true) for (const ref of entry.builder.sessionRefs()) this.bySession.set(ref, traceId);
     this.added(entry, at);
@@ -198,7 +201,6 @@ export class Reconstructor {
       return;
     }
     const entry = this.entryFor(this.keyOf('event', traceId), () => (this.options.mergeStreams === true ? new MergedTraceBuilder(traceId) : new EventTraceBuilder(traceId)));
-    if (entry === undefined) return;
     (entry.builder as TraceBuilder<DiagnosticEvent>).add(event);
     for (const ref of entry.builder.sessionRefs()) this.bySession.set(ref, traceId);
     this.added(entry, at);
@@ -262,21 +264,18 @@ export class Reconstructor {
     return Math.max(seen, this.watermarkMs - (this.options.maxStreamLagMs ?? Number.POSITIVE_INFINITY));
   }
 
-  private entryFor(key: string, create: () => AnyBuilder): OpenTrace | undefined {
+  private entryFor(key: string, create: () => AnyBuilder): OpenTrace {
     const existing = this.open.get(key);
     if (existing !== undefined) return existing;
-    if (this.emitted.has(key)) {
-      if (this.exportedBefore.has(key)) this.counters.rereadItems++;
-      else this.counters.lateItems++;
-      return undefined;
-    }
+    // A trace exported already opens again as a fragment: it is built as the whole trace would be, and finish() sends only its new spans.
     if (this.open.size >= this.options.maxOpenTraces) this.evictOldest();
-    const entry: OpenTrace = { builder: create(), lines: new Map() };
+    const entry: OpenTrace = { builder: create(), lines: new Map(), items: 0 };
     this.open.set(key, entry);
     return entry;
   }
 
   private added(entry: OpenTrace, at: LineRef | undefined): void {
+    entry.items++;
     if (at !== undefined) addLine(entry.lines, at);
     const due = this.dueMs(entry.builder);
     if (due < this.nextDueMs) this.nextDueMs = due;
@@ -318,27 +317,27 @@ export class Reconstructor {
   private finish(key: string, entry: OpenTrace, closedBy: CloseReason): void {
     const builder = entry.builder;
     this.open.delete(key);
-    this.remember(key);
     for (const ref of builder.sessionRefs()) if (this.bySession.get(ref) === builder.traceId) this.bySession.delete(ref);
     const trace = builder.build();
     if (builder.completedAtMs() === undefined && !trace.incomplete) {
       trace.incomplete = true;
       for (const span of trace.spans) if (span.parentSpanId === undefined) span.attributes[ATTR.openclawTraceIncomplete] = true;
     }
+    const reopened = this.exported.has(key);
+    const reread = this.exported.beforeRestart(key);
+    const spans = this.exported.takeFresh(key, trace.spans);
+    if (reopened && spans.length === 0) {
+      // Everything it describes left already: its lines amend exported spans (or were read again after a restart).
+      if (reread) this.counters.rereadItems += entry.items;
+      else this.counters.amendedAfterExport += entry.items;
+      return;
+    }
+    if (reopened) {
+      trace.spans = spans;
+      this.counters.tracesReopened++;
+    }
     if (trace.incomplete) this.counters.tracesIncomplete++;
     else this.counters.tracesComplete++;
-    if (trace.spans.length > 0) this.emit(trace, { key, closedBy, lines: entry.lines });
-  }
-
-  private remember(key: string): void {
-    if (this.emitted.size >= this.options.rememberEmitted) {
-      // Sets iterate in insertion order: the first key is the oldest.
-      const first = this.emitted.values().next();
-      if (first.done !== true) {
-        this.emitted.delete(first.value);
-        this.exportedBefore.delete(first.value);
-      }
-    }
-    this.emitted.add(key);
+    if (spans.length > 0) this.emit(trace, { key, closedBy, lines: entry.lines });
   }
 }
