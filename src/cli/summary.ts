@@ -56,6 +56,8 @@ export function formatNotes(result: RunTotals): string[] {
   if (amended > 0) notes.push(`${amended} lines arrived after the spans they describe were exported and only amend them (an end, a trailing line): counted as amended_after_export, not sent again`);
   const reread = result.counters.rereadItems;
   if (reread > 0) notes.push(`${reread} lines of traces exported before the last stop were read again from the checkpoint and skipped`);
+  const outliers = result.counters.clockOutliers;
+  if (outliers > 0) notes.push(`${outliers} lines had a time far ahead of the lines around them (clock_outlier): each was placed by its own time, but log time did not follow it`);
   const evicted = result.counters.tracesEvicted;
   if (evicted > 0) notes.push(`${evicted} traces were exported early because --max-open-traces was reached`);
   for (const error of result.stats.fileErrors) notes.push(`could not read to the end: ${error}`);

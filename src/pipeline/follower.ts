@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { Settlement } from '../checkpoint/settlement.js';
 import { InputError } from '../config/config-error.js';
@@ -60,6 +60,8 @@ const READ_CHUNK_BYTES = 256 * 1024;
 const RESCAN_MS = 500;
 /** At most one line a minute about traces a backend refused. */
 const REFUSAL_NOTE_MS = 60_000;
+/** A line further ahead of the wall clock than this is a clock outlier: it does not move log time (log-clock.ts). */
+const MAX_WALL_SKEW_MS = 5 * 60_000;
 /** Queued spans (in batches of maxBatchSpans) past which reading pauses. */
 const QUEUED_BATCHES = 8;
 
@@ -121,7 +123,7 @@ export class Follower {
     );
     const hasUnread = (stream: StreamKind): boolean => this.streams[stream].some((source) => source.reading);
     this.ageGate = options.ageLimit === undefined ? undefined : new FollowerAgeGate(options.ageLimit, options.log);
-    this.reconstructor = new Reconstructor({ ...options.reconstructor, hasUnread }, (trace, exit) => {
+    this.reconstructor = new Reconstructor({ ...options.reconstructor, hasUnread, maxWallSkewMs: MAX_WALL_SKEW_MS }, (trace, exit) => {
       options.onTrace?.(trace, exit);
       // Too old for the backend: not sent, and settled like a refused trace (its lines are not read again).
       if (this.ageGate?.admit(trace) === false) this.settle([{ trace, exit }]);
@@ -295,7 +297,7 @@ export class Follower {
   private take(file: { key: string; path: string }, lines: RawLine[]): Promise<void> {
     let intake = this.intakes.get(file.key);
     if (intake === undefined) {
-      intake = new LineIntake(file.path, this.options.maxLineBytes, this.stats, this.reconstructor, file.key);
+      intake = new LineIntake(file.path, this.options.maxLineBytes, this.stats, this.reconstructor, file.key, dirname(file.path));
       this.intakes.set(file.key, intake);
     }
     const lineIntake = intake;
@@ -327,24 +329,22 @@ export class Follower {
   }
 
   /**
-   * Log time now: the watermark, plus the wall time the log has been quiet.
-   * Frozen while lines are being read or reading is paused for a full export
-   * queue: only lines move time then, so a backlog or a collector outage
-   * cannot expire traces whose lines are still unread.
+   * What the wall clock adds to log time: how long the log has been quiet. Zero while lines are
+   * being read or reading is paused for a full export queue: only lines move time then, so a
+   * backlog or a collector outage cannot expire traces whose lines are still unread.
    */
-  private logNow(): number {
-    const watermark = this.reconstructor.watermark;
-    return this.quietSince === undefined ? watermark : watermark + (Date.now() - this.quietSince);
+  private quietMs(): number {
+    return this.quietSince === undefined ? 0 : Date.now() - this.quietSince;
   }
 
   /** One timer, set for when the next open trace is due; none when nothing is open (an idle daemon does no work) or while reading. */
   private scheduleTick(): void {
     clearTimeout(this.tickTimer);
     if (this.halted) return;
-    const due = this.reconstructor.nextDue;
+    const dueIn = this.reconstructor.nextDueIn;
     // While lines are read, they move time themselves; caughtUp() sets the timer once the log is quiet.
-    if (!Number.isFinite(due) || this.quietSince === undefined) return;
-    const delay = Math.min(Math.max(0, due - this.logNow()) + 1, 60_000);
+    if (!Number.isFinite(dueIn) || this.quietSince === undefined) return;
+    const delay = Math.min(Math.max(0, dueIn - this.quietMs()) + 1, 60_000);
     this.tickTimer = setTimeout(() => void this.tickWhenQuiet(), delay).unref();
   }
 
@@ -358,7 +358,7 @@ export class Follower {
     await Promise.all(this.sources.map((source) => source.recheck()));
     // Lines came in: they moved time themselves, and the quiet that follows set its own timer.
     if (this.halted || since === undefined || this.quietSince !== since) return;
-    this.reconstructor.tick(this.logNow());
+    this.reconstructor.tick(this.quietMs());
     this.scheduleTick();
   }
 

@@ -3,6 +3,7 @@ import type { DiagnosticEvent, LogRecord } from '../parsers/types.js';
 import { ATTR } from './attribute-names.js';
 import { EventTraceBuilder } from './event-trace-builder.js';
 import { ExportedSpans, type ExportedTraceSpans } from './exported-spans.js';
+import { LogClock, MERGED_CLOCK, type StreamKind } from './log-clock.js';
 import { LogTraceBuilder } from './log-trace-builder.js';
 import { MergedTraceBuilder } from './merged-trace-builder.js';
 import type { FinishedTrace } from './span-record.js';
@@ -44,6 +45,10 @@ export interface ReconstructorOptions {
    * Default: never (a backfill interleaves the streams itself).
    */
   hasUnread?: (stream: StreamKind) => boolean;
+  /** A line this far ahead of its clock's recent lines is held as a possible outlier (log-clock.ts). Default: the idle timeout (a jump that would expire a trace with lines still to come). */
+  clockOutlierMs?: number;
+  /** Following: a line ahead of the wall clock by more than this is a clock outlier. Unset in a backfill. */
+  maxWallSkewMs?: number;
 }
 
 export const DEFAULT_RECONSTRUCTOR_OPTIONS: ReconstructorOptions = {
@@ -73,12 +78,13 @@ export interface ReconstructorCounters {
   untracedEvents: number;
   /** Records and events outside the --since/--until window. */
   outsideWindow: number;
+  /** Lines whose time was far ahead of their source's (or the wall clock): placed by their time, but log time did not follow them. */
+  clockOutliers: number;
 }
 
 type AnyBuilder = TraceBuilder<LogRecord> | TraceBuilder<DiagnosticEvent> | MergedTraceBuilder;
 
-/** Which stream an item came from: the file log or console (records), or the diagnostic events. */
-export type StreamKind = 'log' | 'event';
+export type { StreamKind };
 
 const DEFAULT_MERGE_WAIT_MS = 2_000;
 
@@ -99,6 +105,8 @@ interface OpenTrace {
   lines: TraceLines;
   /** Items added: counted as amending or re-read when the trace makes no span that was not exported. */
   items: number;
+  /** The clock its time is judged by: that of its first line's source and host (log-clock.ts). */
+  clock: string;
 }
 
 /**
@@ -123,14 +131,13 @@ export class Reconstructor {
     infrastructureEvents: 0,
     untracedEvents: 0,
     outsideWindow: 0,
+    clockOutliers: 0,
   };
   private readonly open = new Map<string, OpenTrace>();
   private readonly bySession = new Map<string, string>();
-  private watermarkMs = 0;
-  /** Per stream, the latest time seen (merging only). */
-  private readonly streamMs: Record<StreamKind, number> = { log: 0, event: 0 };
-  /** No open trace is due before this (a lower bound: a trace's due time only moves later when it gets a line, except on completion). */
-  private nextDueMs = Number.POSITIVE_INFINITY;
+  private readonly clock: LogClock;
+  /** Per clock, no open trace of it is due before this (a lower bound: a trace's due time only moves later when it gets a line, except on completion). */
+  private readonly nextDueMs = new Map<string, number>();
 
   /** What was exported, per trace (exported-spans.ts): a later line of a trace sends only the spans it adds. */
   readonly exported: ExportedSpans;
@@ -140,11 +147,20 @@ export class Reconstructor {
     private readonly emit: (trace: FinishedTrace, exit: TraceExit) => void,
   ) {
     this.exported = new ExportedSpans(options.rememberEmitted);
+    const clockOptions = {
+      outlierMs: options.clockOutlierMs ?? options.idleTimeoutMs,
+      maxWallSkewMs: options.maxWallSkewMs,
+      maxStreamLagMs: options.maxStreamLagMs,
+      hasUnread: options.hasUnread,
+    };
+    this.clock = new LogClock(clockOptions);
   }
 
-  /** Log time at which the next open trace becomes due (Infinity when none is open). */
-  get nextDue(): number {
-    return this.nextDueMs;
+  /** How much further log time must go until the next open trace is due (Infinity when none is open). */
+  get nextDueIn(): number {
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const [clock, due] of this.nextDueMs) soonest = Math.min(soonest, due - this.clock.now(clock));
+    return soonest;
   }
 
   /** Every open trace's lines: what is still being reconstructed (checkpoints must not pass it). */
@@ -164,24 +180,26 @@ export class Reconstructor {
     return this.open.size;
   }
 
+  /** The latest log time of any clock. */
   get watermark(): number {
-    return this.watermarkMs;
+    return this.clock.latest;
   }
 
   /** The latest time seen in one stream (for a reader that interleaves the two by time). */
   streamWatermark(kind: StreamKind): number {
-    return this.streamMs[kind];
+    return this.clock.mark(kind);
   }
 
   addRecord(record: LogRecord, at?: LineRef): void {
     if (this.outside(record.timeMs)) return;
-    this.advance(record.timeMs, 'log');
+    const clock = this.clockOf('log', at);
+    this.advance(record.timeMs, 'log', clock);
     const traceId = record.trace?.traceId;
     if (traceId === undefined) {
       this.counters.untracedRecords++;
       return;
     }
-    const entry = this.entryFor(this.keyOf('log', traceId), () => (this.options.mergeStreams === true ? new MergedTraceBuilder(traceId) : new LogTraceBuilder(traceId)));
+    const entry = this.entryFor(this.keyOf('log', traceId), clock, () => (this.options.mergeStreams === true ? new MergedTraceBuilder(traceId) : new LogTraceBuilder(traceId)));
     (entry.builder as TraceBuilder<LogRecord>).add(record);
     if (this.options.mergeStreams === true) for (const ref of entry.builder.sessionRefs()) this.bySession.set(ref, traceId);
     this.added(entry, at);
@@ -189,7 +207,8 @@ export class Reconstructor {
 
   addEvent(event: DiagnosticEvent, at?: LineRef): void {
     if (this.outside(event.ts)) return;
-    this.advance(event.ts, 'event');
+    const clock = this.clockOf('event', at);
+    this.advance(event.ts, 'event', clock);
     // The plugin's drop marker is a gap to report (routeParsed does), never a trace.
     if (INFRASTRUCTURE_EVENT_TYPES.has(event.type) || event.type === PLUGIN_DROPPED_EVENT_TYPE) {
       this.counters.infrastructureEvents++;
@@ -200,29 +219,32 @@ export class Reconstructor {
       this.counters.untracedEvents++;
       return;
     }
-    const entry = this.entryFor(this.keyOf('event', traceId), () => (this.options.mergeStreams === true ? new MergedTraceBuilder(traceId) : new EventTraceBuilder(traceId)));
+    const entry = this.entryFor(this.keyOf('event', traceId), clock, () => (this.options.mergeStreams === true ? new MergedTraceBuilder(traceId) : new EventTraceBuilder(traceId)));
     (entry.builder as TraceBuilder<DiagnosticEvent>).add(event);
     for (const ref of entry.builder.sessionRefs()) this.bySession.set(ref, traceId);
     this.added(entry, at);
   }
 
-  /** Emits what is due at the current watermark, or at `nowMs` when later (the live clock while the log is quiet). */
-  tick(nowMs?: number): void {
-    const now = Math.max(this.now(), nowMs ?? 0);
-    if (now < this.nextDueMs) return;
-    let next = Number.POSITIVE_INFINITY;
+  /**
+   * Emits what is due at each clock's log time, plus `quietMs` (the wall time the log has been quiet,
+   * while following: a trace whose last line was written leaves even if nothing else is written).
+   */
+  tick(quietMs = 0): void {
+    let due = false;
+    for (const [clock, next] of this.nextDueMs) if (this.clock.now(clock) + quietMs >= next) due = true;
+    if (!due) return;
+    this.nextDueMs.clear();
     for (const [key, entry] of this.open) {
-      const due = this.dueMs(entry.builder);
-      if (now >= due) this.finish(key, entry, entry.builder.completedAtMs() !== undefined ? 'complete' : 'idle');
-      else if (due < next) next = due;
+      const dueMs = this.dueMs(entry.builder);
+      if (this.clock.now(entry.clock) + quietMs >= dueMs) this.finish(key, entry, entry.builder.completedAtMs() !== undefined ? 'complete' : 'idle');
+      else this.dueAt(entry.clock, dueMs);
     }
-    this.nextDueMs = next;
   }
 
   /** Emits every open trace (end of input or shutdown); those not complete are marked. */
   flush(): void {
     for (const [key, entry] of this.open) this.finish(key, entry, 'flushed');
-    this.nextDueMs = Number.POSITIVE_INFINITY;
+    this.nextDueMs.clear();
   }
 
   private outside(timeMs: number): boolean {
@@ -245,31 +267,25 @@ export class Reconstructor {
   }
 
   /**
-   * Log time. Merging, it is the slower stream's: the two are written and read
-   * apart (the events plugin batches its writes; a backfill reads one file after
-   * the other), and a trace must not leave before the slower one has reached
-   * its end. A stream with unread input is always waited for; one that is
-   * caught up and lags more than `maxStreamLagMs` (nothing is being written to
-   * it) is waited for only up to that lag.
+   * The clock a line's time counts in: per source (the followed directory, or journal); merging, the
+   * slower stream's (log-clock.ts). Not per host: an untraced line read without a parse carries no
+   * host, and a backfill already keeps one reconstructor per host.
    */
-  private now(): number {
-    if (this.options.mergeStreams !== true) return this.watermarkMs;
-    return Math.min(this.streamNow('log'), this.streamNow('event'));
+  private clockOf(kind: StreamKind, at: LineRef | undefined): string {
+    if (this.options.mergeStreams === true) return MERGED_CLOCK;
+    return `${kind}|${at?.clock ?? at?.source ?? ''}`;
   }
 
-  /** How far one stream lets log time go (merging). */
-  private streamNow(stream: StreamKind): number {
-    const seen = this.streamMs[stream];
-    if (this.options.hasUnread?.(stream) === true) return seen;
-    return Math.max(seen, this.watermarkMs - (this.options.maxStreamLagMs ?? Number.POSITIVE_INFINITY));
+  private dueAt(clock: string, dueMs: number): void {
+    if (dueMs < (this.nextDueMs.get(clock) ?? Number.POSITIVE_INFINITY)) this.nextDueMs.set(clock, dueMs);
   }
 
-  private entryFor(key: string, create: () => AnyBuilder): OpenTrace {
+  private entryFor(key: string, clock: string, create: () => AnyBuilder): OpenTrace {
     const existing = this.open.get(key);
     if (existing !== undefined) return existing;
     // A trace exported already opens again as a fragment: it is built as the whole trace would be, and finish() sends only its new spans.
     if (this.open.size >= this.options.maxOpenTraces) this.evictOldest();
-    const entry: OpenTrace = { builder: create(), lines: new Map(), items: 0 };
+    const entry: OpenTrace = { builder: create(), lines: new Map(), items: 0, clock };
     this.open.set(key, entry);
     return entry;
   }
@@ -277,8 +293,7 @@ export class Reconstructor {
   private added(entry: OpenTrace, at: LineRef | undefined): void {
     entry.items++;
     if (at !== undefined) addLine(entry.lines, at);
-    const due = this.dueMs(entry.builder);
-    if (due < this.nextDueMs) this.nextDueMs = due;
+    this.dueAt(entry.clock, this.dueMs(entry.builder));
   }
 
   private traceForSession(event: DiagnosticEvent): string | undefined {
@@ -292,11 +307,15 @@ export class Reconstructor {
     return undefined;
   }
 
-  /** Moves log time forward, emitting first what that makes due: a line never joins a trace that was due before it. */
-  private advance(timeMs: number, kind: StreamKind): void {
-    if (timeMs > this.streamMs[kind]) this.streamMs[kind] = timeMs;
-    if (timeMs > this.watermarkMs) this.watermarkMs = timeMs;
-    if (this.now() >= this.nextDueMs) this.tick();
+  /**
+   * Moves log time forward, emitting first what that makes due: a line never joins a trace that was
+   * due before it. A line far ahead of its clock moves nothing until confirmed (log-clock.ts).
+   */
+  private advance(timeMs: number, kind: StreamKind, clock: string): void {
+    const observed = clock === MERGED_CLOCK ? kind : clock;
+    const before = this.clock.outliers;
+    if (this.clock.observe(observed, timeMs) === 'moved') this.tick();
+    this.counters.clockOutliers += this.clock.outliers - before;
   }
 
   private evictOldest(): void {

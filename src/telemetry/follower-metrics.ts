@@ -30,6 +30,7 @@ export function followerMetricFamilies(r: FollowerReadings): MetricFamily[] {
     counter('otel_tail_records_total', 'Log records parsed.', one(stats.records)),
     counter('otel_tail_events_total', 'Diagnostic events parsed.', one(stats.events)),
     counter('otel_tail_lines_amended_after_export_total', 'Lines that arrived after the spans they describe were exported and only amend them (not sent again).', one(counters.amendedAfterExport)),
+    counter('otel_tail_clock_outliers_total', 'Lines whose time was far ahead of their source\'s lines (or of the wall clock): placed by their own time, log time did not follow.', one(counters.clockOutliers)),
     counter('otel_tail_traces_reopened_total', 'Parts of traces exported after the trace was first exported (retries, lines after an eviction): their new spans only.', one(counters.tracesReopened)),
     counter('otel_tail_gateway_dropped_total', 'Log records the gateway reported dropping itself (file log queue overflow).', one(stats.gatewayDropped)),
     gauge('otel_tail_traces_open', 'Traces being reconstructed now.', one(r.openTraces)),

@@ -47,6 +47,7 @@ describe('Reconstructor', () => {
   it('emits an idle trace as incomplete, marked on its root', () => {
     const { r, emitted } = setup();
     r.addRecord(line(tid(1), 0, 'message received: channel=webchat'));
+    r.addRecord(line(tid(2), 6_000, 'lane enqueue: lane=main queueSize=1'));
     r.addRecord(line(tid(2), 10_001, 'lane enqueue: lane=main queueSize=1'));
     r.tick();
     expect(emitted.map((t) => [t.traceId, t.incomplete])).toEqual([[tid(1), true]]);
@@ -99,7 +100,7 @@ describe('Reconstructor', () => {
     // The retry a minute after its trace left (idle timeout 10 s).
     const { r, emitted } = setup();
     for (const record of first) r.addRecord(record);
-    r.addRecord(line(tid(2), 20_000, 'x'));
+    for (const at of [9_000, 18_000, 20_000]) r.addRecord(line(tid(2), at, 'x'));
     expect(emitted.map((t) => t.traceId)).toEqual([tid(1)]);
     for (const record of later) r.addRecord(record);
     r.flush();
@@ -158,8 +159,8 @@ describe('Reconstructor', () => {
       { f1: { first: 0, last: 260 }, f2: { first: 0, last: 90 } },
       { f1: { first: 100, last: 180 } },
     ]);
-    expect(r.nextDue).toBe(T0 + 20 + 1000);
-    r.tick(T0 + 20 + 1000);
+    expect(r.nextDueIn).toBe(20 + 1000 - 30);
+    r.tick(20 + 1000 - 30);
     r.flush();
     expect(exits.map((exit) => [exit.key, exit.closedBy])).toEqual([
       [`log:${tid(1)}`, 'complete'],
