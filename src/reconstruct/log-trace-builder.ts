@@ -36,6 +36,14 @@ export class LogTraceBuilder implements TraceBuilder<LogRecord> {
     return undefined;
   }
 
+  hasOpenCall(): boolean {
+    const facts = this.facts;
+    if (facts === undefined) return false;
+    for (const fetch of facts.fetches) if (fetch.endMs === undefined) return true;
+    for (const tool of facts.tools.values()) if (tool.endMs === undefined) return true;
+    return false;
+  }
+
   sessionRefs(): readonly string[] {
     const s = this.facts?.session;
     return [s?.sessionId, s?.sessionKey].filter((v): v is string => v !== undefined);

@@ -42,6 +42,10 @@ export class MergedTraceBuilder implements TraceBuilder<LogRecord | DiagnosticEv
     return this.events?.completedAtMs() === undefined;
   }
 
+  hasOpenCall(): boolean {
+    return this.events?.hasOpenCall() === true || this.log?.hasOpenCall() === true;
+  }
+
   sessionRefs(): readonly string[] {
     const refs = new Set([...(this.log?.sessionRefs() ?? []), ...(this.events?.sessionRefs() ?? [])]);
     return [...refs].sort();

@@ -15,6 +15,12 @@ export interface ReconstructorOptions {
   graceMs: number;
   /** A trace with no new line for this long (log time) is emitted as it is. */
   idleTimeoutMs: number;
+  /**
+   * A trace with a model call or tool started and not answered is held this long (log time) after
+   * its last line instead of `idleTimeoutMs`, when longer: a slow model's answer arrives whole.
+   * Default 10 minutes.
+   */
+  openCallHoldMs?: number;
   /** Bound on traces held at once; past it the least recently active one is emitted early (evicted). */
   maxOpenTraces: number;
   /** How many exported traces are remembered (their span ids), so a later line of one sends only the spans not sent yet. */
@@ -87,6 +93,7 @@ type AnyBuilder = TraceBuilder<LogRecord> | TraceBuilder<DiagnosticEvent> | Merg
 export type { StreamKind };
 
 const DEFAULT_MERGE_WAIT_MS = 2_000;
+const DEFAULT_OPEN_CALL_HOLD_MS = 10 * 60_000;
 
 /** Why a trace left the reconstructor. */
 export type CloseReason = 'complete' | 'idle' | 'evicted' | 'flushed';
@@ -256,7 +263,10 @@ export class Reconstructor {
 
   private dueMs(builder: AnyBuilder): number {
     const completedAt = builder.completedAtMs();
-    if (completedAt === undefined) return builder.lastMs + this.options.idleTimeoutMs;
+    if (completedAt === undefined) {
+      const hold = builder.hasOpenCall() ? Math.max(this.options.idleTimeoutMs, this.options.openCallHoldMs ?? DEFAULT_OPEN_CALL_HOLD_MS) : this.options.idleTimeoutMs;
+      return builder.lastMs + hold;
+    }
     const wait = builder instanceof MergedTraceBuilder && builder.awaitsEvents() ? (this.options.mergeWaitMs ?? DEFAULT_MERGE_WAIT_MS) : 0;
     return completedAt + this.options.graceMs + wait;
   }

@@ -111,6 +111,28 @@ describe('Reconstructor', () => {
     expect(r.counters).toMatchObject({ tracesReopened: 1, amendedAfterExport: 0 });
   });
 
+  it('holds a trace whose model call is unanswered past the idle timeout: a call answered 150 s after its start arrives whole', () => {
+    const { r, emitted } = setup({ idleTimeoutMs: 120_000 });
+    const run = (at: number, message: string): LogRecord => {
+      const record = line(tid(1), at, message, 'bbbbbbbbbbbbbbb1');
+      record.trace = { traceId: tid(1), spanId: 'bbbbbbbbbbbbbbb1', parentSpanId: ROOT };
+      return record;
+    };
+    r.addRecord(run(0, 'embedded run start: runId=r1 sessionId=s1 provider=p model=m'));
+    r.addRecord(run(10, '[model-fetch] start provider=p api=a model=m'));
+    // Other traces go on meanwhile: log time passes the idle timeout.
+    for (let at = 20_000; at <= 140_000; at += 20_000) r.addRecord(line(tid(2 + at / 20_000), at, 'x'));
+    expect(emitted.map((t) => t.traceId)).not.toContain(tid(1));
+    r.addRecord(run(150_010, '[model-fetch] response provider=p api=a model=m status=200 elapsedMs=150000'));
+    r.addRecord(run(150_020, 'embedded run done: runId=r1 sessionId=s1 durationMs=150020 aborted=false'));
+    r.flush();
+    const trace = emitted.find((t) => t.traceId === tid(1));
+    const call = trace?.spans.find((s) => s.name.startsWith('chat'));
+    expect(call).toMatchObject({ startMs: T0 + 10, endMs: T0 + 150_010 });
+    expect(call?.attributes['openclaw.span.incomplete']).toBeUndefined();
+    expect(r.counters.tracesReopened).toBe(0);
+  });
+
   it('counts records with no trace scope and makes no trace of them', () => {
     const { r, emitted } = setup();
     r.addRecord({ timeMs: T0, level: 'info', message: 'gateway ready' });
