@@ -1,10 +1,12 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { consoleSampleLines } from '../support/console-sample.js';
 import { backfillReference, spanContent, spanKey, waitForDelivery } from '../support/delivery-check.js';
 import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 import { fixtureLines } from '../support/fixtures.js';
 import { FollowDaemon, RECONSTRUCTION_FLAGS, tempDir } from '../support/follow-daemon.js';
+import { ensureJournald, uniqueIdentifier, waitForJournal, writeToJournal, type JournaldStatus } from '../support/journald.js';
 import type { ReceivedSpan } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
 import { shiftedSampleLog } from '../support/shifted-sample.js';
@@ -17,6 +19,12 @@ import { shiftedSampleLog } from '../support/shifted-sample.js';
  */
 
 const startReceiver = cleanUpAfterEach();
+
+let journald: JournaldStatus;
+beforeAll(async () => {
+  journald = await ensureJournald();
+  if (!journald.available) console.warn(`late-lines: skipping the real-journald test: ${journald.reason}`);
+});
 const SAMPLE = (): string[] => fixtureLines('openclaw-2026.9.6/file-log.jsonl');
 /** The request trace of the failing turn, and its root span (OpenClaw's id). */
 const RETRY_TRACE = '8d441ae0eaa2791f9fd192db4643f259';
@@ -120,4 +128,32 @@ describe('lines that come late, with a wrong time, or after their trace left', (
     await daemon.waitForExit(15_000);
     expect(contents(receiver.spans)).toEqual(contents(reference));
   });
+
+  it('a journal whose start-up lines (no time of their own) carry the journal’s time, minutes after the lines’ own: the spans of a journal that agrees', async (context) => {
+    if (!journald.available) {
+      context.skip();
+      return;
+    }
+    // The console's lines as a gateway writes them; journald stamps them 5 minutes after the times they carry.
+    const skewedId = uniqueIdentifier();
+    const cleanId = uniqueIdentifier();
+    const lines = consoleSampleLines(new Date(Date.now() - 5 * 60_000));
+    // The reference: the same lines without the five that carry no time (start-up and SQLite notes: they make no span).
+    const timed = lines.filter((line) => /^\d{4}-/.test(line));
+    expect(lines.length - timed.length).toBe(5);
+    await writeToJournal(skewedId, lines);
+    await writeToJournal(cleanId, timed);
+    await waitForJournal(skewedId, lines.length);
+    await waitForJournal(cleanId, timed.length);
+    const spansOf = async (identifier: string): Promise<ReceivedSpan[]> => {
+      const receiver = await startReceiver();
+      const result = await runCli(['backfill', '--journal', identifier, '--endpoint', receiver.url]);
+      expect(result.code, result.stderr).toBe(0);
+      return [...receiver.spans];
+    };
+    const skewed = await spansOf(skewedId);
+    const clean = await spansOf(cleanId);
+    expect(new Set(skewed.filter((span) => span.name.startsWith('chat ')).map(spanKey)).size).toBe(20);
+    expect(contents(skewed)).toEqual(contents(clean));
+  }, 60_000);
 });
