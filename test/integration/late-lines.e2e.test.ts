@@ -156,4 +156,34 @@ describe('lines that come late, with a wrong time, or after their trace left', (
     expect(new Set(skewed.filter((span) => span.name.startsWith('chat ')).map(spanKey)).size).toBe(20);
     expect(contents(skewed)).toEqual(contents(clean));
   }, 60_000);
+
+  it('30,000 traces opened within 20 s, each with a line after the others opened: every span delivered, evictions counted', async () => {
+    const template = JSON.parse(SAMPLE().find((line) => line.includes('"traceId"')) as string) as Record<string, unknown> & { _meta: Record<string, unknown> };
+    const t0 = Date.parse('2026-11-21T10:00:00.000Z');
+    const hex = (n: number, width: number, tag: string): string => `${tag}${n.toString(16).padStart(width - tag.length, '0')}`;
+    const record = (atMs: number, traceId: string, spanId: string, parentSpanId: string | undefined, message: string): string => {
+      const time = new Date(atMs).toISOString();
+      const out: Record<string, unknown> = { ...template, _meta: { ...template._meta, date: time }, time: time.replace('Z', '+00:00'), message, '1': message, traceId, spanId };
+      if (parentSpanId === undefined) delete out['parentSpanId'];
+      else out['parentSpanId'] = parentSpanId;
+      return JSON.stringify(out);
+    };
+    const TRACES = 30_000;
+    const first: string[] = [];
+    const later: string[] = [];
+    const expected = new Set<string>();
+    for (let i = 0; i < TRACES; i++) {
+      const traceId = hex(i, 32, 'e');
+      const [root, scope] = [hex(i, 16, 'a'), hex(i, 16, 'b')];
+      const at = t0 + Math.floor((i * 20_000) / TRACES);
+      first.push(record(at, traceId, root, undefined, 'agent harness selected'));
+      later.push(record(at + 25_000, traceId, scope, root, 'agent harness selected'));
+      expected.add(`${traceId}/${root}`).add(`${traceId}/${scope}`);
+    }
+    const { spans, stderr } = await backfill([...first, ...later]);
+    expect(new Set(keys(spans))).toEqual(expected);
+    expect(spans).toHaveLength(2 * TRACES);
+    expect(stderr).toMatch(/(\d+) traces were exported early because --max-open-traces was reached/);
+    expect(Number(/(\d+) traces were exported early/.exec(stderr)?.[1])).toBeGreaterThanOrEqual(TRACES - 10_000);
+  }, 120_000);
 });
