@@ -186,4 +186,43 @@ describe('lines that come late, with a wrong time, or after their trace left', (
     expect(stderr).toMatch(/(\d+) traces were exported early because --max-open-traces was reached/);
     expect(Number(/(\d+) traces were exported early/.exec(stderr)?.[1])).toBeGreaterThanOrEqual(TRACES - 10_000);
   }, 120_000);
+
+  it('one trace of 300,000 lines (30,000 spans) followed by the sample: backfill and follow deliver every span', async () => {
+    const traceId = 'f'.repeat(32);
+    const root = 'a'.repeat(16);
+    const t0 = Date.parse('2026-11-21T10:00:00.000Z');
+    const record = (atMs: number, spanId: string, parent?: string): string => {
+      const time = new Date(atMs).toISOString();
+      const subsystem = '"{\\"subsystem\\":\\"agent/embedded\\"}"';
+      return (
+        `{"0":${subsystem},"1":"agent harness selected","_meta":{"runtime":"node","name":${subsystem},"date":"${time}","logLevelId":2,"logLevelName":"DEBUG"},` +
+        `"time":"${time.replace('Z', '+00:00')}","hostname":"gw01","message":"agent harness selected","traceId":"${traceId}","spanId":"${spanId}"${parent === undefined ? '' : `,"parentSpanId":"${parent}"`}}`
+      );
+    };
+    const lines = [record(t0, root)];
+    const expected = new Set([`${traceId}/${root}`]);
+    for (let i = 0; i < 300_000; i++) {
+      const scope = `b${Math.floor(i / 10).toString(16).padStart(15, '0')}`;
+      lines.push(record(t0 + Math.floor(i / 10), scope, root));
+      expected.add(`${traceId}/${scope}`);
+    }
+    const sample = await backfill(SAMPLE());
+    for (const key of keys(sample.spans)) expected.add(key);
+    expect(expected.size).toBe(30_001 + 67);
+
+    const all = [...lines, ...SAMPLE()];
+    const backfilled = await backfill(all);
+    expect(backfilled.spans).toHaveLength(expected.size);
+    expect(new Set(keys(backfilled.spans))).toEqual(expected);
+
+    const receiver = await startReceiver();
+    const dir = tempDir('huge-follow');
+    writeFileSync(join(dir, 'openclaw-2026-11-21.log'), all.map((line) => `${line}\n`).join(''));
+    const daemon = new FollowDaemon(['--file', dir, '--from', 'beginning', '--state-dir', tempDir('huge-state'), '--endpoint', receiver.url, ...RECONSTRUCTION_FLAGS]);
+    await daemon.waitForStderr(/otel-tail: following /, 15_000);
+    await waitForDelivery(daemon, () => receiver.spans, backfilled.spans, 120_000);
+    daemon.signal('SIGTERM');
+    await daemon.waitForExit(15_000);
+    expect(new Set(keys(receiver.spans))).toEqual(expected);
+  }, 240_000);
 });
