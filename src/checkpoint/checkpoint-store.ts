@@ -19,9 +19,9 @@ export interface FileCheckpoint {
 }
 
 /**
- * A trace exported whole whose lines reach past the checkpoint of a source:
- * after a restart those lines are read again, and must count as late lines
- * instead of making the trace a second time.
+ * A trace exported (or a part of one) that the next start must know (settlement.ts): its lines
+ * reach past the checkpoint of a source, so they are read again, or it was exported recently, so
+ * a retry may still add spans to it. Its spans are then not sent a second time.
  */
 export interface ExportedTrace {
   /** The reconstructor's trace key. */
@@ -30,6 +30,10 @@ export interface ExportedTrace {
   until: Record<string, number>;
   /** Per source key, the start of the trace's first line in it (SourcePosition.contextual; absent in older files). */
   from?: Record<string, number>;
+  /** The ids of the spans exported, comma-separated (absent in older files: then nothing of the trace is sent again). */
+  spans?: string;
+  /** Log time (epoch ms) of the end of its last span: how recent it is. */
+  endMs?: number;
 }
 
 /** Where a journald source is settled up to: the last settled entry. */

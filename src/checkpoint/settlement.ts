@@ -1,3 +1,5 @@
+import type { ExportedTraceSpans } from '../reconstruct/exported-spans.js';
+import type { SpanRecord } from '../reconstruct/span-record.js';
 import type { TraceLines } from '../reconstruct/trace-lines.js';
 import type { SourcePosition } from '../sources/source-position.js';
 import type { CheckpointStore, ExportedTrace } from './checkpoint-store.js';
@@ -8,7 +10,26 @@ export interface SettledTrace {
   lines: TraceLines;
   /** Exported, but incomplete because otel-tail was stopping: its lines are read again at the next start to rebuild it whole. */
   rebuildAfterRestart: boolean;
+  /** The spans delivered (remembered, so that a restart sends none of them again). */
+  spans: readonly SpanRecord[];
 }
+
+interface ExportedEntry {
+  key: string;
+  from: Map<string, number>;
+  until: Map<string, number>;
+  spanIds: readonly string[];
+  endMs: number;
+}
+
+/**
+ * How long (log time) a delivered trace is remembered after its last span when no checkpoint holds
+ * its lines any more: a retry of the gateway (backoff up to 30 s, up to 8 attempts) or a late
+ * fragment within it, read after a restart, sends only its new spans.
+ */
+const REMEMBER_RECENT_MS = 15 * 60_000;
+/** At most this many such recent traces in the checkpoint file (it is rewritten every second while it changes). */
+const REMEMBER_RECENT_MAX = 2_000;
 
 /**
  * Turns "which lines are still in flight" into checkpoints (the low-water
@@ -18,26 +39,33 @@ export interface SettledTrace {
  *                    first line of every trace still open, queued, in flight or to rebuild)
  *
  * Every line before that point is settled: its trace was exported, or it
- * made no span (rejected, untraced, late). It also remembers the traces
- * exported whole whose lines reach past a checkpoint, so that the lines read
- * again after a restart are skipped (counted as read again) instead of making the trace twice.
+ * made no span (rejected, untraced, amending spans already exported). It also
+ * remembers the spans delivered of the traces whose lines reach past a
+ * checkpoint, or that ended recently, so that after a restart the lines read
+ * again, and a retry's, send none of them twice.
  */
 export class Settlement {
-  private exportedWhole: { key: string; from: Map<string, number>; until: Map<string, number> }[];
+  private exportedWhole: ExportedEntry[];
   private readonly toRebuild: TraceLines[] = [];
 
   constructor(private readonly store: CheckpointStore) {
-    this.exportedWhole = store.exported.map((trace) => ({ key: trace.key, from: new Map(Object.entries(trace.from ?? {})), until: new Map(Object.entries(trace.until)) }));
+    this.exportedWhole = store.exported.map((trace) => ({
+      key: trace.key,
+      from: new Map(Object.entries(trace.from ?? {})),
+      until: new Map(Object.entries(trace.until)),
+      spanIds: trace.spans === undefined || trace.spans === '' ? [] : trace.spans.split(','),
+      endMs: trace.endMs ?? 0,
+    }));
   }
 
-  /** Keys of the traces exported whole whose lines may be read again (after a restart: before the last stop). */
-  get exportedKeys(): string[] {
-    return this.exportedWhole.map((trace) => trace.key);
+  /** The spans delivered before the last stop that the reconstructor must not send again. */
+  get exportedSpans(): ExportedTraceSpans[] {
+    return this.exportedWhole.map((trace) => ({ key: trace.key, spanIds: trace.spanIds }));
   }
 
   settled(trace: SettledTrace): void {
-    if (trace.lines.size === 0) return;
     if (trace.rebuildAfterRestart) {
+      if (trace.lines.size === 0) return;
       this.toRebuild.push(trace.lines);
       return;
     }
@@ -47,7 +75,9 @@ export class Settlement {
       from.set(source, range.first);
       until.set(source, range.last);
     }
-    this.exportedWhole.push({ key: trace.key, from, until });
+    let endMs = 0;
+    for (const span of trace.spans) if (span.endMs > endMs) endMs = span.endMs;
+    this.exportedWhole.push({ key: trace.key, from, until, spanIds: trace.spans.map((span) => span.spanId), endMs });
   }
 
   /** Low-water mark per source key. */
@@ -92,15 +122,39 @@ export class Settlement {
     const marks = this.lowWater(positions, inFlight);
     for (const position of positions) position.save(marks.get(position.key) ?? position.consumed, this.store);
     for (const key of retired) this.store.delete(key);
-    // Keep a trace exported whole only while one of its sources' checkpoints is still before its last line.
-    this.exportedWhole = this.exportedWhole.filter((trace) => [...trace.until].some(([source, end]) => (marks.get(source) ?? end) < end));
-    const exported = this.exportedWhole.map((trace): ExportedTrace => ({ key: trace.key, until: Object.fromEntries(trace.until), from: Object.fromEntries(trace.from) }));
+    this.exportedWhole = keep(this.exportedWhole, marks);
+    const exported = this.exportedWhole.map(
+      (trace): ExportedTrace => ({ key: trace.key, until: Object.fromEntries(trace.until), from: Object.fromEntries(trace.from), spans: trace.spanIds.join(','), endMs: trace.endMs }),
+    );
     if (!sameExported(exported, this.store.exported)) this.store.setExported(exported);
     return this.store.flush();
   }
 }
 
+/**
+ * The traces a restart must know: those with lines a checkpoint has not passed (they are read
+ * again), and the most recent ones (a retry may still add to them).
+ */
+function keep(entries: readonly ExportedEntry[], marks: ReadonlyMap<string, number>): ExportedEntry[] {
+  let newest = 0;
+  for (const trace of entries) if (trace.endMs > newest) newest = trace.endMs;
+  let recent = 0;
+  const kept: ExportedEntry[] = [];
+  // Newest first, so that the bound drops the oldest.
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const trace = entries[i] as ExportedEntry;
+    const held = [...trace.until].some(([source, end]) => (marks.get(source) ?? end) < end);
+    const isRecent = trace.endMs >= newest - REMEMBER_RECENT_MS && recent < REMEMBER_RECENT_MAX;
+    if (isRecent) recent++;
+    if (held || isRecent) kept.push(trace);
+  }
+  return kept.reverse();
+}
+
 function sameExported(a: readonly ExportedTrace[], b: readonly ExportedTrace[]): boolean {
   if (a.length !== b.length) return false;
-  return a.every((trace, i) => trace.key === b[i]?.key && JSON.stringify(trace.until) === JSON.stringify(b[i]?.until) && JSON.stringify(trace.from) === JSON.stringify(b[i]?.from));
+  return a.every(
+    (trace, i) =>
+      trace.key === b[i]?.key && trace.spans === b[i]?.spans && JSON.stringify(trace.until) === JSON.stringify(b[i]?.until) && JSON.stringify(trace.from) === JSON.stringify(b[i]?.from),
+  );
 }

@@ -9,6 +9,7 @@ import { describeWindow } from '../checkpoint/ledger-entries.js';
 import { foreignInputMessage, OPENCLAW_STREAMS } from '../pipeline/foreign-input.js';
 import { preTraceLogMessage } from '../parsers/release-support.js';
 import { preTraceLogs } from '../pipeline/pre-trace-logs.js';
+import { ExportWorkerError } from '../export/otlp-worker-exporter.js';
 import { runBackfill } from '../pipeline/run-backfill.js';
 import { displayPath, expandInputs, STDIN } from '../sources/expand-inputs.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
@@ -130,7 +131,8 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     if (result.stats.fileErrors.length > 0) say(`these inputs were not read to their end: ${result.stats.fileErrors.map((e) => e.split(':')[0]).join(', ')}`, 'error');
     if (ledger !== undefined && (result.stats.spansFailed > 0 || result.exportError !== undefined)) {
       const read = paths.filter((path) => !result.skipped.some((skip) => skip.path === path)).map(displayPath);
-      ownLog('error', notExportedAdvice(result.stats.spansFailed, [...read, ...journals.map((journal) => `journal ${journal.name}`)], describeTarget(config)));
+      const rerunHelps = !(result.exportError instanceof ExportWorkerError);
+      ownLog('error', notExportedAdvice(result.stats.spansFailed, [...read, ...journals.map((journal) => `journal ${journal.name}`)], describeTarget(config), rerunHelps));
     }
     // Nothing of the input was OpenClaw's: a usage error (a script must not take "0 traces" for success), with what we read instead.
     const readInputs = paths.length - result.skipped.length + journals.length;
@@ -156,12 +158,15 @@ export function ledgerDestination(tracesUrl: string, preset: string | undefined)
 }
 
 /** Which inputs a failed export leaves to send again, and how: none of them is in the ledger, and the span ids do not change. */
-function notExportedAdvice(spansFailed: number, inputs: readonly string[], target: string): string {
+function notExportedAdvice(spansFailed: number, inputs: readonly string[], target: string, rerunHelps: boolean): string {
   const named = inputs.length <= 5 ? inputs.join(', ') : `${inputs.slice(0, 5).join(', ')} and ${inputs.length - 5} more`;
-  return (
-    `${plural(spansFailed, 'span')} ${spansFailed === 1 ? 'was' : 'were'} not exported, so the ledger recorded ${inputs.length === 1 ? 'nothing of the input' : `none of the ${inputs.length} inputs`} read (${named}). ` +
-    `Run the same command again once ${target} takes spans: everything is sent again with the same span ids, so the backend can deduplicate what did arrive.`
-  );
+  const what =
+    `${plural(spansFailed, 'span')} ${spansFailed === 1 ? 'was' : 'were'} not exported, so the ledger recorded ${inputs.length === 1 ? 'nothing of the input' : `none of the ${inputs.length} inputs`} read (${named}). `;
+  if (!rerunHelps) {
+    // The export worker died twice on one batch: the same run would kill it again.
+    return `${what}The export worker died on the same batch twice (see the export error above): running the same command again would fail the same way. Please report it with that message.`;
+  }
+  return `${what}Run the same command again once ${target} takes spans: everything is sent again with the same span ids, so the backend can deduplicate what did arrive.`;
 }
 
 function bound(flag: string, value: string | undefined, now: number): number | string | undefined {

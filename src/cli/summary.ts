@@ -79,10 +79,14 @@ export function formatNotes(result: RunTotals): RunNote[] {
   if (unmarked !== undefined) notes.push({ level: 'info', text: unmarked });
   const other = otherLinesNote(result.stats);
   if (other !== undefined) notes.push(other);
-  const late = result.counters.lateItems;
-  if (late > 0) warn(`${plural(late, 'line')} arrived after their trace was exported and were not added (raise --grace)`);
+  const reopened = result.counters.tracesReopened;
+  if (reopened > 0) notes.push({ level: 'info', text: `${plural(reopened, 'trace')} got spans after ${reopened === 1 ? 'it was' : 'they were'} first exported (a retry, lines after an eviction or idle timeout): only the new spans were sent, under the same trace and parents` });
+  const amended = result.counters.amendedAfterExport;
+  if (amended > 0) notes.push({ level: 'info', text: `${plural(amended, 'line')} arrived after the spans ${amended === 1 ? 'it describes' : 'they describe'} were exported and only amend them (an end, a trailing line): counted as amended_after_export, not sent again` });
   const reread = result.counters.rereadItems;
   if (reread > 0) notes.push({ level: 'info', text: `${plural(reread, 'line')} of traces exported before the last stop were read again from the checkpoint and skipped` });
+  const outliers = result.counters.clockOutliers;
+  if (outliers > 0) warn(`${plural(outliers, 'line')} had a time far ahead of the lines around ${outliers === 1 ? 'it' : 'them'} (clock_outlier): each was placed by its own time, but log time did not follow it`);
   const evicted = result.counters.tracesEvicted;
   if (evicted > 0) warn(`${plural(evicted, 'trace')} were exported early because --max-open-traces was reached`);
   for (const error of result.stats.fileErrors) notes.push({ level: 'error', text: `could not read to the end: ${error}` });

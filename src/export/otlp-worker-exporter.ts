@@ -16,10 +16,12 @@ import type { ExportOutcome, TraceExporter } from './trace-exporter.js';
  */
 export class OtlpWorkerExporter implements TraceExporter {
   readonly concurrency = 4;
-  readonly #worker: Worker;
-  readonly #pending = new Map<number, (outcome: ExportOutcome) => void>();
+  readonly #setup: WorkerSetup;
+  #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
   #nextId = 1;
-  /** Set once the worker is gone: every later call fails with it. */
+  #restarts = 0;
+  /** Set once the worker is gone for good: every later call fails with it. */
   #gone: string | undefined;
   #shutDown: Promise<void> | undefined;
   #onShutDown: (() => void) | undefined;
@@ -31,17 +33,27 @@ export class OtlpWorkerExporter implements TraceExporter {
     /** Told when an attempt failed and the SDK retries it (the collector is down or busy), before the export's outcome. */
     private readonly onRetry?: () => void,
   ) {
-    const setup: WorkerSetup = policy === undefined ? { otlp: options } : { otlp: options, policy };
+    this.#setup = policy === undefined ? { otlp: options } : { otlp: options, policy };
+    this.#worker = this.#start();
+  }
+
+  /** Restarts so far (a worker that died: out of memory, or a bug). */
+  get restarts(): number {
+    return this.#restarts;
+  }
+
+  #start(): Worker {
     // A worker's V8 heap grows to its own limits, on top of the main thread's: bound it so a
     // backfill stays under 200 MiB (the young generation is most of it). 64 MiB of old space holds
     // the batches in flight (concurrency × maxBatchSpans spans, content cut to maxContentBytes).
-    this.#worker = new Worker(new URL('./otlp-export-worker.js', import.meta.url), {
-      workerData: setup,
+    const worker = new Worker(new URL('./otlp-export-worker.js', import.meta.url), {
+      workerData: this.#setup,
       resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
     });
-    this.#worker.on('message', (reply: WorkerReply) => this.#receive(reply));
-    this.#worker.on('error', (error) => this.#lose(`the export worker failed: ${error.message}`));
-    this.#worker.on('exit', (code) => this.#lose(`the export worker exited (code ${code})`));
+    worker.on('message', (reply: WorkerReply) => this.#receive(reply));
+    worker.on('error', (error) => this.#lose(worker, `the export worker failed: ${error.message}`));
+    worker.on('exit', (code) => this.#lose(worker, `the export worker exited (code ${code})`));
+    return worker;
   }
 
   export(traces: readonly FinishedTrace[]): Promise<ExportOutcome> {
@@ -50,7 +62,7 @@ export class OtlpWorkerExporter implements TraceExporter {
     }
     const id = this.#nextId++;
     return new Promise((resolve) => {
-      this.#pending.set(id, resolve);
+      this.#pending.set(id, { resolve, traces, retried: false });
       this.#post({ kind: 'export', id, traces: traces as FinishedTrace[] });
     });
   }
@@ -80,20 +92,64 @@ export class OtlpWorkerExporter implements TraceExporter {
       this.onRetry?.();
       return;
     }
-    const resolve = this.#pending.get(reply.id);
+    const resolve = this.#pending.get(reply.id)?.resolve;
     if (resolve === undefined) return;
     this.#pending.delete(reply.id);
     if (!reply.ok) resolve(failure(reply.message, reply.statusCode));
     else resolve(reply.rejected === undefined ? { status: 'success' } : { status: 'success', rejected: reply.rejected });
   }
 
-  /** The worker died (a bug, or out of memory): fail what it held, and everything after. */
-  #lose(why: string): void {
-    this.#gone ??= why;
-    for (const resolve of this.#pending.values()) resolve(failure(why, undefined));
-    this.#pending.clear();
-    this.#onShutDown?.();
+  /**
+   * The worker died (out of memory, or a bug). While running, a new one is started and the
+   * requests it held are sent to it once more; a request held by two workers that died is failed
+   * with an ExportWorkerError (sending it again would kill the next one too). Stopping, or after
+   * MAX_RESTARTS, what it held fails, and everything after.
+   */
+  #lose(worker: Worker, why: string): void {
+    if (worker !== this.#worker || this.#gone !== undefined) return;
+    if (this.#shutDown !== undefined || this.#restarts >= MAX_RESTARTS) {
+      this.#gone = why;
+      for (const { resolve } of this.#pending.values()) resolve(failure(why, undefined));
+      this.#pending.clear();
+      this.#onShutDown?.();
+      return;
+    }
+    this.#restarts++;
+    this.#worker = this.#start();
+    for (const [id, pending] of this.#pending) {
+      if (pending.retried) {
+        this.#pending.delete(id);
+        pending.resolve({ status: 'failure', error: new ExportWorkerError(`${why}, twice on the same batch of ${spanCount(pending.traces)} spans`) });
+        continue;
+      }
+      pending.retried = true;
+      this.#post({ kind: 'export', id, traces: pending.traces as FinishedTrace[] });
+    }
   }
+}
+
+/** Workers started again at most this often in one run. */
+const MAX_RESTARTS = 5;
+
+interface Pending {
+  resolve: (outcome: ExportOutcome) => void;
+  traces: readonly FinishedTrace[];
+  /** Already sent to a worker that died. */
+  retried: boolean;
+}
+
+/**
+ * A batch that killed the export worker twice: running the same command again would fail the same
+ * way, so the advice is to report it, not to retry.
+ */
+export class ExportWorkerError extends Error {
+  override readonly name = 'ExportWorkerError';
+}
+
+function spanCount(traces: readonly FinishedTrace[]): number {
+  let spans = 0;
+  for (const trace of traces) spans += trace.spans.length;
+  return spans;
 }
 
 /** OtlpTraceExporter's own messages already name the endpoint and hide secrets. */

@@ -32,10 +32,21 @@ export class ExportQueue {
     return this.pendingSpans >= this.maxBatchSpans;
   }
 
+  /**
+   * A trace of more than `maxBatchSpans` spans goes in parts of that size (same trace id, the
+   * backend joins them): a batch, and what the export worker holds of it at once, stays bounded
+   * whatever the trace's size.
+   */
   push(trace: FinishedTrace): void {
+    this.stats.traces++;
+    const size = Math.max(1, this.maxBatchSpans);
+    if (trace.spans.length <= size) return this.add(trace);
+    for (let at = 0; at < trace.spans.length; at += size) this.add({ ...trace, spans: trace.spans.slice(at, at + size) });
+  }
+
+  private add(trace: FinishedTrace): void {
     this.pending.push(trace);
     this.pendingSpans += trace.spans.length;
-    this.stats.traces++;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { DeadLetterFile } from '../checkpoint/dead-letter.js';
-import { resolve } from 'node:path';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { Settlement } from '../checkpoint/settlement.js';
 import { InputError } from '../config/config-error.js';
@@ -22,7 +22,7 @@ import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { JournalIntake } from './journal-intake.js';
 import { LineIntake } from './line-intake.js';
 import { FollowerAgeGate } from './follower-age-gate.js';
-import { ReplayWindow, type FollowerCarry } from './follower-carry.js';
+import type { FollowerCarry } from './follower-carry.js';
 import { ForeignSources } from './foreign-sources.js';
 import { RefusedTraces } from './refused-traces.js';
 import { RetryingExportQueue, type QueuedTrace } from './retrying-export-queue.js';
@@ -60,6 +60,8 @@ export interface FollowOptions {
 const READ_CHUNK_BYTES = 256 * 1024;
 /** Under the default grace (750 ms), so lines whose watch event was lost are read before their trace is due. */
 const RESCAN_MS = 500;
+/** A line further ahead of the wall clock than this is a clock outlier: it does not move log time (log-clock.ts). */
+const MAX_WALL_SKEW_MS = 5 * 60_000;
 /** Queued spans (in batches of maxBatchSpans) past which reading pauses. */
 const QUEUED_BATCHES = 8;
 
@@ -78,10 +80,6 @@ export class Follower {
   private readonly files: FileSource[];
   private readonly journals: JournalSource[];
   private readonly fileTargets = new Set<string>();
-  /** Keys of the traces exported, in order (a Set iterates in insertion order), bounded like the reconstructor's memory. */
-  private readonly exported: Set<string>;
-  /** After a reload: the lines read a second time, kept out of the late count. */
-  private readonly replay: ReplayWindow;
   /** The sources of each stream (merging: a stream with a source still reading holds log time). */
   private readonly streams: Record<StreamKind, LiveSource[]> = { log: [], event: [] };
   private readonly intakes = new Map<string, LineIntake>();
@@ -107,8 +105,6 @@ export class Follower {
     this.stats = carry?.stats ?? new PipelineStats();
     this.foreignSources = new ForeignSources(store, options.log);
     this.refusals = new RefusedTraces(new DeadLetterFile(options.stateDir), options.exportTarget, this.stats, options.log, (items) => this.settle(items));
-    this.exported = new Set(carry?.exported);
-    this.replay = new ReplayWindow(carry?.consumed);
     this.queue = new RetryingExportQueue(
       options.exporter,
       { maxBatchSpans: options.maxBatchSpans, maxQueuedSpans: options.maxBatchSpans * QUEUED_BATCHES, initialBackoffMs: 500, maxBackoffMs: 30_000 },
@@ -124,18 +120,15 @@ export class Follower {
     );
     const hasUnread = (stream: StreamKind): boolean => this.streams[stream].some((source) => source.reading);
     this.ageGate = options.ageLimit === undefined ? undefined : new FollowerAgeGate(options.ageLimit, options.log);
-    this.reconstructor = new Reconstructor({ ...options.reconstructor, hasUnread }, (trace, exit) => {
+    this.reconstructor = new Reconstructor({ ...options.reconstructor, hasUnread, maxWallSkewMs: MAX_WALL_SKEW_MS }, (trace, exit) => {
       options.onTrace?.(trace, exit);
       // Too old for the backend: not sent, and settled like a refused trace (its lines are not read again).
       if (this.ageGate?.admit(trace) === false) this.settle([{ trace, exit }]);
       else this.queue.push({ trace, exit });
     });
-    this.reconstructor.rememberEmitted(settlement.exportedKeys, true);
-    if (carry !== undefined) {
-      // After a reload the lines from the checkpoints on are read again: what was exported is late, not a second trace.
-      this.reconstructor.rememberEmitted(carry.exported);
-      Object.assign(this.reconstructor.counters, carry.counters);
-    }
+    // After a restart or a reload the lines from the checkpoints on are read again: what was delivered is not sent twice.
+    this.reconstructor.rememberExported(carry?.exported ?? settlement.exportedSpans);
+    if (carry !== undefined) Object.assign(this.reconstructor.counters, carry.counters);
     const sink: FileLineSink & JournalEntrySink = {
       take: (file, lines) => this.take(file, lines),
       takeEntries: (source, entries) => this.takeEntries(source, entries),
@@ -289,15 +282,16 @@ export class Follower {
     await untilCut(this.queue.drain(this.options.inFlightWaitMs ?? 11_000), cut);
     await untilCut(this.refusals.drain(), cut);
     await this.writeCheckpoints();
-    const consumed = new Map(this.sources.flatMap((source) => [...source.positions()].map((p): [string, number] => [p.key, p.consumed])));
+    // Emitted but not delivered: the next follower reads their lines again (the checkpoint holds them) and must send them.
+    const exported = this.reconstructor.exported;
+    for (const { trace, exit } of this.queue.undelivered()) exported.forget(exit.key, trace.spans.map((span) => span.spanId));
     await withTimeout(Promise.all(this.sources.map((source) => source.close())), 500);
     await withTimeout(this.options.exporter.shutdown(), 1000);
     return {
-      consumed,
       store: this.store,
       stats: this.stats,
       counters: { ...this.reconstructor.counters },
-      exported: [...this.exported],
+      exported: [...exported.entries()],
       fileTargets: this.fileTargets,
       journalStarts: new Map(this.journals.map((journal) => [journal.key, journal.startedUs])),
     };
@@ -306,11 +300,11 @@ export class Follower {
   private take(file: { key: string; path: string }, lines: RawLine[]): Promise<void> {
     let intake = this.intakes.get(file.key);
     if (intake === undefined) {
-      intake = new LineIntake(file.path, this.options.maxLineBytes, this.stats, this.reconstructor, file.key);
+      intake = new LineIntake(file.path, this.options.maxLineBytes, this.stats, this.reconstructor, file.key, dirname(file.path));
       this.intakes.set(file.key, intake);
     }
     const lineIntake = intake;
-    const room = this.handOver(() => this.replay.add(file.key, lines, (line) => line.end, (part) => lineIntake.addBatch(part), this.reconstructor.counters));
+    const room = this.handOver(() => lineIntake.addBatch(lines));
     this.foreignSources.check(file, lineIntake);
     return room;
   }
@@ -322,7 +316,7 @@ export class Follower {
       this.journalIntakes.set(source.key, intake);
     }
     const journalIntake = intake;
-    return this.handOver(() => this.replay.add(source.key, entries, (entry) => entry.realtimeUs + 1, (part) => journalIntake.addEntries(part), this.reconstructor.counters));
+    return this.handOver(() => journalIntake.addEntries(entries));
   }
 
   /** What every source's hand-over does: lines are being read (the clock stops), then wait for room. */
@@ -340,24 +334,22 @@ export class Follower {
   }
 
   /**
-   * Log time now: the watermark, plus the wall time the log has been quiet.
-   * Frozen while lines are being read or reading is paused for a full export
-   * queue: only lines move time then, so a backlog or a collector outage
-   * cannot expire traces whose lines are still unread.
+   * What the wall clock adds to log time: how long the log has been quiet. Zero while lines are
+   * being read or reading is paused for a full export queue: only lines move time then, so a
+   * backlog or a collector outage cannot expire traces whose lines are still unread.
    */
-  private logNow(): number {
-    const watermark = this.reconstructor.watermark;
-    return this.quietSince === undefined ? watermark : watermark + (Date.now() - this.quietSince);
+  private quietMs(): number {
+    return this.quietSince === undefined ? 0 : Date.now() - this.quietSince;
   }
 
   /** One timer, set for when the next open trace is due; none when nothing is open (an idle daemon does no work) or while reading. */
   private scheduleTick(): void {
     clearTimeout(this.tickTimer);
     if (this.halted) return;
-    const due = this.reconstructor.nextDue;
+    const dueIn = this.reconstructor.nextDueIn;
     // While lines are read, they move time themselves; caughtUp() sets the timer once the log is quiet.
-    if (!Number.isFinite(due) || this.quietSince === undefined) return;
-    const delay = Math.min(Math.max(0, due - this.logNow()) + 1, 60_000);
+    if (!Number.isFinite(dueIn) || this.quietSince === undefined) return;
+    const delay = Math.min(Math.max(0, dueIn - this.quietMs()) + 1, 60_000);
     this.tickTimer = setTimeout(() => void this.tickWhenQuiet(), delay).unref();
   }
 
@@ -371,7 +363,7 @@ export class Follower {
     await Promise.all(this.sources.map((source) => source.recheck()));
     // Lines came in: they moved time themselves, and the quiet that follows set its own timer.
     if (this.halted || since === undefined || this.quietSince !== since) return;
-    this.reconstructor.tick(this.logNow());
+    this.reconstructor.tick(this.quietMs());
     this.scheduleTick();
   }
 
@@ -379,17 +371,8 @@ export class Follower {
     for (const { trace, exit } of batch) {
       // Exported incomplete because we are stopping: read its lines again next time and send it whole (same span ids).
       const rebuildAfterRestart = exit.closedBy === 'flushed' && trace.incomplete;
-      this.settlement.settled({ key: exit.key, lines: exit.lines, rebuildAfterRestart });
-      if (!rebuildAfterRestart) this.rememberExported(exit.key);
+      this.settlement.settled({ key: exit.key, lines: exit.lines, rebuildAfterRestart, spans: trace.spans });
     }
-  }
-
-  private rememberExported(key: string): void {
-    if (this.exported.size >= this.options.reconstructor.rememberEmitted) {
-      const oldest = this.exported.values().next();
-      if (oldest.done !== true) this.exported.delete(oldest.value);
-    }
-    this.exported.add(key);
   }
 
   private async writeCheckpoints(): Promise<void> {

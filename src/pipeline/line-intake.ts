@@ -36,6 +36,8 @@ export class LineIntake {
     private readonly reconstructor: Reconstructor,
     /** Set when lines are checkpointed: records and events then carry where they came from, and messages name byte offsets. */
     private readonly sourceKey?: string,
+    /** The clock the lines' times count in (log-clock.ts): the followed directory, which every rotation of a file shares. */
+    private readonly clock?: string,
   ) {}
 
   get linesSeen(): number {
@@ -83,7 +85,7 @@ export class LineIntake {
       this.nextStart = ends[i] as number;
       stats.linesRead++;
       stats.bytesRead += (ends[i] as number) - (starts[i] as number);
-      const at: LineRef | undefined = this.sourceKey === undefined ? undefined : { source: this.sourceKey, start: starts[i] as number, end: ends[i] as number };
+      const at: LineRef | undefined = this.sourceKey === undefined ? undefined : { source: this.sourceKey, start: starts[i] as number, end: ends[i] as number, clock: this.clock };
       switch (kinds[i]) {
         case LINE_UNTRACED:
           // What routeParsed does with a record that has no trace and no signal; level and message are never read for one.

@@ -91,8 +91,13 @@ export class RetryingExportQueue {
 
   /** The lines of every trace not yet exported: checkpoints must not pass them. */
   *heldLines(): Iterable<TraceLines> {
-    for (const item of this.inFlight) yield item.exit.lines;
-    for (const item of this.pending) yield item.exit.lines;
+    for (const item of this.undelivered()) yield item.exit.lines;
+  }
+
+  /** Every trace queued or in flight, not yet exported. */
+  *undelivered(): Iterable<QueuedTrace> {
+    yield* this.inFlight;
+    yield* this.pending;
   }
 
   /** Resolves true once everything queued is exported, false if `timeoutMs` passes first. */

@@ -247,7 +247,7 @@ async function readJournal(journal: JournalTarget, options: BackfillOptions, sta
 }
 
 function emptyCounters(): ReconstructorCounters {
-  return { tracesComplete: 0, tracesIncomplete: 0, tracesEvicted: 0, lateItems: 0, rereadItems: 0, untracedRecords: 0, infrastructureEvents: 0, untracedEvents: 0, outsideWindow: 0 };
+  return { tracesComplete: 0, tracesIncomplete: 0, tracesEvicted: 0, tracesReopened: 0, amendedAfterExport: 0, rereadItems: 0, untracedRecords: 0, infrastructureEvents: 0, untracedEvents: 0, outsideWindow: 0, clockOutliers: 0 };
 }
 
 function addCounters(sum: ReconstructorCounters, add: ReconstructorCounters): void {

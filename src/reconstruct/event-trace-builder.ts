@@ -21,6 +21,8 @@ interface Slot {
 }
 
 const ROOT_FAMILIES: ReadonlySet<SpanFamily> = new Set<SpanFamily>(['dispatch', 'harness', 'run']);
+/** Spans that wait on something outside the gateway (a provider, a tool): see hasOpenCall. */
+const CALL_FAMILIES: ReadonlySet<SpanFamily> = new Set<SpanFamily>(['model', 'tool']);
 
 /**
  * Rebuilds one trace from stream-C diagnostic events (OPENCLAW.md §4). Events
@@ -116,6 +118,11 @@ export class EventTraceBuilder implements TraceBuilder<DiagnosticEvent> {
       completedAt = completedAt === undefined ? slot.endTs : Math.max(completedAt, slot.endTs);
     }
     return rootClosed ? completedAt : undefined;
+  }
+
+  hasOpenCall(): boolean {
+    for (const slot of this.slots.values()) if (slot.endTs === undefined && CALL_FAMILIES.has(slot.family)) return true;
+    return false;
   }
 
   sessionRefs(): readonly string[] {

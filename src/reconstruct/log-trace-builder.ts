@@ -37,6 +37,14 @@ export class LogTraceBuilder implements TraceBuilder<LogRecord> {
     return undefined;
   }
 
+  hasOpenCall(): boolean {
+    const facts = this.facts;
+    if (facts === undefined) return false;
+    for (const fetch of facts.fetches) if (fetch.endMs === undefined) return true;
+    for (const tool of facts.tools.values()) if (tool.endMs === undefined) return true;
+    return false;
+  }
+
   sessionRefs(): readonly string[] {
     const s = this.facts?.session;
     // Asked for every line when streams are merged: the same array until the ids change.

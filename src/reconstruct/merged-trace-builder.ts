@@ -44,6 +44,10 @@ export class MergedTraceBuilder implements TraceBuilder<LogRecord | DiagnosticEv
     return this.events?.completedAtMs() === undefined;
   }
 
+  hasOpenCall(): boolean {
+    return this.events?.hasOpenCall() === true || this.log?.hasOpenCall() === true;
+  }
+
   sessionRefs(): readonly string[] {
     const log = this.log?.sessionRefs() ?? NONE;
     const events = this.events?.sessionRefs() ?? NONE;

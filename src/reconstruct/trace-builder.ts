@@ -17,6 +17,11 @@ export interface TraceBuilder<T> {
    * grace period later so that trailing lines still land in it.
    */
   completedAtMs(): number | undefined;
+  /**
+   * True while a model call or tool has started and not ended: its answer may come later than the
+   * idle timeout (a slow model), so the trace is held open longer (ReconstructorOptions.openCallHoldMs).
+   */
+  hasOpenCall(): boolean;
   /** Session ids/keys seen, so that events without a trace scope can find their trace. */
   sessionRefs(): readonly string[];
   /**

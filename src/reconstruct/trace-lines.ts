@@ -7,6 +7,8 @@ export interface LineRef {
   source: string;
   start: number;
   end: number;
+  /** The clock its time counts in (log-clock.ts): the followed directory, shared by its rotated files; else `source`. */
+  clock?: string;
 }
 
 /** The bytes a trace's lines cover in one source: start of its first line, end of its last. */

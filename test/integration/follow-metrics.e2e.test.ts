@@ -110,6 +110,10 @@ describe('otel-tail --metrics-listen', () => {
     expect(sample(text, 'otel_tail_events_total')).toBe(eventCount);
     // One open trace at a time: the sample's overlapping traces push each other out.
     expect(sample(text, 'otel_tail_traces_evicted_total')).toBeGreaterThan(0);
+    // Their later lines are not dropped: they send the spans they add.
+    expect(sample(text, 'otel_tail_traces_reopened_total')).toBeGreaterThan(0);
+    expect(sample(text, 'otel_tail_clock_outliers_total')).toBe(0);
+    expect(text).toMatch(/^otel_tail_lines_amended_after_export_total \d+$/m);
   });
 
   it('turns /healthz unhealthy while the collector is down and healthy again once it is back', async () => {

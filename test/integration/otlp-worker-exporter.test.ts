@@ -82,3 +82,23 @@ describe('OtlpWorkerExporter (the OTLP exporter in a worker thread)', () => {
     expect(r.spans).toHaveLength(0);
   });
 });
+
+describe('OtlpWorkerExporter when its worker dies', () => {
+  it('starts a new worker: a batch that kills two fails with ExportWorkerError (a re-run would repeat it), the batches after it are delivered', async () => {
+    const r = (receiver = await startOtlpReceiver());
+    const { ExportWorkerError } = (await import(DIST)) as { ExportWorkerError: new (message: string) => Error };
+    exporter = new OtlpWorkerExporter({ url: `${r.url}/v1/traces`, headers: {}, resource: RESOURCE });
+    // More spans than the worker's heap holds (64 MiB of old space): it dies taking them in.
+    const span = (traces[0] as FinishedTrace).spans[0] as FinishedTrace['spans'][number];
+    const huge: FinishedTrace[] = [{ ...(traces[0] as FinishedTrace), spans: Array.from({ length: 300_000 }, (_, i) => ({ ...span, spanId: i.toString(16).padStart(16, '0'), attributes: { note: `${i}`.padEnd(300, 'x') } })) }];
+    const outcome = await exporter.export(huge);
+    expect(outcome.status).toBe('failure');
+    if (outcome.status === 'failure') {
+      expect(outcome.error).toBeInstanceOf(ExportWorkerError);
+      expect(outcome.error.message).toMatch(/twice on the same batch of 300000 spans/);
+    }
+    expect(exporter.restarts).toBe(2);
+    expect(await exporter.export(traces)).toEqual({ status: 'success' });
+    expect(r.spans.map((s) => s.spanId).sort()).toEqual(['a000000000000001', 'a000000000000002']);
+  }, 60_000);
+});

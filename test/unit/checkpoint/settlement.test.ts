@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../../src/checkpoint/checkpoint-store.js';
-import { Settlement } from '../../../src/checkpoint/settlement.js';
+import type { ExportedTrace } from '../../../src/checkpoint/checkpoint-store.js';
+import { Settlement, type SettledTrace } from '../../../src/checkpoint/settlement.js';
+import type { SpanRecord } from '../../../src/reconstruct/span-record.js';
 import type { TraceLines } from '../../../src/reconstruct/trace-lines.js';
 import { fingerprintKey, type FileFingerprint } from '../../../src/sources/file-fingerprint.js';
 import type { SourcePosition } from '../../../src/sources/source-position.js';
@@ -18,6 +20,18 @@ const C = fingerprintKey(FP_C);
 
 const position = (fingerprint: FileFingerprint, consumed: number, path = `/logs/${fingerprint.ino}.log`): FilePosition =>
   filePosition(fingerprint, path, consumed);
+
+/** Spans of a trace that ended long before RECENT's: kept only while a checkpoint is before its lines. */
+const OLD: SpanRecord[] = [span('0000000000000001', 0)];
+/** A trace without lines exported 30 minutes later: the newest, kept for its recency alone. */
+const RECENT: SettledTrace = { key: 'event:recent', lines: new Map(), rebuildAfterRestart: false, spans: [span('0000000000000002', 30 * 60_000)] };
+
+function span(spanId: string, endMs: number): SpanRecord {
+  return { traceId: 'f'.repeat(32), spanId, name: 's', kind: 'internal', startMs: endMs, endMs, attributes: {}, status: { code: 'unset' }, events: [] };
+}
+
+/** The traces exported whole that the store keeps for their lines (RECENT left out), as the older tests saw them. */
+const heldForLines = (list: readonly ExportedTrace[]): unknown[] => list.filter((t) => t.key !== RECENT.key).map(({ key, until, from }) => ({ key, until, from }));
 
 const lines = (...ranges: [source: string, first: number, last: number][]): TraceLines =>
   new Map(ranges.map(([source, first, last]) => [source, { first, last }]));
@@ -73,7 +87,7 @@ describe('Settlement', () => {
 
     it('keeps holding the first line of traces to rebuild after a restart, even once they left the pipeline', async () => {
       const settlement = new Settlement(await openStore());
-      settlement.settled({ key: 'log:rebuild', lines: lines([A, 40, 90], [B, 5, 8]), rebuildAfterRestart: true });
+      settlement.settled({ key: 'log:rebuild', lines: lines([A, 40, 90], [B, 5, 8]), rebuildAfterRestart: true, spans: OLD });
       expect(settlement.lowWater([position(FP_A, 500), position(FP_B, 70)], [])).toEqual(
         new Map([
           [A, 40],
@@ -82,14 +96,14 @@ describe('Settlement', () => {
       );
       // Still held later, with nothing in flight, and it is not one of the traces exported whole.
       expect(settlement.lowWater([position(FP_A, 800)], [])).toEqual(new Map([[A, 40]]));
-      expect(settlement.exportedKeys).toEqual([]);
+      expect(settlement.exportedSpans.map((t) => t.key)).toEqual([]);
     });
 
     it('does not hold anything for a trace exported whole', async () => {
       const settlement = new Settlement(await openStore());
-      settlement.settled({ key: 'log:whole', lines: lines([A, 40, 90]), rebuildAfterRestart: false });
+      settlement.settled({ key: 'log:whole', lines: lines([A, 40, 90]), rebuildAfterRestart: false, spans: OLD });
       expect(settlement.lowWater([position(FP_A, 500)], [])).toEqual(new Map([[A, 500]]));
-      expect(settlement.exportedKeys).toEqual(['log:whole']);
+      expect(settlement.exportedSpans.map((t) => t.key)).toEqual(['log:whole']);
     });
 
     it('holds a contextual source at the first line of a trace exported whole that straddles its mark, one step only', async () => {
@@ -97,10 +111,10 @@ describe('Settlement', () => {
       const journal = (consumed: number, contextual: boolean): SourcePosition => ({ key: 'journal:gw', consumed, contextual, save: () => undefined });
       const J = 'journal:gw';
       // Open: a trace from 200. Exported whole: one across 200 (from 100), one across 100 only (from 50), one before 100, one after 200.
-      settlement.settled({ key: 'across-200', lines: lines([J, 100, 260]), rebuildAfterRestart: false });
-      settlement.settled({ key: 'across-100', lines: lines([J, 50, 150]), rebuildAfterRestart: false });
-      settlement.settled({ key: 'before', lines: lines([J, 10, 40]), rebuildAfterRestart: false });
-      settlement.settled({ key: 'after', lines: lines([J, 210, 250]), rebuildAfterRestart: false });
+      settlement.settled({ key: 'across-200', lines: lines([J, 100, 260]), rebuildAfterRestart: false, spans: OLD });
+      settlement.settled({ key: 'across-100', lines: lines([J, 50, 150]), rebuildAfterRestart: false, spans: OLD });
+      settlement.settled({ key: 'before', lines: lines([J, 10, 40]), rebuildAfterRestart: false, spans: OLD });
+      settlement.settled({ key: 'after', lines: lines([J, 210, 250]), rebuildAfterRestart: false, spans: OLD });
       const open = [[lines([J, 200, 300])]];
       expect(settlement.lowWater([journal(400, true)], open)).toEqual(new Map([[J, 100]]));
       // A source whose lines carry their own trace ids is not held.
@@ -109,11 +123,11 @@ describe('Settlement', () => {
       expect(settlement.lowWater([journal(400, true)], [])).toEqual(new Map([[J, 400]]));
     });
 
-    it('ignores a settled trace without lines', async () => {
+    it('holds nothing for a settled trace without lines, and remembers its spans (not those to rebuild) for a retry to come', async () => {
       const settlement = new Settlement(await openStore());
-      settlement.settled({ key: 'event:none', lines: new Map(), rebuildAfterRestart: false });
-      settlement.settled({ key: 'event:none-rebuild', lines: new Map(), rebuildAfterRestart: true });
-      expect(settlement.exportedKeys).toEqual([]);
+      settlement.settled({ key: 'event:none', lines: new Map(), rebuildAfterRestart: false, spans: OLD });
+      settlement.settled({ key: 'event:none-rebuild', lines: new Map(), rebuildAfterRestart: true, spans: OLD });
+      expect(settlement.exportedSpans).toEqual([{ key: 'event:none', spanIds: ['0000000000000001'] }]);
       expect(settlement.lowWater([position(FP_A, 5)], [])).toEqual(new Map([[A, 5]]));
     });
   });
@@ -154,62 +168,87 @@ describe('Settlement', () => {
     it('keeps a trace exported whole only while a checkpoint is before its last line, and prunes it once passed', async () => {
       const store = await openStore();
       const settlement = new Settlement(store);
-      settlement.settled({ key: 'log:t1', lines: lines([A, 100, 300], [B, 10, 20]), rebuildAfterRestart: false });
+      settlement.settled(RECENT);
+      settlement.settled({ key: 'log:t1', lines: lines([A, 100, 300], [B, 10, 20]), rebuildAfterRestart: false, spans: OLD });
 
       // An older trace still open holds A at 50: the lines of t1 would be read again after a restart.
       await settlement.write([position(FP_A, 400), position(FP_B, 30)], [[lines([A, 50, 60])]], []);
-      expect(store.exported).toEqual([{ key: 'log:t1', until: { [A]: 300, [B]: 20 }, from: { [A]: 100, [B]: 10 } }]);
-      expect(saved(store)).toMatchObject({ exported: [{ key: 'log:t1', until: { [A]: 300, [B]: 20 }, from: { [A]: 100, [B]: 10 } }] });
-      expect(settlement.exportedKeys).toEqual(['log:t1']);
+      expect(heldForLines(store.exported)).toEqual([{ key: 'log:t1', until: { [A]: 300, [B]: 20 }, from: { [A]: 100, [B]: 10 } }]);
+      expect(saved(store)).toMatchObject({ exported: [{ key: 'event:recent' }, { key: 'log:t1', until: { [A]: 300, [B]: 20 }, from: { [A]: 100, [B]: 10 }, spans: '0000000000000001', endMs: 0 }] });
+      expect(settlement.exportedSpans.map((t) => t.key)).toEqual(['event:recent', 'log:t1']);
 
       // A at 299 is still before t1's last line in A.
       await settlement.write([position(FP_A, 400), position(FP_B, 30)], [[lines([A, 299, 310])]], []);
-      expect(store.exported).toEqual([{ key: 'log:t1', until: { [A]: 300, [B]: 20 }, from: { [A]: 100, [B]: 10 } }]);
+      expect(heldForLines(store.exported)).toEqual([{ key: 'log:t1', until: { [A]: 300, [B]: 20 }, from: { [A]: 100, [B]: 10 } }]);
 
       // Both checkpoints at or past its last lines: nothing of t1 is read again, so it is forgotten.
       expect(await settlement.write([position(FP_A, 300), position(FP_B, 30)], [[lines([A, 300, 310])]], [])).toBe(true);
-      expect(store.exported).toEqual([]);
-      expect(settlement.exportedKeys).toEqual([]);
-      expect(saved(store)).toMatchObject({ exported: [] });
+      expect(heldForLines(store.exported)).toEqual([]);
+      expect(settlement.exportedSpans.map((t) => t.key)).toEqual(['event:recent']);
+      expect(saved(store)).toMatchObject({ exported: [{ key: 'event:recent', spans: '0000000000000002' }] });
     });
 
     it('keeps a trace exported whole while any one of its sources is behind', async () => {
       const store = await openStore();
       const settlement = new Settlement(store);
-      settlement.settled({ key: 'log:t2', lines: lines([A, 100, 300], [B, 10, 20]), rebuildAfterRestart: false });
+      settlement.settled({ key: 'log:t2', lines: lines([A, 100, 300], [B, 10, 20]), rebuildAfterRestart: false, spans: OLD });
       await settlement.write([position(FP_A, 400), position(FP_B, 30)], [[lines([B, 15, 16])]], []);
-      expect(store.exported).toEqual([{ key: 'log:t2', until: { [A]: 300, [B]: 20 }, from: { [A]: 100, [B]: 10 } }]);
+      expect(heldForLines(store.exported)).toEqual([{ key: 'log:t2', until: { [A]: 300, [B]: 20 }, from: { [A]: 100, [B]: 10 } }]);
     });
 
     it('forgets a trace exported whole whose source was retired', async () => {
       const store = await openStore();
       const settlement = new Settlement(store);
-      settlement.settled({ key: 'log:t3', lines: lines([B, 10, 20]), rebuildAfterRestart: false });
+      settlement.settled(RECENT);
+      settlement.settled({ key: 'log:t3', lines: lines([B, 10, 20]), rebuildAfterRestart: false, spans: OLD });
       await settlement.write([position(FP_A, 400), position(FP_B, 30)], [[lines([B, 5, 6])]], []);
-      expect(store.exported).toEqual([{ key: 'log:t3', until: { [B]: 20 }, from: { [B]: 10 } }]);
+      expect(heldForLines(store.exported)).toEqual([{ key: 'log:t3', until: { [B]: 20 }, from: { [B]: 10 } }]);
       await settlement.write([position(FP_A, 400)], [], [B]);
-      expect(store.exported).toEqual([]);
+      expect(heldForLines(store.exported)).toEqual([]);
     });
 
     it('hands the traces exported whole to the next run through the reopened store', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'otel-tail-settle-'));
       dirs.push(dir);
       const settlement = new Settlement(await openStore(dir));
-      settlement.settled({ key: 'log:kept', lines: lines([A, 100, 300]), rebuildAfterRestart: false });
-      settlement.settled({ key: 'log:passed', lines: lines([A, 10, 40]), rebuildAfterRestart: false });
-      settlement.settled({ key: 'log:rebuild', lines: lines([A, 200, 250]), rebuildAfterRestart: true });
+      settlement.settled(RECENT);
+      settlement.settled({ key: 'log:kept', lines: lines([A, 100, 300]), rebuildAfterRestart: false, spans: OLD });
+      settlement.settled({ key: 'log:passed', lines: lines([A, 10, 40]), rebuildAfterRestart: false, spans: OLD });
+      settlement.settled({ key: 'log:rebuild', lines: lines([A, 200, 250]), rebuildAfterRestart: true, spans: OLD });
       await settlement.write([position(FP_A, 500)], [[lines([A, 90, 95])]], []);
 
       const reopened = await openStore(dir);
       expect(reopened.get(A)?.offset).toBe(90);
       const next = new Settlement(reopened);
-      expect(next.exportedKeys).toEqual(['log:kept']);
+      expect(next.exportedSpans.map((t) => t.key)).toEqual(['event:recent', 'log:kept']);
       // The restarted run keeps it until its checkpoint passes the trace's last line.
       await next.write([position(FP_A, 250)], [], []);
-      expect(reopened.exported).toEqual([{ key: 'log:kept', until: { [A]: 300 }, from: { [A]: 100 } }]);
+      expect(heldForLines(reopened.exported)).toEqual([{ key: 'log:kept', until: { [A]: 300 }, from: { [A]: 100 } }]);
       await next.write([position(FP_A, 300)], [], []);
-      expect(next.exportedKeys).toEqual([]);
-      expect((await openStore(dir)).exported).toEqual([]);
+      expect(next.exportedSpans.map((t) => t.key).filter((k) => k !== RECENT.key)).toEqual([]);
+      expect(heldForLines((await openStore(dir)).exported)).toEqual([]);
     });
+  });
+});
+
+describe('Settlement remembers recent traces for retries', () => {
+  it('keeps the spans of traces that ended within 15 minutes of the newest, whatever the checkpoints, and drops older ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otel-tail-settle-'));
+    try {
+      const store = await CheckpointStore.open(dir);
+      const settlement = new Settlement(store);
+      settlement.settled({ key: 'log:old', lines: lines([A, 0, 10]), rebuildAfterRestart: false, spans: [span('00000000000000a1', 0)] });
+      settlement.settled({ key: 'log:mid', lines: lines([A, 10, 20]), rebuildAfterRestart: false, spans: [span('00000000000000b1', 20 * 60_000)] });
+      settlement.settled({ key: 'log:new', lines: lines([A, 20, 30]), rebuildAfterRestart: false, spans: [span('00000000000000c1', 30 * 60_000), span('00000000000000c2', 1)] });
+      // The checkpoint passed every line: only recency keeps them.
+      await settlement.write([position(FP_A, 100)], [], []);
+      const next = new Settlement(await CheckpointStore.open(dir));
+      expect(next.exportedSpans).toEqual([
+        { key: 'log:mid', spanIds: ['00000000000000b1'] },
+        { key: 'log:new', spanIds: ['00000000000000c1', '00000000000000c2'] },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -73,3 +73,18 @@ describe('ExportQueue --max-rate', () => {
     expect(exporter.batches).toEqual([10, 10, 10, 10]);
   });
 });
+
+describe('ExportQueue bounded by spans', () => {
+  it('sends a trace bigger than a batch in parts of at most maxBatchSpans, every span once, counted as one trace', async () => {
+    const exporter = new RecordingExporter();
+    const stats = new PipelineStats();
+    const queue = new ExportQueue(exporter, 1000, stats);
+    queue.push(trace(1, 2_500));
+    queue.push(trace(2, 10));
+    while (queue.full) await queue.sendFull();
+    await queue.drain();
+    expect(Math.max(...exporter.batches)).toBeLessThanOrEqual(1000);
+    expect(exporter.batches.reduce((a, b) => a + b, 0)).toBe(2_510);
+    expect(stats).toMatchObject({ traces: 2, spansExported: 2_510 });
+  });
+});

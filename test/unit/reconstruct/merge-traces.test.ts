@@ -129,7 +129,7 @@ describe('merging the file log and the diagnostic events of one gateway', () => 
     expect(named(traces[0], 'chat fake-model')).toHaveLength(2);
     r.flush();
     expect(traces.map((t) => t.traceId)).toEqual([turn.traceId, later.traceId]);
-    expect(r.counters.lateItems).toBe(0);
+    expect(r.counters.amendedAfterExport).toBe(0);
   });
 
   it('does not wait for a stream lagging more than maxStreamLagMs', () => {

@@ -47,6 +47,7 @@ describe('Reconstructor', () => {
   it('emits an idle trace as incomplete, marked on its root', () => {
     const { r, emitted } = setup();
     r.addRecord(line(tid(1), 0, 'message received: channel=webchat'));
+    r.addRecord(line(tid(2), 6_000, 'lane enqueue: lane=main queueSize=1'));
     r.addRecord(line(tid(2), 10_001, 'lane enqueue: lane=main queueSize=1'));
     r.tick();
     expect(emitted.map((t) => [t.traceId, t.incomplete])).toEqual([[tid(1), true]]);
@@ -65,14 +66,71 @@ describe('Reconstructor', () => {
     expect(r.openTraces).toBe(2);
   });
 
-  it('counts lines for an already emitted trace instead of starting it again', () => {
+  it('counts a line that only amends a span already exported, and sends nothing twice', () => {
     const { r, emitted } = setup();
     r.addRecord(line(tid(1), 0, 'x'));
     r.flush();
     r.addRecord(line(tid(1), 5, 'late'));
     r.flush();
     expect(emitted).toHaveLength(1);
-    expect(r.counters.lateItems).toBe(1);
+    expect(r.counters).toMatchObject({ amendedAfterExport: 1, tracesReopened: 0 });
+  });
+
+  it('a retried run after its trace was exported: the new spans, with the ids and parents they would have had, and only those', () => {
+    const retry = (traceId: string, at: number): LogRecord[] => [
+      line(traceId, at, 'embedded run start: runId=r1 sessionId=s1 provider=p model=m', 'bbbbbbbbbbbbbbb2'),
+      line(traceId, at + 10, '[model-fetch] start provider=p api=a model=m', 'bbbbbbbbbbbbbbb2'),
+      line(traceId, at + 20, '[model-fetch] response provider=p api=a model=m status=200 elapsedMs=10', 'bbbbbbbbbbbbbbb2'),
+      line(traceId, at + 30, 'embedded run done: runId=r1 sessionId=s1 durationMs=30 aborted=false', 'bbbbbbbbbbbbbbb2'),
+    ];
+    const first = [
+      line(tid(1), 0, 'embedded run start: runId=r1 sessionId=s1 provider=p model=m', 'bbbbbbbbbbbbbbb1'),
+      line(tid(1), 50, 'embedded run done: runId=r1 sessionId=s1 durationMs=50 aborted=false', 'bbbbbbbbbbbbbbb1'),
+    ];
+    for (const record of first) record.trace = { ...record.trace, parentSpanId: ROOT } as LogRecord['trace'];
+    const later = retry(tid(1), 60_000);
+    for (const record of later) record.trace = { ...record.trace, parentSpanId: ROOT } as LogRecord['trace'];
+
+    // In time, all in one trace: the reference.
+    const whole = setup();
+    for (const record of [...first, ...later]) whole.r.addRecord(record);
+    whole.r.flush();
+    const reference = new Map(whole.emitted.flatMap((t) => t.spans).map((s) => [s.spanId, s.parentSpanId]));
+
+    // The retry a minute after its trace left (idle timeout 10 s).
+    const { r, emitted } = setup();
+    for (const record of first) r.addRecord(record);
+    for (const at of [9_000, 18_000, 20_000]) r.addRecord(line(tid(2), at, 'x'));
+    expect(emitted.map((t) => t.traceId)).toEqual([tid(1)]);
+    for (const record of later) r.addRecord(record);
+    r.flush();
+    const sent = emitted.flatMap((t) => t.spans);
+    expect(new Set(sent.map((s) => `${s.traceId}:${s.spanId}`)).size).toBe(sent.length);
+    const ofTrace1 = new Map(sent.filter((s) => s.traceId === tid(1)).map((s) => [s.spanId, s.parentSpanId]));
+    expect(ofTrace1).toEqual(reference);
+    expect(r.counters).toMatchObject({ tracesReopened: 1, amendedAfterExport: 0 });
+  });
+
+  it('holds a trace whose model call is unanswered past the idle timeout: a call answered 150 s after its start arrives whole', () => {
+    const { r, emitted } = setup({ idleTimeoutMs: 120_000 });
+    const run = (at: number, message: string): LogRecord => {
+      const record = line(tid(1), at, message, 'bbbbbbbbbbbbbbb1');
+      record.trace = { traceId: tid(1), spanId: 'bbbbbbbbbbbbbbb1', parentSpanId: ROOT };
+      return record;
+    };
+    r.addRecord(run(0, 'embedded run start: runId=r1 sessionId=s1 provider=p model=m'));
+    r.addRecord(run(10, '[model-fetch] start provider=p api=a model=m'));
+    // Other traces go on meanwhile: log time passes the idle timeout.
+    for (let at = 20_000; at <= 140_000; at += 20_000) r.addRecord(line(tid(2 + at / 20_000), at, 'x'));
+    expect(emitted.map((t) => t.traceId)).not.toContain(tid(1));
+    r.addRecord(run(150_010, '[model-fetch] response provider=p api=a model=m status=200 elapsedMs=150000'));
+    r.addRecord(run(150_020, 'embedded run done: runId=r1 sessionId=s1 durationMs=150020 aborted=false'));
+    r.flush();
+    const trace = emitted.find((t) => t.traceId === tid(1));
+    const call = trace?.spans.find((s) => s.name.startsWith('chat'));
+    expect(call).toMatchObject({ startMs: T0 + 10, endMs: T0 + 150_010 });
+    expect(call?.attributes['openclaw.span.incomplete']).toBeUndefined();
+    expect(r.counters.tracesReopened).toBe(0);
   });
 
   it('counts records with no trace scope and makes no trace of them', () => {
@@ -96,7 +154,7 @@ describe('Reconstructor', () => {
       line(tid(1), 0, 'message received: channel=webchat'),
       line(tid(1), 100, 'message processed: channel=webchat outcome=completed duration=100ms'),
       line(tid(2), 1200, 'lane enqueue: lane=main queueSize=1'),
-      // After tid(1)'s grace (100 + 1000): late, in every batching.
+      // After tid(1)'s grace (100 + 1000): it only amends the exported root, in every batching.
       line(tid(1), 1300, 'session state: prev=processing new=idle'),
     ];
     const runs = [[4], [1, 1, 1, 1], [2, 2], [3, 1]].map((cuts) => {
@@ -108,9 +166,9 @@ describe('Reconstructor', () => {
         r.tick();
       }
       r.flush();
-      return { ids: emitted.map((t) => `${t.traceId}:${t.spans.map((s) => s.endMs - T0).join(',')}`), late: r.counters.lateItems };
+      return { ids: emitted.map((t) => `${t.traceId}:${t.spans.map((s) => s.endMs - T0).join(',')}`), amended: r.counters.amendedAfterExport };
     });
-    for (const run of runs) expect(run).toEqual({ ids: [`${tid(1)}:100`, `${tid(2)}:1200`], late: 1 });
+    for (const run of runs) expect(run).toEqual({ ids: [`${tid(1)}:100`, `${tid(2)}:1200`], amended: 1 });
   });
 
   it('tells, per emitted trace, why it left and which source lines it holds', () => {
@@ -123,8 +181,8 @@ describe('Reconstructor', () => {
       { f1: { first: 0, last: 260 }, f2: { first: 0, last: 90 } },
       { f1: { first: 100, last: 180 } },
     ]);
-    expect(r.nextDue).toBe(T0 + 20 + 1000);
-    r.tick(T0 + 20 + 1000);
+    expect(r.nextDueIn).toBe(20 + 1000 - 30);
+    r.tick(20 + 1000 - 30);
     r.flush();
     expect(exits.map((exit) => [exit.key, exit.closedBy])).toEqual([
       [`log:${tid(1)}`, 'complete'],
@@ -134,23 +192,17 @@ describe('Reconstructor', () => {
     expect([...r.openLines()]).toEqual([]);
   });
 
-  it('treats traces remembered as exported as already emitted', () => {
+  it('counts the lines of a trace exported before a restart, read again, as re-read, and sends only spans not exported', () => {
     const { r, emitted } = setup();
-    r.rememberEmitted([`log:${tid(1)}`]);
+    r.rememberExported([{ key: `log:${tid(1)}`, spanIds: [ROOT] }]);
     r.addRecord(line(tid(1), 0, 'x'));
+    r.addRecord(line(tid(1), 5, 'y'));
     r.addRecord(line(tid(2), 0, 'x'));
     r.flush();
     expect(emitted.map((t) => t.traceId)).toEqual([tid(2)]);
-    expect(r.counters.lateItems).toBe(1);
-  });
-
-  it('counts the lines of a trace exported before a restart, read again, as re-read, not late', () => {
-    const { r, emitted } = setup();
-    r.rememberEmitted([`log:${tid(1)}`], true);
-    r.addRecord(line(tid(1), 0, 'x'));
-    r.addRecord(line(tid(1), 5, 'y'));
+    expect(r.counters).toMatchObject({ rereadItems: 2, amendedAfterExport: 0 });
+    r.addRecord(line(tid(1), 9, 'z', 'cccccccccccccccc'));
     r.flush();
-    expect(emitted).toEqual([]);
-    expect(r.counters).toMatchObject({ rereadItems: 2, lateItems: 0 });
+    expect(emitted.at(-1)?.spans.map((s) => s.spanId)).toEqual(['cccccccccccccccc']);
   });
 });

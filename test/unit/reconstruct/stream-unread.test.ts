@@ -42,7 +42,7 @@ describe('merging: a stream with unread input holds log time', () => {
     expect(traces.map((t) => t.traceId)).toEqual([turn.traceId]);
     // The merged trace: OpenClaw's harness span from the events, not the log's own root.
     expect(traces[0]?.spans.some((s) => s.spanId === turn.ids.harness)).toBe(true);
-    expect(r.counters.lateItems).toBe(0);
+    expect(r.counters.amendedAfterExport).toBe(0);
   });
 
   it('the same for a log still being read while the events ran ahead', () => {
@@ -54,7 +54,7 @@ describe('merging: a stream with unread input holds log time', () => {
     add(r, [...turn.log, ...later.log]);
     expect(traces.map((t) => t.traceId)).toEqual([turn.traceId]);
     expect(traces[0]?.spans.filter((s) => s.name === 'chat fake-model')).toHaveLength(2);
-    expect(r.counters.lateItems).toBe(0);
+    expect(r.counters.amendedAfterExport).toBe(0);
   });
 
   it('a caught-up stream lagging past the bound is not waited for, and the held traces go as soon as it is caught up', () => {
