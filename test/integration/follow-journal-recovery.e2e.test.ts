@@ -227,7 +227,7 @@ describe('otel-tail --journal after a restart between concurrent runs', () => {
     expect(await after.waitForExit(10_000), after.stderr).toEqual({ code: 0, signal: null });
 
     // Run A's lines were read again (whole): said as such, not as late lines that ask for a longer grace.
-    expect(after.stderr).toMatch(/\d+ lines of traces exported before the last stop were read again from the checkpoint and skipped/);
+    expect(after.stderr).toMatch(/\d+ lines? of traces exported before the last stop were read again from the checkpoint and skipped/);
     expect(after.stderr).not.toMatch(/raise --grace/);
 
     // One request per run, each in its own run's trace, under one id each.
