@@ -1,6 +1,8 @@
 // A fake OpenAI-compatible model server (chat completions, streamed, with usage) for the
 // real-gateway test. The first request of a conversation asks for a tool call, the request that
-// carries the tool's result gets the answer. Every request is recorded with its traceparent.
+// carries the tool's result gets the answer; a conversation whose user text carries FAIL_MARKER gets
+// HTTP 500 on every request, so the gateway retries the turn until it gives up. Every request is
+// recorded with its traceparent.
 import { createServer } from 'node:http';
 
 /** Token counts the fake reports, per call: the test expects exactly these on the spans. */
@@ -9,6 +11,11 @@ export const USAGE = Object.freeze([
   { prompt_tokens: 1357, completion_tokens: 24, total_tokens: 1381, prompt_tokens_details: { cached_tokens: 0 } },
 ]);
 export const ANSWER = 'NOTES.md says the fake model works.';
+/** In a user message, asks the fake to fail every request of that conversation with HTTP 500. */
+export const FAIL_MARKER = '[fake-upstream: answer 500]';
+
+const asksToFail = (messages) =>
+  messages.some((m) => m?.role === 'user' && JSON.stringify(m.content ?? '').includes(FAIL_MARKER));
 
 function pickTool(tools) {
   const named = (name) => tools.find((t) => t?.function?.name === name);
@@ -67,6 +74,14 @@ export function startFakeOpenAi({ onRequest }) {
       }
       const n = calls;
       calls += 1;
+      if (asksToFail(messages)) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: 'simulated upstream failure', type: 'server_error', code: null } }));
+        record.status = 500;
+        record.finishedTs = new Date().toISOString();
+        onRequest(record);
+        return;
+      }
       const usage = USAGE[Math.min(n, USAGE.length - 1)];
       const model = body.model ?? 'fake-model';
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });

@@ -1,18 +1,28 @@
-// Runs one real OpenClaw gateway turn with a tool call, and keeps what the gateway wrote.
+// Runs one real OpenClaw gateway turn and keeps what the gateway wrote. The turn is a tool call
+// (--turn tool, the default) or one whose upstream answers HTTP 500 to every request, which the
+// gateway retries with backoff until it gives up (--turn upstream-500, about 90 s).
 // Meant to run inside a network namespace with only loopback (see real-gateway.e2e.test.ts):
-//   node24 run-gateway-scenario.mjs --openclaw <dir of openclaw package> --plugin <dir> --out <dir>
+//   node24 run-gateway-scenario.mjs --openclaw <dir of openclaw package> --plugin <dir> --out <dir> [--turn …]
 // Writes <out>/events/ (the plugin's JSONL), <out>/file-log/ (the gateway's file log),
 // <out>/upstream-requests.jsonl, <out>/gateway.stdout.txt, <out>/gateway.stderr.txt and prints one
-// JSON summary line on stdout. Exit 0 when the turn completed.
+// JSON summary line on stdout. Exit 0 when the turn completed (tool) or the gateway answered at all
+// (upstream-500: its reply is the failure).
 import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startFakeOpenAi } from './fake-openai-server.mjs';
+import { FAIL_MARKER, startFakeOpenAi } from './fake-openai-server.mjs';
 
-const { values } = parseArgs({ options: { openclaw: { type: 'string' }, plugin: { type: 'string' }, out: { type: 'string' }, work: { type: 'string' } } });
+const { values } = parseArgs({ options: { openclaw: { type: 'string' }, plugin: { type: 'string' }, out: { type: 'string' }, work: { type: 'string' }, turn: { type: 'string', default: 'tool' } } });
+const TURNS = {
+  tool: { content: 'Please read NOTES.md and tell me what it says.', ok: (status) => status === 200, timeoutMs: 120_000 },
+  // The gateway's own retries (1 + up to 8 attempts) are bounded by its 90 s retry window.
+  'upstream-500': { content: `Say hello. ${FAIL_MARKER}`, ok: (status) => status > 0, timeoutMs: 240_000 },
+};
+const turn = TURNS[values.turn];
+if (turn === undefined) throw new Error(`--turn must be one of ${Object.keys(TURNS).join(', ')}, not ${values.turn}`);
 const openclawDir = resolve(values.openclaw);
 const pluginDir = resolve(values.plugin);
 const out = resolve(values.out);
@@ -134,9 +144,9 @@ try {
   const r = await fetch(`${base}/v1/chat/completions`, {
     method: 'POST',
     headers: { ...auth, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'openclaw', user: 'e2e', messages: [{ role: 'user', content: 'Please read NOTES.md and tell me what it says.' }] }),
+    body: JSON.stringify({ model: 'openclaw', user: 'e2e', messages: [{ role: 'user', content: turn.content }] }),
     // A loaded machine (older releases start their plugins lazily, on the first turn) may need longer.
-    signal: AbortSignal.timeout(Number(process.env.OTEL_TAIL_E2E_TURN_MS ?? 120_000)),
+    signal: AbortSignal.timeout(Number(process.env.OTEL_TAIL_E2E_TURN_MS ?? turn.timeoutMs)),
   });
   const text = await r.text();
   summary.status = r.status;
@@ -149,7 +159,7 @@ try {
   say(`reply ${r.status} after ${summary.turnMs} ms`);
   // The model-call/tool/harness events are queued and the file log is batched: let both land.
   await new Promise((res) => setTimeout(res, 1500));
-  summary.ok = r.status === 200;
+  summary.ok = turn.ok(r.status);
 } catch (error) {
   summary.error = String(error);
 } finally {

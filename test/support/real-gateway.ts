@@ -53,7 +53,7 @@ export function gatewayOutputDirs(work: string): { fileLog: string; events: stri
  * fresh network namespace that has only loopback, so nothing the gateway does can leave the
  * machine. The namespace is deleted whatever happens.
  */
-export async function runGatewayScenario(gw: PreparedGateway, options: { work?: string; timeoutMs?: number } = {}): Promise<ScenarioResult> {
+export async function runGatewayScenario(gw: PreparedGateway, options: { work?: string; timeoutMs?: number; turn?: 'tool' | 'upstream-500' } = {}): Promise<ScenarioResult> {
   const timeoutMs = options.timeoutMs ?? 300_000;
   const ns = `otel-tail-e2e-${process.pid}`;
   const out = mkdtempSync(join(tmpdir(), 'otel-tail-gw-out-'));
@@ -65,6 +65,7 @@ export async function runGatewayScenario(gw: PreparedGateway, options: { work?: 
     const args = ['netns', 'exec', ns, gw.node, join(GATEWAY_DIR, 'run-gateway-scenario.mjs'), '--openclaw', gw.openclaw, '--plugin', PLUGIN_DIR, '--out', out];
     // With --work the gateway writes there (and it is kept): a test can follow the files as they grow.
     if (options.work !== undefined) args.push('--work', options.work);
+    if (options.turn !== undefined) args.push('--turn', options.turn);
     const child = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
