@@ -1,8 +1,7 @@
-import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.js';
-import { type PreparedGateway, type ScenarioResult, gatewayOutputDirs, prepareGateway, runGatewayScenario } from '../support/real-gateway.js';
+import { type PreparedGateway, type ScenarioResult, gatewayOutputDirs, prepareGateway, readScenarioFiles, runGatewayScenario } from '../support/real-gateway.js';
 import type { FollowDaemon } from '../support/follow-daemon.js';
 import { runCli } from '../support/run-cli.js';
 import { killLeftoverDaemons, removeTempDirs, startFollowing, tempDir } from '../support/follow-daemon.js';
@@ -47,12 +46,7 @@ describe.skipIf(skip !== undefined)(`a real OpenClaw 2026.9.6 gateway with the e
     run = await runGatewayScenario(prepared as PreparedGateway, { work });
     console.info(`real gateway scenario: ${run.elapsedMs} ms, ${JSON.stringify(run.summary)}`);
     expect(run.code, `scenario failed:\n${run.stderr.slice(-2000)}`).toBe(0);
-    upstream = readFileSync(join(run.out, 'upstream-requests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as UpstreamRequest);
-    const names = readdirSync(join(run.out, 'events'));
-    expect(names).toHaveLength(1);
-    eventsFile = join(run.out, 'events', names[0] ?? '');
-    events = readFileSync(eventsFile, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as EventLine).event);
-    fileLog = join(run.out, 'file-log', readdirSync(join(run.out, 'file-log'))[0] ?? '');
+    ({ upstream, eventsFile, events, fileLog } = readScenarioFiles<UpstreamRequest, EventLine['event']>(run.out));
     receiver = await startOtlpReceiver();
   }, 900_000);
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,32 @@ function ip(...args: string[]): void {
 /** Where the scenario's gateway writes its file log and the plugin its events, under `--work`. */
 export function gatewayOutputDirs(work: string): { fileLog: string; events: string } {
   return { fileLog: join(work, 'file-log'), events: join(work, 'state', 'logs', 'diagnostics') };
+}
+
+/** What a scenario left in its `out` directory: upstream requests and events parsed (one JSON a line). */
+export interface ScenarioFiles<Upstream, Event> {
+  upstream: Upstream[];
+  /** The plugin's one events file (a scenario runs within one day). */
+  eventsFile: string;
+  /** The `event` of each line of the events file. */
+  events: Event[];
+  fileLog: string;
+}
+
+export function readScenarioFiles<Upstream, Event>(out: string): ScenarioFiles<Upstream, Event> {
+  const jsonLines = (file: string): unknown[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+  const only = (dir: string): string => {
+    const names = readdirSync(dir);
+    if (names.length !== 1) throw new Error(`expected one file in ${dir}, found ${names.length}: ${names.join(', ')}`);
+    return join(dir, names[0] ?? '');
+  };
+  const eventsFile = only(join(out, 'events'));
+  return {
+    upstream: jsonLines(join(out, 'upstream-requests.jsonl')) as Upstream[],
+    eventsFile,
+    events: jsonLines(eventsFile).map((l) => (l as { event: Event }).event),
+    fileLog: only(join(out, 'file-log')),
+  };
 }
 
 /**
