@@ -115,7 +115,7 @@ describe.skipIf(skip !== undefined)(`a real OpenClaw 2026.9.6 gateway retrying a
     expectEverySpanUnderItsParent(live.spans, expected);
     const ids = live.spans.map((s) => `${s.traceId}/${s.spanId}`);
     expect(ids.length - new Set(ids).size, 'spans sent twice').toBe(0);
-  });
+  }, 60_000);
 
   it('a follower whose idle timeout is shorter than the backoff sent the trace early, then each attempt as it came', async () => {
     await hasty.waitForSpans(new Set(expected.map((e) => e.spanId)).size, 30_000);
@@ -127,7 +127,7 @@ describe.skipIf(skip !== undefined)(`a real OpenClaw 2026.9.6 gateway retrying a
     const named = new Set(expected.map((e) => e.spanId));
     const sent = hasty.spans.filter((s) => named.has(s.spanId)).map((s) => s.spanId);
     expect(sent.length - new Set(sent).size, 'harness runs or model calls sent twice').toBe(0);
-  });
+  }, 60_000);
 
   it('the file log alone shows every attempt: its harness run under the request, and a model request in it', async () => {
     const receiver = await startOtlpReceiver();
