@@ -45,19 +45,19 @@ export function encodeTraceRequest(traces: readonly FinishedTrace[], resource: R
   return writer.finish();
 }
 
-const SCOPE_NAME = 'otel-tail';
+export const SCOPE_NAME = 'otel-tail';
 // Wire types.
-const VARINT = 0;
-const I64 = 1;
-const LEN = 2;
-const I32 = 5;
+export const VARINT = 0;
+export const I64 = 1;
+export const LEN = 2;
+export const I32 = 5;
 /** OTLP span kinds are the API's plus one (0 is UNSPECIFIED). */
 const KINDS: Readonly<Record<string, number>> = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
 const STATUS_CODES: Readonly<Record<SpanStatusRecord['code'], number>> = { unset: 0, ok: 1, error: 2 };
 /** W3C sampled, and "the parent's remoteness is known" (it is local): what the SDK sets on every span we give it. */
 const SPAN_FLAGS = 0x01 | 0x100;
 
-function writeResource(writer: ProtoWriter, attributes: SpanAttributes): void {
+export function writeResource(writer: ProtoWriter, attributes: SpanAttributes): void {
   writer.tag(1, LEN); // ResourceSpans.resource
   const resource = writer.begin();
   writeAttributes(writer, attributes, 1);
@@ -121,7 +121,7 @@ function writeEvent(writer: ProtoWriter, event: SpanEventRecord): void {
   writer.end(at);
 }
 
-function writeAttributes(writer: ProtoWriter, attributes: SpanAttributes, field: number): void {
+export function writeAttributes(writer: ProtoWriter, attributes: SpanAttributes, field: number): void {
   for (const key in attributes) {
     if (!Object.hasOwn(attributes, key)) continue;
     writer.tag(field, LEN);
@@ -137,7 +137,7 @@ function writeAttributes(writer: ProtoWriter, attributes: SpanAttributes, field:
 }
 
 /** AnyValue as the SDK writes it: integers (in int64 range) as int_value, other numbers as double_value. */
-function writeAnyValue(writer: ProtoWriter, value: AttributeValue | null | undefined): void {
+export function writeAnyValue(writer: ProtoWriter, value: AttributeValue | null | undefined): void {
   if (typeof value === 'string') {
     writer.tag(1, LEN);
     writer.string(value);
@@ -167,7 +167,7 @@ function writeAnyValue(writer: ProtoWriter, value: AttributeValue | null | undef
 }
 
 /** Epoch ms → fixed64 nanoseconds, through msToHrTime (whole microseconds), as the SDK's HrTime is written. */
-function writeTime(writer: ProtoWriter, epochMs: number): void {
+export function writeTime(writer: ProtoWriter, epochMs: number): void {
   const [seconds, nanos] = msToHrTime(epochMs);
   // seconds × 1e9 + nanos in two 32-bit halves: each partial product stays below 2^53.
   const lowSeconds = seconds % 0x10000;
