@@ -44,7 +44,7 @@ const DEFAULT_MAX_BATCH_SPANS = 512;
 /** The Collector refuses OTLP/gRPC messages over 4 MiB by default, and some backends take less. */
 const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 /** An error reason (the status, the SDK's message and the collector's answer) is cut to this many characters. */
-const MAX_REASON_CHARS = 300;
+export const MAX_REASON_CHARS = 300;
 
 /** OTLP/HTTP protobuf exporter: reconstructed spans encoded in bounded requests, sent by the SDK's transport (otlp-trace-sender.ts). */
 export class OtlpTraceExporter implements TraceExporter {
@@ -138,7 +138,7 @@ export class OtlpTraceExporter implements TraceExporter {
 }
 
 /** One request; `partial` is what the backend's 200 said it rejected, read in the SDK's own callback (see partial-success.ts). */
-function sendBatch(sender: TraceSender, request: EncodedRequest): Promise<{ result: ExportResult; partial: PartialRejection | undefined }> {
+export function sendBatch(sender: TraceSender, request: EncodedRequest): Promise<{ result: ExportResult; partial: PartialRejection | undefined }> {
   return new Promise((resolve) => {
     try {
       sender.export(request, (result) => resolve({ result, partial: takePartialRejection() }));
@@ -154,7 +154,7 @@ function sendBatch(sender: TraceSender, request: EncodedRequest): Promise<{ resu
  * status only for non-retryable answers (OTLPExporterError.code); for
  * 429/502/503/504 it says just "Export failed with retryable status".
  */
-function describe(error: unknown): { reason: string; statusCode: number | undefined } {
+export function describe(error: unknown): { reason: string; statusCode: number | undefined } {
   if (!(error instanceof Error)) return { reason: String(error), statusCode: undefined };
   const fields = error as Error & { code?: unknown; data?: unknown };
   if (typeof fields.code === 'number') {
@@ -195,7 +195,7 @@ function countSpans(traces: readonly FinishedTrace[]): number {
   return spans;
 }
 
-function cut(text: string, max: number): string {
+export function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
