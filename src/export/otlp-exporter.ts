@@ -67,13 +67,7 @@ export class OtlpTraceExporter implements TraceExporter {
       maxBytes: Number.isInteger(maxBytes) && maxBytes > 0 ? maxBytes : DEFAULT_MAX_REQUEST_BYTES,
     };
     this.#safeUrl = displayUrl(options.url);
-    // The SDK also sends OTEL_EXPORTER_OTLP_(TRACES_)HEADERS from the environment, so those values are secrets too.
-    this.#secrets = secretFragments([
-      ...Object.values(options.headers),
-      ...queryValues(options.url),
-      ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_HEADERS'])),
-      ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_TRACES_HEADERS'])),
-    ]);
+    this.#secrets = exporterSecrets(options.headers, options.url, 'TRACES');
     watchPartialSuccess();
     this.#json = options.protocol === 'http/json';
     this.#sender = (options.protocol === 'grpc' ? createGrpcTraceSender : createTraceSender)({
@@ -135,6 +129,16 @@ export class OtlpTraceExporter implements TraceExporter {
     const message = `OTLP export to ${this.#safeUrl} failed: ${cut(redactSecrets(reason, this.#secrets), MAX_REASON_CHARS)}`;
     return { status: 'failure', error: new OtlpExportError(message, statusCode) };
   }
+}
+
+/** What must never appear in an error: header values and the URL's query values, ours and the SDK's (it also sends OTEL_EXPORTER_OTLP_(signal_)HEADERS). */
+export function exporterSecrets(headers: Record<string, string>, url: string, signal: 'TRACES' | 'LOGS'): string[] {
+  return secretFragments([
+    ...Object.values(headers),
+    ...queryValues(url),
+    ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_HEADERS'])),
+    ...Object.values(parseKeyPairsIntoRecord(process.env[`OTEL_EXPORTER_OTLP_${signal}_HEADERS`])),
+  ]);
 }
 
 /** One request; `partial` is what the backend's 200 said it rejected, read in the SDK's own callback (see partial-success.ts). */

@@ -24,28 +24,38 @@ export function encodeTraceRequest(traces: readonly FinishedTrace[], resource: R
   const writer = new ProtoWriter(64 * 1024);
   for (const [hostName, spans] of hosts) {
     if (spans.length === 0) continue;
-    writer.tag(1, LEN); // ExportTraceServiceRequest.resource_spans
-    const resourceSpans = writer.begin();
-    writeResource(writer, resourceAttributes(resource, hostName));
-    writer.tag(2, LEN); // ResourceSpans.scope_spans
-    const scopeSpans = writer.begin();
-    writer.tag(1, LEN); // ScopeSpans.scope
-    const scope = writer.begin();
-    writer.tag(1, LEN);
-    writer.string(SCOPE_NAME);
-    writer.tag(2, LEN);
-    writer.string(OTEL_TAIL_VERSION);
-    writer.end(scope);
+    const { outer, scoped } = beginResourceScope(writer, resource, hostName);
     for (const span of spans) writeSpan(writer, span);
     writer.tag(3, LEN); // ScopeSpans.schema_url: the conventions the attributes follow
     writer.string(GENAI_SCHEMA_URL);
-    writer.end(scopeSpans);
-    writer.end(resourceSpans);
+    writer.end(scoped);
+    writer.end(outer);
   }
   return writer.finish();
 }
 
-export const SCOPE_NAME = 'otel-tail';
+/**
+ * Opens one host's ResourceSpans / ResourceLogs (field 1 of the request) and its one ScopeSpans /
+ * ScopeLogs (field 2), with the resource and the `otel-tail` scope written: the two signals' layouts
+ * agree up to the records. The caller writes the records and ends `scoped`, then `outer`.
+ */
+export function beginResourceScope(writer: ProtoWriter, resource: ResourceOptions, hostName: string | undefined): { outer: number; scoped: number } {
+  writer.tag(1, LEN);
+  const outer = writer.begin();
+  writeResource(writer, resourceAttributes(resource, hostName));
+  writer.tag(2, LEN);
+  const scoped = writer.begin();
+  writer.tag(1, LEN); // the scope
+  const scope = writer.begin();
+  writer.tag(1, LEN);
+  writer.string(SCOPE_NAME);
+  writer.tag(2, LEN);
+  writer.string(OTEL_TAIL_VERSION);
+  writer.end(scope);
+  return { outer, scoped };
+}
+
+const SCOPE_NAME = 'otel-tail';
 // Wire types.
 export const VARINT = 0;
 export const I64 = 1;
@@ -57,7 +67,7 @@ const STATUS_CODES: Readonly<Record<SpanStatusRecord['code'], number>> = { unset
 /** W3C sampled, and "the parent's remoteness is known" (it is local): what the SDK sets on every span we give it. */
 const SPAN_FLAGS = 0x01 | 0x100;
 
-export function writeResource(writer: ProtoWriter, attributes: SpanAttributes): void {
+function writeResource(writer: ProtoWriter, attributes: SpanAttributes): void {
   writer.tag(1, LEN); // ResourceSpans.resource
   const resource = writer.begin();
   writeAttributes(writer, attributes, 1);

@@ -1,6 +1,6 @@
 import { ProtoWriter } from '../proto-writer.js';
-import { OTEL_TAIL_VERSION, resourceAttributes, type ResourceOptions } from '../readable-span.js';
-import { I32, I64, LEN, SCOPE_NAME, VARINT, writeAnyValue, writeAttributes, writeResource, writeTime } from '../otlp-trace-encoding.js';
+import type { ResourceOptions } from '../readable-span.js';
+import { beginResourceScope, I32, I64, LEN, VARINT, writeAnyValue, writeAttributes, writeTime } from '../otlp-trace-encoding.js';
 import type { OtlpLogRecord } from './otlp-log-record.js';
 
 /**
@@ -23,21 +23,10 @@ export function encodeLogsRequest(records: readonly OtlpLogRecord[], resource: R
   }
   const writer = new ProtoWriter(64 * 1024);
   for (const [hostName, list] of hosts) {
-    writer.tag(1, LEN); // ExportLogsServiceRequest.resource_logs
-    const resourceLogs = writer.begin();
-    writeResource(writer, resourceAttributes(resource, hostName));
-    writer.tag(2, LEN); // ResourceLogs.scope_logs
-    const scopeLogs = writer.begin();
-    writer.tag(1, LEN); // ScopeLogs.scope
-    const scope = writer.begin();
-    writer.tag(1, LEN);
-    writer.string(SCOPE_NAME);
-    writer.tag(2, LEN);
-    writer.string(OTEL_TAIL_VERSION);
-    writer.end(scope);
+    const { outer, scoped } = beginResourceScope(writer, resource, hostName);
     for (const record of list) writeLogRecord(writer, record);
-    writer.end(scopeLogs);
-    writer.end(resourceLogs);
+    writer.end(scoped);
+    writer.end(outer);
   }
   return writer.finish();
 }

@@ -1,9 +1,9 @@
-import { ExportResultCode, parseKeyPairsIntoRecord } from '@opentelemetry/core';
-import { cut, describe, MAX_REASON_CHARS, sendBatch, type OtlpTraceExporterOptions } from '../otlp-exporter.js';
-import { displayUrl, OtlpExportError, queryValues } from '../otlp-target.js';
+import { ExportResultCode } from '@opentelemetry/core';
+import { cut, describe, exporterSecrets, MAX_REASON_CHARS, sendBatch, type OtlpTraceExporterOptions } from '../otlp-exporter.js';
+import { displayUrl, OtlpExportError } from '../otlp-target.js';
 import { createLogSender, type TraceSender } from '../otlp-trace-sender.js';
 import { watchPartialSuccess } from '../partial-success.js';
-import { redactSecrets, secretFragments } from '../secret-fragments.js';
+import { redactSecrets } from '../secret-fragments.js';
 import type { ExportOutcome } from '../trace-exporter.js';
 import { encodeLogsRequest } from './otlp-log-encoding.js';
 import type { OtlpLogRecord } from './otlp-log-record.js';
@@ -26,12 +26,7 @@ export class OtlpLogExporter {
   constructor(options: OtlpLogExporterOptions) {
     this.#options = options;
     this.#safeUrl = displayUrl(options.url);
-    this.#secrets = secretFragments([
-      ...Object.values(options.headers),
-      ...queryValues(options.url),
-      ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_HEADERS'])),
-      ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_LOGS_HEADERS'])),
-    ]);
+    this.#secrets = exporterSecrets(options.headers, options.url, 'LOGS');
     watchPartialSuccess();
     this.#sender = createLogSender({
       url: options.url,
