@@ -3,7 +3,7 @@ import { BackfillLedger } from '../checkpoint/backfill-ledger.js';
 import { CheckpointError } from '../checkpoint/checkpoint-store.js';
 import { InputError } from '../config/config-error.js';
 import { AgeGate, configuredAgeLimit } from '../export/age-limit.js';
-import { createExporter } from '../export/create-exporter.js';
+import { createExporter, createLogExport } from '../export/create-exporter.js';
 import { displayUrl, resolveTracesUrl } from '../export/otlp-target.js';
 import { describeWindow } from '../checkpoint/ledger-entries.js';
 import { foreignInputMessage, OPENCLAW_STREAMS } from '../pipeline/foreign-input.js';
@@ -66,6 +66,13 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
       if (refusal !== undefined) return fail(refusal);
     }
     const ageGate = ageLimit === undefined ? undefined : new AgeGate(ageLimit);
+    // --logs: file records only so far; a dry run prints spans and sends no log record.
+    if (config.logs && !dryRun && (paths.includes(STDIN) || journals.length > 0)) {
+      return fail('--logs reads log records from files only so far: pass the log files instead of standard input or --journal.');
+    }
+    const logExport = config.logs && !dryRun ? await createLogExport(config, { stateDir: config.stateDir ?? defaultStateDir(process.env) }) : undefined;
+    if (logExport !== undefined && 'error' in logExport) return fail(logExport.error);
+    if (config.logs && dryRun) say('--logs: a dry run sends no log record');
     // The ledger is about what a backend holds: a dry run, or printing to the console or a file, records nothing.
     const ledger = dryRun || config.exporter !== 'otlp' ? undefined : await BackfillLedger.open(config.stateDir ?? defaultStateDir(process.env));
     const stats = new PipelineStats();
@@ -104,6 +111,7 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
       stats,
       progress,
       ...(ageGate === undefined ? {} : { admit: (trace) => ageGate.admit(trace) }),
+      ...(logExport === undefined ? {} : { logs: { sink: logExport.sink, scrub: logExport.scrub, inWindow: (timeMs: number) => (sinceMs === undefined || timeMs >= sinceMs) && (untilMs === undefined || timeMs <= untilMs) } }),
       onPlan: (groups) => {
         const oldest = Math.max(Math.min(...groups.map((group) => group.firstMs)), sinceMs ?? 0);
         const warning = tracesUrl === undefined ? undefined : backendAgeWarning(tracesUrl, oldest, now, ageLimit);
@@ -128,6 +136,9 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     // Skipping too-old traces is what the backend's limit asks for, said at start and at the end: a failure only when nothing at all could be sent.
     const nothingSent = tooOld > 0 && result.stats.spansExported === 0;
     ownLogRaw(nothingSent ? 'warn' : summaryLevel(result), tooOld > 0 ? `${summary}, ${tooOld} skipped as too old for ${ageGate?.limit.backend ?? ''}` : summary, { ...summaryFields(result), ...(tooOld > 0 ? { skippedTooOld: tooOld } : {}) });
+    if (result.logsError !== undefined) {
+      ownLog('error', `${plural(result.stats.logRecordsFailed, 'log record')} not delivered to ${logExport !== undefined && !('error' in logExport) ? displayUrl(logExport.url) : 'the logs URL'} (${result.logsError.message}); the ledger recorded none of the inputs: run the same command again to send them`);
+    }
     if (result.stats.fileErrors.length > 0) say(`these inputs were not read to their end: ${result.stats.fileErrors.map((e) => e.split(':')[0]).join(', ')}`, 'error');
     if (ledger !== undefined && (result.stats.spansFailed > 0 || result.exportError !== undefined)) {
       const read = paths.filter((path) => !result.skipped.some((skip) => skip.path === path)).map(displayPath);
@@ -140,7 +151,7 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
       ownLog('error', `nothing read was OpenClaw's, so nothing was sent. ${OPENCLAW_STREAMS}.`);
       return EXIT_USAGE;
     }
-    if (result.stats.spansFailed > 0 || result.stats.fileErrors.length > 0 || nothingSent) return EXIT_FAILED;
+    if (result.stats.spansFailed > 0 || result.stats.logRecordsFailed > 0 || result.logsError !== undefined || result.stats.fileErrors.length > 0 || nothingSent) return EXIT_FAILED;
     // Logs of a release that writes no trace ids: "0 traces" would read as success; say why, and what to read instead.
     const preTrace = result.stats.traces === 0 ? await preTraceLogs(paths.filter((path) => !result.skipped.some((skip) => skip.path === path)), config.maxLineBytes) : [];
     if (preTrace.length === 0) return EXIT_OK;

@@ -52,6 +52,8 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
   if (locked.tookOverFrom !== undefined) {
     ownLog('warn', `took over ${lock.path} from otel-tail PID ${locked.tookOverFrom.pid} (started ${locked.tookOverFrom.startedAt}), which is no longer running: it did not stop cleanly, so what it had not settled is read again from the checkpoints`);
   }
+  // The key is read from a config file shared with backfill: say that the follower does not act on it yet.
+  if (config.logs) ownLog('warn', 'logs (--logs) is used by backfill only so far: this follower sends spans, and no log records');
   let running: RunningFollow;
   let monitoring: FollowMonitoring | undefined;
   try {

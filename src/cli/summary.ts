@@ -34,6 +34,7 @@ export function formatSummary(result: RunTotals, label: string, delivery: SpanDe
     DELIVERED[delivery](plural(stats.spansExported, 'span')),
     `${stats.spansFailed} failed`,
   ];
+  if (stats.logsOn) parts.push(`${plural(stats.logRecordsExported, 'log record')} exported, ${stats.logRecordsFailed} failed`);
   if (stats.truncations > 0) parts.push(`${plural(stats.truncations, 'file')} truncated in place`);
   return `${label}: ${parts.join(', ')}`;
 }
@@ -48,6 +49,7 @@ export function summaryFields(result: RunTotals): Record<string, unknown> {
     tracesIncomplete: counters.tracesIncomplete,
     spansExported: stats.spansExported,
     spansFailed: stats.spansFailed,
+    ...(stats.logsOn ? { logRecordsExported: stats.logRecordsExported, logRecordsFailed: stats.logRecordsFailed } : {}),
     truncations: stats.truncations,
   };
 }
@@ -60,7 +62,7 @@ export interface RunNote {
 
 /** The summary's level: a run that lost spans or stopped reading early is a warning, never info. */
 export function summaryLevel(result: RunTotals): LogLevel {
-  return result.stats.spansFailed > 0 || result.stats.fileErrors.length > 0 || result.exportError !== undefined ? 'warn' : 'info';
+  return result.stats.spansFailed > 0 || result.stats.logRecordsFailed > 0 || result.stats.fileErrors.length > 0 || result.exportError !== undefined ? 'warn' : 'info';
 }
 
 /** Extra lines worth one mention each: where the first bad line of each kind was, gaps, export errors. */

@@ -216,6 +216,14 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     doc: 'With captureContent: each content value is cut to this many bytes (UTF-8), marked as truncated; JSON content stays valid JSON (its long strings are shortened).',
   },
   {
+    key: 'logs',
+    flag: '--logs',
+    kind: 'boolean',
+    default: false,
+    commands: ['backfill'],
+    doc: 'Also send every record of the file logs as an OTLP log record (OTLP/HTTP protobuf, to ENDPOINT/v1/logs), with the trace and span ids of the span it was written in; ids and --redact as for spans. Files only (not standard input or journals) so far.',
+  },
+  {
     key: 'redact',
     flag: '--redact <regex>',
     kind: 'strings',

@@ -51,6 +51,7 @@ export interface ResolvedConfig {
   idSalt?: string;
   captureContent: boolean;
   maxContentBytes: number;
+  logs: boolean;
   redact?: string[];
 }
 

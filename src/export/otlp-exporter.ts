@@ -44,7 +44,7 @@ const DEFAULT_MAX_BATCH_SPANS = 512;
 /** The Collector refuses OTLP/gRPC messages over 4 MiB by default, and some backends take less. */
 const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 /** An error reason (the status, the SDK's message and the collector's answer) is cut to this many characters. */
-const MAX_REASON_CHARS = 300;
+export const MAX_REASON_CHARS = 300;
 
 /** OTLP/HTTP protobuf exporter: reconstructed spans encoded in bounded requests, sent by the SDK's transport (otlp-trace-sender.ts). */
 export class OtlpTraceExporter implements TraceExporter {
@@ -67,13 +67,7 @@ export class OtlpTraceExporter implements TraceExporter {
       maxBytes: Number.isInteger(maxBytes) && maxBytes > 0 ? maxBytes : DEFAULT_MAX_REQUEST_BYTES,
     };
     this.#safeUrl = displayUrl(options.url);
-    // The SDK also sends OTEL_EXPORTER_OTLP_(TRACES_)HEADERS from the environment, so those values are secrets too.
-    this.#secrets = secretFragments([
-      ...Object.values(options.headers),
-      ...queryValues(options.url),
-      ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_HEADERS'])),
-      ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_TRACES_HEADERS'])),
-    ]);
+    this.#secrets = exporterSecrets(options.headers, options.url, 'TRACES');
     watchPartialSuccess();
     this.#json = options.protocol === 'http/json';
     this.#sender = (options.protocol === 'grpc' ? createGrpcTraceSender : createTraceSender)({
@@ -137,8 +131,18 @@ export class OtlpTraceExporter implements TraceExporter {
   }
 }
 
+/** What must never appear in an error: header values and the URL's query values, ours and the SDK's (it also sends OTEL_EXPORTER_OTLP_(signal_)HEADERS). */
+export function exporterSecrets(headers: Record<string, string>, url: string, signal: 'TRACES' | 'LOGS'): string[] {
+  return secretFragments([
+    ...Object.values(headers),
+    ...queryValues(url),
+    ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_HEADERS'])),
+    ...Object.values(parseKeyPairsIntoRecord(process.env[`OTEL_EXPORTER_OTLP_${signal}_HEADERS`])),
+  ]);
+}
+
 /** One request; `partial` is what the backend's 200 said it rejected, read in the SDK's own callback (see partial-success.ts). */
-function sendBatch(sender: TraceSender, request: EncodedRequest): Promise<{ result: ExportResult; partial: PartialRejection | undefined }> {
+export function sendBatch(sender: TraceSender, request: EncodedRequest): Promise<{ result: ExportResult; partial: PartialRejection | undefined }> {
   return new Promise((resolve) => {
     try {
       sender.export(request, (result) => resolve({ result, partial: takePartialRejection() }));
@@ -154,7 +158,7 @@ function sendBatch(sender: TraceSender, request: EncodedRequest): Promise<{ resu
  * status only for non-retryable answers (OTLPExporterError.code); for
  * 429/502/503/504 it says just "Export failed with retryable status".
  */
-function describe(error: unknown): { reason: string; statusCode: number | undefined } {
+export function describe(error: unknown): { reason: string; statusCode: number | undefined } {
   if (!(error instanceof Error)) return { reason: String(error), statusCode: undefined };
   const fields = error as Error & { code?: unknown; data?: unknown };
   if (typeof fields.code === 'number') {
@@ -195,7 +199,7 @@ function countSpans(traces: readonly FinishedTrace[]): number {
   return spans;
 }
 
-function cut(text: string, max: number): string {
+export function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 

@@ -72,6 +72,19 @@ export function resolveTracesUrl(
   return `${base.replace(/\/+$/, '')}/v1/traces`;
 }
 
+/**
+ * Where log records go (OTLP/HTTP): `<endpoint>/v1/logs`, or, with only a traces URL that ends in
+ * `/v1/traces`, the same URL with `/v1/logs`. Undefined when neither says (a traces URL of its own
+ * path, as some backends have): the caller asks for --endpoint.
+ */
+export function resolveLogsUrl(endpoint: string | undefined, tracesEndpoint: string | undefined): string | undefined {
+  const base = endpoint?.trim();
+  if (base !== undefined && base !== '') return `${base.replace(/\/+$/, '')}/v1/logs`;
+  const traces = tracesEndpoint?.trim();
+  if (traces !== undefined && /\/v1\/traces\/?$/.test(traces)) return traces.replace(/\/v1\/traces\/?$/, '/v1/logs');
+  return undefined;
+}
+
 /** Hosts whose traffic never leaves this machine: compressing it costs CPU and saves nothing. */
 export function isLoopbackUrl(url: string): boolean {
   try {

@@ -24,33 +24,43 @@ export function encodeTraceRequest(traces: readonly FinishedTrace[], resource: R
   const writer = new ProtoWriter(64 * 1024);
   for (const [hostName, spans] of hosts) {
     if (spans.length === 0) continue;
-    writer.tag(1, LEN); // ExportTraceServiceRequest.resource_spans
-    const resourceSpans = writer.begin();
-    writeResource(writer, resourceAttributes(resource, hostName));
-    writer.tag(2, LEN); // ResourceSpans.scope_spans
-    const scopeSpans = writer.begin();
-    writer.tag(1, LEN); // ScopeSpans.scope
-    const scope = writer.begin();
-    writer.tag(1, LEN);
-    writer.string(SCOPE_NAME);
-    writer.tag(2, LEN);
-    writer.string(OTEL_TAIL_VERSION);
-    writer.end(scope);
+    const { outer, scoped } = beginResourceScope(writer, resource, hostName);
     for (const span of spans) writeSpan(writer, span);
     writer.tag(3, LEN); // ScopeSpans.schema_url: the conventions the attributes follow
     writer.string(GENAI_SCHEMA_URL);
-    writer.end(scopeSpans);
-    writer.end(resourceSpans);
+    writer.end(scoped);
+    writer.end(outer);
   }
   return writer.finish();
 }
 
+/**
+ * Opens one host's ResourceSpans / ResourceLogs (field 1 of the request) and its one ScopeSpans /
+ * ScopeLogs (field 2), with the resource and the `otel-tail` scope written: the two signals' layouts
+ * agree up to the records. The caller writes the records and ends `scoped`, then `outer`.
+ */
+export function beginResourceScope(writer: ProtoWriter, resource: ResourceOptions, hostName: string | undefined): { outer: number; scoped: number } {
+  writer.tag(1, LEN);
+  const outer = writer.begin();
+  writeResource(writer, resourceAttributes(resource, hostName));
+  writer.tag(2, LEN);
+  const scoped = writer.begin();
+  writer.tag(1, LEN); // the scope
+  const scope = writer.begin();
+  writer.tag(1, LEN);
+  writer.string(SCOPE_NAME);
+  writer.tag(2, LEN);
+  writer.string(OTEL_TAIL_VERSION);
+  writer.end(scope);
+  return { outer, scoped };
+}
+
 const SCOPE_NAME = 'otel-tail';
 // Wire types.
-const VARINT = 0;
-const I64 = 1;
-const LEN = 2;
-const I32 = 5;
+export const VARINT = 0;
+export const I64 = 1;
+export const LEN = 2;
+export const I32 = 5;
 /** OTLP span kinds are the API's plus one (0 is UNSPECIFIED). */
 const KINDS: Readonly<Record<string, number>> = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
 const STATUS_CODES: Readonly<Record<SpanStatusRecord['code'], number>> = { unset: 0, ok: 1, error: 2 };
@@ -121,7 +131,7 @@ function writeEvent(writer: ProtoWriter, event: SpanEventRecord): void {
   writer.end(at);
 }
 
-function writeAttributes(writer: ProtoWriter, attributes: SpanAttributes, field: number): void {
+export function writeAttributes(writer: ProtoWriter, attributes: SpanAttributes, field: number): void {
   for (const key in attributes) {
     if (!Object.hasOwn(attributes, key)) continue;
     writer.tag(field, LEN);
@@ -137,7 +147,7 @@ function writeAttributes(writer: ProtoWriter, attributes: SpanAttributes, field:
 }
 
 /** AnyValue as the SDK writes it: integers (in int64 range) as int_value, other numbers as double_value. */
-function writeAnyValue(writer: ProtoWriter, value: AttributeValue | null | undefined): void {
+export function writeAnyValue(writer: ProtoWriter, value: AttributeValue | null | undefined): void {
   if (typeof value === 'string') {
     writer.tag(1, LEN);
     writer.string(value);
@@ -167,7 +177,7 @@ function writeAnyValue(writer: ProtoWriter, value: AttributeValue | null | undef
 }
 
 /** Epoch ms → fixed64 nanoseconds, through msToHrTime (whole microseconds), as the SDK's HrTime is written. */
-function writeTime(writer: ProtoWriter, epochMs: number): void {
+export function writeTime(writer: ProtoWriter, epochMs: number): void {
   const [seconds, nanos] = msToHrTime(epochMs);
   // seconds × 1e9 + nanos in two 32-bit halves: each partial product stays below 2^53.
   const lowSeconds = seconds % 0x10000;

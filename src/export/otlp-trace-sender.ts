@@ -40,6 +40,19 @@ export interface ExportResponse {
  * warning), fed request bodies we encoded ourselves instead of the SDK's ReadableSpans.
  */
 export function createTraceSender(options: TraceSenderOptions): TraceSender {
+  return createHttpSender(options, 'TRACES');
+}
+
+/**
+ * The same transport for log records (`ExportLogsServiceRequest` bodies, logs/otlp-log-encoding.ts):
+ * OTEL_EXPORTER_OTLP_LOGS_* instead of _TRACES_. The response has the same layout (partial_success:
+ * rejected_log_records, error_message), read as the traces' is; `spans` counts log records here.
+ */
+export function createLogSender(options: TraceSenderOptions): TraceSender {
+  return createHttpSender(options, 'LOGS');
+}
+
+function createHttpSender(options: TraceSenderOptions, signal: 'TRACES' | 'LOGS'): TraceSender {
   const config = convertLegacyHttpOptions(
     {
       url: options.url,
@@ -49,15 +62,16 @@ export function createTraceSender(options: TraceSenderOptions): TraceSender {
       compression: options.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
       ...(options.tls === undefined ? {} : { httpAgentOptions: { keepAlive: true, ...readTlsFiles(options.tls) } }),
     },
-    'TRACES',
-    'v1/traces',
+    signal,
+    signal === 'TRACES' ? 'v1/traces' : 'v1/logs',
     { 'Content-Type': options.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf' },
   );
   const serializer = {
     serializeRequest: (request: EncodedRequest): Uint8Array => request.body,
     deserializeResponse: options.protocol === 'http/json' ? decodeJsonResponse : decodeExportResponse,
   };
-  return createOtlpHttpExportDelegate(config, serializer, 'otlp_http_span_exporter', { name: 'span', countItems: (request: EncodedRequest) => request.spans }, undefined);
+  const [component, item] = signal === 'TRACES' ? (['otlp_http_span_exporter', 'span'] as const) : (['otlp_http_log_exporter', 'log'] as const);
+  return createOtlpHttpExportDelegate(config, serializer, component, { name: item, countItems: (request: EncodedRequest) => request.spans }, undefined);
 }
 
 /** The files are read once, when the exporter is made; resolveConfig checked they are readable. */

@@ -99,9 +99,10 @@ export class ExportQueue {
   /**
    * Spaces batches so that no more than maxRate spans a second are sent. The next slot counts from
    * when this wait really ended: a timer that fired late (a busy machine) must not let the next
-   * batch follow closer than its share of a second.
+   * batch follow closer than its share of a second. Log records (log-queue.ts) are paced here too:
+   * one --max-rate budget for everything a backfill sends.
    */
-  private async pace(spans: number): Promise<void> {
+  async pace(spans: number): Promise<void> {
     if (this.maxRate === undefined) return;
     const wait = this.nextSendMs - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));

@@ -12,10 +12,12 @@ import { JournalError, readJournalEntries } from '../sources/journal-reader.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { planBackfill, type HostGroup } from './backfill-plan.js';
+import { sendFileLogs, type BackfillLogs } from './backfill-logs.js';
 import { ExportQueue } from './export-queue.js';
 import type { InputShape } from './foreign-input.js';
 import { JournalIntake } from './journal-intake.js';
 import { LineIntake } from './line-intake.js';
+import { LogQueue, type LogSink } from './log-queue.js';
 import { readMerged } from './merged-read.js';
 
 export interface BackfillProgress {
@@ -51,6 +53,11 @@ export interface BackfillOptions {
    * would refuse it; the caller counts and reports it), and keeps the files read out of the ledger.
    */
   admit?: (trace: FinishedTrace) => boolean;
+  /**
+   * --logs: every record of the files also goes as a log record, file by file after its group's
+   * spans. Files only: the caller refuses --logs with standard input or journals.
+   */
+  logs?: Omit<BackfillLogs, 'queue'> & { sink: LogSink };
 }
 
 /** The ledger, and what this run's deliveries are recorded under. */
@@ -67,6 +74,8 @@ export interface BackfillResult {
   /** Summed over the reconstructors of every host group. */
   counters: ReconstructorCounters;
   exportError?: Error;
+  /** With --logs: the first log export failure (or partial rejection). */
+  logsError?: Error;
   /** Files skipped because the ledger says they were delivered to this destination before, with the delivery. */
   skipped: { path: string; delivery: LedgerEntry }[];
   /** Files sent although the ledger holds them for this destination, over windows that do not hold this run's. */
@@ -88,6 +97,16 @@ export interface BackfillResult {
 export async function runBackfill(options: BackfillOptions): Promise<BackfillResult> {
   const stats = options.stats ?? new PipelineStats();
   const queue = new ExportQueue(options.exporter, options.maxBatchSpans, stats, options.maxRate);
+  const logs: BackfillLogs | undefined =
+    options.logs === undefined
+      ? undefined
+      : { ...options.logs, queue: new LogQueue(options.logs.sink, options.maxBatchSpans, stats, (records) => queue.pace(records)) };
+  stats.logsOn = logs !== undefined;
+  const sendLogs = async (paths: readonly string[]): Promise<void> => {
+    if (logs === undefined) return;
+    // The span pass reported a file that stopped; this one sends what could be read of it.
+    for (const path of paths) if (path !== STDIN) await sendFileLogs(path, options.maxLineBytes, logs);
+  };
   const counters = emptyCounters();
   const skipped: BackfillResult['skipped'] = [];
   const resent: BackfillResult['resent'] = [];
@@ -154,6 +173,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
         for (const [path, intake] of intakes) note(path, intake);
         reconstructor.flush();
         addCounters(counters, reconstructor.counters);
+        await sendLogs(group.paths.filter((path) => !eventPaths.has(path)));
         continue;
       }
       const reconstructor = newReconstructor();
@@ -168,6 +188,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       }
       reconstructor.flush();
       addCounters(counters, reconstructor.counters);
+      await sendLogs(group.paths);
     }
     for (const journal of options.journals ?? []) {
       const reconstructor = newReconstructor();
@@ -176,8 +197,10 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       addCounters(counters, reconstructor.counters);
     }
     await queue.drain();
+    await logs?.queue.drain();
   } finally {
     await options.exporter.shutdown();
+    await options.logs?.sink.shutdown();
   }
   const foreign: BackfillResult['foreign'] = [];
   for (const [path, input] of seen) {
@@ -185,7 +208,9 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     foreign.push({ path, shape: { lines: input.lines, firstLine: input.firstLine } });
   }
   // Only what was delivered: every span of the run accepted, at least one sent, and never an input with no OpenClaw record in it.
-  const delivered = !refused && stats.spansFailed === 0 && queue.firstError === undefined && stats.spansExported > 0;
+  // With --logs, a file is delivered only when its log records are too.
+  const logsDelivered = logs === undefined || (stats.logRecordsFailed === 0 && logs.queue.firstError === undefined);
+  const delivered = !refused && stats.spansFailed === 0 && queue.firstError === undefined && stats.spansExported > 0 && logsDelivered;
   if (use !== undefined && delivered) {
     let recorded = 0;
     for (const [path, id] of identities) {
@@ -197,6 +222,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   }
   const result: BackfillResult = { stats, counters, skipped, resent, foreign, hosts: groups.map((group) => group.host) };
   if (queue.firstError !== undefined) result.exportError = queue.firstError;
+  if (logs?.queue.firstError !== undefined) result.logsError = logs.queue.firstError;
   return result;
 }
 

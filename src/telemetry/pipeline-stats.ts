@@ -18,6 +18,10 @@ export class PipelineStats {
   traces = 0;
   spansExported = 0;
   spansFailed = 0;
+  /** With --logs: log records the backend took, and those it did not (failed, or rejected in a partial success). */
+  logsOn = false;
+  logRecordsExported = 0;
+  logRecordsFailed = 0;
   /** Refused traces written to the dead-letter file (refused-traces.ts). */
   readonly deadLettered = { traces: 0, spans: 0 };
   /** Spans of refused traces the dead-letter file could not take (full, or a write error): lost. */

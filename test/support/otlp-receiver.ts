@@ -64,6 +64,21 @@ export interface ReceivedRequest {
   spanCount: number;
 }
 
+/** One log record as it arrived (ExportLogsServiceRequest), decoded for assertions. */
+export interface ReceivedLogRecord {
+  timeMs: number;
+  observedMs: number;
+  severityNumber: number;
+  severityText: string;
+  body: unknown;
+  attributes: Record<string, unknown>;
+  flags: number;
+  traceId: string | undefined;
+  spanId: string | undefined;
+  resource: Record<string, unknown>;
+  scope: string;
+}
+
 export interface SpanIds {
   traceId: string;
   spanId: string;
@@ -95,6 +110,8 @@ export interface OtlpReceiverOptions {
   path?: string;
   /** Body of non-200 answers (default says which status it was told to answer); a test can echo the request in it. */
   errorBody?: (req: IncomingMessage, body: Buffer) => string;
+  /** Answer /v1/logs requests with this HTTP status instead of 200. */
+  failLogsWith?: number;
   /** A 200 answer's OTLP `partial_success` for a request's spans (undefined: none), as a backend that drops some spans says so. */
   partialSuccess?: (spans: readonly ReceivedSpan[]) => { rejectedSpans: number; errorMessage: string } | undefined;
 }
@@ -111,6 +128,11 @@ export interface OtlpReceiver {
   readonly metricsUrl: string;
   /** Metrics of every /v1/metrics request, in arrival order (always answered 200). */
   readonly metrics: ReceivedMetric[];
+  readonly logsUrl: string;
+  /** Log records of every /v1/logs request answered 200, in arrival order. */
+  readonly logs: ReceivedLogRecord[];
+  /** The raw bodies of every /v1/logs request (to search the bytes that arrived). */
+  readonly logBodies: Buffer[];
   /** Resolves with the metrics received once `done` says they are enough. */
   waitForMetrics(done: (metrics: readonly ReceivedMetric[]) => boolean, timeoutMs?: number): Promise<ReceivedMetric[]>;
   /** Requests decoded and being held (see `delayMs`), not answered yet. */
@@ -127,13 +149,15 @@ const PACKAGE = 'opentelemetry.proto.collector.trace.v1';
 const METRICS_PACKAGE = 'opentelemetry.proto.collector.metrics.v1';
 // The shared messages first: the trace and metrics files name them by their full names.
 const root = new protobuf.Root();
-for (const file of ['otlp-common.proto', 'otlp-trace.proto', 'otlp-metrics.proto']) {
+for (const file of ['otlp-common.proto', 'otlp-trace.proto', 'otlp-metrics.proto', 'otlp-logs.proto']) {
   protobuf.parse(readFileSync(new URL(`./${file}`, import.meta.url), 'utf8'), root, { keepCase: false });
 }
 const RequestType = root.lookupType(`${PACKAGE}.ExportTraceServiceRequest`);
 const MetricsRequestType = root.lookupType(`${METRICS_PACKAGE}.ExportMetricsServiceRequest`);
 const MetricsResponseType = root.lookupType(`${METRICS_PACKAGE}.ExportMetricsServiceResponse`);
 const ResponseType = root.lookupType(`${PACKAGE}.ExportTraceServiceResponse`);
+const LogsRequestType = root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest');
+const LogsResponseType = root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse');
 
 /** A real OTLP/HTTP traces endpoint on 127.0.0.1, decoding protobuf (gzip or not) and JSON. */
 export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
@@ -163,9 +187,35 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.from(bytes));
   };
 
+  const logs: ReceivedLogRecord[] = [];
+  const logBodies: Buffer[] = [];
+  const handleLogs = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
+    const raw = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
+    logBodies.push(raw);
+    let received: ReceivedLogRecord[];
+    try {
+      received = toReceivedLogs(LogsRequestType.toObject(LogsRequestType.decode(raw), { longs: String, enums: Number, arrays: true }));
+    } catch (error) {
+      errors.push(`undecodable logs body: ${String(error)}`);
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('undecodable body');
+      return;
+    }
+    if (options.failLogsWith !== undefined) {
+      res.writeHead(options.failLogsWith, { 'content-type': 'text/plain' }).end(`receiver told to answer ${options.failLogsWith}`);
+      return;
+    }
+    logs.push(...received);
+    wakeAll();
+    res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.from(LogsResponseType.encode(LogsResponseType.create({})).finish()));
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
     if (req.method === 'POST' && req.url === '/v1/metrics') {
       handleMetrics(req, res, body);
+      return;
+    }
+    if (req.method === 'POST' && req.url === '/v1/logs') {
+      handleLogs(req, res, body);
       return;
     }
     if (req.method !== 'POST' || req.url !== (options.path ?? '/v1/traces')) {
@@ -284,6 +334,9 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     errors,
     metricsUrl: `${url}/v1/metrics`,
     metrics,
+    logsUrl: `${url}/v1/logs`,
+    logs,
+    logBodies,
     waitForMetrics(done: (received: readonly ReceivedMetric[]) => boolean, timeoutMs = 5000): Promise<ReceivedMetric[]> {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {
@@ -472,6 +525,33 @@ function anyValue(value: unknown): unknown {
   if ('kvlistValue' in v) return attributesOf(obj(v['kvlistValue'])['values']);
   if ('bytesValue' in v) return v['bytesValue'];
   return undefined;
+}
+
+function toReceivedLogs(request: unknown): ReceivedLogRecord[] {
+  const out: ReceivedLogRecord[] = [];
+  for (const rl of list(obj(request)['resourceLogs'])) {
+    const resource = attributesOf(obj(obj(rl)['resource'])['attributes']);
+    for (const sl of list(obj(rl)['scopeLogs'])) {
+      const scope = str(obj(obj(sl)['scope'])['name']);
+      for (const item of list(obj(sl)['logRecords'])) {
+        const record = obj(item);
+        out.push({
+          timeMs: nanosToMs(record['timeUnixNano']),
+          observedMs: nanosToMs(record['observedTimeUnixNano']),
+          severityNumber: Number(record['severityNumber'] ?? 0),
+          severityText: str(record['severityText']),
+          body: anyValue(record['body']),
+          attributes: attributesOf(record['attributes']),
+          flags: Number(record['flags'] ?? 0),
+          traceId: hex(record['traceId']),
+          spanId: hex(record['spanId']),
+          resource,
+          scope,
+        });
+      }
+    }
+  }
+  return out;
 }
 
 /** AGGREGATION_TEMPORALITY_DELTA = 1, _CUMULATIVE = 2 (as a number or the enum's name, whichever the decoder gives). */

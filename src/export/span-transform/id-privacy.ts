@@ -39,6 +39,28 @@ export interface IdPrivacyOptions {
  * contains them (lane names, log messages, status messages).
  */
 export function idPrivacyTransform(options: IdPrivacyOptions): SpanTransform | undefined {
+  const classes = idClasses(options);
+  if (classes === undefined) return undefined;
+  const privacy = new IdPrivacy(classes);
+  return (trace) => privacy.apply(trace);
+}
+
+/**
+ * The same privacy for one free-standing text (a log record's body or attribute): ids found by their
+ * shape (`agent:…` session keys) and as `key=value` fields are hashed or omitted. Undefined when every
+ * id is sent raw.
+ */
+export function idTextPrivacy(options: IdPrivacyOptions): ((text: string) => string) | undefined {
+  const classes = idClasses(options);
+  if (classes === undefined) return undefined;
+  return (text) => {
+    let out = text;
+    for (const idClass of classes) out = idClass.rewrite(out);
+    return out;
+  };
+}
+
+function idClasses(options: IdPrivacyOptions): IdClass[] | undefined {
   if (options.sessionIds === 'raw' && options.chatIds === 'raw') return undefined;
   if ((options.sessionIds === 'hash' || options.chatIds === 'hash') && (options.salt === undefined || options.salt === '')) {
     throw new Error('idPrivacyTransform: a salt is needed to hash ids');
@@ -47,8 +69,7 @@ export function idPrivacyTransform(options: IdPrivacyOptions): SpanTransform | u
   const classes: IdClass[] = [];
   if (options.sessionIds !== 'raw') classes.push(new IdClass(options.sessionIds, SESSION_KEYS, [{ needle: 'agent:', pattern: SESSION_KEY_TEXT }], SESSION_FIELD_TEXT, hasher));
   if (options.chatIds !== 'raw') classes.push(new IdClass(options.chatIds, CHAT_KEYS, [], CHAT_FIELD_TEXT, hasher));
-  const privacy = new IdPrivacy(classes);
-  return (trace) => privacy.apply(trace);
+  return classes;
 }
 
 /**
