@@ -41,23 +41,25 @@ export function manyTracesLines(traceLine: string, traces = 30_000): LateDataInp
   return { lines: [...first, ...later], expected };
 }
 
+/** A traced file-log line as OpenClaw writes it ("agent harness selected"): span `spanId` of `traceId` at `atMs`. */
+export function harnessLine(traceId: string, atMs: number, spanId: string, parent?: string): string {
+  const time = new Date(atMs).toISOString();
+  const subsystem = '"{\\"subsystem\\":\\"agent/embedded\\"}"';
+  return (
+    `{"0":${subsystem},"1":"agent harness selected","_meta":{"runtime":"node","name":${subsystem},"date":"${time}","logLevelId":2,"logLevelName":"DEBUG"},` +
+    `"time":"${time.replace('Z', '+00:00')}","hostname":"gw01","message":"agent harness selected","traceId":"${traceId}","spanId":"${spanId}"${parent === undefined ? '' : `,"parentSpanId":"${parent}"`}}`
+  );
+}
+
 /** One trace of a root and `lines` lines under it, ten per child scope (300,000 lines: 30,001 spans). */
 export function hugeTraceLines(lines = 300_000): LateDataInput {
   const traceId = 'f'.repeat(32);
   const root = 'a'.repeat(16);
-  const record = (atMs: number, spanId: string, parent?: string): string => {
-    const time = new Date(atMs).toISOString();
-    const subsystem = '"{\\"subsystem\\":\\"agent/embedded\\"}"';
-    return (
-      `{"0":${subsystem},"1":"agent harness selected","_meta":{"runtime":"node","name":${subsystem},"date":"${time}","logLevelId":2,"logLevelName":"DEBUG"},` +
-      `"time":"${time.replace('Z', '+00:00')}","hostname":"gw01","message":"agent harness selected","traceId":"${traceId}","spanId":"${spanId}"${parent === undefined ? '' : `,"parentSpanId":"${parent}"`}}`
-    );
-  };
-  const out = [record(T0, root)];
+  const out = [harnessLine(traceId, T0, root)];
   const expected = new Set([`${traceId}/${root}`]);
   for (let i = 0; i < lines; i++) {
     const scope = `b${Math.floor(i / 10).toString(16).padStart(15, '0')}`;
-    out.push(record(T0 + Math.floor(i / 10), scope, root));
+    out.push(harnessLine(traceId, T0 + Math.floor(i / 10), scope, root));
     expected.add(`${traceId}/${scope}`);
   }
   return { lines: out, expected };

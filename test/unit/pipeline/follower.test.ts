@@ -9,6 +9,7 @@ import { DEFAULT_RECONSTRUCTOR_OPTIONS } from '../../../src/reconstruct/reconstr
 import type { FinishedTrace } from '../../../src/reconstruct/span-record.js';
 import type { LiveSource } from '../../../src/sources/live-source.js';
 import type { SourcePosition } from '../../../src/sources/source-position.js';
+import { harnessLine } from '../../support/late-data-lines.js';
 import { FakeWallClock } from './fake-wall-clock.js';
 
 /**
@@ -22,15 +23,8 @@ const ROOT = 'a'.repeat(16);
 const T0 = Date.now() - 60_000;
 const CHECKPOINT_MS = 100;
 
-/** A traced file-log line as OpenClaw writes it: one span (`spanId`) of TRACE. */
-function line(atMs: number, spanId: string, parent?: string): string {
-  const time = new Date(atMs).toISOString();
-  const subsystem = '"{\\"subsystem\\":\\"agent/embedded\\"}"';
-  return (
-    `{"0":${subsystem},"1":"agent harness selected","_meta":{"runtime":"node","name":${subsystem},"date":"${time}","logLevelId":2,"logLevelName":"DEBUG"},` +
-    `"time":"${time.replace('Z', '+00:00')}","hostname":"gw01","message":"agent harness selected","traceId":"${TRACE}","spanId":"${spanId}"${parent === undefined ? '' : `,"parentSpanId":"${parent}"`}}`
-  );
-}
+/** A line of TRACE: span `spanId` at `atMs`. */
+const line = (atMs: number, spanId: string, parent?: string): string => harnessLine(TRACE, atMs, spanId, parent);
 
 /** One file whose lines the test appends; it hands them over as a file source does, and records the marks saved. */
 class WrittenSource implements LiveSource {
