@@ -12,6 +12,7 @@ import { repoRoot } from './support/repo-root.js';
 const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   'live-latency': async () => (await import('./live-latency.js')).liveLatency,
   'backfill-throughput': async () => (await import('./backfill-throughput.js')).backfillThroughput,
+  'late-data': async () => (await import('./late-data.js')).lateData,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

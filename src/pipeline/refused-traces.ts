@@ -22,7 +22,7 @@ export class RefusedTraces {
   private notedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly deadLetter: DeadLetterFile,
+    private readonly deadLetter: Pick<DeadLetterFile, 'path' | 'add'>,
     private readonly target: string,
     private readonly stats: PipelineStats,
     private readonly log: (message: string, level?: 'info' | 'warn' | 'error') => void,

@@ -6,6 +6,7 @@ import { backfillReference, spanContent, spanKey, waitForDelivery } from '../sup
 import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 import { fixtureLines } from '../support/fixtures.js';
 import { FollowDaemon, RECONSTRUCTION_FLAGS, tempDir } from '../support/follow-daemon.js';
+import { hugeTraceLines, manyTracesLines } from '../support/late-data-lines.js';
 import { ensureJournald, uniqueIdentifier, waitForJournal, writeToJournal, type JournaldStatus } from '../support/journald.js';
 import type { ReceivedSpan } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
@@ -160,29 +161,9 @@ describe('lines that come late, with a wrong time, or after their trace left', (
   }, 60_000);
 
   it('30,000 traces opened within 20 s, each with a line after the others opened: every span delivered, evictions counted', async () => {
-    const template = JSON.parse(SAMPLE().find((line) => line.includes('"traceId"')) as string) as Record<string, unknown> & { _meta: Record<string, unknown> };
-    const t0 = Date.parse('2026-11-21T10:00:00.000Z');
-    const hex = (n: number, width: number, tag: string): string => `${tag}${n.toString(16).padStart(width - tag.length, '0')}`;
-    const record = (atMs: number, traceId: string, spanId: string, parentSpanId: string | undefined, message: string): string => {
-      const time = new Date(atMs).toISOString();
-      const out: Record<string, unknown> = { ...template, _meta: { ...template._meta, date: time }, time: time.replace('Z', '+00:00'), message, '1': message, traceId, spanId };
-      if (parentSpanId === undefined) delete out['parentSpanId'];
-      else out['parentSpanId'] = parentSpanId;
-      return JSON.stringify(out);
-    };
     const TRACES = 30_000;
-    const first: string[] = [];
-    const later: string[] = [];
-    const expected = new Set<string>();
-    for (let i = 0; i < TRACES; i++) {
-      const traceId = hex(i, 32, 'e');
-      const [root, scope] = [hex(i, 16, 'a'), hex(i, 16, 'b')];
-      const at = t0 + Math.floor((i * 20_000) / TRACES);
-      first.push(record(at, traceId, root, undefined, 'agent harness selected'));
-      later.push(record(at + 25_000, traceId, scope, root, 'agent harness selected'));
-      expected.add(`${traceId}/${root}`).add(`${traceId}/${scope}`);
-    }
-    const { spans, stderr } = await backfill([...first, ...later]);
+    const { lines, expected } = manyTracesLines(SAMPLE().find((line) => line.includes('"traceId"')) as string, TRACES);
+    const { spans, stderr } = await backfill(lines);
     expect(new Set(keys(spans))).toEqual(expected);
     expect(spans).toHaveLength(2 * TRACES);
     expect(stderr).toMatch(/(\d+) traces were exported early because --max-open-traces was reached/);
@@ -190,24 +171,7 @@ describe('lines that come late, with a wrong time, or after their trace left', (
   }, 120_000);
 
   it('one trace of 300,000 lines (30,000 spans) followed by the sample: backfill and follow deliver every span', async () => {
-    const traceId = 'f'.repeat(32);
-    const root = 'a'.repeat(16);
-    const t0 = Date.parse('2026-11-21T10:00:00.000Z');
-    const record = (atMs: number, spanId: string, parent?: string): string => {
-      const time = new Date(atMs).toISOString();
-      const subsystem = '"{\\"subsystem\\":\\"agent/embedded\\"}"';
-      return (
-        `{"0":${subsystem},"1":"agent harness selected","_meta":{"runtime":"node","name":${subsystem},"date":"${time}","logLevelId":2,"logLevelName":"DEBUG"},` +
-        `"time":"${time.replace('Z', '+00:00')}","hostname":"gw01","message":"agent harness selected","traceId":"${traceId}","spanId":"${spanId}"${parent === undefined ? '' : `,"parentSpanId":"${parent}"`}}`
-      );
-    };
-    const lines = [record(t0, root)];
-    const expected = new Set([`${traceId}/${root}`]);
-    for (let i = 0; i < 300_000; i++) {
-      const scope = `b${Math.floor(i / 10).toString(16).padStart(15, '0')}`;
-      lines.push(record(t0 + Math.floor(i / 10), scope, root));
-      expected.add(`${traceId}/${scope}`);
-    }
+    const { lines, expected } = hugeTraceLines(300_000);
     const sample = await backfill(SAMPLE());
     for (const key of keys(sample.spans)) expected.add(key);
     expect(expected.size).toBe(30_001 + 67);
