@@ -8,7 +8,7 @@ import { seconds } from './support/throughput-figures.js';
 
 const SAMPLE_LOG = 'test/fixtures/openclaw-2026.9.6/file-log.jsonl';
 const RSS_TARGET_MIB = 200;
-const EVICTED = /(\d+) traces? (?:was|were) exported early because --max-open-traces was reached/;
+const EVICTED = /(\d+) evictions?: open traces were exported early because --max-open-traces was reached/;
 
 /**
  * Issue 18's memory cases, each an `otel-tail backfill --endpoint` child into a real OTLP receiver
@@ -46,7 +46,7 @@ export const lateData: Benchmark = {
         {
           label: `${traces} traces within 20 s: exported early (evictions)`,
           value: evicted,
-          unit: 'traces',
+          unit: 'evictions',
           target: { op: '>=', value: Math.max(0, traces - 10_000) },
           note: 'counted in the end-of-run note; at least those beyond the default --max-open-traces (10,000)',
         },

@@ -90,7 +90,8 @@ export function formatNotes(result: RunTotals): RunNote[] {
   const outliers = result.counters.clockOutliers;
   if (outliers > 0) warn(`${plural(outliers, 'line')} had a time far ahead of the lines around ${outliers === 1 ? 'it' : 'them'} (clock_outlier): each was placed by its own time, but log time did not follow it`);
   const evicted = result.counters.tracesEvicted;
-  if (evicted > 0) warn(`${plural(evicted, 'trace')} were exported early because --max-open-traces was reached`);
+  // Counted per eviction: a trace evicted, reopened by its later lines and evicted again counts twice, so say evictions, not traces.
+  if (evicted > 0) warn(`${plural(evicted, 'eviction')}: open traces were exported early because --max-open-traces was reached (their later lines still became spans; a trace reopened and evicted again counts again)`);
   for (const error of result.stats.fileErrors) notes.push({ level: 'error', text: `could not read to the end: ${error}` });
   if (result.exportError !== undefined) notes.push({ level: 'error', text: `export failed: ${result.exportError.message}` });
   return notes;

@@ -36,7 +36,7 @@ export function followerMetricFamilies(r: FollowerReadings): MetricFamily[] {
     gauge('otel_tail_traces_open', 'Traces being reconstructed now.', one(r.openTraces)),
     counter('otel_tail_traces_emitted_total', 'Traces handed to the exporter.', one(stats.traces)),
     counter('otel_tail_traces_incomplete_total', 'Traces emitted with spans still open (idle timeout, eviction, shutdown).', one(counters.tracesIncomplete)),
-    counter('otel_tail_traces_evicted_total', 'Traces emitted early because maxOpenTraces was reached.', one(counters.tracesEvicted)),
+    counter('otel_tail_traces_evicted_total', 'Evictions: open traces emitted early because maxOpenTraces was reached (a reopened trace evicted again counts again).', one(counters.tracesEvicted)),
     counter('otel_tail_spans_exported_total', 'Spans the exporter accepted.', one(stats.spansExported)),
     counter('otel_tail_spans_failed_total', 'Spans given up: refused by the backend (kept in the dead-letter file) or listed as rejected in a 200 answer; the stop summary\'s "failed".', one(stats.spansFailed)),
     counter('otel_tail_export_retried_spans_total', 'Spans in export requests that failed and are retried (a span can count more than once).', one(exporter.spansFailed)),

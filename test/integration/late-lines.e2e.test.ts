@@ -166,8 +166,8 @@ describe('lines that come late, with a wrong time, or after their trace left', (
     const { spans, stderr } = await backfill(lines);
     expect(new Set(keys(spans))).toEqual(expected);
     expect(spans).toHaveLength(2 * TRACES);
-    expect(stderr).toMatch(/(\d+) traces were exported early because --max-open-traces was reached/);
-    expect(Number(/(\d+) traces were exported early/.exec(stderr)?.[1])).toBeGreaterThanOrEqual(TRACES - 10_000);
+    expect(stderr).toMatch(/(\d+) evictions: open traces were exported early because --max-open-traces was reached/);
+    expect(Number(/(\d+) evictions: open traces were exported early/.exec(stderr)?.[1])).toBeGreaterThanOrEqual(TRACES - 10_000);
   }, 120_000);
 
   it('one trace of 300,000 lines (30,000 spans) followed by the sample: backfill and follow deliver every span', async () => {
