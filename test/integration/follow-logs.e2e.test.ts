@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureLines } from '../support/fixtures.js';
 import { backfillReference, compareDelivery, spansOfTraces, waitForDelivery } from '../support/delivery-check.js';
-import { type FollowDaemon, quiet, startFollowing, tempDir } from '../support/follow-daemon.js';
+import { consoleSampleLines } from '../support/console-sample.js';
+import { FollowDaemon, quiet, startFollowing, tempDir } from '../support/follow-daemon.js';
+import { FAKE_JOURNALCTL, FakeJournal } from '../support/journald.js';
 import { LogWriter } from '../support/log-writer.js';
 import { type OtlpReceiver, type ReceivedLogRecord, startOtlpReceiver } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
@@ -196,4 +198,33 @@ describe('otel-tail --file DIR --logs into a real OTLP/HTTP receiver', () => {
     expect([...before.logs, ...after.logs]).toHaveLength(SAMPLE.length);
     expect(compareLogs([...before.logs, ...after.logs], reference)).toEqual({ missing: [], unexpected: [] });
   }, 120_000);
+
+  it('--journal: every console line goes as a log record naming its journal cursor, a run\'s lines with the ids of its spans', async () => {
+    const r = await startReceiver();
+    const journal = new FakeJournal(tempDir('fake-journal'), { identifier: 'openclaw-gateway' });
+    const lines = consoleSampleLines(new Date());
+    journal.append(lines);
+    const args = ['--journal', 'openclaw-gateway', '--journalctl', FAKE_JOURNALCTL, '--from', 'beginning', '--state-dir', tempDir('state'), '--endpoint', r.url, '--logs'];
+    const daemon = new FollowDaemon(args, journal.env());
+    await daemon.waitForStderr(/otel-tail: following /, 15_000);
+    await daemon.waitUntil(() => (r.logs.length >= lines.length ? true : undefined), 30_000, `${lines.length} log records`);
+    daemon.signal('SIGTERM');
+    expect(await daemon.waitForExit(10_000), daemon.stderr).toEqual({ code: 0, signal: null });
+
+    // One record per entry, each naming its entry, in the journal's order.
+    expect(r.logs.map((log) => log.attributes['log.journald.cursor'])).toEqual(journal.entries.map((entry) => entry.__CURSOR));
+    // The console's text after its time prefix, where it names no session (all of it: no line is skimmed).
+    r.logs.forEach((log, index) => {
+      const text = (lines[index] ?? '').replace(/^\S+\+00:00 /, '');
+      // The leading [subsystem] is an attribute, except where the gateway's message itself begins with one ([tools], [model-fetch]).
+      if (!/agent:|session|chatId=|messageId=/.test(text)) expect([text, text.replace(/^\[[^\]]+\] /, '')], text).toContain(log.body);
+    });
+    // Lines of a run carry the ids derived for it, which are the spans' ids.
+    const traced = r.logs.filter((log) => log.traceId !== undefined);
+    expect(traced.length).toBeGreaterThan(20);
+    const spanIds = new Set(r.spans.map((span) => `${span.traceId}/${span.spanId}`));
+    for (const log of traced) expect(spanIds.has(`${log.traceId}/${log.spanId}`), `${log.traceId}/${log.spanId} ${String(log.body)}`).toBe(true);
+    const bytes = Buffer.concat(r.logBodies).toString('latin1');
+    for (const key of new Set(lines.flatMap((line) => line.match(/agent:[a-z]+:[a-z-]+(:[a-z]+)?/g) ?? []))) expect(bytes.includes(key), key).toBe(false);
+  }, 60_000);
 });
