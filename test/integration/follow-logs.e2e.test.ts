@@ -227,4 +227,14 @@ describe('otel-tail --file DIR --logs into a real OTLP/HTTP receiver', () => {
     const bytes = Buffer.concat(r.logBodies).toString('latin1');
     for (const key of new Set(lines.flatMap((line) => line.match(/agent:[a-z]+:[a-z-]+(:[a-z]+)?/g) ?? []))) expect(bytes.includes(key), key).toBe(false);
   }, 60_000);
+
+  it('refuses --logs at start-up where it cannot send them, saying why', async () => {
+    const dir = tempDir('follow-logs');
+    const console = await runCli(['--file', dir, '--logs', '--exporter', 'console', '--state-dir', tempDir('state')]);
+    expect(console.code).toBe(2);
+    expect(console.stderr).toContain('--logs sends log records over OTLP: it cannot go with --exporter console');
+    const grpc = await runCli(['--file', dir, '--logs', '--endpoint', 'http://127.0.0.1:9', '--protocol', 'grpc', '--state-dir', tempDir('state')]);
+    expect(grpc.code).toBe(2);
+    expect(grpc.stderr).toContain('--logs sends OTLP/HTTP protobuf so far: it cannot go with --protocol grpc');
+  });
 });
