@@ -237,4 +237,22 @@ describe('otel-tail --file DIR --logs into a real OTLP/HTTP receiver', () => {
     expect(grpc.code).toBe(2);
     expect(grpc.stderr).toContain('--logs sends OTLP/HTTP protobuf so far: it cannot go with --protocol grpc');
   });
+
+  it('across a reload (SIGHUP), every log record arrives and nothing that is not in the log', async () => {
+    const r = await startReceiver();
+    const dir = tempDir('follow-logs');
+    const writer = new LogWriter({ dir, stem: STEM, seed: 404 });
+    await writer.append(SAMPLE.slice(0, 280));
+    const daemon = await startFollowing({ follow: dir, stateDir: tempDir('state'), endpoint: r.url, extra: ['--logs'] });
+    await daemon.waitUntil(() => (r.logs.length >= 280 ? true : undefined), 30_000, 'the first 280 log records');
+    daemon.signal('SIGHUP');
+    await daemon.waitForStderr(/reloaded: following/, 20_000);
+    await writer.append(SAMPLE.slice(280));
+    const reference = await backfillLogs(writer.path);
+    await waitForLogs(daemon, () => r.logs, reference, 30_000);
+    daemon.signal('SIGTERM');
+    expect(await daemon.waitForExit(10_000), daemon.stderr).toEqual({ code: 0, signal: null });
+    expect(compareLogs(r.logs, reference), daemon.stderr).toEqual({ missing: [], unexpected: [] });
+    expect(r.errors).toEqual([]);
+  }, 90_000);
 });
