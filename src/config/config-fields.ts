@@ -233,6 +233,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     kind: 'boolean',
     default: false,
     doc: 'Also send every record of the file logs as an OTLP log record (OTLP/HTTP protobuf, to ENDPOINT/v1/logs), with the trace and span ids of the span it was written in; ids and --redact as for spans. Following: a line\'s checkpoint passes it only once its log record is acknowledged too, and journal console lines go as well (with their run\'s derived ids); backfill: files only (not standard input or journals) so far.',
+    commands: READING,
   },
   {
     key: 'redact',
