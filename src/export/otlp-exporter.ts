@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { ExportResultCode, parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type * as Transformer from '@opentelemetry/otlp-transformer';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import { encodeTraceRequest } from './otlp-trace-encoding.js';
 import { createGrpcTraceSender } from './otlp-grpc-sender.js';
@@ -83,7 +84,7 @@ export class OtlpTraceExporter implements TraceExporter {
   /** Protobuf (http/protobuf, grpc) written straight from our records; OTLP/JSON by the SDK's serializer. */
   #encode(traces: readonly FinishedTrace[]): Uint8Array {
     if (!this.#json) return encodeTraceRequest(traces, this.#resource);
-    const body = JsonTraceSerializer.serializeRequest(toReadableSpans(traces, this.#resource));
+    const body = jsonSerializer().serializeRequest(toReadableSpans(traces, this.#resource));
     if (body === undefined) throw new Error('the OTLP/JSON serializer produced nothing');
     return body;
   }
@@ -129,6 +130,18 @@ export class OtlpTraceExporter implements TraceExporter {
     const message = `OTLP export to ${this.#safeUrl} failed: ${cut(redactSecrets(reason, this.#secrets), MAX_REASON_CHARS)}`;
     return { status: 'failure', error: new OtlpExportError(message, statusCode) };
   }
+}
+
+let transformer: typeof Transformer | undefined;
+
+/**
+ * The SDK's OTLP/JSON serializer, loaded with require only for http/json: the export worker of every
+ * backfill would otherwise load the whole otlp-transformer package (tens of ms of its start-up, on the
+ * core the reader needs) to send protobuf it encodes itself.
+ */
+function jsonSerializer(): typeof Transformer.JsonTraceSerializer {
+  transformer ??= createRequire(import.meta.url)('@opentelemetry/otlp-transformer') as typeof Transformer;
+  return transformer.JsonTraceSerializer;
 }
 
 /** What must never appear in an error: header values and the URL's query values, ours and the SDK's (it also sends OTEL_EXPORTER_OTLP_(signal_)HEADERS). */
