@@ -3,7 +3,8 @@ import { ConsoleTreeExporter } from './console-tree-exporter.js';
 import type { OtlpTraceExporterOptions } from './otlp-exporter.js';
 import type { OtlpLogExporter } from './logs/otlp-log-exporter.js';
 import { logTextScrub } from './logs/log-scrub.js';
-import { effectiveCompression, resolveLogsUrl, resolveTracesUrl } from './otlp-target.js';
+import { effectiveCompression, resolveTracesUrl } from './otlp-target.js';
+import { logsTarget } from './logs/logs-target.js';
 import { OtlpWorkerExporter } from './otlp-worker-exporter.js';
 import type { ResourceOptions } from './readable-span.js';
 import type { TraceExporter } from './trace-exporter.js';
@@ -63,11 +64,12 @@ export async function createLogExport(
 ): Promise<{ sink: OtlpLogExporter; scrub: (text: string) => string; url: string } | { error: string }> {
   if (config.exporter !== 'otlp') return { error: `--logs sends log records over OTLP: it cannot go with --exporter ${config.exporter}.` };
   if (config.protocol === 'grpc' || config.protocol === 'http/json') return { error: `--logs sends OTLP/HTTP protobuf so far: it cannot go with --protocol ${config.protocol}.` };
-  const url = resolveLogsUrl(config.endpoint, config.tracesEndpoint);
-  if (url === undefined) return { error: '--logs: the logs URL is ENDPOINT/v1/logs; set --endpoint (the traces URL given does not end in /v1/traces).' };
+  const target = logsTarget(config, process.env);
+  if ('error' in target) return target;
+  const { url, headers } = target;
   const policy = resolvedPolicy(config, { stateDir: options.stateDir });
   const { OtlpLogExporter } = await import('./logs/otlp-log-exporter.js');
-  const { headers, timeoutMillis, resource, tls } = otlpOptions(config);
+  const { timeoutMillis, resource, tls } = otlpOptions(config);
   const sink = new OtlpLogExporter({ url, headers, resource, compression: effectiveCompression(config.compression, url), ...(timeoutMillis === undefined ? {} : { timeoutMillis }), ...(tls === undefined ? {} : { tls }) });
   return { sink, scrub: logTextScrub(policy), url };
 }

@@ -112,6 +112,8 @@ export interface OtlpReceiverOptions {
   errorBody?: (req: IncomingMessage, body: Buffer) => string;
   /** Answer /v1/logs requests with this HTTP status instead of 200. */
   failLogsWith?: number;
+  /** The logs path to accept (default /v1/logs): a backend's own, beside its traces path. */
+  logsPath?: string;
   /** A 200 answer's OTLP `partial_success` for a request's spans (undefined: none), as a backend that drops some spans says so. */
   partialSuccess?: (spans: readonly ReceivedSpan[]) => { rejectedSpans: number; errorMessage: string } | undefined;
 }
@@ -133,6 +135,8 @@ export interface OtlpReceiver {
   readonly logs: ReceivedLogRecord[];
   /** The raw bodies of every /v1/logs request (to search the bytes that arrived). */
   readonly logBodies: Buffer[];
+  /** Path and headers of every logs request, in arrival order. */
+  readonly logRequests: { path: string; headers: IncomingMessage['headers'] }[];
   /** Resolves with the metrics received once `done` says they are enough. */
   waitForMetrics(done: (metrics: readonly ReceivedMetric[]) => boolean, timeoutMs?: number): Promise<ReceivedMetric[]>;
   /** Requests decoded and being held (see `delayMs`), not answered yet. */
@@ -189,7 +193,9 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
 
   const logs: ReceivedLogRecord[] = [];
   const logBodies: Buffer[] = [];
+  const logRequests: { path: string; headers: IncomingMessage['headers'] }[] = [];
   const handleLogs = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
+    logRequests.push({ path: req.url ?? '', headers: req.headers });
     const raw = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
     logBodies.push(raw);
     let received: ReceivedLogRecord[];
@@ -214,7 +220,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
       handleMetrics(req, res, body);
       return;
     }
-    if (req.method === 'POST' && req.url === '/v1/logs') {
+    if (req.method === 'POST' && req.url === (options.logsPath ?? '/v1/logs')) {
       handleLogs(req, res, body);
       return;
     }
@@ -334,7 +340,8 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     errors,
     metricsUrl: `${url}/v1/metrics`,
     metrics,
-    logsUrl: `${url}/v1/logs`,
+    logsUrl: `${url}${options.logsPath ?? '/v1/logs'}`,
+    logRequests,
     logs,
     logBodies,
     waitForMetrics(done: (received: readonly ReceivedMetric[]) => boolean, timeoutMs = 5000): Promise<ReceivedMetric[]> {
