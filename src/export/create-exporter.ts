@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { ConsoleTreeExporter } from './console-tree-exporter.js';
 import type { OtlpTraceExporterOptions } from './otlp-exporter.js';
 import type { OtlpLogExporter } from './logs/otlp-log-exporter.js';
-import { logTextScrub } from './logs/log-scrub.js';
+import { logTextScrub, type LogScrub } from './logs/log-scrub.js';
 import { effectiveCompression, resolveTracesUrl } from './otlp-target.js';
 import { logsTarget } from './logs/logs-target.js';
 import { OtlpWorkerExporter } from './otlp-worker-exporter.js';
@@ -61,7 +61,7 @@ async function createSink(config: ResolvedConfig): Promise<TraceExporter> {
 export async function createLogExport(
   config: ResolvedConfig,
   options: Pick<CreateExporterOptions, 'stateDir'>,
-): Promise<{ sink: OtlpLogExporter; scrub: (text: string) => string; url: string } | { error: string }> {
+): Promise<{ sink: OtlpLogExporter; scrub: LogScrub; url: string } | { error: string }> {
   if (config.exporter !== 'otlp') return { error: `--logs sends log records over OTLP: it cannot go with --exporter ${config.exporter}.` };
   if (config.protocol === 'grpc' || config.protocol === 'http/json') return { error: `--logs sends OTLP/HTTP protobuf so far: it cannot go with --protocol ${config.protocol}.` };
   const target = logsTarget(config, process.env);

@@ -1,3 +1,4 @@
+import type { LogScrub } from '../export/logs/log-scrub.js';
 import { toOtlpLogRecord } from '../export/logs/otlp-log-record.js';
 import { parseLine } from '../parsers/parse-line.js';
 import { decodeLine } from '../sources/decode-line.js';
@@ -7,8 +8,8 @@ import type { LogQueue } from './log-queue.js';
 /** What a backfill with --logs needs besides the span pipeline. */
 export interface BackfillLogs {
   queue: LogQueue;
-  /** Ids hashed or omitted, --redact (logs/log-scrub.ts). */
-  scrub: (text: string) => string;
+  /** Ids hashed or omitted, --redact, --capture-content for reply text (logs/log-scrub.ts). */
+  scrub: LogScrub;
   /** --since/--until: a record outside them is not sent, as it makes no span. */
   inWindow: (timeMs: number) => boolean;
 }
