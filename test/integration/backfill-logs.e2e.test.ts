@@ -12,7 +12,7 @@ const SESSION_KEYS = [...new Set(RAW.flatMap((line) => line.match(/agent:[a-z]+:
 const SEVERITY: Record<string, number> = { TRACE: 1, DEBUG: 5, INFO: 9, WARN: 13, ERROR: 17, FATAL: 21 };
 /** The words of the model (and the prompt it echoes) in the sample: what the gateway printed with console.log inside a turn. */
 const REPLIES = ['Hello from fake-llm (request 3)', 'I used the tool and read the file', 'Hello from fake-llm (request 7)', 'Final answer from fake-claude'];
-type Raw = Record<string, unknown> & { _meta: { path?: { method?: string } } };
+type Raw = Record<string, unknown> & { _meta: { logLevelName?: string; path?: { method?: string } } };
 const isReply = (raw: Raw): boolean => raw['traceId'] !== undefined && raw._meta.path?.method === 'console.forwardedConsoleCall [as log]' && !String(raw['message']).startsWith('[');
 
 let receiver: OtlpReceiver | undefined;
