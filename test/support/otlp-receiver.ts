@@ -114,6 +114,11 @@ export interface OtlpReceiverOptions {
   failLogsWith?: number;
   /** The logs path to accept (default /v1/logs): a backend's own, beside its traces path. */
   logsPath?: string;
+  /**
+   * Set, logs requests are decoded but only their records counted: handed here, not kept in `logs`
+   * (a benchmark's receiver shares the CPU of the process it measures).
+   */
+  onLogCount?: (records: number) => void;
   /** A 200 answer's OTLP `partial_success` for a request's spans (undefined: none), as a backend that drops some spans says so. */
   partialSuccess?: (spans: readonly ReceivedSpan[]) => { rejectedSpans: number; errorMessage: string } | undefined;
 }
@@ -195,11 +200,19 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
   const logBodies: Buffer[] = [];
   const logRequests: { path: string; headers: IncomingMessage['headers'] }[] = [];
   const handleLogs = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
-    logRequests.push({ path: req.url ?? '', headers: req.headers });
     const raw = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
-    logBodies.push(raw);
+    if (options.onLogCount === undefined) {
+      logRequests.push({ path: req.url ?? '', headers: req.headers });
+      logBodies.push(raw);
+    }
     let received: ReceivedLogRecord[];
     try {
+      if (options.onLogCount !== undefined) {
+        const request = LogsRequestType.decode(raw) as unknown as { resourceLogs: { scopeLogs: { logRecords: unknown[] }[] }[] };
+        options.onLogCount(request.resourceLogs.reduce((sum, rl) => sum + rl.scopeLogs.reduce((n, sl) => n + sl.logRecords.length, 0), 0));
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.from(LogsResponseType.encode(LogsResponseType.create({})).finish()));
+        return;
+      }
       received = toReceivedLogs(LogsRequestType.toObject(LogsRequestType.decode(raw), { longs: String, enums: Number, arrays: true }));
     } catch (error) {
       errors.push(`undecodable logs body: ${String(error)}`);
