@@ -1,5 +1,6 @@
 import { parseConsoleMessage } from '../parsers/console-line.js';
 import type { JournalEntry } from '../parsers/journal-entry.js';
+import type { LogRecord } from '../parsers/types.js';
 import { ConsoleRunScopes } from '../reconstruct/console-run-scopes.js';
 import type { Reconstructor } from '../reconstruct/reconstructor.js';
 import type { LineRef } from '../reconstruct/trace-lines.js';
@@ -27,6 +28,8 @@ export class JournalIntake {
     private readonly reconstructor: Reconstructor,
     /** Set when entries are checkpointed (following); unset for a backfill. */
     private readonly sourceKey?: string,
+    /** Told each console record once it has its time, host and run scope, before the reconstructor (backfill --logs). */
+    private readonly onRecord?: (record: LogRecord, entry: JournalEntry) => void,
   ) {}
 
   addEntries(entries: readonly JournalEntry[]): void {
@@ -52,6 +55,7 @@ export class JournalIntake {
       else parsed.record.timeMs = entryMs + this.neighbourOffset(entries, i);
       if (entry.hostname !== undefined) parsed.record.hostname ??= entry.hostname;
       this.scopes.assign(parsed.record);
+      this.onRecord?.(parsed.record, entry);
     }
     const at: LineRef | undefined = this.sourceKey === undefined ? undefined : { source: this.sourceKey, start: entry.realtimeUs, end: entry.realtimeUs + 1 };
     routeParsed(parsed, at, () => `${this.sourceName} at ${entry.cursor}`, stats, this.reconstructor);
