@@ -63,14 +63,15 @@ export async function createLogExport(
   options: Pick<CreateExporterOptions, 'stateDir'>,
 ): Promise<{ sink: OtlpLogExporter; scrub: LogScrub; url: string } | { error: string }> {
   if (config.exporter !== 'otlp') return { error: `--logs sends log records over OTLP: it cannot go with --exporter ${config.exporter}.` };
-  if (config.protocol === 'grpc' || config.protocol === 'http/json') return { error: `--logs sends OTLP/HTTP protobuf so far: it cannot go with --protocol ${config.protocol}.` };
+  if (config.protocol === 'http/json') return { error: '--logs sends protobuf (over HTTP or gRPC) so far: it cannot go with --protocol http/json; use http/protobuf.' };
+  const grpc = config.protocol === 'grpc';
   const target = logsTarget(config, process.env);
   if ('error' in target) return target;
   const { url, headers } = target;
   const policy = resolvedPolicy(config, { stateDir: options.stateDir });
   const { OtlpLogExporter } = await import('./logs/otlp-log-exporter.js');
   const { timeoutMillis, resource, tls } = otlpOptions(config);
-  const sink = new OtlpLogExporter({ url, headers, resource, compression: effectiveCompression(config.compression, url), ...(timeoutMillis === undefined ? {} : { timeoutMillis }), ...(tls === undefined ? {} : { tls }) });
+  const sink = new OtlpLogExporter({ url, headers, resource, grpc, compression: effectiveCompression(config.compression, url), ...(timeoutMillis === undefined ? {} : { timeoutMillis }), ...(tls === undefined ? {} : { tls }) });
   return { sink, scrub: logTextScrub(policy), url };
 }
 

@@ -1,5 +1,5 @@
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { decodeTraceRequest, type ReceivedSpan } from './otlp-receiver.js';
+import { decodeLogsRequest, decodeTraceRequest, type ReceivedLogRecord, type ReceivedSpan } from './otlp-receiver.js';
 
 /** One call the gRPC receiver answered: its metadata and what its request held. */
 export interface ReceivedGrpcCall {
@@ -12,6 +12,9 @@ export interface OtlpGrpcReceiver {
   url: string;
   spans: ReceivedSpan[];
   calls: ReceivedGrpcCall[];
+  /** Records of every LogsService call, and each call's metadata. */
+  logs: ReceivedLogRecord[];
+  logCalls: ReceivedGrpcCall[];
   errors: string[];
   close(): Promise<void>;
 }
@@ -26,16 +29,24 @@ export async function startOtlpGrpcReceiver(): Promise<OtlpGrpcReceiver> {
   const spans: ReceivedSpan[] = [];
   const calls: ReceivedGrpcCall[] = [];
   const errors: string[] = [];
+  const logs: ReceivedLogRecord[] = [];
+  const logCalls: ReceivedGrpcCall[] = [];
   const raw = (value: Buffer): Buffer => value;
-  const service: ServiceDefinition = {
-    Export: {
-      path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: raw,
-      requestDeserialize: raw,
-      responseSerialize: raw,
-      responseDeserialize: raw,
+  const exportMethod = (path: string): ServiceDefinition => ({
+    Export: { path, requestStream: false, responseStream: false, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw },
+  });
+  const service = exportMethod('/opentelemetry.proto.collector.trace.v1.TraceService/Export');
+  // The LogsService of the same collector (an empty ExportLogsServiceResponse: full success).
+  const logsImplementation: UntypedServiceImplementation = {
+    Export: (call: { request: Buffer; metadata: { getMap(): Record<string, unknown> } }, callback: (error: Error | null, response: Buffer) => void) => {
+      try {
+        const received = decodeLogsRequest(call.request);
+        logs.push(...received);
+        logCalls.push({ metadata: call.metadata.getMap(), spans: received.length });
+      } catch (error) {
+        errors.push(`undecodable logs request: ${String(error)}`);
+      }
+      callback(null, Buffer.alloc(0));
     },
   };
   const implementation: UntypedServiceImplementation = {
@@ -52,6 +63,7 @@ export async function startOtlpGrpcReceiver(): Promise<OtlpGrpcReceiver> {
   };
   const server = new Server();
   server.addService(service, implementation);
+  server.addService(exportMethod('/opentelemetry.proto.collector.logs.v1.LogsService/Export'), logsImplementation);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error === null ? resolve(bound) : reject(error)));
   });
@@ -59,6 +71,8 @@ export async function startOtlpGrpcReceiver(): Promise<OtlpGrpcReceiver> {
     url: `http://127.0.0.1:${port}`,
     spans,
     calls,
+    logs,
+    logCalls,
     errors,
     close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
   };

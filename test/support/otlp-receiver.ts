@@ -586,3 +586,8 @@ function temporalityOf(data: Record<string, unknown>): { temporality?: 'delta' |
 export function decodeTraceRequest(bytes: Uint8Array): ReceivedSpan[] {
   return toReceivedSpans(RequestType.toObject(RequestType.decode(bytes), { longs: String, enums: Number, arrays: true })).spans;
 }
+
+/** An ExportLogsServiceRequest's records (the gRPC receiver's LogsService uses it). */
+export function decodeLogsRequest(bytes: Uint8Array): ReceivedLogRecord[] {
+  return toReceivedLogs(LogsRequestType.toObject(LogsRequestType.decode(bytes), { longs: String, enums: Number, arrays: true }));
+}
