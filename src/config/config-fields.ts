@@ -221,7 +221,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     kind: 'boolean',
     default: false,
     commands: ['backfill'],
-    doc: 'Also send every record of the file logs as an OTLP log record (OTLP/HTTP protobuf, to ENDPOINT/v1/logs), with the trace and span ids of the span it was written in; ids and --redact as for spans. Files only (not standard input or journals) so far.',
+    doc: 'Also send every record of the inputs (file log, standard input, journal) as an OTLP log record (protobuf, to ENDPOINT/v1/logs, or over gRPC), with the trace and span ids of the span it was written in; ids and --redact as for spans, reply text only with captureContent. Refused with a preset whose backend takes no logs (langfuse, mlflow, braintrust, phoenix).',
   },
   {
     key: 'redact',
