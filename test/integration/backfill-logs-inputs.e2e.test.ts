@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { consoleSampleLines } from '../support/console-sample.js';
-import { SAMPLE_LOG } from '../support/fixtures.js';
+import { fixturePath, SAMPLE_LOG } from '../support/fixtures.js';
 import { FAKE_JOURNALCTL, FakeJournal } from '../support/journald.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
@@ -32,6 +32,19 @@ describe('backfill --logs of standard input and of a journal (the console)', () 
       expect(log.traceId).toBe(raw['traceId']);
       expect(log.timeMs).toBe(Date.parse(String(raw['time'])));
     });
+  });
+
+  it('a file log read with its events (one trace per traceId from both): the log\'s records, none of the events', async () => {
+    receiver = await startOtlpReceiver();
+    const plugin = fixturePath('openclaw-2026.9.6-plugin/');
+    const log = join(plugin, 'file-log');
+    const result = await runCli(['backfill', '--logs', '--endpoint', receiver.url, '--events', join(plugin, 'events'), log]);
+    expect(result.code, result.stderr).toBe(0);
+    // Every line of the log (each a record), once, in its order; nothing from the events.
+    const raw = readFileSync(join(log, 'openclaw-2026-11-21.log'), 'utf8').split('\n').filter((line) => line !== '');
+    expect(result.stderr).toContain(`${raw.length} log records exported, 0 failed`);
+    expect(receiver.logs.map((record) => record.attributes['log.file.line'])).toEqual(raw.map((_, index) => index + 1));
+    receiver.logs.forEach((record, index) => expect(record.traceId).toBe((JSON.parse(raw[index] ?? '') as { traceId?: string }).traceId));
   });
 
   it("journal: each console line as a log record, with its own time, its cursor, and an agent run's lines under the run's span", async () => {
