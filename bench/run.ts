@@ -13,6 +13,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   'live-latency': async () => (await import('./live-latency.js')).liveLatency,
   'backfill-throughput': async () => (await import('./backfill-throughput.js')).backfillThroughput,
   'late-data': async () => (await import('./late-data.js')).lateData,
+  'logs-cost': async () => (await import('./logs-cost.js')).logsCost,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

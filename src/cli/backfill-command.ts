@@ -66,10 +66,7 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
       if (refusal !== undefined) return fail(refusal);
     }
     const ageGate = ageLimit === undefined ? undefined : new AgeGate(ageLimit);
-    // --logs: file records only so far; a dry run prints spans and sends no log record.
-    if (config.logs && !dryRun && (paths.includes(STDIN) || journals.length > 0)) {
-      return fail('--logs reads log records from files only so far: pass the log files instead of standard input or --journal.');
-    }
+    // --logs: a dry run prints spans and sends no log record.
     const logExport = config.logs && !dryRun ? await createLogExport(config, { stateDir: config.stateDir ?? defaultStateDir(process.env) }) : undefined;
     if (logExport !== undefined && 'error' in logExport) return fail(logExport.error);
     if (config.logs && dryRun) say('--logs: a dry run sends no log record');

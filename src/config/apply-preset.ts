@@ -24,6 +24,9 @@ export function applyPreset(values: Record<string, unknown>, env: NodeJS.Process
   const { origins } = context;
   const exporter = values['exporter'];
   const sends = context.sendsNothing !== true && (exporter === undefined || exporter === 'otlp');
+  if (values['logs'] === true && sends && !preset.logs.takes) {
+    problems.push(`logs: --preset ${name} cannot take --logs: ${preset.logs.why}. ${capitalised(preset.logs.instead)}.`);
+  }
   if (values['tracesEndpoint'] === undefined) {
     const base = (values['endpoint'] as string | undefined) ?? preset.defaultEndpoint?.(env);
     if (base === undefined) {
@@ -56,6 +59,10 @@ export function applyPreset(values: Record<string, unknown>, env: NodeJS.Process
   if (origins !== undefined && Object.keys(headers).length > 0 && origins['headers']?.from === 'default') {
     origins['headers'] = { from: 'preset', name: read.length === 0 ? name : `${name} (${read.join(', ')})` };
   }
+}
+
+function capitalised(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 const SIGNAL_PATH = '/v1/traces';

@@ -232,8 +232,8 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     flag: '--logs',
     kind: 'boolean',
     default: false,
-    doc: 'Also send every record of the file logs as an OTLP log record (OTLP/HTTP protobuf, to ENDPOINT/v1/logs), with the trace and span ids of the span it was written in; ids and --redact as for spans. Following: a line\'s checkpoint passes it only once its log record is acknowledged too, and journal console lines go as well (with their run\'s derived ids); backfill: files only (not standard input or journals) so far.',
     commands: READING,
+    doc: 'Also send every record of the inputs (file log, standard input, journal) as an OTLP log record (protobuf, to ENDPOINT/v1/logs, or over gRPC), with the trace and span ids of the span it was written in; ids and --redact as for spans, reply text only with captureContent. Following: a line\'s checkpoint passes it only once its log record is acknowledged too. Refused with a preset whose backend takes no logs (langfuse, mlflow, braintrust, phoenix).',
   },
   {
     key: 'redact',

@@ -2,8 +2,9 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { ConsoleTreeExporter } from './console-tree-exporter.js';
 import type { OtlpTraceExporterOptions } from './otlp-exporter.js';
 import type { OtlpLogExporter } from './logs/otlp-log-exporter.js';
-import { logTextScrub } from './logs/log-scrub.js';
-import { effectiveCompression, resolveLogsUrl, resolveTracesUrl } from './otlp-target.js';
+import { logTextScrub, type LogScrub } from './logs/log-scrub.js';
+import { effectiveCompression, resolveTracesUrl } from './otlp-target.js';
+import { logsTarget } from './logs/logs-target.js';
 import { OtlpWorkerExporter } from './otlp-worker-exporter.js';
 import type { ResourceOptions } from './readable-span.js';
 import type { TraceExporter } from './trace-exporter.js';
@@ -60,15 +61,17 @@ async function createSink(config: ResolvedConfig): Promise<TraceExporter> {
 export async function createLogExport(
   config: ResolvedConfig,
   options: Pick<CreateExporterOptions, 'stateDir'>,
-): Promise<{ sink: OtlpLogExporter; scrub: (text: string) => string; url: string } | { error: string }> {
+): Promise<{ sink: OtlpLogExporter; scrub: LogScrub; url: string } | { error: string }> {
   if (config.exporter !== 'otlp') return { error: `--logs sends log records over OTLP: it cannot go with --exporter ${config.exporter}.` };
-  if (config.protocol === 'grpc' || config.protocol === 'http/json') return { error: `--logs sends OTLP/HTTP protobuf so far: it cannot go with --protocol ${config.protocol}.` };
-  const url = resolveLogsUrl(config.endpoint, config.tracesEndpoint);
-  if (url === undefined) return { error: '--logs: the logs URL is ENDPOINT/v1/logs; set --endpoint (the traces URL given does not end in /v1/traces).' };
+  if (config.protocol === 'http/json') return { error: '--logs sends protobuf (over HTTP or gRPC) so far: it cannot go with --protocol http/json; use http/protobuf.' };
+  const grpc = config.protocol === 'grpc';
+  const target = logsTarget(config, process.env);
+  if ('error' in target) return target;
+  const { url, headers } = target;
   const policy = resolvedPolicy(config, { stateDir: options.stateDir });
   const { OtlpLogExporter } = await import('./logs/otlp-log-exporter.js');
-  const { headers, timeoutMillis, resource, tls } = otlpOptions(config);
-  const sink = new OtlpLogExporter({ url, headers, resource, compression: effectiveCompression(config.compression, url), ...(timeoutMillis === undefined ? {} : { timeoutMillis }), ...(tls === undefined ? {} : { tls }) });
+  const { timeoutMillis, resource, tls } = otlpOptions(config);
+  const sink = new OtlpLogExporter({ url, headers, resource, grpc, compression: effectiveCompression(config.compression, url), ...(timeoutMillis === undefined ? {} : { timeoutMillis }), ...(tls === undefined ? {} : { tls }) });
   return { sink, scrub: logTextScrub(policy), url };
 }
 

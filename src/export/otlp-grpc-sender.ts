@@ -5,9 +5,11 @@ import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import type { EncodedRequest, TraceSender, TraceSenderOptions } from './otlp-trace-sender.js';
 import { decodeExportResponse } from './otlp-trace-sender.js';
 
-/** The TraceService's method, as @opentelemetry/exporter-trace-otlp-grpc names it. */
-const SERVICE = 'TraceExportService';
-const METHOD = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+/** Each signal's service and method, as @opentelemetry/exporter-{trace,logs}-otlp-grpc name them. */
+const SERVICES = {
+  TRACES: { service: 'TraceExportService', method: '/opentelemetry.proto.collector.trace.v1.TraceService/Export', component: 'otlp_grpc_span_exporter', item: 'span' },
+  LOGS: { service: 'LogsExportService', method: '/opentelemetry.proto.collector.logs.v1.LogsService/Export', component: 'otlp_grpc_log_exporter', item: 'log' },
+} as const;
 
 /**
  * OTLP/gRPC (`protocol: grpc`): the transport of @opentelemetry/exporter-trace-otlp-grpc
@@ -17,6 +19,20 @@ const METHOD = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
  * Loaded with require only when asked for: gRPC costs start-up time nobody else should pay.
  */
 export function createGrpcTraceSender(options: TraceSenderOptions): TraceSender {
+  return createGrpcSender(options, 'TRACES');
+}
+
+/**
+ * The same transport for ExportLogsServiceRequest bodies (logs/otlp-log-encoding.ts), to the
+ * LogsService of the same address. Its response's partial_success has the trace response's layout
+ * (rejected count, then message), so one decoder reads both.
+ */
+export function createGrpcLogSender(options: TraceSenderOptions): TraceSender {
+  return createGrpcSender(options, 'LOGS');
+}
+
+function createGrpcSender(options: TraceSenderOptions, signal: keyof typeof SERVICES): TraceSender {
+  const { service, method, component, item } = SERVICES[signal];
   const grpc = createRequire(import.meta.url)('@opentelemetry/otlp-grpc-exporter-base') as typeof GrpcBase;
   const metadata = grpc.createEmptyMetadata();
   for (const [key, value] of Object.entries(options.headers)) metadata.set(key.toLowerCase(), value);
@@ -32,11 +48,11 @@ export function createGrpcTraceSender(options: TraceSenderOptions): TraceSender 
       ...(options.timeoutMillis === undefined ? {} : { timeoutMillis: options.timeoutMillis }),
       compression: options.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
     },
-    'TRACES',
+    signal,
   );
   const serializer = {
     serializeRequest: (request: EncodedRequest): Uint8Array => request.body,
     deserializeResponse: decodeExportResponse,
   };
-  return grpc.createOtlpGrpcExportDelegate(config, serializer, 'otlp_grpc_span_exporter', { name: 'span', countItems: (request: EncodedRequest) => request.spans }, undefined, SERVICE, METHOD);
+  return grpc.createOtlpGrpcExportDelegate(config, serializer, component, { name: item, countItems: (request: EncodedRequest) => request.spans }, undefined, service, method);
 }

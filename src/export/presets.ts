@@ -36,14 +36,29 @@ export interface Preset {
   metrics: 'cumulative' | 'delta' | 'none';
   /** A resource attribute the backend reads, from an optional variable (Phoenix's project). */
   resourceFromEnv?: { attribute: string; env: string };
+  /** Whether the backend takes OTLP log records (--logs), and how; or why not, with the vendor's word for it. */
+  logs: PresetLogs;
 }
+
+/**
+ * A backend that takes OTLP logs gets them at its traces URL with `/v1/logs` for `/v1/traces`
+ * (every vendor here documents its OTLP base URL once for all signals), with the traces' headers
+ * less `withoutHeaders` (headers that mean something for spans only) plus `headers` (what its logs
+ * intake reads besides). One that does not is refused at start-up: `instead` says what to do.
+ */
+export type PresetLogs =
+  | { takes: true; withoutHeaders?: readonly string[]; headers?: readonly PresetHeader[] }
+  | { takes: false; why: string; instead: string };
+
+/** What an operator of a traces-only backend can do with the log records. */
+const LOGS_ELSEWHERE = 'run without --logs (logs: off), or send to an OpenTelemetry Collector (--preset otlp --endpoint http://collector:4318) that forwards the traces there and the logs to a logs backend';
 
 const bearer = ([token]: readonly string[]): string => `Bearer ${token ?? ''}`;
 const basic = ([user, secret]: readonly string[]): string => `Basic ${Buffer.from(`${user ?? ''}:${secret ?? ''}`).toString('base64')}`;
 const plain = ([value]: readonly string[]): string => value ?? '';
 
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
-  otlp: { name: 'otlp', tracesPath: '/v1/traces', endpointHint: 'the collector base URL (http://host:4318)', headers: [], metrics: 'cumulative' },
+  otlp: { name: 'otlp', tracesPath: '/v1/traces', endpointHint: 'the collector base URL (http://host:4318)', headers: [], metrics: 'cumulative', logs: { takes: true } },
   mlflow: {
     name: 'mlflow',
     tracesPath: '/v1/traces',
@@ -55,6 +70,8 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
       { header: 'authorization', env: ['MLFLOW_TRACKING_TOKEN'], optional: true, value: bearer },
     ],
     metrics: 'none',
+    // mlflow.org/docs/latest/genai/tracing/opentelemetry/ingest: "MLflow Server exposes an OTLP endpoint at /v1/traces"; no logs or metrics intake.
+    logs: { takes: false, why: 'the MLflow tracking server takes OTLP traces only (/v1/traces)', instead: LOGS_ELSEWHERE },
   },
   langfuse: {
     name: 'langfuse',
@@ -70,6 +87,8 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     ],
     fixedHeaders: { 'x-langfuse-ingestion-version': '4' },
     metrics: 'none',
+    // langfuse.com/faq/all/opentelemetry-logs-metrics-span-links: "Langfuse ingests traces only ... Logs: No. There is no logs endpoint."
+    logs: { takes: false, why: 'Langfuse ingests OTLP traces only: it has no logs endpoint', instead: LOGS_ELSEWHERE },
   },
   braintrust: {
     name: 'braintrust',
@@ -82,6 +101,9 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
       { header: 'x-bt-parent', env: ['BRAINTRUST_PARENT'], value: plain },
     ],
     metrics: 'none',
+    // braintrust.dev/docs/kb/ingest-otlp-log-records-into-braintrust: "Braintrust's OTLP intake accepts traces, not OTLP logs ...
+    // does not provide an OTLP logs endpoint such as /v1/logs" (log records must be turned into spans first).
+    logs: { takes: false, why: "Braintrust's OTLP intake accepts traces, not logs (it has no /otel/v1/logs)", instead: LOGS_ELSEWHERE },
   },
   phoenix: {
     name: 'phoenix',
@@ -92,6 +114,9 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     // The project Phoenix files the traces under, as phoenix.otel's register() sets it: a resource attribute.
     resourceFromEnv: { attribute: 'openinference.project.name', env: 'PHOENIX_PROJECT_NAME' },
     metrics: 'none',
+    // arize.com/docs/phoenix/learn/tracing/how-tracing-works: "The phoenix server is collector of traces over OTLP"; its OTLP
+    // endpoints are /v1/traces (HTTP) and the gRPC trace service (arize.com/docs/phoenix/.../what-is-my-phoenix-endpoint).
+    logs: { takes: false, why: 'Phoenix collects OTLP traces only (/v1/traces)', instead: LOGS_ELSEWHERE },
   },
   honeycomb: {
     name: 'honeycomb',
@@ -103,6 +128,9 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
       { header: 'x-honeycomb-dataset', env: ['HONEYCOMB_DATASET'], optional: true, value: plain },
     ],
     metrics: 'cumulative',
+    // docs.honeycomb.io/send-data/logs/opentelemetry/sdk, .../destinations/honeycomb: logs over OTLP to /v1/logs; their dataset is
+    // x-honeycomb-dataset, else the service.name resource attribute (beside the spans). HONEYCOMB_DATASET is the traces' (Classic).
+    logs: { takes: true, withoutHeaders: ['x-honeycomb-dataset'], headers: [{ header: 'x-honeycomb-dataset', env: ['HONEYCOMB_LOGS_DATASET'], optional: true, value: plain }] },
   },
   datadog: {
     name: 'datadog',
@@ -113,6 +141,9 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     fixedHeaders: { 'dd-otlp-source': 'llmobs' },
     // Datadog's OTLP metrics intake wants delta temporality.
     metrics: 'delta',
+    // docs.datadoghq.com/opentelemetry/setup/otlp_ingest/logs: OTLP/HTTP protobuf to https://otlp.<site>/v1/logs with dd-api-key.
+    // dd-otlp-source: llmobs routes spans to LLM Observability; it is not sent with the logs.
+    logs: { takes: true, withoutHeaders: ['dd-otlp-source'] },
   },
   dynatrace: {
     name: 'dynatrace',
@@ -121,6 +152,8 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     headers: [{ header: 'authorization', env: ['DT_API_TOKEN'], value: ([token]) => `Api-Token ${token ?? ''}` }],
     // Dynatrace's OTLP metrics ingest refuses cumulative sums and histograms.
     metrics: 'delta',
+    // Dynatrace's OTLP API takes logs at <environment>/api/v2/otlp/v1/logs (the token needs the logs.ingest scope).
+    logs: { takes: true },
   },
   grafana: {
     name: 'grafana',
@@ -129,6 +162,8 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     endpointHint: "the stack's OTLP gateway (https://otlp-gateway-prod-<zone>.grafana.net, from the stack's OpenTelemetry page)",
     headers: [{ header: 'authorization', env: ['GRAFANA_CLOUD_INSTANCE_ID', 'GRAFANA_CLOUD_API_KEY'], value: basic }],
     metrics: 'cumulative',
+    // The OTLP gateway takes all three signals: /otlp/v1/logs goes to the stack's Loki.
+    logs: { takes: true },
   },
 };
 

@@ -1,43 +1,70 @@
+import type { LogScrub } from '../export/logs/log-scrub.js';
 import { toOtlpLogRecord } from '../export/logs/otlp-log-record.js';
 import { parseLine } from '../parsers/parse-line.js';
-import { decodeLine } from '../sources/decode-line.js';
-import { readFileLines } from '../sources/file-lines.js';
+import type { ParsedLine } from '../parsers/types.js';
+import { LINE_REJECTED, type DecodedBatch } from '../sources/decoded-batch.js';
+import type { RecordTap } from './line-intake.js';
 import type { LogQueue } from './log-queue.js';
 
 /** What a backfill with --logs needs besides the span pipeline. */
 export interface BackfillLogs {
   queue: LogQueue;
-  /** Ids hashed or omitted, --redact (logs/log-scrub.ts). */
-  scrub: (text: string) => string;
+  /** Ids hashed or omitted, --redact, --capture-content for reply text (logs/log-scrub.ts). */
+  scrub: LogScrub;
   /** --since/--until: a record outside them is not sent, as it makes no span. */
   inWindow: (timeMs: number) => boolean;
 }
 
 /**
- * Every record of one file as a log record, in the file's order. A pass of its own, after the
- * file's spans: the span pipeline reads most lines without a full parse (decoded-batch.ts), and
- * a log record needs all of a line. Lines that are no record (rejected, plain text, events) are
- * counted by the span pass already. Returns the error the file stopped on, if any (the span pass
- * has reported it).
+ * The log records of one input, taken from the span pass's own read and parse: the input is read
+ * with every line as text (readStreamDecoded's `skim` off), and `parse` (LineIntake.addDecoded's
+ * parser) hands each parsed record to the log queue before the reconstructor gets it. So a file is
+ * read and parsed once for both, and standard input, which cannot be read twice, can send logs too.
+ * `batch` is told each batch first: the line numbers of its texts, and the time it was read.
  */
-export async function sendFileLogs(path: string, maxLineBytes: number, logs: BackfillLogs): Promise<Error | undefined> {
-  let line = 0;
-  try {
-    for await (const batch of readFileLines(path, maxLineBytes)) {
-      // The receive time: when this chunk was read.
-      const observedMs = Date.now();
-      for (const raw of batch) {
-        line++;
-        const decoded = decodeLine(raw, maxLineBytes);
-        if (!decoded.ok) continue;
-        const parsed = parseLine(decoded.text);
-        if (parsed.kind !== 'log' || !logs.inWindow(parsed.record.timeMs)) continue;
-        logs.queue.push(toOtlpLogRecord(parsed.record, { kind: 'file', path, line }, observedMs, logs.scrub));
-        if (logs.queue.full) await logs.queue.sendFull();
-      }
+export class FileLogTap {
+  private lineNo = 0;
+  private observedMs = 0;
+  private textLines: number[] = [];
+  private next = 0;
+
+  constructor(
+    /** log.file.path: the file, or `-` for standard input. */
+    private readonly path: string,
+    private readonly logs: BackfillLogs,
+  ) {}
+
+  batch(batch: DecodedBatch): void {
+    // The receive time: when this chunk was read.
+    this.observedMs = Date.now();
+    const { kinds } = batch;
+    const lines: number[] = [];
+    for (let i = 0; i < kinds.length; i++) {
+      this.lineNo++;
+      if (kinds[i] !== LINE_REJECTED) lines.push(this.lineNo);
     }
-    return undefined;
-  } catch (error) {
-    return error as Error;
+    this.textLines = lines;
+    this.next = 0;
   }
+
+  readonly parse = (text: string): ParsedLine => {
+    const parsed = parseLine(text);
+    const line = this.textLines[this.next++] ?? this.lineNo;
+    if (parsed.kind === 'log' && this.logs.inWindow(parsed.record.timeMs)) {
+      this.logs.queue.push(toOtlpLogRecord(parsed.record, { kind: 'file', path: this.path, line }, this.observedMs, this.logs.scrub));
+    }
+    return parsed;
+  };
+}
+
+/**
+ * A journal entry's console record as a log record, once JournalIntake has given it its time (its
+ * own, else the entry's) and, for a line of an agent run, the run's derived trace and span ids
+ * (console-run-scopes.ts: the ids of the run's spans), so it sits under the run's span.
+ */
+export function journalLogRecord(logs: BackfillLogs, observedMs: () => number): RecordTap {
+  return (record, position) => {
+    if (!logs.inWindow(record.timeMs)) return;
+    logs.queue.push(toOtlpLogRecord(record, position, observedMs(), logs.scrub));
+  };
 }

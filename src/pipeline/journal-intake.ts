@@ -28,7 +28,7 @@ export class JournalIntake {
     private readonly reconstructor: Reconstructor,
     /** Set when entries are checkpointed (following); unset for a backfill. */
     private readonly sourceKey?: string,
-    /** --logs: every console record goes here too, with its time and run scope set. */
+    /** --logs (follow and backfill): every console record goes here too, with its time, host and run scope set. */
     private readonly tap?: RecordTap,
   ) {}
 

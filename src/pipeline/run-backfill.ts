@@ -12,11 +12,11 @@ import { JournalError, readJournalEntries } from '../sources/journal-reader.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { planBackfill, type HostGroup } from './backfill-plan.js';
-import { sendFileLogs, type BackfillLogs } from './backfill-logs.js';
+import { FileLogTap, journalLogRecord, type BackfillLogs } from './backfill-logs.js';
 import { ExportQueue } from './export-queue.js';
 import type { InputShape } from './foreign-input.js';
 import { JournalIntake } from './journal-intake.js';
-import { LineIntake } from './line-intake.js';
+import { LineIntake, type RecordTap } from './line-intake.js';
 import { LogQueue, type LogSink } from './log-queue.js';
 import { readMerged } from './merged-read.js';
 
@@ -54,8 +54,8 @@ export interface BackfillOptions {
    */
   admit?: (trace: FinishedTrace) => boolean;
   /**
-   * --logs: every record of the files also goes as a log record, file by file after its group's
-   * spans. Files only: the caller refuses --logs with standard input or journals.
+   * --logs: every record of the inputs (files, standard input, journals) also goes as a log record,
+   * taken from the same read and parse as its span (backfill-logs.ts).
    */
   logs?: Omit<BackfillLogs, 'queue'> & { sink: LogSink };
 }
@@ -102,10 +102,20 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       ? undefined
       : { ...options.logs, queue: new LogQueue(options.logs.sink, options.maxBatchSpans, stats, (records) => queue.pace(records)) };
   stats.logsOn = logs !== undefined;
-  const sendLogs = async (paths: readonly string[]): Promise<void> => {
-    if (logs === undefined) return;
-    // The span pass reported a file that stopped; this one sends what could be read of it.
-    for (const path of paths) if (path !== STDIN) await sendFileLogs(path, options.maxLineBytes, logs);
+  // With --logs every line is parsed whole once, for its span and its log record (backfill-logs.ts FileLogTap).
+  const skim = logs === undefined;
+  /** The intake's batch handler for a log input: with --logs, through the input's log tap. */
+  const addTo = (intake: LineIntake, path: string): ((batch: DecodedBatch) => void) => {
+    if (logs === undefined) return (batch) => intake.addDecoded(batch);
+    const tap = new FileLogTap(path, logs);
+    return (batch) => {
+      tap.batch(batch);
+      intake.addDecoded(batch, tap.parse);
+    };
+  };
+  const roomFor = async (): Promise<void> => {
+    if (queue.full) await queue.sendFull();
+    if (logs?.queue.full === true) await logs.queue.sendFull();
   };
   const counters = emptyCounters();
   const skipped: BackfillResult['skipped'] = [];
@@ -143,7 +153,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   options.onPlan?.(groups);
   let refused = false;
   const fileLines = async function* (path: string): AsyncGenerator<DecodedBatch> {
-    yield* readStreamDecoded(await openLogFile(path, options.progress?.diskBytes), options.maxLineBytes);
+    yield* readStreamDecoded(await openLogFile(path, options.progress?.diskBytes), options.maxLineBytes, skim);
   };
   const newReconstructor = (merge = false): Reconstructor =>
     new Reconstructor(merge ? { ...options.reconstructor, mergeStreams: true } : options.reconstructor, (trace) => {
@@ -161,11 +171,9 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
           path,
           kind: eventPaths.has(path) ? ('event' as const) : ('log' as const),
           lines: () => fileLines(path),
-          add: (batch: DecodedBatch) => intakes.get(path)?.addDecoded(batch),
+          add: eventPaths.has(path) ? (batch: DecodedBatch) => intakes.get(path)?.addDecoded(batch) : addTo(intakes.get(path) as LineIntake, path),
         }));
-        const errors = await readMerged(inputs, reconstructor, async () => {
-          if (queue.full) await queue.sendFull();
-        });
+        const errors = await readMerged(inputs, reconstructor, roomFor);
         for (const [path, error] of errors) {
           failed.add(path);
           stats.fileErrors.push(`${path}: stopped after ${intakes.get(path)?.linesSeen ?? 0} lines: ${error.message}`);
@@ -173,14 +181,13 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
         for (const [path, intake] of intakes) note(path, intake);
         reconstructor.flush();
         addCounters(counters, reconstructor.counters);
-        await sendLogs(group.paths.filter((path) => !eventPaths.has(path)));
         continue;
       }
       const reconstructor = newReconstructor();
       for (const path of group.paths) {
         const intake = new LineIntake(path === STDIN ? 'standard input' : path, options.maxLineBytes, stats, reconstructor);
-        const lines = path === STDIN ? stdinLines(options.maxLineBytes) : fileLines(path);
-        const error = await readAll(lines, (batch) => intake.addDecoded(batch), queue);
+        const lines = path === STDIN ? stdinLines(options.maxLineBytes, skim) : fileLines(path);
+        const error = await readAll(lines, addTo(intake, path), roomFor);
         note(path, intake);
         if (error === undefined) continue;
         failed.add(path);
@@ -188,11 +195,10 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       }
       reconstructor.flush();
       addCounters(counters, reconstructor.counters);
-      await sendLogs(group.paths);
     }
     for (const journal of options.journals ?? []) {
       const reconstructor = newReconstructor();
-      await readJournal(journal, options, stats, reconstructor, queue);
+      await readJournal(journal, options, stats, reconstructor, roomFor, logs === undefined ? undefined : journalLogRecord(logs, Date.now));
       reconstructor.flush();
       addCounters(counters, reconstructor.counters);
     }
@@ -237,12 +243,12 @@ function fileWindow(window: LedgerWindow, mtimeMs: number): LedgerWindow {
   return read;
 }
 
-/** Feeds every batch; returns the error an input stopped on, if it did not end normally. */
-async function readAll(lines: AsyncGenerator<DecodedBatch>, add: (batch: DecodedBatch) => void, queue: ExportQueue): Promise<Error | undefined> {
+/** Feeds every batch; returns the error an input stopped on, if it did not end normally. `room` waits while the queues are full. */
+async function readAll(lines: AsyncGenerator<DecodedBatch>, add: (batch: DecodedBatch) => void, room: () => Promise<void>): Promise<Error | undefined> {
   try {
     for await (const batch of lines) {
       add(batch);
-      if (queue.full) await queue.sendFull();
+      await room();
     }
     return undefined;
   } catch (error) {
@@ -251,19 +257,26 @@ async function readAll(lines: AsyncGenerator<DecodedBatch>, add: (batch: Decoded
   }
 }
 
-async function* stdinLines(maxLineBytes: number): AsyncGenerator<DecodedBatch> {
+async function* stdinLines(maxLineBytes: number, skim: boolean): AsyncGenerator<DecodedBatch> {
   const input = await openInput(process.stdin);
-  if (input !== undefined) yield* readStreamDecoded(input, maxLineBytes);
+  if (input !== undefined) yield* readStreamDecoded(input, maxLineBytes, skim);
 }
 
-async function readJournal(journal: JournalTarget, options: BackfillOptions, stats: PipelineStats, reconstructor: Reconstructor, queue: ExportQueue): Promise<void> {
+async function readJournal(
+  journal: JournalTarget,
+  options: BackfillOptions,
+  stats: PipelineStats,
+  reconstructor: Reconstructor,
+  room: () => Promise<void>,
+  onRecord?: RecordTap,
+): Promise<void> {
   const name = `journal ${journal.name}${journal.directory ?? journal.file ?? ''}`;
-  const intake = new JournalIntake(name, stats, reconstructor);
+  const intake = new JournalIntake(name, stats, reconstructor, undefined, onRecord);
   try {
     const entries = readJournalEntries(journal, options.journalctl ?? 'journalctl', options.maxLineBytes, (reason, detail) => stats.lineRejected(reason, name, detail));
     for await (const batch of entries) {
       intake.addEntries(batch);
-      if (queue.full) await queue.sendFull();
+      await room();
     }
   } catch (error) {
     // No journalctl at all is an input error for the whole run; anything else ends this journal only.

@@ -35,9 +35,12 @@ export interface DecodedBatch {
   ends: number[];
 }
 
-/** Raw lines (LineSplitter's) → a batch, each line decoded on its own. */
-export function decodeBatch(lines: readonly RawLine[], maxLineBytes: number): DecodedBatch {
-  const batch = new BatchBuilder();
+/**
+ * Raw lines (LineSplitter's) → a batch, each line decoded on its own. `skim` false keeps every
+ * decoded line as text (LINE_TEXT), for a reader that parses every line anyway (backfill --logs).
+ */
+export function decodeBatch(lines: readonly RawLine[], maxLineBytes: number, skim = true): DecodedBatch {
+  const batch = new BatchBuilder(skim);
   for (const raw of lines) {
     const decoded = decodeLine(raw, maxLineBytes);
     if (decoded.ok) batch.text(decoded.text, raw.start, raw.end);
@@ -54,9 +57,9 @@ export function decodeBatch(lines: readonly RawLine[], maxLineBytes: number): De
  * UTF-8, a line over `maxLineBytes`): the caller splits and decodes that
  * region line by line.
  */
-export function decodeWholeLines(region: Buffer, offset: number, maxLineBytes: number): DecodedBatch | undefined {
+export function decodeWholeLines(region: Buffer, offset: number, maxLineBytes: number, skim = true): DecodedBatch | undefined {
   if (region.indexOf(0) !== -1 || !isUtf8(region)) return undefined;
-  const batch = new BatchBuilder();
+  const batch = new BatchBuilder(skim);
   let from = 0;
   while (from < region.length) {
     const nl = region.indexOf(10, from);
@@ -78,27 +81,30 @@ class BatchBuilder {
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
 
+  constructor(private readonly skim: boolean) {}
+
   text(text: string, start: number, end: number): void {
     this.starts.push(start);
     this.ends.push(end);
-    // Each pre-check only sees the lines it may take: one failed regex per line at most, not two.
-    if (idsInTail(text)) {
-      const record = plainTracedRecord(text);
-      if (record !== undefined) {
-        this.kinds.push(LINE_PLAIN_TRACED);
-        this.records.push(record);
-        return;
-      }
-    } else {
-      const untracedAt = untracedRecordTime(text);
-      if (untracedAt !== undefined) {
-        this.kinds.push(LINE_UNTRACED);
-        this.times.push(untracedAt);
-        return;
-      }
-    }
+    if (this.skim && this.skimmed(text)) return;
     this.kinds.push(LINE_TEXT);
     this.texts.push(text);
+  }
+
+  /** A line one of the pre-checks takes without a parse; each only sees the lines it may take: one failed regex per line at most, not two. */
+  private skimmed(text: string): boolean {
+    if (idsInTail(text)) {
+      const record = plainTracedRecord(text);
+      if (record === undefined) return false;
+      this.kinds.push(LINE_PLAIN_TRACED);
+      this.records.push(record);
+      return true;
+    }
+    const untracedAt = untracedRecordTime(text);
+    if (untracedAt === undefined) return false;
+    this.kinds.push(LINE_UNTRACED);
+    this.times.push(untracedAt);
+    return true;
   }
 
   rejected(reason: RejectReason, detail: string, start: number, end: number): void {

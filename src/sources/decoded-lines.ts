@@ -8,9 +8,9 @@ import { LineSplitter, type RawLine } from './line-splitter.js';
  * go; the line a chunk's start completes, the partial line at its end, and
  * any region with a line that needs judging (NUL bytes, invalid UTF-8, too
  * long) go through LineSplitter and decodeLine one line at a time, exactly as
- * the follower's lines do.
+ * the follower's lines do. `skim` false: every line as text (decoded-batch.ts `decodeBatch`).
  */
-export async function* readStreamDecoded(stream: Readable, maxLineBytes: number): AsyncGenerator<DecodedBatch> {
+export async function* readStreamDecoded(stream: Readable, maxLineBytes: number, skim = true): AsyncGenerator<DecodedBatch> {
   const splitter = new LineSplitter(maxLineBytes);
   let raw: RawLine[] = [];
   const collect = (line: RawLine): void => {
@@ -18,7 +18,7 @@ export async function* readStreamDecoded(stream: Readable, maxLineBytes: number)
   };
   const takeRaw = (): DecodedBatch | undefined => {
     if (raw.length === 0) return undefined;
-    const batch = decodeBatch(raw, maxLineBytes);
+    const batch = decodeBatch(raw, maxLineBytes, skim);
     raw = [];
     return batch;
   };
@@ -34,7 +34,7 @@ export async function* readStreamDecoded(stream: Readable, maxLineBytes: number)
       if (head !== undefined) yield head;
       if (from <= last) {
         const region = chunk.subarray(from, last + 1);
-        const whole = decodeWholeLines(region, splitter.consumedOffset, maxLineBytes);
+        const whole = decodeWholeLines(region, splitter.consumedOffset, maxLineBytes, skim);
         if (whole === undefined) splitter.push(region, collect);
         else {
           splitter.skip(region.length);

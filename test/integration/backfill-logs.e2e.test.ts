@@ -10,6 +10,10 @@ const RAW = readFileSync(SAMPLE_LOG, 'utf8').split('\n').filter((line) => line !
 /** Every session key the sample holds (in messages, and in fields of its JSON lines). */
 const SESSION_KEYS = [...new Set(RAW.flatMap((line) => line.match(/agent:[a-z]+:[a-z-]+(:[a-z]+)?/g) ?? []))];
 const SEVERITY: Record<string, number> = { TRACE: 1, DEBUG: 5, INFO: 9, WARN: 13, ERROR: 17, FATAL: 21 };
+/** The words of the model (and the prompt it echoes) in the sample: what the gateway printed with console.log inside a turn. */
+const REPLIES = ['Hello from fake-llm (request 3)', 'I used the tool and read the file', 'Hello from fake-llm (request 7)', 'Final answer from fake-claude'];
+type Raw = Record<string, unknown> & { _meta: { logLevelName?: string; path?: { method?: string } } };
+const isReply = (raw: Raw): boolean => raw['traceId'] !== undefined && raw._meta.path?.method === 'console.forwardedConsoleCall [as log]' && !String(raw['message']).startsWith('[');
 
 let receiver: OtlpReceiver | undefined;
 afterEach(async () => {
@@ -45,10 +49,13 @@ describe('otel-tail backfill --logs of the real 2026.9.6 sample into a real OTLP
       expect(log.attributes['log.file.path']).toBe(SAMPLE_LOG);
       expect(log.resource['host.name']).toBe(raw['hostname']);
       expect(log.scope).toBe('otel-tail');
-      // The message, with session keys hashed: where the line holds none, the very message.
+      // The message, with session keys hashed: where the line holds none, the very message; a reply (a console.log
+      // of the gateway inside a turn) is left out without --capture-content.
       const message = String(raw['message']);
-      if (!/agent:|sessionKey=|sessionId=|chatId=|messageId=/.test(message)) expect(log.body).toBe(message);
+      if (isReply(raw)) expect(log.body).toBe(`[reply text omitted (${message.length} characters): --capture-content sends it]`);
+      else if (!/agent:|sessionKey=|sessionId=|chatId=|messageId=/.test(message)) expect(log.body).toBe(message);
     });
+    expect(RAW.filter((line) => isReply(JSON.parse(line) as Raw))).toHaveLength(4);
     expect(traced).toBeGreaterThan(500);
     expect(RAW.length - traced).toBeGreaterThan(50);
     // Every span id a line carries is a span that arrived in the same run, or an id the gateway wrote (its ids are the trace's).
@@ -58,6 +65,7 @@ describe('otel-tail backfill --logs of the real 2026.9.6 sample into a real OTLP
     expect(SESSION_KEYS.length).toBeGreaterThanOrEqual(7);
     const bytes = Buffer.concat(receiver.logBodies).toString('latin1');
     for (const key of SESSION_KEYS) expect(bytes.includes(key), key).toBe(false);
+    for (const reply of REPLIES) expect(bytes.includes(reply), reply).toBe(false);
     expect(logs.filter((log) => /sessionKey=[0-9a-f]{16}\b/.test(String(log.body))).length).toBeGreaterThan(50);
 
     // Delivered whole, spans and log records: recorded in the ledger, so the same run again sends nothing.
@@ -65,6 +73,20 @@ describe('otel-tail backfill --logs of the real 2026.9.6 sample into a real OTLP
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('skipped');
     expect(receiver.logs).toHaveLength(RAW.length);
+  });
+
+  it('--capture-content sends the replies as written (cut to --max-content-bytes), session keys still hashed', async () => {
+    receiver = await startOtlpReceiver();
+    const state = mkdtempSync(join(tmpdir(), 'otel-tail-logs-'));
+    const result = await runCli(['backfill', '--logs', '--capture-content', '--max-content-bytes', '60', '--endpoint', receiver.url, SAMPLE_LOG], { XDG_STATE_HOME: state });
+    expect(result.code, result.stderr).toBe(0);
+    const bodies = receiver.logs.map((log) => String(log.body));
+    for (const reply of REPLIES.slice(0, 2)) expect(bodies.some((body) => body.includes(reply)), reply).toBe(true);
+    const long = bodies.find((body) => body.startsWith('Hello from fake-llm (request 3)'));
+    expect(long?.endsWith('…[truncated]')).toBe(true);
+    expect(bodies.some((body) => body.startsWith('[reply text omitted'))).toBe(false);
+    const bytes = Buffer.concat(receiver.logBodies).toString('latin1');
+    for (const key of SESSION_KEYS) expect(bytes.includes(key), key).toBe(false);
   });
 
   it('says the log records a backend refused, exits failed, and records nothing in the ledger, so the same command sends them again', async () => {
@@ -91,9 +113,6 @@ describe('otel-tail backfill --logs of the real 2026.9.6 sample into a real OTLP
   });
 
   it('refuses --logs where it cannot send them, naming what to do', async () => {
-    const stdin = await runCli(['backfill', '--logs', '--endpoint', 'http://127.0.0.1:9', '-'], {}, Buffer.from(RAW[0] ?? ''));
-    expect(stdin.code).toBe(2);
-    expect(stdin.stderr).toContain('--logs reads log records from files only');
     const console = await runCli(['backfill', '--logs', '--exporter', 'console', SAMPLE_LOG]);
     expect(console.code).toBe(2);
     expect(console.stderr).toContain('--logs sends log records over OTLP');

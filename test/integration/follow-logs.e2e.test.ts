@@ -234,9 +234,12 @@ describe('otel-tail --file DIR --logs into a real OTLP/HTTP receiver', () => {
     const console = await runCli(['--file', dir, '--logs', '--exporter', 'console', '--state-dir', tempDir('state')]);
     expect(console.code).toBe(2);
     expect(console.stderr).toContain('--logs sends log records over OTLP: it cannot go with --exporter console');
-    const grpc = await runCli(['--file', dir, '--logs', '--endpoint', 'http://127.0.0.1:9', '--protocol', 'grpc', '--state-dir', tempDir('state')]);
-    expect(grpc.code).toBe(2);
-    expect(grpc.stderr).toContain('--logs sends OTLP/HTTP protobuf so far: it cannot go with --protocol grpc');
+    const json = await runCli(['--file', dir, '--logs', '--endpoint', 'http://127.0.0.1:9', '--protocol', 'http/json', '--state-dir', tempDir('state')]);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toContain('--logs sends protobuf (over HTTP or gRPC) so far: it cannot go with --protocol http/json');
+    const traceOnly = await runCli(['--file', dir, '--logs', '--preset', 'langfuse', '--endpoint', 'http://127.0.0.1:9', '--state-dir', tempDir('state')], { LANGFUSE_PUBLIC_KEY: 'pk', LANGFUSE_SECRET_KEY: 'sk' });
+    expect(traceOnly.code).toBe(2);
+    expect(traceOnly.stderr).toContain('langfuse');
   });
 
   it('across a reload (SIGHUP), every log record arrives and nothing that is not in the log', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOtlpGrpcReceiver, type OtlpGrpcReceiver } from '../support/otlp-grpc-receiver.js';
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedLogRecord, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
 
 const LOG = new URL('../fixtures/openclaw-2026.9.6/file-log.jsonl', import.meta.url).pathname;
@@ -52,6 +52,23 @@ describe('OTLP protocols', () => {
     expect(got).toEqual(expected);
     // The summary names where the spans went: the collector's address, no /v1/traces.
     expect(result.stderr + result.stdout).not.toContain(`${grpc.url}/v1/traces`);
+  });
+
+  it('grpc --logs: every log record to the LogsService of the same address, as over HTTP, headers as metadata', async () => {
+    http = await startOtlpReceiver();
+    const overHttp = await runCli(['backfill', '--logs', '--endpoint', http.url, LOG]);
+    expect(overHttp.code, overHttp.stderr).toBe(0);
+    const withoutReadTime = (logs: readonly ReceivedLogRecord[]): unknown[] => logs.map(({ observedMs: _, ...rest }) => rest);
+    const expected = withoutReadTime(http.logs);
+    expect(expected).toHaveLength(743);
+    grpc = await startOtlpGrpcReceiver();
+    const result = await runCli(['backfill', '--logs', LOG], { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: grpc.url, OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=gw-1' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('743 log records exported, 0 failed');
+    expect(grpc.errors).toEqual([]);
+    expect(grpc.logCalls.length).toBeGreaterThan(0);
+    for (const call of grpc.logCalls) expect(call.metadata['x-tenant']).toBe('gw-1');
+    expect(withoutReadTime(grpc.logs)).toEqual(expected);
   });
 
   it('http/json: application/json bodies, the same spans', async () => {

@@ -112,6 +112,13 @@ export interface OtlpReceiverOptions {
   errorBody?: (req: IncomingMessage, body: Buffer) => string;
   /** Answer /v1/logs requests with this HTTP status instead of 200. */
   failLogsWith?: number;
+  /** The logs path to accept (default /v1/logs): a backend's own, beside its traces path. */
+  logsPath?: string;
+  /**
+   * Set, logs requests are decoded but only their records counted: handed here, not kept in `logs`
+   * (a benchmark's receiver shares the CPU of the process it measures).
+   */
+  onLogCount?: (records: number) => void;
   /** A 200 answer's OTLP `partial_success` for a request's spans (undefined: none), as a backend that drops some spans says so. */
   partialSuccess?: (spans: readonly ReceivedSpan[]) => { rejectedSpans: number; errorMessage: string } | undefined;
 }
@@ -133,6 +140,8 @@ export interface OtlpReceiver {
   readonly logs: ReceivedLogRecord[];
   /** The raw bodies of every /v1/logs request (to search the bytes that arrived). */
   readonly logBodies: Buffer[];
+  /** Path and headers of every logs request, in arrival order. */
+  readonly logRequests: { path: string; headers: IncomingMessage['headers'] }[];
   /** Resolves with the metrics received once `done` says they are enough. */
   waitForMetrics(done: (metrics: readonly ReceivedMetric[]) => boolean, timeoutMs?: number): Promise<ReceivedMetric[]>;
   /** Requests decoded and being held (see `delayMs`), not answered yet. */
@@ -189,11 +198,21 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
 
   const logs: ReceivedLogRecord[] = [];
   const logBodies: Buffer[] = [];
+  const logRequests: { path: string; headers: IncomingMessage['headers'] }[] = [];
   const handleLogs = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
     const raw = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
-    logBodies.push(raw);
+    if (options.onLogCount === undefined) {
+      logRequests.push({ path: req.url ?? '', headers: req.headers });
+      logBodies.push(raw);
+    }
     let received: ReceivedLogRecord[];
     try {
+      if (options.onLogCount !== undefined) {
+        const request = LogsRequestType.decode(raw) as unknown as { resourceLogs: { scopeLogs: { logRecords: unknown[] }[] }[] };
+        options.onLogCount(request.resourceLogs.reduce((sum, rl) => sum + rl.scopeLogs.reduce((n, sl) => n + sl.logRecords.length, 0), 0));
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.from(LogsResponseType.encode(LogsResponseType.create({})).finish()));
+        return;
+      }
       received = toReceivedLogs(LogsRequestType.toObject(LogsRequestType.decode(raw), { longs: String, enums: Number, arrays: true }));
     } catch (error) {
       errors.push(`undecodable logs body: ${String(error)}`);
@@ -214,7 +233,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
       handleMetrics(req, res, body);
       return;
     }
-    if (req.method === 'POST' && req.url === '/v1/logs') {
+    if (req.method === 'POST' && req.url === (options.logsPath ?? '/v1/logs')) {
       handleLogs(req, res, body);
       return;
     }
@@ -334,7 +353,8 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     errors,
     metricsUrl: `${url}/v1/metrics`,
     metrics,
-    logsUrl: `${url}/v1/logs`,
+    logsUrl: `${url}${options.logsPath ?? '/v1/logs'}`,
+    logRequests,
     logs,
     logBodies,
     waitForMetrics(done: (received: readonly ReceivedMetric[]) => boolean, timeoutMs = 5000): Promise<ReceivedMetric[]> {
@@ -565,4 +585,9 @@ function temporalityOf(data: Record<string, unknown>): { temporality?: 'delta' |
 /** An ExportTraceServiceRequest in protobuf, decoded as the HTTP receiver decodes it (for the gRPC receiver). */
 export function decodeTraceRequest(bytes: Uint8Array): ReceivedSpan[] {
   return toReceivedSpans(RequestType.toObject(RequestType.decode(bytes), { longs: String, enums: Number, arrays: true })).spans;
+}
+
+/** An ExportLogsServiceRequest's records (the gRPC receiver's LogsService uses it). */
+export function decodeLogsRequest(bytes: Uint8Array): ReceivedLogRecord[] {
+  return toReceivedLogs(LogsRequestType.toObject(LogsRequestType.decode(bytes), { longs: String, enums: Number, arrays: true }));
 }

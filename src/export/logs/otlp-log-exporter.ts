@@ -1,5 +1,6 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import { cut, describe, exporterSecrets, MAX_REASON_CHARS, sendBatch, type OtlpTraceExporterOptions } from '../otlp-exporter.js';
+import { createGrpcLogSender } from '../otlp-grpc-sender.js';
 import { displayUrl, OtlpExportError } from '../otlp-target.js';
 import { createLogSender, type TraceSender } from '../otlp-trace-sender.js';
 import { watchPartialSuccess } from '../partial-success.js';
@@ -8,8 +9,8 @@ import type { ExportOutcome } from '../trace-exporter.js';
 import { encodeLogsRequest } from './otlp-log-encoding.js';
 import type { OtlpLogRecord } from './otlp-log-record.js';
 
-/** Where and how log records go: the traces exporter's settings, with the logs URL. OTLP/HTTP protobuf only, so far. */
-export type OtlpLogExporterOptions = Pick<OtlpTraceExporterOptions, 'url' | 'headers' | 'timeoutMillis' | 'resource' | 'compression' | 'tls'>;
+/** Where and how log records go: the traces exporter's settings, with the logs URL (for gRPC, the collector's address). Protobuf over HTTP or gRPC. */
+export type OtlpLogExporterOptions = Pick<OtlpTraceExporterOptions, 'url' | 'headers' | 'timeoutMillis' | 'resource' | 'compression' | 'tls'> & { grpc?: boolean };
 
 /**
  * Log records → `<endpoint>/v1/logs`, one request per call (the caller bounds a call's records),
@@ -28,7 +29,7 @@ export class OtlpLogExporter {
     this.#safeUrl = displayUrl(options.url);
     this.#secrets = exporterSecrets(options.headers, options.url, 'LOGS');
     watchPartialSuccess();
-    this.#sender = createLogSender({
+    this.#sender = (options.grpc === true ? createGrpcLogSender : createLogSender)({
       url: options.url,
       headers: options.headers,
       ...(options.timeoutMillis === undefined ? {} : { timeoutMillis: options.timeoutMillis }),

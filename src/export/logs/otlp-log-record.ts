@@ -1,4 +1,6 @@
 import type { LogLevel, LogRecord } from '../../parsers/types.js';
+import type { LogScrub } from './log-scrub.js';
+import { isReplyContent, replyBody } from './reply-content.js';
 
 /** One gateway line as an OTLP log record, before encoding. Times in epoch ms (fractions kept to the microsecond). */
 export interface OtlpLogRecord {
@@ -47,15 +49,16 @@ const SEVERITY: Readonly<Record<LogLevel, { number: number; text: string }>> = {
   fatal: { number: 21, text: 'FATAL' },
 };
 
-const identity = (text: string): string => text;
+const identity: LogScrub = (text: string): string => text;
 
 /**
  * A parsed file-log or console record → its log record. `scrub` is the export policy for text (ids
  * hashed or omitted, `--redact`), applied to the body and every string attribute: the messages hold
  * `sessionKey=…` and `chatId=…`. The trace ids are the record's own (OpenClaw's in the file log,
- * derived ones on console lines), so the line sits under the span it was written in.
+ * derived ones on console lines), so the line sits under the span it was written in. A record whose
+ * text is a reply (reply-content.ts) follows `scrub.content` (--capture-content).
  */
-export function toOtlpLogRecord(record: LogRecord, position: LogPosition, observedMs: number, scrub: (text: string) => string = identity): OtlpLogRecord {
+export function toOtlpLogRecord(record: LogRecord, position: LogPosition, observedMs: number, scrub: LogScrub = identity): OtlpLogRecord {
   const severity = SEVERITY[record.level];
   const attributes: Record<string, string | number> = {};
   if (record.subsystem !== undefined && record.subsystem !== '') attributes[LOG_ATTRIBUTES.subsystem] = scrub(record.subsystem);
@@ -70,7 +73,7 @@ export function toOtlpLogRecord(record: LogRecord, position: LogPosition, observ
     observedMs,
     severityNumber: severity.number,
     severityText: severity.text,
-    body: scrub(record.message),
+    body: scrub.content !== undefined && isReplyContent(record) ? replyBody(scrub(record.message), scrub.content) : scrub(record.message),
     attributes,
     traceFlags: 0,
   };

@@ -42,11 +42,11 @@ function lineByLine(bytes: Buffer): Line[] {
   return flatten([decodeBatch(raw, MAX_LINE_BYTES)]);
 }
 
-async function chunked(bytes: Buffer, chunkBytes: number): Promise<Line[]> {
+async function chunked(bytes: Buffer, chunkBytes: number, skim = true): Promise<Line[]> {
   const chunks: Buffer[] = [];
   for (let at = 0; at < bytes.length; at += chunkBytes) chunks.push(bytes.subarray(at, at + chunkBytes));
   const batches: DecodedBatch[] = [];
-  for await (const batch of readStreamDecoded(Readable.from(chunks), MAX_LINE_BYTES)) batches.push(batch);
+  for await (const batch of readStreamDecoded(Readable.from(chunks), MAX_LINE_BYTES, skim)) batches.push(batch);
   return flatten(batches);
 }
 
@@ -60,6 +60,17 @@ describe('readStreamDecoded (whole lines decoded per chunk)', () => {
     expect(expected.filter((line) => line.kind === 'plain-traced').length).toBeGreaterThan(0);
     expect(expected.filter((line) => line.kind === 'text').length).toBeGreaterThan(0);
     for (const size of [1, 7, 100, 999, 4096, 65_536, bytes.length]) expect(await chunked(bytes, size), `chunks of ${size}`).toEqual(expected);
+  });
+
+  it('with skim off (backfill --logs parses every line) keeps every decoded line as its text, at the same place', async () => {
+    const bytes = Buffer.from(`${SAMPLE.join('\n')}\n`);
+    const skimmed = lineByLine(bytes);
+    for (const size of [7, 4096, bytes.length]) {
+      const whole = await chunked(bytes, size, false);
+      expect(whole.map((line) => line.kind)).toEqual(SAMPLE.map(() => 'text'));
+      expect(whole.map((line) => line.value)).toEqual(SAMPLE);
+      expect(whole.map(({ start, end }) => [start, end])).toEqual(skimmed.map(({ start, end }) => [start, end]));
+    }
   });
 
   it('judges the lines that need it one by one, and keeps the good lines around them', async () => {

@@ -53,14 +53,14 @@ describe('a gateway line as an OTLP log record', () => {
     const again = toOtlpLogRecord(record(line ?? ''), { kind: 'file', path: SAMPLE, line: 1 }, 0, scrub);
     expect(again.body).toBe(out.body);
     const chat = toOtlpLogRecord(
-      { timeMs: 0, level: 'info', message: 'telegram inbound: chatId=123456789 sessionKey=agent:main:telegram:direct:123456789 runId=r-1' },
+      { timeMs: 0, level: 'info', subsystem: 'telegram', message: 'telegram inbound: chatId=123456789 sessionKey=agent:main:telegram:direct:123456789 runId=r-1' },
       { kind: 'journal', cursor: 's=abc;i=1' },
       0,
       scrub,
     );
     expect(chat.body).not.toContain('123456789');
     expect(chat.body).toMatch(/^telegram inbound: chatId=[0-9a-f]{16} sessionKey=[0-9a-f]{16} \[REDACTED\]$/);
-    expect(chat.attributes).toEqual({ 'log.journald.cursor': 's=abc;i=1' });
+    expect(chat.attributes).toEqual({ 'openclaw.subsystem': 'telegram', 'log.journald.cursor': 's=abc;i=1' });
     expect(chat.severityNumber).toBe(9);
     const omitted = logTextScrub({ sessionIds: 'omit', chatIds: 'raw' })('sessionKey=agent:main:main chatId=42');
     expect(omitted).toBe('sessionKey=[omitted] chatId=42');
