@@ -5,15 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_LOG } from '../support/fixtures.js';
 import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
+import { isReply, REPLIES, type RawRecord as Raw } from '../support/sample-replies.js';
 
 const RAW = readFileSync(SAMPLE_LOG, 'utf8').split('\n').filter((line) => line !== '');
 /** Every session key the sample holds (in messages, and in fields of its JSON lines). */
 const SESSION_KEYS = [...new Set(RAW.flatMap((line) => line.match(/agent:[a-z]+:[a-z-]+(:[a-z]+)?/g) ?? []))];
 const SEVERITY: Record<string, number> = { TRACE: 1, DEBUG: 5, INFO: 9, WARN: 13, ERROR: 17, FATAL: 21 };
-/** The words of the model (and the prompt it echoes) in the sample: what the gateway printed with console.log inside a turn. */
-const REPLIES = ['Hello from fake-llm (request 3)', 'I used the tool and read the file', 'Hello from fake-llm (request 7)', 'Final answer from fake-claude'];
-type Raw = Record<string, unknown> & { _meta: { logLevelName?: string; path?: { method?: string } } };
-const isReply = (raw: Raw): boolean => raw['traceId'] !== undefined && raw._meta.path?.method === 'console.forwardedConsoleCall [as log]' && !String(raw['message']).startsWith('[');
 
 let receiver: OtlpReceiver | undefined;
 afterEach(async () => {

@@ -9,6 +9,7 @@ import { FAKE_JOURNALCTL, FakeJournal } from '../support/journald.js';
 import { LogWriter } from '../support/log-writer.js';
 import { type OtlpReceiver, type ReceivedLogRecord, startOtlpReceiver } from '../support/otlp-receiver.js';
 import { runCli } from '../support/run-cli.js';
+import { isReply, REPLIES, type RawRecord } from '../support/sample-replies.js';
 import { cleanUpAfterEach } from '../support/e2e-cleanup.js';
 
 /**
@@ -89,7 +90,7 @@ describe('otel-tail --file DIR --logs into a real OTLP/HTTP receiver', () => {
     expect(r.logs.map((log) => log.attributes['log.file.line'])).toEqual(SAMPLE.map((_, index) => index + 1));
     let traced = 0;
     r.logs.forEach((log, index) => {
-      const raw = JSON.parse(SAMPLE[index] ?? '') as Record<string, unknown> & { _meta: { logLevelName: string } };
+      const raw = JSON.parse(SAMPLE[index] ?? '') as RawRecord;
       expect(log.traceId, `line ${index + 1}`).toBe(raw['traceId']);
       expect(log.spanId, `line ${index + 1}`).toBe(raw['spanId']);
       if (raw['traceId'] !== undefined) traced++;
@@ -99,7 +100,9 @@ describe('otel-tail --file DIR --logs into a real OTLP/HTTP receiver', () => {
       expect(log.resource['host.name']).toBe(raw['hostname']);
       // The whole message, not the skimmed record's empty one; where it holds no id, the very message.
       const message = String(raw['message']);
-      if (!/agent:|sessionKey=|sessionId=|chatId=|messageId=/.test(message)) expect(log.body, `line ${index + 1}`).toBe(message);
+      // A reply (the gateway's own console.log inside a turn) is content: without --capture-content only its length goes.
+      if (isReply(raw)) expect(log.body, `line ${index + 1}`).toBe(`[reply text omitted (${message.length} characters): --capture-content sends it]`);
+      else if (!/agent:|sessionKey=|sessionId=|chatId=|messageId=/.test(message)) expect(log.body, `line ${index + 1}`).toBe(message);
       else expect(log.body).not.toBe(message);
     });
     expect(traced).toBeGreaterThan(500);
@@ -218,7 +221,8 @@ describe('otel-tail --file DIR --logs into a real OTLP/HTTP receiver', () => {
     r.logs.forEach((log, index) => {
       const text = (lines[index] ?? '').replace(/^\S+\+00:00 /, '');
       // The leading [subsystem] is an attribute, except where the gateway's message itself begins with one ([tools], [model-fetch]).
-      if (!/agent:|session|chatId=|messageId=/.test(text)) expect([text, text.replace(/^\[[^\]]+\] /, '')], text).toContain(log.body);
+      if (REPLIES.some((reply) => text.includes(reply))) expect(log.body, text).toBe(`[reply text omitted (${text.length} characters): --capture-content sends it]`);
+      else if (!/agent:|session|chatId=|messageId=/.test(text)) expect([text, text.replace(/^\[[^\]]+\] /, '')], text).toContain(log.body);
     });
     // Lines of a run carry the ids derived for it, which are the spans' ids.
     const traced = r.logs.filter((log) => log.traceId !== undefined);
