@@ -6,6 +6,7 @@ import { ExportedSpans, type ExportedTraceSpans } from './exported-spans.js';
 import { LogClock, MERGED_CLOCK, type StreamKind } from './log-clock.js';
 import { LogTraceBuilder } from './log-trace-builder.js';
 import { MergedTraceBuilder } from './merged-trace-builder.js';
+import { ownCopy } from './own-string.js';
 import type { FinishedTrace } from './span-record.js';
 import type { ReconstructorCounters, ReconstructorOptions } from './reconstructor-options.js';
 import type { TraceBuilder } from './trace-builder.js';
@@ -34,7 +35,8 @@ export interface TraceExit {
 
 interface OpenTrace {
   builder: AnyBuilder;
-  lines: TraceLines;
+  /** Made at its first line that comes with a LineRef (a backfill passes none: 10,000 empty maps were ~2.6 MB). */
+  lines?: TraceLines;
   /** Items added: counted as amending or re-read when the trace makes no span that was not exported. */
   items: number;
   /** The clock its time is judged by: that of its first line's source and host (log-clock.ts). */
@@ -98,7 +100,7 @@ export class Reconstructor {
 
   /** Every open trace's lines: what is still being reconstructed (checkpoints must not pass it). */
   *openLines(): Iterable<TraceLines> {
-    for (const entry of this.open.values()) yield entry.lines;
+    for (const entry of this.open.values()) if (entry.lines !== undefined) yield entry.lines;
   }
 
   /**
@@ -222,15 +224,17 @@ export class Reconstructor {
     if (existing !== undefined) return existing;
     // A trace exported already opens again as a fragment: it is built as the whole trace would be, and finish() sends only its new spans.
     if (this.open.size >= this.options.maxOpenTraces) this.evictOldest();
-    const builder = this.options.mergeStreams === true ? new MergedTraceBuilder(traceId) : stream === 'log' ? new LogTraceBuilder(traceId) : new EventTraceBuilder(traceId);
-    const entry: OpenTrace = { builder, lines: new Map(), items: 0, clock };
-    this.open.set(key, entry);
+    // Held until the trace leaves: copies, not views of the line they were read from (own-string.ts).
+    const id = ownCopy(traceId);
+    const builder = this.options.mergeStreams === true ? new MergedTraceBuilder(id) : stream === 'log' ? new LogTraceBuilder(id) : new EventTraceBuilder(id);
+    const entry: OpenTrace = { builder, items: 0, clock };
+    this.open.set(ownCopy(key), entry);
     return entry;
   }
 
   private added(entry: OpenTrace, at: LineRef | undefined): void {
     entry.items++;
-    if (at !== undefined) addLine(entry.lines, at);
+    if (at !== undefined) addLine((entry.lines ??= new Map()), at);
     this.dueAt(entry.clock, this.dueMs(entry.builder));
   }
 
@@ -294,6 +298,6 @@ export class Reconstructor {
     }
     if (trace.incomplete) this.counters.tracesIncomplete++;
     else this.counters.tracesComplete++;
-    if (spans.length > 0) this.emit(trace, { key, closedBy, lines: entry.lines });
+    if (spans.length > 0) this.emit(trace, { key, closedBy, lines: entry.lines ?? new Map() });
   }
 }
