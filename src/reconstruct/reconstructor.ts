@@ -91,10 +91,10 @@ export class Reconstructor {
     this.clock = new LogClock(clockOptions);
   }
 
-  /** How much further log time must go until the next open trace is due (Infinity when none is open). */
+  /** How much longer the log must be quiet (following, every source caught up) until the next open trace is due (Infinity when none is open). */
   get nextDueIn(): number {
     let soonest = Number.POSITIVE_INFINITY;
-    for (const [clock, due] of this.nextDueMs) soonest = Math.min(soonest, due - this.clock.now(clock));
+    for (const [clock, due] of this.nextDueMs) soonest = Math.min(soonest, due - this.clock.now(clock, true));
     return soonest;
   }
 
@@ -165,13 +165,15 @@ export class Reconstructor {
    * while following: a trace whose last line was written leaves even if nothing else is written).
    */
   tick(quietMs = 0): void {
+    // Quiet, no line is left to confirm or refute a jump of log time: the latest line read counts (log-clock.ts).
+    const quiet = quietMs > 0;
     let due = false;
-    for (const [clock, next] of this.nextDueMs) if (this.clock.now(clock) + quietMs >= next) due = true;
+    for (const [clock, next] of this.nextDueMs) if (this.clock.now(clock, quiet) + quietMs >= next) due = true;
     if (!due) return;
     this.nextDueMs.clear();
     for (const [key, entry] of this.open) {
       const dueMs = this.dueMs(entry.builder);
-      if (this.clock.now(entry.clock) + quietMs >= dueMs) this.finish(key, entry, entry.builder.completedAtMs() !== undefined ? 'complete' : 'idle');
+      if (this.clock.now(entry.clock, quiet) + quietMs >= dueMs) this.finish(key, entry, entry.builder.completedAtMs() !== undefined ? 'complete' : 'idle');
       else this.dueAt(entry.clock, dueMs);
     }
   }

@@ -151,6 +151,23 @@ describe('Follower: nothing is settled that was not delivered', () => {
     await follower.stop();
   });
 
+  it('a late line after a quiet spell longer than the idle timeout: its fragment leaves once the log has been quiet for the idle timeout, not for the spell', async () => {
+    const { follower, source, wall, exporter } = await follow();
+    await source.write(line(T0, ROOT), line(T0 + 100, 'b'.repeat(16), ROOT));
+    await untilExported(wall, exporter, 1);
+    exporter.calls[0]?.answer({ status: 'success' });
+    // 30 s of log time after the last line: more than the idle timeout (5 s) ahead, so log time waits for lines that confirm it.
+    await source.write(line(T0 + 30_000, 'd'.repeat(16), ROOT));
+    wall.advance(4_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(exporter.calls).toHaveLength(1);
+    wall.advance(1_500);
+    await vi.waitFor(() => expect(exporter.calls).toHaveLength(2));
+    expect(exporter.calls[1]?.spanIds).toEqual(['d'.repeat(16)]);
+    exporter.calls[1]?.answer({ status: 'success' });
+    await follower.stop();
+  });
+
   it('a reload hands on the spans delivered, less those emitted but not delivered (their lines are read again and sent)', async () => {
     const { follower, source, wall, exporter } = await follow();
     await source.write(line(T0, ROOT), line(T0 + 100, 'b'.repeat(16), ROOT));
