@@ -125,10 +125,11 @@ export class Reconstructor {
     return this.clock.mark(kind);
   }
 
-  addRecord(record: LogRecord, at?: LineRef): void {
+  /** `movesClock` false: the record's time is a guess (a journal line without a time of its own): placed by it, log time does not follow it. */
+  addRecord(record: LogRecord, at?: LineRef, movesClock = true): void {
     if (this.outside(record.timeMs)) return;
     const clock = this.clockOf('log', at);
-    this.advance(record.timeMs, 'log', clock);
+    if (movesClock) this.advance(record.timeMs, 'log', clock);
     const traceId = record.trace?.traceId;
     if (traceId === undefined) {
       this.counters.untracedRecords++;
