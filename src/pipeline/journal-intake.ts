@@ -50,31 +50,46 @@ export class JournalIntake {
     const entryMs = Math.floor(entry.realtimeUs / 1000);
     const parsed = parseConsoleMessage(message, entryMs);
     const at: LineRef | undefined = this.sourceKey === undefined ? undefined : { source: this.sourceKey, start: entry.realtimeUs, end: entry.realtimeUs + 1 };
+    let movesClock = true;
     if (parsed.kind === 'log') {
       // A line without a time of its own (written before the gateway set its time prefix) has the entry's time.
       if (parsed.record.timeMs !== entryMs) this.offsetMs = parsed.record.timeMs - entryMs;
-      else parsed.record.timeMs = entryMs + this.neighbourOffset(entries, i);
+      else {
+        parsed.record.timeMs = entryMs + agreeing(this.offsetMs ?? this.nextOffset(entries, i));
+        // Set by a line not read yet, or by nothing: placed by it, but not a time log time may follow (below).
+        movesClock = this.offsetMs !== undefined;
+      }
       if (entry.hostname !== undefined) parsed.record.hostname ??= entry.hostname;
       this.scopes.assign(parsed.record);
       this.tap?.(parsed.record, { kind: 'journal', cursor: entry.cursor }, at);
     }
-    routeParsed(parsed, at, () => `${this.sourceName} at ${entry.cursor}`, stats, this.reconstructor);
+    routeParsed(parsed, at, () => `${this.sourceName} at ${entry.cursor}`, stats, this.reconstructor, movesClock);
   }
 
   /**
-   * The entry time is taken as it is only when it agrees with the lines around it: journald stamps
-   * an entry when it receives it, and a gateway's start-up lines (or a host whose journal clock and
-   * the gateway's differ) can be minutes off the times the lines themselves carry. Then the line
-   * gets the offset of the latest line with its own time, or, before any, of the next in the batch.
+   * Before any line with a time of its own, the offset of the next one in the batch. Only a guess:
+   * which lines a batch holds depends on how journalctl's output was read, so a time set by it
+   * (or, with none in the batch, the entry's) must not move log time. A start-up line that did (the
+   * entry's time, 5 minutes after the lines') set the journal's watermark, and every trace open at
+   * the end of a batch left there: the spans then depended on where the batches were cut.
    */
-  private neighbourOffset(entries: readonly JournalEntry[], i: number): number {
-    let offset = this.offsetMs;
-    for (let j = i + 1; offset === undefined && j < entries.length && j <= i + LOOK_AHEAD; j++) {
+  private nextOffset(entries: readonly JournalEntry[], i: number): number | undefined {
+    for (let j = i + 1; j < entries.length && j <= i + LOOK_AHEAD; j++) {
       const next = entries[j] as JournalEntry;
       const nextMs = Math.floor(next.realtimeUs / 1000);
       const parsed = next.message === undefined ? undefined : parseConsoleMessage(next.message, nextMs);
-      if (parsed?.kind === 'log' && parsed.record.timeMs !== nextMs) offset = parsed.record.timeMs - nextMs;
+      if (parsed?.kind === 'log' && parsed.record.timeMs !== nextMs) return parsed.record.timeMs - nextMs;
     }
-    return offset !== undefined && Math.abs(offset) > AGREE_MS ? offset : 0;
+    return undefined;
   }
+}
+
+/**
+ * The entry time is taken as it is only when it agrees with the lines around it: journald stamps an
+ * entry when it receives it, and a gateway's start-up lines (or a host whose journal clock and the
+ * gateway's differ) can be minutes off the times the lines themselves carry. Then the line gets the
+ * offset of the latest line with its own time, or, before any, of the next one.
+ */
+function agreeing(offsetMs: number | undefined): number {
+  return offsetMs !== undefined && Math.abs(offsetMs) > AGREE_MS ? offsetMs : 0;
 }

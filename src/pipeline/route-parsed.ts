@@ -7,14 +7,15 @@ import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 /**
  * Counts one parsed line exactly once (record, event, other, rejected) and
  * hands what it carries to the reconstructor. `where` names the line for the
- * first rejection of each reason; it is only called then.
+ * first rejection of each reason; it is only called then. `movesClock` false:
+ * a record whose time is a guess (journal-intake.ts) is placed by it, but log time does not follow it.
  */
-export function routeParsed(parsed: ParsedLine, at: LineRef | undefined, where: () => string, stats: PipelineStats, reconstructor: Reconstructor): void {
+export function routeParsed(parsed: ParsedLine, at: LineRef | undefined, where: () => string, stats: PipelineStats, reconstructor: Reconstructor, movesClock = true): void {
   switch (parsed.kind) {
     case 'log':
       stats.records++;
       if (parsed.record.signal?.kind === 'queue.overflow') stats.gatewayDropped += parsed.record.signal.dropped;
-      reconstructor.addRecord(parsed.record, at);
+      reconstructor.addRecord(parsed.record, at, movesClock);
       return;
     case 'diagnostic':
       stats.events++;

@@ -10,6 +10,7 @@ import {
   rootScopeId,
 } from './log-trace-facts.js';
 import { placeInRun } from './log-run-scopes.js';
+import { ownCopy } from './own-string.js';
 import type { SpanAttributes } from './span-record.js';
 
 /** Folds one record into the facts. Records arrive roughly in time order; pairs are matched on ids, not order. */
@@ -17,7 +18,7 @@ export function addRecord(facts: LogTraceFacts, record: LogRecord): void {
   const t = record.timeMs;
   if (t < facts.firstMs) facts.firstMs = t;
   if (t > facts.lastMs) facts.lastMs = t;
-  if (facts.hostName === undefined && record.hostname !== undefined) facts.hostName = record.hostname;
+  if (facts.hostName === undefined && record.hostname !== undefined) facts.hostName = ownCopy(record.hostname);
   const scope = placeInRun(facts, scopeOf(facts, record), record);
   learnFromRecord(facts.session, record);
   const signal = record.signal;
@@ -34,8 +35,9 @@ function scopeOf(facts: LogTraceFacts, record: LogRecord): ScopeFacts {
   const spanId = record.trace?.spanId ?? rootScopeId(facts) ?? '';
   let scope = facts.scopes.get(spanId);
   if (scope === undefined) {
-    scope = { spanId, firstMs: record.timeMs, lastMs: record.timeMs, events: [] };
-    if (record.trace?.parentSpanId !== undefined) scope.parentSpanId = record.trace.parentSpanId;
+    // Held while the trace is open: copies, not views of the line the hot path's regex read them from (own-string.ts).
+    scope = { spanId: ownCopy(spanId), firstMs: record.timeMs, lastMs: record.timeMs, events: [] };
+    if (record.trace?.parentSpanId !== undefined) scope.parentSpanId = ownCopy(record.trace.parentSpanId);
     if (record.trace?.synthetic === true) scope.synthetic = true;
     facts.scopes.set(spanId, scope);
   }
@@ -45,13 +47,14 @@ function scopeOf(facts: LogTraceFacts, record: LogRecord): ScopeFacts {
 }
 
 function learnFromRecord(session: SessionFacts, record: LogRecord): void {
+  // Kept while the trace is open, once: copies, not views of the line (own-string.ts).
   if (record.sessionId !== undefined) {
     // Some subsystems put the session key in `session_id`.
-    if (record.sessionId.startsWith('agent:')) session.sessionKey ??= record.sessionId;
-    else session.sessionId ??= record.sessionId;
+    if (record.sessionId.startsWith('agent:')) session.sessionKey ??= ownCopy(record.sessionId);
+    else session.sessionId ??= ownCopy(record.sessionId);
   }
-  if (record.agentId !== undefined) session.agentId ??= record.agentId;
-  if (record.channel !== undefined) session.channel ??= record.channel;
+  if (record.agentId !== undefined) session.agentId ??= ownCopy(record.agentId);
+  if (record.channel !== undefined) session.channel ??= ownCopy(record.channel);
 }
 
 function learnFromValues(session: SessionFacts, values: KeyValues): void {
@@ -172,10 +175,11 @@ function applyTool(facts: LogTraceFacts, scope: ScopeFacts, isStart: boolean, va
   const toolCallId = values['toolCallId'];
   if (toolCallId === undefined) return;
   const key = `${runId}\u0000${toolCallId}`;
-  let tool = facts.tools.get(key);
+  const tools = (facts.tools ??= new Map());
+  let tool = tools.get(key);
   if (tool === undefined) {
     tool = { scope: scope.spanId, runId, toolCallId, tool: values['tool'] ?? 'unknown', startMs: t };
-    facts.tools.set(key, tool);
+    tools.set(key, tool);
     facts.openTools++;
   }
   if (isStart) tool.startMs = Math.min(tool.startMs, t);
@@ -186,7 +190,7 @@ function applyTool(facts: LogTraceFacts, scope: ScopeFacts, isStart: boolean, va
 }
 
 function applyToolFailed(facts: LogTraceFacts, scope: ScopeFacts, name: string, error: string): void {
-  for (const tool of facts.tools.values()) {
+  for (const tool of facts.tools?.values() ?? []) {
     if (tool.scope === scope.spanId && tool.tool === name && tool.endMs === undefined) {
       tool.error = error;
       return;
@@ -222,8 +226,9 @@ function applyFetch(facts: LogTraceFacts, scope: ScopeFacts, phase: 'start' | 'r
 /** How many fetches of `scope` started at `startMs` before this one, counting this one in (per-scope, per-millisecond ordinals keep ids apart). */
 function countFetchAt(facts: LogTraceFacts, scope: string, startMs: number): number {
   const key = `${scope}\u0000${startMs}`;
-  const before = facts.fetchesAt.get(key) ?? 0;
-  facts.fetchesAt.set(key, before + 1);
+  const fetchesAt = (facts.fetchesAt ??= new Map());
+  const before = fetchesAt.get(key) ?? 0;
+  fetchesAt.set(key, before + 1);
   return before;
 }
 

@@ -1,3 +1,4 @@
+import { ownCopy } from './own-string.js';
 import type { SpanRecord } from './span-record.js';
 
 /** What was exported of one trace, as the checkpoint keeps it across a restart. */
@@ -7,11 +8,17 @@ export interface ExportedTraceSpans {
   spanIds: readonly string[];
 }
 
-interface Entry {
-  spans: Set<string>;
-  /** Exported by an earlier run (or the follower before a reload): its lines read again are re-reads. */
-  beforeRestart: boolean;
-}
+/**
+ * The span ids of one trace: W3C span ids (16 hex characters: OpenClaw's, and those span-ids.ts
+ * derives) packed end to end in one string while there are at most PACKED_MAX of them, else a Set.
+ * A trace of a few spans costs ~50 bytes instead of a Set's ~250: the memory holds up to
+ * `rememberEmitted` (50,000) traces, most of them small.
+ */
+type SpanIds = string | Set<string>;
+
+const ID_CHARS = 16;
+/** Past this many ids a lookup in the packed string (a scan) costs more than a Set's memory saves. */
+const PACKED_MAX = 32;
 
 /**
  * The one memory of what left the reconstructor (docs/design.md "When a trace leaves"): per trace,
@@ -20,9 +27,14 @@ interface Entry {
  * OpenClaw's or derived from content), and only the spans this memory does not hold leave again.
  * Bounded by traces, the least recently exported forgotten first; a forgotten trace's later lines
  * send its request span again (same id, as a placeholder), never lose a span.
+ *
+ * It outlives the lines by far, so it keeps strings of its own (own-string.ts): an id a regex read
+ * is a slice of its whole line, and 50,000 remembered traces held ~25 MB of lines that way.
  */
 export class ExportedSpans {
-  private readonly byKey = new Map<string, Entry>();
+  private readonly byKey = new Map<string, SpanIds>();
+  /** Traces all of whose remembered spans were exported before a restart or reload: their lines read again are re-reads. */
+  private readonly restored = new Set<string>();
 
   constructor(private readonly limit: number) {}
 
@@ -36,47 +48,81 @@ export class ExportedSpans {
 
   /** True when what is known of the trace was exported before a restart or reload. */
   beforeRestart(key: string): boolean {
-    return this.byKey.get(key)?.beforeRestart === true;
+    return this.restored.has(key);
   }
 
   /** Remembers spans as exported (at emission, or restored from the checkpoint with `beforeRestart`). */
   remember(key: string, spanIds: Iterable<string>, beforeRestart = false): void {
-    let entry = this.byKey.get(key);
-    if (entry === undefined) {
-      entry = { spans: new Set(), beforeRestart };
+    let ids = this.byKey.get(key);
+    if (ids === undefined) {
       if (this.byKey.size >= this.limit) this.forgetOldest();
+      key = ownCopy(key);
+      if (beforeRestart) this.restored.add(key);
     } else {
       // Map order is recency: the trace moves to the end.
       this.byKey.delete(key);
-      if (!beforeRestart) entry.beforeRestart = false;
+      if (!beforeRestart) this.restored.delete(key);
     }
-    for (const id of spanIds) entry.spans.add(id);
-    this.byKey.set(key, entry);
+    for (const id of spanIds) ids = withId(ids, id);
+    this.byKey.set(key, ids ?? '');
   }
 
   /** The spans of `spans` not exported yet, now remembered as exported. */
   takeFresh(key: string, spans: readonly SpanRecord[]): SpanRecord[] {
-    const known = this.byKey.get(key)?.spans;
-    const fresh = known === undefined ? [...spans] : spans.filter((span) => !known.has(span.spanId));
+    const known = this.byKey.get(key);
+    const fresh = known === undefined ? [...spans] : spans.filter((span) => !hasId(known, span.spanId));
     if (fresh.length > 0) this.remember(key, fresh.map((span) => span.spanId));
     return fresh;
   }
 
   /** Spans that were emitted but not delivered (a reload cut their export short): the next reader sends them again. */
   forget(key: string, spanIds: Iterable<string>): void {
-    const entry = this.byKey.get(key);
-    if (entry === undefined) return;
-    for (const id of spanIds) entry.spans.delete(id);
-    if (entry.spans.size === 0) this.byKey.delete(key);
+    const ids = this.byKey.get(key);
+    if (ids === undefined) return;
+    const gone = new Set(spanIds);
+    let kept: SpanIds | undefined;
+    for (const id of idsOf(ids)) if (!gone.has(id)) kept = withId(kept, id);
+    if (kept !== undefined) {
+      this.byKey.set(key, kept);
+      return;
+    }
+    this.byKey.delete(key);
+    this.restored.delete(key);
   }
 
   /** Every trace remembered, oldest first. */
   *entries(): Iterable<ExportedTraceSpans> {
-    for (const [key, entry] of this.byKey) yield { key, spanIds: [...entry.spans] };
+    for (const [key, ids] of this.byKey) yield { key, spanIds: idsOf(ids) };
   }
 
   private forgetOldest(): void {
     const first = this.byKey.keys().next();
-    if (first.done !== true) this.byKey.delete(first.value);
+    if (first.done === true) return;
+    this.byKey.delete(first.value);
+    this.restored.delete(first.value);
   }
+}
+
+function hasId(ids: SpanIds, id: string): boolean {
+  if (typeof ids !== 'string') return ids.has(id);
+  if (id.length !== ID_CHARS) return false;
+  // A match must start on an id's boundary: one id's tail and the next one's head are not an id.
+  for (let at = ids.indexOf(id); at !== -1; at = ids.indexOf(id, at + 1)) if (at % ID_CHARS === 0) return true;
+  return false;
+}
+
+/** `ids` with `id` added (a new value when packed: strings are immutable). */
+function withId(ids: SpanIds | undefined, id: string): SpanIds {
+  if (ids === undefined) return id.length === ID_CHARS ? ownCopy(id) : new Set([ownCopy(id)]);
+  if (hasId(ids, id)) return ids;
+  if (typeof ids !== 'string') return ids.add(ownCopy(id));
+  if (id.length === ID_CHARS && ids.length < PACKED_MAX * ID_CHARS) return ownCopy(ids, id);
+  return new Set([...idsOf(ids), ownCopy(id)]);
+}
+
+function idsOf(ids: SpanIds): string[] {
+  if (typeof ids !== 'string') return [...ids];
+  const out: string[] = [];
+  for (let at = 0; at < ids.length; at += ID_CHARS) out.push(ids.slice(at, at + ID_CHARS));
+  return out;
 }

@@ -64,13 +64,26 @@ export class LogClock {
    * end. A stream with unread input is always waited for; one that is caught up and lags more than
    * `maxStreamLagMs` (nothing is being written to it) is waited for only up to that lag.
    */
-  now(clock: string): number {
-    if (clock !== MERGED_CLOCK) return this.mark(clock);
-    return Math.min(this.streamNow('log'), this.streamNow('event'));
+  now(clock: string, quiet = false): number {
+    if (clock !== MERGED_CLOCK) return quiet ? this.latestRead(clock) : this.mark(clock);
+    return Math.min(this.streamNow('log', quiet), this.streamNow('event', quiet));
   }
 
-  private streamNow(stream: StreamKind): number {
-    const seen = this.mark(stream);
+  /**
+   * While following, once every source has read all there is: no line will come to confirm or refute
+   * a jump, so log time is the latest line read, a jump not confirmed yet included. Else a gateway
+   * quiet for longer than `outlierMs` that then writes a short trace (fewer than CONFIRM_LINES lines)
+   * would hold it until the quiet had lasted as long as the gap. Such a line is no further ahead of
+   * the wall clock than the skew allowed (else it was an outlier at once), and the watermark itself
+   * does not move: the next lines still confirm or refute the jump.
+   */
+  private latestRead(clock: string): number {
+    const state = this.clocks.get(clock);
+    return Math.max(state?.markMs ?? 0, state?.pendingMs ?? 0);
+  }
+
+  private streamNow(stream: StreamKind, quiet: boolean): number {
+    const seen = quiet ? this.latestRead(stream) : this.mark(stream);
     if (this.options.hasUnread?.(stream) === true) return seen;
     return Math.max(seen, this.maxMs - (this.options.maxStreamLagMs ?? Number.POSITIVE_INFINITY));
   }

@@ -6,6 +6,9 @@ import { buildLogTraceSpans } from './log-trace-spans.js';
 import type { FinishedTrace } from './span-record.js';
 import type { TraceBuilder } from './trace-builder.js';
 
+const NO_SESSION: readonly (string | undefined)[] = Object.freeze([undefined, undefined]);
+const NO_REFS: readonly string[] = Object.freeze([]);
+
 /** One stream-A (file log) trace: the records that share a W3C traceId. */
 export class LogTraceBuilder implements TraceBuilder<LogRecord> {
   private facts: LogTraceFacts | undefined;
@@ -54,8 +57,9 @@ export class LogTraceBuilder implements TraceBuilder<LogRecord> {
     return this.refs;
   }
 
-  private refsOf: readonly (string | undefined)[] = [undefined, undefined];
-  private refs: readonly string[] = [];
+  // Shared until the trace learns a session: one open trace's arrays, times maxOpenTraces.
+  private refsOf: readonly (string | undefined)[] = NO_SESSION;
+  private refs: readonly string[] = NO_REFS;
 
   build(): FinishedTrace {
     if (this.facts === undefined) return { traceId: this.traceId, incomplete: true, spans: [] };

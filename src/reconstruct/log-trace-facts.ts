@@ -96,9 +96,10 @@ export interface LogTraceFacts {
   fetches: FetchFacts[];
   /** Of `fetches`, those without an end, in start order: what a response pairs with, and whether the trace is complete. */
   openFetches: FetchFacts[];
-  /** How many of `fetches` each `scope\u0000startMs` has: a fetch's ordinal. */
-  fetchesAt: Map<string, number>;
-  tools: Map<string, ToolFacts>;
+  /** How many of `fetches` each `scope\u0000startMs` has: a fetch's ordinal. Made at the first fetch (see emptyFacts). */
+  fetchesAt?: Map<string, number>;
+  /** Made at the first tool (see emptyFacts). */
+  tools?: Map<string, ToolFacts>;
   /** How many of `tools` have no end. */
   openTools: number;
   laneWaits: LaneWaitFacts[];
@@ -108,6 +109,11 @@ export interface LogTraceFacts {
   openRuns?: Map<string, string>;
 }
 
+/**
+ * The facts of a trace with no record folded in yet. Up to maxOpenTraces (10,000) of these are held
+ * at once, most of them with no tool or model call yet: the maps those need are made when first
+ * used (an empty Map costs ~260 bytes).
+ */
 export function emptyFacts(traceId: string, firstMs: number): LogTraceFacts {
   return {
     traceId,
@@ -116,8 +122,6 @@ export function emptyFacts(traceId: string, firstMs: number): LogTraceFacts {
     scopes: new Map(),
     fetches: [],
     openFetches: [],
-    fetchesAt: new Map(),
-    tools: new Map(),
     openTools: 0,
     laneWaits: [],
     session: { runIds: [] },

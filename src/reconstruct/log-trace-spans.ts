@@ -26,7 +26,7 @@ export function buildLogTraceSpans(facts: LogTraceFacts): { spans: SpanRecord[];
     incomplete ||= fetch.endMs === undefined;
     spans.push(span);
   }
-  for (const tool of facts.tools.values()) {
+  for (const tool of facts.tools?.values() ?? []) {
     incomplete ||= tool.endMs === undefined;
     spans.push(toolSpan(facts, tool, common));
   }

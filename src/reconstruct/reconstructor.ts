@@ -6,6 +6,7 @@ import { ExportedSpans, type ExportedTraceSpans } from './exported-spans.js';
 import { LogClock, MERGED_CLOCK, type StreamKind } from './log-clock.js';
 import { LogTraceBuilder } from './log-trace-builder.js';
 import { MergedTraceBuilder } from './merged-trace-builder.js';
+import { ownCopy } from './own-string.js';
 import type { FinishedTrace } from './span-record.js';
 import type { ReconstructorCounters, ReconstructorOptions } from './reconstructor-options.js';
 import type { TraceBuilder } from './trace-builder.js';
@@ -37,7 +38,8 @@ export interface TraceExit {
 
 interface OpenTrace {
   builder: AnyBuilder;
-  lines: TraceLines;
+  /** Made at its first line that comes with a LineRef (a backfill passes none: 10,000 empty maps were ~2.6 MB). */
+  lines?: TraceLines;
   /** Items added: counted as amending or re-read when the trace makes no span that was not exported. */
   items: number;
   /** The clock its time is judged by: that of its first line's source and host (log-clock.ts). */
@@ -92,16 +94,16 @@ export class Reconstructor {
     this.clock = new LogClock(clockOptions);
   }
 
-  /** How much further log time must go until the next open trace is due (Infinity when none is open). */
+  /** How much longer the log must be quiet (following, every source caught up) until the next open trace is due (Infinity when none is open). */
   get nextDueIn(): number {
     let soonest = Number.POSITIVE_INFINITY;
-    for (const [clock, due] of this.nextDueMs) soonest = Math.min(soonest, due - this.clock.now(clock));
+    for (const [clock, due] of this.nextDueMs) soonest = Math.min(soonest, due - this.clock.now(clock, true));
     return soonest;
   }
 
   /** Every open trace's lines: what is still being reconstructed (checkpoints must not pass it). */
   *openLines(): Iterable<TraceLines> {
-    for (const entry of this.open.values()) yield entry.lines;
+    for (const entry of this.open.values()) if (entry.lines !== undefined) yield entry.lines;
   }
 
   /**
@@ -126,10 +128,11 @@ export class Reconstructor {
     return this.clock.mark(kind);
   }
 
-  addRecord(record: LogRecord, at?: LineRef): void {
+  /** `movesClock` false: the record's time is a guess (a journal line without a time of its own): placed by it, log time does not follow it. */
+  addRecord(record: LogRecord, at?: LineRef, movesClock = true): void {
     if (this.outside(record.timeMs)) return;
     const clock = this.clockOf('log', at);
-    this.advance(record.timeMs, 'log', clock);
+    if (movesClock) this.advance(record.timeMs, 'log', clock);
     const traceId = record.trace?.traceId;
     if (traceId === undefined) {
       this.counters.untracedRecords++;
@@ -166,13 +169,15 @@ export class Reconstructor {
    * while following: a trace whose last line was written leaves even if nothing else is written).
    */
   tick(quietMs = 0): void {
+    // Quiet, no line is left to confirm or refute a jump of log time: the latest line read counts (log-clock.ts).
+    const quiet = quietMs > 0;
     let due = false;
-    for (const [clock, next] of this.nextDueMs) if (this.clock.now(clock) + quietMs >= next) due = true;
+    for (const [clock, next] of this.nextDueMs) if (this.clock.now(clock, quiet) + quietMs >= next) due = true;
     if (!due) return;
     this.nextDueMs.clear();
     for (const [key, entry] of this.open) {
       const dueMs = this.dueMs(entry.builder);
-      if (this.clock.now(entry.clock) + quietMs >= dueMs) this.finish(key, entry, entry.builder.completedAtMs() !== undefined ? 'complete' : 'idle');
+      if (this.clock.now(entry.clock, quiet) + quietMs >= dueMs) this.finish(key, entry, entry.builder.completedAtMs() !== undefined ? 'complete' : 'idle');
       else this.dueAt(entry.clock, dueMs);
     }
   }
@@ -233,15 +238,17 @@ export class Reconstructor {
     if (existing !== undefined) return existing;
     // A trace exported already opens again as a fragment: it is built as the whole trace would be, and finish() sends only its new spans.
     if (this.open.size >= this.options.maxOpenTraces) this.evictOldest();
-    const builder = this.options.mergeStreams === true ? new MergedTraceBuilder(traceId) : stream === 'log' ? new LogTraceBuilder(traceId) : new EventTraceBuilder(traceId);
-    const entry: OpenTrace = { builder, lines: new Map(), items: 0, clock };
-    this.open.set(key, entry);
+    // Held until the trace leaves: copies, not views of the line they were read from (own-string.ts).
+    const id = ownCopy(traceId);
+    const builder = this.options.mergeStreams === true ? new MergedTraceBuilder(id) : stream === 'log' ? new LogTraceBuilder(id) : new EventTraceBuilder(id);
+    const entry: OpenTrace = { builder, items: 0, clock };
+    this.open.set(ownCopy(key), entry);
     return entry;
   }
 
   private added(entry: OpenTrace, at: LineRef | undefined): void {
     entry.items++;
-    if (at !== undefined) addLine(entry.lines, at);
+    if (at !== undefined) addLine((entry.lines ??= new Map()), at);
     this.dueAt(entry.clock, this.dueMs(entry.builder));
   }
 
@@ -305,6 +312,6 @@ export class Reconstructor {
     }
     if (trace.incomplete) this.counters.tracesIncomplete++;
     else this.counters.tracesComplete++;
-    if (spans.length > 0) this.emit(trace, { key, closedBy, lines: entry.lines });
+    if (spans.length > 0) this.emit(trace, { key, closedBy, lines: entry.lines ?? new Map() });
   }
 }

@@ -130,7 +130,7 @@ describe('lines that come late, with a wrong time, or after their trace left', (
     expect(contents(receiver.spans)).toEqual(contents(reference));
   });
 
-  it('a journal whose start-up lines (no time of their own) carry the journal’s time, minutes after the lines’ own: the spans (ids) of a journal that agrees', async (context) => {
+  it('a journal whose start-up lines (no time of their own) carry the journal’s time, minutes after the lines’ own: the spans of a journal that agrees', async (context) => {
     if (!journald.available) {
       context.skip();
       return;
@@ -155,9 +155,10 @@ describe('lines that come late, with a wrong time, or after their trace left', (
     const skewed = await spansOf(skewedId);
     const clean = await spansOf(cleanId);
     expect(new Set(skewed.filter((span) => span.name.startsWith('chat ')).map(spanKey)).size).toBe(20);
-    // The same spans (ids and parents) as the journal that agrees. Their contents can still differ in
-    // some runs (times and attributes of a few spans, not understood yet: see the report of issue 18).
-    expect(keys(skewed)).toEqual(keys(clean));
+    // The same spans, contents included, as the journal that agrees, however journalctl's output was
+    // cut into batches (a start-up line's guessed time no longer moves log time: journal-intake.ts;
+    // the unit test test/unit/pipeline/journal-intake.test.ts cuts them every way).
+    expect(contents(skewed)).toEqual(contents(clean));
   }, 60_000);
 
   it('30,000 traces opened within 20 s, each with a line after the others opened: every span delivered, evictions counted', async () => {

@@ -124,6 +124,13 @@ async function untilExported(wall: FakeWallClock, exporter: AnsweredExporter, ca
   await vi.waitFor(() => expect(exporter.calls).toHaveLength(calls));
 }
 
+/** The trace's root and a child, written, exported once the log is quiet, and answered. */
+async function deliverTrace(source: WrittenSource, wall: FakeWallClock, exporter: AnsweredExporter): Promise<void> {
+  await source.write(line(T0, ROOT), line(T0 + 100, 'b'.repeat(16), ROOT));
+  await untilExported(wall, exporter, 1);
+  exporter.calls[0]?.answer({ status: 'success' });
+}
+
 describe('Follower: nothing is settled that was not delivered', () => {
   it('a checkpoint never passes a line of a trace open, or exported and not yet answered', async () => {
     const { follower, source, wall, exporter, checkpoint } = await follow();
@@ -138,9 +145,7 @@ describe('Follower: nothing is settled that was not delivered', () => {
 
   it('a trace exported and reopened by a late line: that line is settled only when its fragment is delivered, and only the new span is sent', async () => {
     const { follower, source, wall, exporter, checkpoint } = await follow();
-    await source.write(line(T0, ROOT), line(T0 + 100, 'b'.repeat(16), ROOT));
-    await untilExported(wall, exporter, 1);
-    exporter.calls[0]?.answer({ status: 'success' });
+    await deliverTrace(source, wall, exporter);
     await vi.waitFor(async () => expect(await checkpoint()).toBe(source.consumed));
 
     await source.write(line(T0 + 30_000, 'd'.repeat(16), ROOT));
@@ -154,11 +159,24 @@ describe('Follower: nothing is settled that was not delivered', () => {
     await follower.stop();
   });
 
+  it('a late line after a quiet spell longer than the idle timeout: its fragment leaves once the log has been quiet for the idle timeout, not for the spell', async () => {
+    const { follower, source, wall, exporter } = await follow();
+    await deliverTrace(source, wall, exporter);
+    // 30 s of log time after the last line: more than the idle timeout (5 s) ahead, so log time waits for lines that confirm it.
+    await source.write(line(T0 + 30_000, 'd'.repeat(16), ROOT));
+    wall.advance(4_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(exporter.calls).toHaveLength(1);
+    wall.advance(1_500);
+    await vi.waitFor(() => expect(exporter.calls).toHaveLength(2));
+    expect(exporter.calls[1]?.spanIds).toEqual(['d'.repeat(16)]);
+    exporter.calls[1]?.answer({ status: 'success' });
+    await follower.stop();
+  });
+
   it('a reload hands on the spans delivered, less those emitted but not delivered (their lines are read again and sent)', async () => {
     const { follower, source, wall, exporter } = await follow();
-    await source.write(line(T0, ROOT), line(T0 + 100, 'b'.repeat(16), ROOT));
-    await untilExported(wall, exporter, 1);
-    exporter.calls[0]?.answer({ status: 'success' });
+    await deliverTrace(source, wall, exporter);
     await source.write(line(T0 + 30_000, 'd'.repeat(16), ROOT));
     await untilExported(wall, exporter, 2);
     // The fragment's export is never answered: still in flight when the reload gives up on it.

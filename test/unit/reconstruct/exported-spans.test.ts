@@ -34,4 +34,20 @@ describe('ExportedSpans', () => {
     memory.takeFresh('k', [span('b')]);
     expect(memory.beforeRestart('k')).toBe(false);
   });
+
+  it('holds W3C span ids packed while a trace is small: only whole ids match, and a large trace keeps every id', () => {
+    const memory = new ExportedSpans(10);
+    const id = (n: number): string => n.toString(16).padStart(16, '0');
+    memory.remember('k', ['0123456789abcdef', 'fedcba9876543210']);
+    // The tail of the first id and the head of the second read as an id, across the boundary: not one that was exported.
+    expect(memory.takeFresh('k', [span('89abcdeffedcba98'), span('fedcba9876543210')]).map((s) => s.spanId)).toEqual(['89abcdeffedcba98']);
+    const many = Array.from({ length: 100 }, (_, n) => id(n + 1));
+    expect(memory.takeFresh('big', many.map(span))).toHaveLength(100);
+    expect(memory.takeFresh('big', [...many, id(101)].map(span)).map((s) => s.spanId)).toEqual([id(101)]);
+    expect([...memory.entries()].find((e) => e.key === 'big')?.spanIds).toEqual([...many, id(101)]);
+    memory.forget('k', ['fedcba9876543210']);
+    expect([...memory.entries()].find((e) => e.key === 'k')?.spanIds).toEqual(['0123456789abcdef', '89abcdeffedcba98']);
+    memory.remember('short', ['a', '0123456789abcdef']);
+    expect(memory.takeFresh('short', [span('a'), span('0123456789abcdef'), span('b')]).map((s) => s.spanId)).toEqual(['b']);
+  });
 });

@@ -25,6 +25,18 @@ describe('LogClock', () => {
     expect(clock.outliers).toBe(0);
   });
 
+  it('when quiet (following, every source caught up), log time is the latest line read, a jump not confirmed yet included; the watermark stays', () => {
+    const clock = new LogClock({ outlierMs: 5_000 });
+    clock.observe('a', T0);
+    expect(clock.observe('a', T0 + 30_000)).toBe('pending');
+    expect(clock.now('a')).toBe(T0);
+    expect(clock.now('a', true)).toBe(T0 + 30_000);
+    expect(clock.mark('a')).toBe(T0);
+    // The next line comes back: the jump was an outlier, and quiet time no longer counts from it.
+    clock.observe('a', T0 + 10);
+    expect(clock.now('a', true)).toBe(T0 + 10);
+  });
+
   it('counts a burst of lines with another clock (a CLI process) as outliers when the log comes back', () => {
     const clock = new LogClock({ outlierMs: 120_000 });
     clock.observe('a', T0);
