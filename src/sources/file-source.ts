@@ -2,10 +2,9 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fingerprintKey, fingerprintOf, stillMatches, type FileFingerprint } from './file-fingerprint.js';
 import { LineSplitter, type RawLine } from './line-splitter.js';
-import { LOG_NAMES, type RollingNames } from './event-file-names.js';
 import type { LiveSource } from './live-source.js';
 import { PathWatcher } from './path-watcher.js';
-import { isRenameRotation, NewestDate } from './rotation-names.js';
+import { isRenameRotation, LOG_NAMES, NewestDate, type RollingNames } from './rolling-names.js';
 import { endOfLastLine, filePosition, TrackedFile, type FileIdentity, type FilePosition } from './tracked-file.js';
 
 export type StartFrom = 'beginning' | 'end';
