@@ -1,6 +1,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fingerprintKey, fingerprintOf, stillMatches, type FileFingerprint } from './file-fingerprint.js';
+import { fingerprintKey, type FileFingerprint } from '../checkpoint/fingerprint-key.js';
+import { fingerprintOf, stillMatches } from './file-fingerprint.js';
 import { LineSplitter, type RawLine } from './line-splitter.js';
 import type { LiveSource } from './live-source.js';
 import { PathWatcher } from './path-watcher.js';

@@ -9,7 +9,7 @@ import { firstEntryRealtimeMs } from './journal-probe.js';
 import { JOURNAL_PERMISSION, JournalError, parseEntries } from './journal-reader.js';
 import { LineSplitter, type RawLine } from './line-splitter.js';
 import type { LiveSource } from './live-source.js';
-import type { SourcePosition } from './source-position.js';
+import type { SourcePosition } from '../checkpoint/source-position.js';
 import type { JournalReaderState } from '../telemetry/journal-health.js';
 
 export interface JournalSourceOptions {
