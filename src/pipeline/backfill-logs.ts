@@ -1,6 +1,6 @@
 import { toOtlpLogRecord } from '../export/logs/otlp-log-record.js';
 import { parseLine } from '../parsers/parse-line.js';
-import { decodeLine } from '../sources/decode-line.js';
+import { decodeLine } from '../parsers/decode-line.js';
 import { readFileLines } from '../sources/file-lines.js';
 import type { LogQueue } from './log-queue.js';
 

@@ -1,5 +1,5 @@
 import { INFRASTRUCTURE_EVENT_TYPES, PLUGIN_DROPPED_EVENT_TYPE } from '../parsers/diagnostic-event.js';
-import type { DiagnosticEvent, LogRecord } from '../parsers/types.js';
+import type { DiagnosticEvent, LogRecord, UntracedRecord } from '../parsers/types.js';
 import { ATTR } from './attribute-names.js';
 import { EventTraceBuilder } from './event-trace-builder.js';
 import { ExportedSpans, type ExportedTraceSpans } from './exported-spans.js';
@@ -123,15 +123,15 @@ export class Reconstructor {
     return this.clock.mark(kind);
   }
 
-  addRecord(record: LogRecord, at?: LineRef): void {
+  addRecord(record: LogRecord | UntracedRecord, at?: LineRef): void {
     if (this.outside(record.timeMs)) return;
     const clock = this.clockOf('log', at);
     this.advance(record.timeMs, 'log', clock);
-    const traceId = record.trace?.traceId;
-    if (traceId === undefined) {
+    if (record.trace === undefined) {
       this.counters.untracedRecords++;
       return;
     }
+    const traceId = record.trace.traceId;
     const entry = this.entryFor(this.keyOf('log', traceId), traceId, 'log', clock);
     (entry.builder as TraceBuilder<LogRecord>).add(record);
     if (this.options.mergeStreams === true) for (const ref of entry.builder.sessionRefs()) this.bySession.set(ref, traceId);

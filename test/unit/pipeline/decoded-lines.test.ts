@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_TEXT, LINE_UNTRACED, type DecodedBatch } from '../../../src/sources/decoded-batch.js';
-import { readStreamDecoded } from '../../../src/sources/decoded-lines.js';
+import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_TEXT, LINE_UNTRACED, type DecodedBatch } from '../../../src/parsers/decoded-batch.js';
+import { readStreamDecoded } from '../../../src/pipeline/decoded-lines.js';
 import { LineSplitter, type RawLine } from '../../../src/sources/line-splitter.js';
 import { fixtureLines } from '../../support/fixtures.js';
 

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { decodeBatch, decodeWholeLines, type DecodedBatch } from './decoded-batch.js';
-import { LineSplitter, type RawLine } from './line-splitter.js';
+import { decodeBatch, decodeWholeLines, type DecodedBatch } from '../parsers/decoded-batch.js';
+import { LineSplitter, type RawLine } from '../sources/line-splitter.js';
 
 /**
  * Lines of a byte stream, decoded (decoded-batch.ts), for reading a whole
