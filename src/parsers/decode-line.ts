@@ -1,4 +1,4 @@
-import type { RawLine } from '../sources/line-splitter.js';
+import type { RawLine } from './raw-line.js';
 import type { RejectReason } from './types.js';
 
 export type DecodedLine =

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { RawLine } from '../sources/line-splitter.js';
+import type { RawLine } from './raw-line.js';
 import { decodeLine } from './decode-line.js';
 import { idsInTail, plainTracedRecord } from './plain-traced-record.js';
 import type { LogRecord, RejectReason } from './types.js';

@@ -3,7 +3,7 @@ import type { ParsedLine } from '../parsers/types.js';
 import type { Reconstructor } from '../reconstruct/reconstructor.js';
 import type { LineRef } from '../reconstruct/trace-lines.js';
 import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_UNTRACED, type DecodedBatch } from '../parsers/decoded-batch.js';
-import type { RawLine } from '../sources/line-splitter.js';
+import type { RawLine } from '../parsers/raw-line.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { routeParsed } from './route-parsed.js';
 

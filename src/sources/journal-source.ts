@@ -9,7 +9,7 @@ import { journalctlArgs, type JournalQuery } from './journalctl-args.js';
 import { JournalctlSupervisor, type JournalctlClient } from './journalctl-supervisor.js';
 import { checkEntriesExist, firstEntryRealtimeMs } from './journal-probe.js';
 import { parseEntries } from './journal-reader.js';
-import type { RawLine } from './line-splitter.js';
+import type { RawLine } from '../parsers/raw-line.js';
 import type { LiveSource } from './live-source.js';
 
 export interface JournalSourceOptions {

@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream';
 import type { JournalReaderState } from '../telemetry/journal-health.js';
 import { journalctlArgs, type JournalQuery } from './journalctl-args.js';
 import { JOURNAL_PERMISSION } from './journal-reader.js';
-import { LineSplitter, type RawLine } from './line-splitter.js';
+import type { RawLine } from '../parsers/raw-line.js';
+import { LineSplitter } from './line-splitter.js';
 
 /** Why a journalctl run ended. */
 export interface JournalctlExit {
