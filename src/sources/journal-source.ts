@@ -58,7 +58,7 @@ const PROBE_EVERY_MS = 15_000;
  * starts at the saved realtime instead, skips what was already settled, and
  * says so once.
  */
-export class JournalSource implements LiveSource, JournalctlClient {
+export class JournalSource implements LiveSource {
   readonly key: string;
   private readonly journalctl: JournalctlSupervisor;
   private loop: Promise<void> | undefined;
@@ -104,7 +104,13 @@ export class JournalSource implements LiveSource, JournalctlClient {
 
   async start(): Promise<void> {
     await checkEntriesExist(this.options.journalctl, this.baseQuery(), (message, level) => this.note(message, level));
-    this.loop = this.journalctl.run(this);
+    const client: JournalctlClient = {
+      resumeQuery: () => this.resumeQuery(),
+      cursorFallback: (why) => this.cursorFallback(why),
+      take: (lines) => this.take(lines),
+      caughtUp: () => this.events.caughtUp(),
+    };
+    this.loop = this.journalctl.run(client);
   }
 
   stopReading(): void {
@@ -162,7 +168,7 @@ export class JournalSource implements LiveSource, JournalctlClient {
   }
 
   /** At a cursor when there is one (its entry must come first, and is dropped); else per --from, or since this source started. */
-  resumeQuery(): JournalQuery {
+  private resumeQuery(): JournalQuery {
     const at = this.lastTaken ?? this.saved;
     this.expectCursor = at?.cursor;
     if (at !== undefined) return { ...this.baseQuery(), cursor: at.cursor };
@@ -173,7 +179,7 @@ export class JournalSource implements LiveSource, JournalctlClient {
   }
 
   /** The cursor's entry is gone (journal vacuumed or rotated, another boot or host): go by its time instead. */
-  cursorFallback(why: string): JournalQuery | undefined {
+  private cursorFallback(why: string): JournalQuery | undefined {
     const resumeFrom = this.lastTaken ?? this.saved;
     if (resumeFrom === undefined) return undefined;
     this.note(
@@ -185,7 +191,8 @@ export class JournalSource implements LiveSource, JournalctlClient {
     return { ...this.baseQuery(), sinceUs: resumeFrom.realtimeUs };
   }
 
-  async take(lines: readonly RawLine[]): Promise<{ mismatch?: string }> {
+  /** Lines of journalctl's output → entries, checked against the cursor protocol, handed over. */
+  private async take(lines: readonly RawLine[]): Promise<{ mismatch?: string }> {
     const { entries, mismatch } = this.parse(lines);
     if (entries.length > 0) {
       this.journalctl.entriesRead();
@@ -193,10 +200,6 @@ export class JournalSource implements LiveSource, JournalctlClient {
       await this.sink.takeEntries({ key: this.key, name: this.target }, entries);
     }
     return mismatch === undefined ? {} : { mismatch };
-  }
-
-  caughtUp(): void {
-    this.events.caughtUp();
   }
 
   private baseQuery(): JournalQuery {
