@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as CreateExporterModule from '../../src/export/create-exporter.js';
-import type * as DecodedLinesModule from '../../src/sources/decoded-lines.js';
+import type * as DecodedLinesModule from '../../src/pipeline/decoded-lines.js';
 import type * as ExportQueueModule from '../../src/pipeline/export-queue.js';
 import type * as FileLinesModule from '../../src/sources/file-lines.js';
 import type * as LineIntakeModule from '../../src/pipeline/line-intake.js';
@@ -11,7 +11,7 @@ import type * as ReconstructorModule from '../../src/reconstruct/reconstructor.j
 import type * as ReconstructorOptionsModule from '../../src/cli/reconstructor-options.js';
 import type * as ResolveConfigModule from '../../src/config/resolve-config.js';
 import type { ParsedLine } from '../../src/parsers/types.js';
-import type { DecodedBatch } from '../../src/sources/decoded-batch.js';
+import type { DecodedBatch } from '../../src/parsers/decoded-batch.js';
 import { threadCpuMs } from './proc-stat.js';
 import { repoRoot } from './repo-root.js';
 
@@ -37,7 +37,7 @@ async function main(path: string, url: string): Promise<void> {
   const { ExportQueue } = (await import(dist('pipeline/export-queue.js'))) as typeof ExportQueueModule;
   const { LineIntake } = (await import(dist('pipeline/line-intake.js'))) as typeof LineIntakeModule;
   const { Reconstructor } = (await import(dist('reconstruct/reconstructor.js'))) as typeof ReconstructorModule;
-  const { readStreamDecoded } = (await import(dist('sources/decoded-lines.js'))) as typeof DecodedLinesModule;
+  const { readStreamDecoded } = (await import(dist('pipeline/decoded-lines.js'))) as typeof DecodedLinesModule;
   const { openLogFile } = (await import(dist('sources/file-lines.js'))) as typeof FileLinesModule;
   const { PipelineStats } = (await import(dist('telemetry/pipeline-stats.js'))) as typeof PipelineStatsModule;
   const { reconstructorOptions } = (await import(dist('cli/reconstructor-options.js'))) as typeof ReconstructorOptionsModule;

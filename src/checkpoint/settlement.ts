@@ -1,8 +1,8 @@
 import type { ExportedTraceSpans } from '../reconstruct/exported-spans.js';
 import type { SpanRecord } from '../reconstruct/span-record.js';
 import type { TraceLines } from '../reconstruct/trace-lines.js';
-import type { SourcePosition } from '../sources/source-position.js';
 import type { CheckpointStore, ExportedTrace } from './checkpoint-store.js';
+import type { SourcePosition } from './source-position.js';
 
 /** A trace that left the pipeline, as the checkpoint needs to know it. */
 export interface SettledTrace {

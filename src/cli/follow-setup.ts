@@ -11,8 +11,7 @@ import type { FollowLogs } from '../pipeline/follower-logs.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
-import { chooseDefaultLogDir } from '../sources/log-file-names.js';
-import { DEFAULT_EVENTS, defaultEventsDir } from '../sources/event-file-names.js';
+import { chooseDefaultLogDir, DEFAULT_EVENTS, defaultEventsDir } from '../sources/default-dirs.js';
 import { journalTargetsOf } from './load-config.js';
 import { reconstructorOptions } from './reconstructor-options.js';
 

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { BackfillLedger } from '../checkpoint/backfill-ledger.js';
 import { CheckpointError, CheckpointStore } from '../checkpoint/checkpoint-store.js';
-import { fileStatus, journalStatus, type FileStatus, type JournalStatus } from '../checkpoint/source-status.js';
+import { fileStatus, journalStatus, type FileStatus, type JournalStatus } from '../sources/source-status.js';
 import { EXIT_OK, fail } from './exit-codes.js';
 import { defaultStateDir } from './follow-setup.js';
 import { DEAD_LETTER_FILE, readDeadLetters, spansOf } from '../checkpoint/dead-letter.js';

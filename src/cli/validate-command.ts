@@ -2,7 +2,7 @@ import { ConfigError } from '../config/config-error.js';
 import { join } from 'node:path';
 import { describeConfig, formatDescribedConfig, type DescribedValue } from '../config/describe-config.js';
 import { resolveConfigWithOrigins, type ResolvedConfig, type ResolvedWithOrigins } from '../config/resolve-config.js';
-import { chooseDefaultLogDir } from '../sources/log-file-names.js';
+import { chooseDefaultLogDir } from '../sources/default-dirs.js';
 import { defaultStateDir } from './follow-setup.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { configFileOf, failConfig } from './load-config.js';

@@ -78,6 +78,16 @@ export interface LogRecord {
   signal?: LogSignal;
 }
 
+/**
+ * A log record read only as far as the hot path's pre-check reads one without trace ids
+ * (untraced-record.ts): its time. That is all the reconstructor takes from a record without a
+ * trace (it moves the watermark and counts it); nothing else is known, so nothing else is here.
+ */
+export interface UntracedRecord {
+  timeMs: number;
+  trace?: undefined;
+}
+
 /** Stream C: one diagnostic event. Unknown fields pass through in `fields`. */
 export interface DiagnosticEvent {
   type: string;

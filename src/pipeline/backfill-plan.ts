@@ -1,7 +1,7 @@
 import { parseLine } from '../parsers/parse-line.js';
 import { STDIN } from '../sources/expand-inputs.js';
 import { readFileLines } from '../sources/file-lines.js';
-import { decodeLine } from '../sources/decode-line.js';
+import { decodeLine } from '../parsers/decode-line.js';
 
 /** The files of one gateway host, in the order they are read: by the time of their first record. */
 export interface HostGroup {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import type { StreamKind } from '../reconstruct/reconstructor.js';
-import { EVENT_NAMES, LOG_NAMES } from '../sources/event-file-names.js';
+import { EVENT_NAMES, LOG_NAMES } from '../sources/rolling-names.js';
 import { FileSource, type FileLineSink } from '../sources/file-source.js';
 import { JournalSource, journalSourceKey, type JournalEntrySink } from '../sources/journal-source.js';
 import type { LiveSource } from '../sources/live-source.js';

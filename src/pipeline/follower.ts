@@ -9,7 +9,7 @@ import type { FilePosition } from '../sources/tracked-file.js';
 import type { JournalReader } from '../telemetry/journal-health.js';
 import type { SourceProgress } from '../telemetry/source-lag.js';
 import type { JournalEntry } from '../parsers/journal-entry.js';
-import type { RawLine } from '../sources/line-splitter.js';
+import type { RawLine } from '../parsers/raw-line.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { JournalIntake } from './journal-intake.js';
 import { LineIntake } from './line-intake.js';

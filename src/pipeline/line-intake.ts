@@ -3,9 +3,9 @@ import { parseLine } from '../parsers/parse-line.js';
 import type { LogRecord, ParsedLine } from '../parsers/types.js';
 import type { Reconstructor } from '../reconstruct/reconstructor.js';
 import type { LineRef } from '../reconstruct/trace-lines.js';
-import { decodeLine } from '../sources/decode-line.js';
-import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_TEXT, LINE_UNTRACED, type DecodedBatch } from '../sources/decoded-batch.js';
-import type { RawLine } from '../sources/line-splitter.js';
+import { decodeLine } from '../parsers/decode-line.js';
+import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_TEXT, LINE_UNTRACED, type DecodedBatch } from '../parsers/decoded-batch.js';
+import type { RawLine } from '../parsers/raw-line.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { routeParsed } from './route-parsed.js';
 
@@ -20,12 +20,13 @@ export type RecordTap = (record: LogRecord, position: LogPosition, at: LineRef |
  * exactly once (record, event, other or rejected). The only place that
  * knows both the parsers and the reconstructor.
  *
- * Lines come decoded (decoded-batch.ts, here or in the reader). An untraced
- * record (no trace ids, nothing a signal could be read from) was recognised
- * there without JSON.parse: it is counted as a record and handed over with its
- * time only, which is all the reconstructor takes from a record without a
- * trace (it moves the watermark and counts it). A traced record without a
- * signal comes with just what the reconstructor reads of it.
+ * Lines come as bytes with their positions (a source's RawLine) and are
+ * decoded here, or come decoded by the reader (parsers/decoded-batch.ts). An
+ * untraced record (no trace ids, nothing a signal could be read from) was
+ * recognised there without JSON.parse: it is counted as a record and handed
+ * over as an UntracedRecord, its time only, which is all the reconstructor
+ * takes from a record without a trace. A traced record without a signal
+ * comes with just what the reconstructor reads of it.
  */
 export class LineIntake {
   private lineNo = 0;
@@ -98,10 +99,10 @@ export class LineIntake {
       const at: LineRef | undefined = this.sourceKey === undefined ? undefined : { source: this.sourceKey, start: starts[i] as number, end: ends[i] as number, clock: this.clock };
       switch (kinds[i]) {
         case LINE_UNTRACED:
-          // What routeParsed does with a record that has no trace and no signal; level and message are never read for one.
+          // What routeParsed does with a record that has no trace and no signal.
           this.skimmed++;
           stats.records++;
-          this.reconstructor.addRecord({ timeMs: times[untraced++] as number, level: 'info', message: '' }, at);
+          this.reconstructor.addRecord({ timeMs: times[untraced++] as number }, at);
           break;
         case LINE_PLAIN_TRACED:
           // What routeParsed does with a record without a signal (it can hold no overflow count).

@@ -1,5 +1,5 @@
 import type { Reconstructor, StreamKind } from '../reconstruct/reconstructor.js';
-import type { DecodedBatch } from '../sources/decoded-batch.js';
+import type { DecodedBatch } from '../parsers/decoded-batch.js';
 
 /** One input file of a merged backfill group: its lines, and where they go. */
 export interface MergedInput {

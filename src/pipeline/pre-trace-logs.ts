@@ -1,5 +1,5 @@
 import { isPreTraceLog, PRE_TRACE_PEEK_RECORDS } from '../parsers/release-support.js';
-import { decodeLine } from '../sources/decode-line.js';
+import { decodeLine } from '../parsers/decode-line.js';
 import { STDIN } from '../sources/expand-inputs.js';
 import { readFileLines } from '../sources/file-lines.js';
 

@@ -1,5 +1,5 @@
 import { INFRASTRUCTURE_EVENT_TYPES, PLUGIN_DROPPED_EVENT_TYPE } from '../parsers/diagnostic-event.js';
-import type { DiagnosticEvent, LogRecord } from '../parsers/types.js';
+import type { DiagnosticEvent, LogRecord, UntracedRecord } from '../parsers/types.js';
 import { ATTR } from './attribute-names.js';
 import { EventTraceBuilder } from './event-trace-builder.js';
 import { ExportedSpans, type ExportedTraceSpans } from './exported-spans.js';
@@ -129,15 +129,15 @@ export class Reconstructor {
   }
 
   /** `movesClock` false: the record's time is a guess (a journal line without a time of its own): placed by it, log time does not follow it. */
-  addRecord(record: LogRecord, at?: LineRef, movesClock = true): void {
+  addRecord(record: LogRecord | UntracedRecord, at?: LineRef, movesClock = true): void {
     if (this.outside(record.timeMs)) return;
     const clock = this.clockOf('log', at);
     if (movesClock) this.advance(record.timeMs, 'log', clock);
-    const traceId = record.trace?.traceId;
-    if (traceId === undefined) {
+    if (record.trace === undefined) {
       this.counters.untracedRecords++;
       return;
     }
+    const traceId = record.trace.traceId;
     const entry = this.entryFor(this.keyOf('log', traceId), traceId, 'log', clock);
     (entry.builder as TraceBuilder<LogRecord>).add(record);
     if (this.options.mergeStreams === true) for (const ref of entry.builder.sessionRefs()) this.bySession.set(ref, traceId);

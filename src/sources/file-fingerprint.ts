@@ -1,25 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import type { FileFingerprint } from '../checkpoint/fingerprint-key.js';
 
 /** The most leading bytes that identify a file. */
 export const FINGERPRINT_BYTES = 1024;
-
-/**
- * Identity of a log file independent of its path (OpenClaw renames files on
- * rotation): a hash of its first line (of its first FINGERPRINT_BYTES when
- * the first line is longer), and device/inode as a tie-breaker for two files
- * whose first line is the same (a copy). Taken once the first line is
- * complete, it never changes while the file grows, so it can key checkpoints.
- * OpenClaw's first line carries a millisecond timestamp, so two files
- * rarely share one.
- */
-export interface FileFingerprint {
-  /** sha256 (hex) of the first `length` bytes. */
-  hash: string;
-  length: number;
-  dev: number;
-  ino: number;
-}
 
 /** The file's fingerprint, or undefined while its first line is not complete yet. */
 export async function fingerprintOf(handle: FileHandle): Promise<FileFingerprint | undefined> {
@@ -40,11 +24,6 @@ export async function stillMatches(handle: FileHandle, saved: FileFingerprint): 
 export function matchesHead(saved: FileFingerprint, head: Buffer): boolean {
   if (head.length < saved.length) return false;
   return hashOf(head.subarray(0, saved.length)) === saved.hash;
-}
-
-/** The key checkpoints and trace line ranges use for a file: stable across renames and restarts. */
-export function fingerprintKey(fingerprint: FileFingerprint): string {
-  return `${fingerprint.hash.slice(0, 32)}:${fingerprint.length}`;
 }
 
 export function hashOf(bytes: Buffer): string {

@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { LineSplitter, type RawLine } from './line-splitter.js';
+import type { RawLine } from '../parsers/raw-line.js';
+import { LineSplitter } from './line-splitter.js';
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;

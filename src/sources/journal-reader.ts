@@ -3,7 +3,7 @@ import { parseJournalEntry, type JournalEntry } from '../parsers/journal-entry.j
 import type { RejectReason } from '../parsers/types.js';
 import { readStreamLines } from './file-lines.js';
 import { journalctlArgs, journalMatches, type JournalQuery } from './journalctl-args.js';
-import type { RawLine } from './line-splitter.js';
+import type { RawLine } from '../parsers/raw-line.js';
 
 /** journalctl cannot be used at all (missing): the message says what to do. */
 export class JournalError extends Error {

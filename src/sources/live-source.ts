@@ -1,4 +1,4 @@
-import type { SourcePosition } from './source-position.js';
+import type { SourcePosition } from '../checkpoint/source-position.js';
 
 /** What the follower needs of a source it follows: a file directory (or file), or a journald stream. */
 export interface LiveSource {

@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
-import { fingerprintKey, type FileFingerprint } from './file-fingerprint.js';
+import { fingerprintKey, type FileFingerprint } from '../checkpoint/fingerprint-key.js';
 import type { LineSplitter } from './line-splitter.js';
-import type { SourcePosition } from './source-position.js';
+import type { SourcePosition } from '../checkpoint/source-position.js';
 
 /** What is known of one file's content, whatever path or inode it is under now. */
 export interface FileIdentity {

@@ -7,8 +7,8 @@ import type { ExportedTrace } from '../../../src/checkpoint/checkpoint-store.js'
 import { Settlement, type SettledTrace } from '../../../src/checkpoint/settlement.js';
 import type { SpanRecord } from '../../../src/reconstruct/span-record.js';
 import type { TraceLines } from '../../../src/reconstruct/trace-lines.js';
-import { fingerprintKey, type FileFingerprint } from '../../../src/sources/file-fingerprint.js';
-import type { SourcePosition } from '../../../src/sources/source-position.js';
+import { fingerprintKey, type FileFingerprint } from '../../../src/checkpoint/fingerprint-key.js';
+import type { SourcePosition } from '../../../src/checkpoint/source-position.js';
 import { filePosition, type FilePosition } from '../../../src/sources/tracked-file.js';
 
 const FP_A: FileFingerprint = { hash: 'a'.repeat(64), length: 40, dev: 1, ino: 10 };

@@ -10,7 +10,7 @@ import { Follower, type FollowOptions } from '../../../src/pipeline/follower.js'
 import { DEFAULT_RECONSTRUCTOR_OPTIONS } from '../../../src/reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../../../src/reconstruct/span-record.js';
 import type { LiveSource } from '../../../src/sources/live-source.js';
-import type { SourcePosition } from '../../../src/sources/source-position.js';
+import type { SourcePosition } from '../../../src/checkpoint/source-position.js';
 import { harnessLine } from '../../support/late-data-lines.js';
 import { FakeWallClock } from './fake-wall-clock.js';
 

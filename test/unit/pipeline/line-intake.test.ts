@@ -7,9 +7,10 @@ import { LineIntake } from '../../../src/pipeline/line-intake.js';
 import type { LineRef } from '../../../src/reconstruct/trace-lines.js';
 import { routeParsed } from '../../../src/pipeline/route-parsed.js';
 import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../../src/reconstruct/reconstructor.js';
-import { decodeBatch } from '../../../src/sources/decoded-batch.js';
-import { decodeLine } from '../../../src/sources/decode-line.js';
-import { LineSplitter, type RawLine } from '../../../src/sources/line-splitter.js';
+import { decodeBatch } from '../../../src/parsers/decoded-batch.js';
+import { decodeLine } from '../../../src/parsers/decode-line.js';
+import type { RawLine } from '../../../src/parsers/raw-line.js';
+import { LineSplitter } from '../../../src/sources/line-splitter.js';
 import { PipelineStats } from '../../../src/telemetry/pipeline-stats.js';
 import { SAMPLE_LOG } from '../../support/fixtures.js';
 

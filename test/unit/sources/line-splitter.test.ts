@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter, type RawLine } from '../../../src/sources/line-splitter.js';
+import type { RawLine } from '../../../src/parsers/raw-line.js';
+import { LineSplitter } from '../../../src/sources/line-splitter.js';
 
 function split(chunks: readonly string[], max = 1024): RawLine[] {
   const splitter = new LineSplitter(max);

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { open, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { matchesHead } from '../sources/file-fingerprint.js';
-import { journalctlArgs } from '../sources/journalctl-args.js';
-import type { FileCheckpoint, JournalCheckpoint } from './checkpoint-store.js';
+import type { FileCheckpoint, JournalCheckpoint } from '../checkpoint/checkpoint-store.js';
+import { matchesHead } from './file-fingerprint.js';
+import { journalctlArgs } from './journalctl-args.js';
 
 /** Where a file source is, and how far its checkpoint is behind the file's end. */
 export type FileStatus =

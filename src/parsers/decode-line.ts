@@ -1,5 +1,5 @@
-import type { RejectReason } from '../parsers/types.js';
-import type { RawLine } from './line-splitter.js';
+import type { RawLine } from './raw-line.js';
+import type { RejectReason } from './types.js';
 
 export type DecodedLine =
   | { ok: true; text: string }

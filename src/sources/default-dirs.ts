@@ -1,35 +1,7 @@
 import { readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/**
- * OpenClaw's rolling file log: `openclaw[-<profile>]-YYYY-MM-DD.log`, renamed
- * to `.1.log` … `.5.log` when it reaches `logging.maxFileBytes` (OPENCLAW.md §6).
- */
-const ROLLING_LOG = /^openclaw(?:-(.+?))?-(\d{4}-\d{2}-\d{2})(?:\.(\d+))?\.log$/;
-
-interface RollingLogName {
-  profile: string;
-  date: string;
-  /** 0 for the live file; N for `.N.log` (higher is older). */
-  rotation: number;
-}
-
-export function parseRollingLogName(name: string): RollingLogName | undefined {
-  const match = ROLLING_LOG.exec(name);
-  if (match === null) return undefined;
-  return { profile: match[1] ?? '', date: match[2] as string, rotation: match[3] === undefined ? 0 : Number(match[3]) };
-}
-
-/** Orders rolling log names oldest first: by date, then `.5.log` before `.1.log` before the live file. */
-export function compareRollingLogAge(a: string, b: string): number {
-  const x = parseRollingLogName(a);
-  const y = parseRollingLogName(b);
-  if (x === undefined || y === undefined) return a < b ? -1 : a > b ? 1 : 0;
-  if (x.date !== y.date) return x.date < y.date ? -1 : 1;
-  if (x.rotation !== y.rotation) return y.rotation - x.rotation;
-  return x.profile < y.profile ? -1 : x.profile > y.profile ? 1 : 0;
-}
+import { parseRollingLogName } from './rolling-names.js';
 
 /** Where the gateway writes its file log: `/tmp/openclaw`, or `$TMPDIR/openclaw-<uid>` when /tmp/openclaw is unsafe for it. */
 export function defaultLogDirs(): string[] {
@@ -59,4 +31,24 @@ export async function chooseDefaultLogDir(candidates: readonly string[] = defaul
   }
   if (firstExisting !== undefined) return { dir: firstExisting, why: 'it exists but holds no OpenClaw log file yet' };
   return { dir: candidates[0] ?? '/tmp/openclaw', why: `none of ${candidates.join(', ')} exists yet; waiting for it` };
+}
+
+/** What `--events default` stands for. */
+export const DEFAULT_EVENTS = 'default';
+
+/**
+ * Where the plugin writes: `<state dir>/logs/diagnostics`, the state dir
+ * being `$OPENCLAW_STATE_DIR`, else `~/.openclaw-<profile>` for a gateway run
+ * with `OPENCLAW_PROFILE`, else `~/.openclaw`. Returns the directory and why.
+ */
+export function defaultEventsDir(env: NodeJS.ProcessEnv, home: string = homedir()): { dir: string; why: string } {
+  const stateDir = env['OPENCLAW_STATE_DIR']?.trim();
+  if (stateDir !== undefined && stateDir !== '') {
+    return { dir: join(stateDir, 'logs', 'diagnostics'), why: 'from OPENCLAW_STATE_DIR' };
+  }
+  const profile = env['OPENCLAW_PROFILE']?.trim();
+  if (profile !== undefined && profile !== '' && profile !== 'default') {
+    return { dir: join(home, `.openclaw-${profile}`, 'logs', 'diagnostics'), why: `OpenClaw's state dir for OPENCLAW_PROFILE=${profile}` };
+  }
+  return { dir: join(home, '.openclaw', 'logs', 'diagnostics'), why: "OpenClaw's default state dir" };
 }

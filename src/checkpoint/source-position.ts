@@ -1,4 +1,4 @@
-import type { CheckpointStore } from '../checkpoint/checkpoint-store.js';
+import type { CheckpointStore } from './checkpoint-store.js';
 
 /** How far a source has handed lines over, in its own units (bytes for files, realtime µs for the journal). */
 export interface SourcePosition {

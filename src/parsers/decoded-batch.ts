@@ -1,9 +1,9 @@
 import { isUtf8 } from 'node:buffer';
-import { idsInTail, plainTracedRecord } from '../parsers/plain-traced-record.js';
-import { untracedRecordTime } from '../parsers/untraced-record.js';
-import type { LogRecord, RejectReason } from '../parsers/types.js';
+import type { RawLine } from './raw-line.js';
 import { decodeLine } from './decode-line.js';
-import type { RawLine } from './line-splitter.js';
+import { idsInTail, plainTracedRecord } from './plain-traced-record.js';
+import type { LogRecord, RejectReason } from './types.js';
+import { untracedRecordTime } from './untraced-record.js';
 
 /** What a line was made into, in `DecodedBatch.kinds`. */
 export const LINE_TEXT = 0;

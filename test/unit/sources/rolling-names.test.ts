@@ -1,8 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { chooseDefaultLogDir, compareRollingLogAge, defaultLogDirs, parseRollingLogName } from '../../../src/sources/log-file-names.js';
+import { describe, expect, it } from 'vitest';
+import { compareEventFileAge, compareRollingLogAge, EVENT_NAMES, isRenameRotation, LOG_NAMES, nameParts, NewestDate, parseRollingLogName } from '../../../src/sources/rolling-names.js';
 
 describe('parseRollingLogName', () => {
   it('reads the date of the live file without a profile', () => {
@@ -84,81 +81,45 @@ describe('compareRollingLogAge', () => {
   });
 });
 
-describe('defaultLogDirs', () => {
-  afterEach(() => {
-    vi.unstubAllEnvs();
+describe('the events plugin’s file names', () => {
+  it('recognises events-YYYY-MM-DD[.N].jsonl only, and not the file log', () => {
+    expect(['events-2026-11-21.jsonl', 'events-2026-11-21.1.jsonl', 'events-2026-11-21.12.jsonl'].every(EVENT_NAMES.matches)).toBe(true);
+    expect(['events-2026-11-21.log', 'openclaw-2026-11-21.log', 'events-2026-11-21.jsonl.gz', 'xevents-2026-11-21.jsonl'].some(EVENT_NAMES.matches)).toBe(false);
+    expect(LOG_NAMES.matches('events-2026-11-21.jsonl')).toBe(false);
   });
 
-  it('is /tmp/openclaw, then openclaw-<uid> under the temp dir', () => {
-    vi.stubEnv('TMPDIR', '/var/tmp/otel-tail-test');
-    const uid = process.getuid?.() ?? 0;
-    expect(defaultLogDirs()).toEqual(['/tmp/openclaw', `/var/tmp/otel-tail-test/openclaw-${uid}`]);
+  it('orders oldest first: by date, then the highest archive number, the live file last', () => {
+    const names = ['events-2026-11-22.jsonl', 'events-2026-11-21.jsonl', 'events-2026-11-21.1.jsonl', 'events-2026-11-21.3.jsonl', 'events-2026-11-22.1.jsonl'];
+    expect([...names].sort(compareEventFileAge)).toEqual([
+      'events-2026-11-21.3.jsonl',
+      'events-2026-11-21.1.jsonl',
+      'events-2026-11-21.jsonl',
+      'events-2026-11-22.1.jsonl',
+      'events-2026-11-22.jsonl',
+    ]);
   });
 });
 
-describe('chooseDefaultLogDir', () => {
-  const roots: string[] = [];
-  const root = (): string => {
-    const dir = mkdtempSync(join(tmpdir(), 'otel-tail-names-'));
-    roots.push(dir);
-    return dir;
-  };
-
-  afterEach(() => {
-    for (const dir of roots.splice(0)) rmSync(dir, { recursive: true, force: true });
+describe('rotation names', () => {
+  it('reads the date and rotation of the file log and of the event files', () => {
+    expect(nameParts('openclaw-2026-11-21.log')).toEqual({ date: '2026-11-21', rotation: 0 });
+    expect(nameParts('openclaw-work-2026-11-21.3.log')).toEqual({ date: '2026-11-21', rotation: 3 });
+    expect(nameParts('events-2026-11-21.1.jsonl')).toEqual({ date: '2026-11-21', rotation: 1 });
+    expect(nameParts('gateway.log')).toEqual({ date: undefined, rotation: 0 });
   });
 
-  it('prefers a candidate that holds rolling log files over an earlier one that merely exists', async () => {
-    const base = root();
-    const empty = join(base, 'empty');
-    const other = join(base, 'other-files');
-    const logs = join(base, 'logs');
-    mkdirSync(empty);
-    mkdirSync(other);
-    writeFileSync(join(other, 'openclaw.log'), 'not a rolling log\n');
-    writeFileSync(join(other, 'events-2026-11-21.jsonl'), '{}\n');
-    mkdirSync(logs);
-    writeFileSync(join(logs, 'openclaw-2026-11-21.1.log'), '{}\n');
-
-    expect(await chooseDefaultLogDir([join(base, 'missing'), empty, other, logs])).toEqual({ dir: logs, why: 'it holds OpenClaw log files' });
+  it('counts the live file becoming .1 as the rotation, not the shifts of older ones', () => {
+    expect(isRenameRotation('openclaw-2026-11-21.log', 'openclaw-2026-11-21.1.log')).toBe(true);
+    expect(isRenameRotation('openclaw-2026-11-21.1.log', 'openclaw-2026-11-21.2.log')).toBe(false);
+    expect(isRenameRotation('events-2026-11-21.jsonl', 'events-2026-11-21.1.jsonl')).toBe(true);
+    expect(isRenameRotation('openclaw-2026-11-21.log', 'openclaw-2026-11-21.log')).toBe(false);
   });
 
-  it('takes the first candidate with log files when several have them', async () => {
-    const base = root();
-    const first = join(base, 'first');
-    const second = join(base, 'second');
-    mkdirSync(first);
-    mkdirSync(second);
-    writeFileSync(join(first, 'openclaw-work-2026-11-21.log'), '');
-    writeFileSync(join(second, 'openclaw-2026-11-21.log'), '');
-
-    expect(await chooseDefaultLogDir([second, first])).toEqual({ dir: second, why: 'it holds OpenClaw log files' });
-  });
-
-  it('falls back to the first candidate that exists when none holds log files', async () => {
-    const base = root();
-    const a = join(base, 'a');
-    const b = join(base, 'b');
-    mkdirSync(a);
-    mkdirSync(b);
-    writeFileSync(join(b, 'openclaw.log'), 'x\n');
-    // A plain file where a directory was expected does not count as existing.
-    writeFileSync(join(base, 'file'), '');
-
-    expect(await chooseDefaultLogDir([join(base, 'missing'), join(base, 'file'), b, a])).toEqual({
-      dir: b,
-      why: 'it exists but holds no OpenClaw log file yet',
-    });
-  });
-
-  it('falls back to the first candidate, waiting for it, when none exists', async () => {
-    const base = root();
-    const first = join(base, 'not-yet');
-    const second = join(base, 'nor-this');
-
-    expect(await chooseDefaultLogDir([first, second])).toEqual({
-      dir: first,
-      why: `none of ${first}, ${second} exists yet; waiting for it`,
-    });
+  it('sees a later date appear once, not what is there at the first scan', () => {
+    const newest = new NewestDate();
+    expect(newest.observe(['openclaw-2026-11-20.log', 'openclaw-2026-11-21.log'])).toBeUndefined();
+    expect(newest.observe(['openclaw-2026-11-21.log', 'openclaw-2026-11-21.1.log'])).toBeUndefined();
+    expect(newest.observe(['openclaw-2026-11-21.log', 'openclaw-2026-11-22.log'])).toBe('openclaw-2026-11-22.log');
+    expect(newest.observe(['openclaw-2026-11-22.log', 'openclaw-2026-11-19.log'])).toBeUndefined();
   });
 });

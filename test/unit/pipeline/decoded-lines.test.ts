@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_TEXT, LINE_UNTRACED, type DecodedBatch } from '../../../src/sources/decoded-batch.js';
-import { readStreamDecoded } from '../../../src/sources/decoded-lines.js';
-import { LineSplitter, type RawLine } from '../../../src/sources/line-splitter.js';
+import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_TEXT, LINE_UNTRACED, type DecodedBatch } from '../../../src/parsers/decoded-batch.js';
+import { readStreamDecoded } from '../../../src/pipeline/decoded-lines.js';
+import type { RawLine } from '../../../src/parsers/raw-line.js';
+import { LineSplitter } from '../../../src/sources/line-splitter.js';
 import { fixtureLines } from '../../support/fixtures.js';
 
 const MAX_LINE_BYTES = 4096;

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
-import { decodeBatch, decodeWholeLines, type DecodedBatch } from './decoded-batch.js';
-import { LineSplitter, type RawLine } from './line-splitter.js';
+import { decodeBatch, decodeWholeLines, type DecodedBatch } from '../parsers/decoded-batch.js';
+import type { RawLine } from '../parsers/raw-line.js';
+import { LineSplitter } from '../sources/line-splitter.js';
 
 /**
  * Lines of a byte stream, decoded (decoded-batch.ts), for reading a whole
