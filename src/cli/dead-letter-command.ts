@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { DEAD_LETTER_FILE, DeadLetterFile, readDeadLetters, spansOf, type DeadLetterEntry } from '../checkpoint/dead-letter.js';
 import { processRunning } from '../checkpoint/state-lock.js';
 import { createExporter } from '../export/create-exporter.js';
-import { isRefusal } from '../export/otlp-target.js';
 import { partialRejectionMessage } from '../export/partial-rejection.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import { EXIT_FAILED, EXIT_OK, fail } from './exit-codes.js';
@@ -97,7 +96,7 @@ async function sendAll(exporter: TraceExporter, entries: readonly DeadLetterEntr
       if (outcome.rejected !== undefined) keep(batch, partialRejectionMessage(outcome.rejected));
       continue;
     }
-    if (!isRefusal(outcome.error)) {
+    if (outcome.status === 'retryable') {
       // Down, or refusing everything (401, 404): the rest would fare the same. Keep all of it.
       keep([...batch, ...entries.slice(i)], outcome.error.message);
       return kept;
@@ -109,7 +108,7 @@ async function sendAll(exporter: TraceExporter, entries: readonly DeadLetterEntr
     // One trace may be what the backend refuses: send the batch's traces one by one.
     for (const entry of batch) {
       const one = await exporter.export([entry.trace]);
-      if (one.status === 'failure') keep([entry], one.error.message);
+      if (one.status !== 'success') keep([entry], one.error.message);
       else if (one.rejected !== undefined) keep([entry], partialRejectionMessage(one.rejected));
     }
   }

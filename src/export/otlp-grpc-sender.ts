@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import type * as GrpcBase from '@opentelemetry/otlp-grpc-exporter-base';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import type { EncodedRequest, TraceSender, TraceSenderOptions } from './otlp-trace-sender.js';
-import { decodeExportResponse } from './otlp-trace-sender.js';
+import { responseReader } from './otlp-trace-sender.js';
+import { readGrpcFailure, sendThrough } from './send-result.js';
 
 /** The TraceService's method, as @opentelemetry/exporter-trace-otlp-grpc names it. */
 const SERVICE = 'TraceExportService';
@@ -34,9 +35,8 @@ export function createGrpcTraceSender(options: TraceSenderOptions): TraceSender 
     },
     'TRACES',
   );
-  const serializer = {
-    serializeRequest: (request: EncodedRequest): Uint8Array => request.body,
-    deserializeResponse: decodeExportResponse,
-  };
-  return grpc.createOtlpGrpcExportDelegate(config, serializer, 'otlp_grpc_span_exporter', { name: 'span', countItems: (request: EncodedRequest) => request.spans }, undefined, SERVICE, METHOD);
+  const reader = responseReader('TRACES', 'protobuf');
+  const delegate = grpc.createOtlpGrpcExportDelegate(config, reader.serializer, 'otlp_grpc_span_exporter', { name: 'span', countItems: (request: EncodedRequest) => request.spans }, undefined, SERVICE, METHOD);
+  // A gRPC status (INVALID_ARGUMENT refuses the content) is read here, where it is known.
+  return { send: (request) => sendThrough(delegate, request, reader.take, readGrpcFailure), shutdown: () => delegate.shutdown() };
 }

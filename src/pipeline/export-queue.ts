@@ -1,4 +1,3 @@
-import { isRefusal } from '../export/otlp-target.js';
 import { partialRejectionMessage } from '../export/partial-rejection.js';
 import type { ExportOutcome, TraceExporter } from '../export/trace-exporter.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
@@ -84,7 +83,7 @@ export class ExportQueue {
 
   private async exportBatch(batch: readonly FinishedTrace[], spans: number): Promise<void> {
     const outcome = await this.exporter.export(batch);
-    if (outcome.status === 'failure' && batch.length > 1 && isRefusal(outcome.error)) {
+    if (outcome.status === 'refused' && batch.length > 1) {
       // One trace may be what the backend refuses (otlp-target.ts): send them one by one, so only it fails.
       for (const trace of batch) {
         // Sent again: paced like any other send, so a refusal cannot make a backfill exceed --max-rate.

@@ -45,7 +45,7 @@ export class LogQueue {
     const batch = this.pending.splice(0, Math.max(1, this.maxBatch));
     await this.pace(batch.length);
     const outcome = await this.sink.export(batch);
-    if (outcome.status === 'failure') {
+    if (outcome.status !== 'success') {
       this.stats.logRecordsFailed += batch.length;
       this.firstError ??= outcome.error;
       return;

@@ -1,4 +1,3 @@
-import { isRefusal } from '../export/otlp-target.js';
 import type { PartialRejection } from '../export/partial-rejection.js';
 import type { ExportOutcome, TraceExporter } from '../export/trace-exporter.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
@@ -29,7 +28,7 @@ export interface ExportEvents {
   /** An export succeeded after an outage. */
   reachable(): void;
   /**
-   * The backend refused these traces themselves (otlp-target.ts `isRefusal`): sending them again as they
+   * The backend refused these traces themselves (the outcome `refused`): sending them again as they
    * are cannot help, so the queue moves on; the receiver keeps them (dead letter) and settles them.
    */
   refused(items: readonly QueuedTrace[], error: Error): void;
@@ -46,7 +45,7 @@ type Answer = { status: 'accepted'; rejected?: PartialRejection } | { status: 'r
  * The live export path: bounded, ordered, and never dropping what a backend
  * could still take. One batch is in flight at a time; a failed batch is
  * retried (with backoff, forever) until it is accepted or the queue is
- * stopped; a batch the backend refuses (`isRefusal`) is sent again trace by
+ * stopped; a batch the backend refuses (outcome `refused`) is sent again trace by
  * trace, and only the traces it refuses alone are given up. Meanwhile `waitForRoom()`
  * keeps the producer (the file reader) waiting once the queue is full, so a
  * down collector stops reading instead of growing memory.
@@ -174,19 +173,18 @@ export class RetryingExportQueue {
     this.events.refused(items, error);
   }
 
-  /** Exports one batch until the backend answers it: accepted, or refused (`isRefusal`); other failures are retried with backoff. */
+  /** Exports one batch until the backend answers it: accepted, or refused; `retryable` failures are retried with backoff. */
   private async exportUntilAnswered(batch: readonly QueuedTrace[]): Promise<Answer> {
     let backoff = this.options.initialBackoffMs;
     for (;;) {
       const outcome: ExportOutcome = await this.exporter.export(batch.map((item) => item.trace));
-      const refusal = outcome.status === 'failure' && isRefusal(outcome.error);
-      if (outcome.status === 'success' || refusal) {
+      if (outcome.status !== 'retryable') {
         // Either way the backend answered: it is reachable.
         if (this.failing) {
           this.failing = false;
           this.events.reachable();
         }
-        if (outcome.status === 'failure') return { status: 'refused', error: outcome.error };
+        if (outcome.status === 'refused') return { status: 'refused', error: outcome.error };
         return outcome.rejected === undefined ? { status: 'accepted' } : { status: 'accepted', rejected: outcome.rejected };
       }
       this.stats.exportBatchesFailed++;
