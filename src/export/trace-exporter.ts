@@ -14,9 +14,6 @@ export type ExportOutcome =
   | { status: 'retryable'; error: Error }
   | { status: 'refused'; error: Error };
 
-/** A failed outcome. */
-export type ExportFailure = Exclude<ExportOutcome, { status: 'success' }>;
-
 /** A sink for finished traces: OTLP, console tree or OTLP-JSON file. */
 export interface TraceExporter {
   /** Export one batch; resolves (never rejects) with the batch's outcome. */
