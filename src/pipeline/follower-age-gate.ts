@@ -1,6 +1,6 @@
 import { AgeGate, type BackendAgeLimit } from '../export/age-limit.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
-import { RateLimitedNote } from './rate-limited-note.js';
+import { RateLimitedNote } from './repeating-notes.js';
 
 /**
  * A backend's age limit for a follower (age-limit.ts). A follower sees old

@@ -2,7 +2,7 @@ import type { SettledTrace } from '../checkpoint/settlement.js';
 import type { TraceLines } from '../reconstruct/trace-lines.js';
 import type { SourcePosition } from '../sources/source-position.js';
 import type { ExportedTraceSpans } from '../reconstruct/exported-spans.js';
-import { TroubleSpell } from './rate-limited-note.js';
+import { TroubleSpell } from './repeating-notes.js';
 import type { QueuedTrace } from './retrying-export-queue.js';
 
 /** Where settled traces go and checkpoints are written from (Settlement over a CheckpointStore). */

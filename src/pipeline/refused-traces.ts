@@ -2,7 +2,7 @@ import type { DeadLetterFile } from '../checkpoint/dead-letter.js';
 import { partialRejectionMessage, type PartialRejection } from '../export/partial-rejection.js';
 import type { TraceLines } from '../reconstruct/trace-lines.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
-import { RateLimitedNote } from './rate-limited-note.js';
+import { RateLimitedNote } from './repeating-notes.js';
 import type { QueuedTrace } from './retrying-export-queue.js';
 
 /**

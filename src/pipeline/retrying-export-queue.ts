@@ -5,7 +5,7 @@ import type { FinishedTrace } from '../reconstruct/span-record.js';
 import type { TraceLines } from '../reconstruct/trace-lines.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { BatchDelivery, spanTally, takeBatch } from './batch-delivery.js';
-import { TroubleSpell } from './rate-limited-note.js';
+import { TroubleSpell } from './repeating-notes.js';
 
 /** A finished trace on its way out, with the lines it holds until it is exported. */
 export interface QueuedTrace {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimitedNote, TroubleSpell } from '../../../src/pipeline/rate-limited-note.js';
+import { RateLimitedNote, TroubleSpell } from '../../../src/pipeline/repeating-notes.js';
 
 describe('RateLimitedNote', () => {
   it('is due at once, then only a minute after the last note was said', () => {

@@ -1,3 +1,5 @@
+/** Notes about a trouble that goes on: how often they are said again (RateLimitedNote, TroubleSpell). */
+
 /** At most one line a minute about a recurring trouble: a backlog or a refusing backend must not flood the log. */
 const NOTE_EVERY_MS = 60_000;
 
