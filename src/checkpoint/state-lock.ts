@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What the lock file holds: who holds it, since when. */
@@ -14,9 +14,12 @@ export type LockResult =
 /**
  * `<state-dir>/follower.lock`: one follower per state dir. Two would read the same lines, send them
  * twice, and overwrite each other's checkpoints. The file holds the holder's PID; a lock whose
- * process is gone (a crash, SIGKILL, a container restarted with the same PID) is taken over. Written
- * with `wx`, so of two starting at once only one wins. A backfill takes no lock: its ledger is merged
- * on save, so backfills beside a follower or each other lose nothing.
+ * process is gone (a crash, SIGKILL, a container restarted with the same PID) is taken over. The body
+ * is written whole to a file of our own first and then hard-linked into place: `link` fails if the
+ * lock exists, so of two starting at once only one wins, and no one ever reads a lock that exists
+ * but is still empty (which `writeFile` with `wx` would show between its create and its write, and
+ * which the other follower would take for a stale lock). A backfill takes no lock: its ledger is
+ * merged on save, so backfills beside a follower or each other lose nothing.
  */
 export class StateLock {
   private released = false;
@@ -29,12 +32,9 @@ export class StateLock {
     const body: LockBody = { pid: process.pid, startedAt: new Date().toISOString() };
     let tookOverFrom: LockBody | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        writeFileSync(path, `${JSON.stringify(body)}\n`, { flag: 'wx', mode: 0o600 });
+      if (linkWhole(path, body)) {
         const lock = new StateLock(path);
         return tookOverFrom === undefined ? { status: 'locked', lock } : { status: 'locked', lock, tookOverFrom };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const holder = readHolder(path);
       if (holder !== undefined && isOtelTail(holder.pid)) return { status: 'held', holder, path };
@@ -58,6 +58,21 @@ export class StateLock {
 export function lockHolder(stateDir: string): { pid: number; startedAt: string; running: boolean } | undefined {
   const holder = readHolder(join(stateDir, 'follower.lock'));
   return holder === undefined ? undefined : { ...holder, running: isOtelTail(holder.pid) };
+}
+
+/** Creates `path` holding `body`, or returns false if it exists. */
+function linkWhole(path: string, body: LockBody): boolean {
+  const own = `${path}.${process.pid}`;
+  writeFileSync(own, `${JSON.stringify(body)}\n`, { mode: 0o600 });
+  try {
+    linkSync(own, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return false;
+  } finally {
+    unlinkSync(own);
+  }
 }
 
 function readHolder(path: string): LockBody | undefined {

@@ -128,7 +128,7 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     }
     for (const { path, shape } of result.foreign) ownLog('warn', foreignInputMessage(path === STDIN ? 'standard input' : displayPath(path), shape));
     if (result.counters.outsideWindow > 0) say(`${plural(result.counters.outsideWindow, 'record')} ${result.counters.outsideWindow === 1 ? 'was' : 'were'} outside --since/--until and not used`);
-    for (const note of formatNotes(result)) say(note.text, note.level);
+    for (const note of formatNotes(result, result.foreign.length > 0)) say(note.text, note.level);
     const tooOld = ageGate?.skippedSpans ?? 0;
     if (ageGate !== undefined && tooOld > 0) say(backendAgeSkipped(ageGate.limit, ageGate.skippedTraces, tooOld, ageGate.latestSkippedEndMs), 'warn');
     if (dryRun) say('dry run: nothing was sent, and the ledger was not updated');

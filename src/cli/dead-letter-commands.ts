@@ -20,7 +20,7 @@ export function addDeadLetterCommands(program: Command, setExit: (code: number) 
   const deadLetter = program.command('dead-letter').description('Traces a backend refused, kept in the state dir: send them again once the cause is fixed.').addHelpText('after', DEAD_LETTER_HELP);
   addConfigOptions(
     deadLetter.command('replay').description('Send the refused traces of <state dir>/dead-letter.jsonl again, through this config; keep what is refused again.').addHelpText('after', DEAD_LETTER_HELP),
-    'backfill',
+    'replay',
   ).action(async (flags: Record<string, unknown>) => {
     setExit(await (await import('./dead-letter-command.js')).deadLetterReplayCommand(flags));
   });

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { StateLock } from '../checkpoint/state-lock.js';
 import { createExporter } from '../export/create-exporter.js';
 import { Follower } from '../pipeline/follower.js';
+import type { FollowLogs } from '../pipeline/follower-logs.js';
 import { EXIT_OK, fail } from './exit-codes.js';
 import { FollowMonitoring } from './follow-monitoring.js';
 import { isStartError, reloadFollow, type RunningFollow } from './follow-reload.js';
-import { describeTarget, followerOptions, planFollow } from './follow-setup.js';
+import { describeTarget, followerOptions, followLogs, planFollow } from './follow-setup.js';
 import { listenForSignals } from './follow-signals.js';
 import { applyLogFormat, loadConfig } from './load-config.js';
 import { hashedIdsNote } from './orientation.js';
@@ -52,16 +53,17 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
   if (locked.tookOverFrom !== undefined) {
     ownLog('warn', `took over ${lock.path} from otel-tail PID ${locked.tookOverFrom.pid} (started ${locked.tookOverFrom.startedAt}), which is no longer running: it did not stop cleanly, so what it had not settled is read again from the checkpoints`);
   }
-  // The key is read from a config file shared with backfill: say that the follower does not act on it yet.
-  if (config.logs) ownLog('warn', 'logs (--logs) is used by backfill only so far: this follower sends spans, and no log records');
   let running: RunningFollow;
   let monitoring: FollowMonitoring | undefined;
+  let logs: FollowLogs | undefined;
   try {
+    logs = await followLogs(config, plan.stateDir);
     monitoring = await FollowMonitoring.start(config, await createExporter(config, { stateDir: plan.stateDir, warn: (message) => log(message, 'warn') }), log);
-    running = { plan, follower: await Follower.start(followerOptions(plan, monitoring.exporter, monitoring.onTrace, log)) };
+    running = { plan, follower: await Follower.start(followerOptions(plan, monitoring.exporter, monitoring.onTrace, log, logs)) };
   } catch (error) {
     signals.cancel();
     await monitoring?.stop();
+    await logs?.sink.shutdown();
     lock.release();
     if (isStartError(error)) return fail(error.message);
     throw error;
@@ -71,7 +73,7 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
   const start =
     resumed > 0 ? `resuming from ${plural(resumed, 'checkpoint')} in ${running.follower.checkpointPath}`
     : `no checkpoint yet: ${config.from === 'end' ? 'new lines only' : 'from the beginning'}; checkpoints in ${running.follower.checkpointPath}`;
-  log(`following ${running.follower.targets.join(', ')} → ${describeTarget(config)} (${start})`);
+  log(`following ${running.follower.targets.join(', ')} → ${describeTarget(config)}${logs === undefined ? '' : `, log records → ${logs.target}`} (${start})`);
   const hashNote = config.exporter === 'console' ? hashedIdsNote(config) : undefined;
   if (hashNote !== undefined) log(hashNote);
 
@@ -104,7 +106,7 @@ export async function followCommand(flags: Record<string, unknown>): Promise<num
     drained = await follower.stop();
   }
   await monitoring.stop();
-  if (!drained) ownLog('warn', 'some spans could not be exported before the shutdown deadline; checkpoints were not moved past their lines, so they are sent after the next start');
+  if (!drained) ownLog('warn', 'some spans or log records could not be exported before the shutdown deadline; checkpoints were not moved past their lines, so they are sent after the next start');
   const totals = { stats: follower.stats, counters: follower.reconstructor.counters };
   for (const note of formatNotes(totals)) log(note.text, note.level);
   ownLogRaw(summaryLevel(totals), formatSummary(totals, 'otel-tail stopped', running.plan.config.exporter === 'console' ? 'printed' : 'exported'), summaryFields(totals));

@@ -7,7 +7,8 @@ import { Follower } from '../pipeline/follower.js';
 import { JournalError } from '../sources/journal-reader.js';
 import type { FollowMonitoring, MonitoringReload } from './follow-monitoring.js';
 import type { FollowSignals } from './follow-signals.js';
-import { defaultStateDir, describeTarget, followerOptions, planFollow, type FollowPlan } from './follow-setup.js';
+import type { FollowLogs } from '../pipeline/follower-logs.js';
+import { defaultStateDir, describeTarget, followerOptions, followLogs, planFollow, type FollowPlan } from './follow-setup.js';
 import { configFileOf } from './load-config.js';
 
 /** How long a reload lets the export queue drain before it hands what is left to the next follower (which reads it again). */
@@ -60,14 +61,17 @@ export async function reloadFollow(running: RunningFollow, context: ReloadContex
     return keep(`stateDir: the checkpoints cannot move while running (${running.plan.stateDir} → ${stateDir}); restart otel-tail to use another state dir`);
   }
   let exporter: TraceExporter | undefined;
+  let logs: FollowLogs | undefined;
   let plan: FollowPlan;
   let prepared: MonitoringReload;
   try {
     plan = await planFollow(config, log);
+    logs = await followLogs(config, plan.stateDir);
     exporter = await createExporter(config, { stateDir: plan.stateDir, warn: (message) => log(message, 'warn') });
     prepared = await monitoring.prepareReload(config, log);
   } catch (error) {
     await exporter?.shutdown();
+    await logs?.sink.shutdown();
     if (isStartError(error)) return keep(error.message);
     throw error;
   }
@@ -76,6 +80,7 @@ export async function reloadFollow(running: RunningFollow, context: ReloadContex
     // SIGTERM before anything was handed over: the ordinary shutdown does better (it exports open traces now).
     await prepared.discard();
     await exporter.shutdown();
+    await logs?.sink.shutdown();
     log('reload abandoned: stopping');
     return { status: 'running', follow: running };
   }
@@ -83,11 +88,12 @@ export async function reloadFollow(running: RunningFollow, context: ReloadContex
   if (signals.stopping) {
     await prepared.discard();
     await exporter.shutdown();
+    await logs?.sink.shutdown();
     return { status: 'stopped', follow: running };
   }
   monitoring.exporter.use(exporter);
   try {
-    const follower = await Follower.start(followerOptions(plan, monitoring.exporter, prepared.onTrace, log), carry);
+    const follower = await Follower.start(followerOptions(plan, monitoring.exporter, prepared.onTrace, log, logs), carry);
     await prepared.commit(follower);
     context.applied?.(config);
     log(`reloaded: following ${follower.targets.join(', ')} → ${describeTarget(config)}`);
@@ -97,8 +103,10 @@ export async function reloadFollow(running: RunningFollow, context: ReloadContex
     // Go on as before the reload, from the checkpoints just written: nothing was read past them.
     await prepared.discard();
     await monitoring.exporter.shutdown();
+    await logs?.sink.shutdown();
     monitoring.exporter.use(await createExporter(running.plan.config, { stateDir: running.plan.stateDir, warn: (message) => log(message, 'warn') }));
-    const follower = await Follower.start(followerOptions(running.plan, monitoring.exporter, monitoring.onTrace, log), carry);
+    const previousLogs = await followLogs(running.plan.config, running.plan.stateDir);
+    const follower = await Follower.start(followerOptions(running.plan, monitoring.exporter, monitoring.onTrace, log, previousLogs), carry);
     monitoring.attach(follower);
     log(`reload failed: ${error.message}; following with the previous config again`, 'error');
     return { status: 'running', follow: { plan: running.plan, follower } };

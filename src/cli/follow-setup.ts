@@ -1,10 +1,13 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { InputError } from '../config/config-error.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { configuredAgeLimit, type BackendAgeLimit } from '../export/age-limit.js';
+import { createLogExport } from '../export/create-exporter.js';
 import { displayUrl, resolveTracesUrl } from '../export/otlp-target.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import type { FollowOptions } from '../pipeline/follower.js';
+import type { FollowLogs } from '../pipeline/follower-logs.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
@@ -49,6 +52,7 @@ export function followerOptions(
   exporter: TraceExporter,
   onTrace: ((trace: FinishedTrace, exit: TraceExit) => void) | undefined,
   log: (message: string) => void,
+  logs?: FollowLogs,
 ): FollowOptions {
   const { config, paths, eventPaths, journals } = plan;
   return {
@@ -74,7 +78,20 @@ export function followerOptions(
     // A reload waits for the answer to a request in flight: the SDK gives up after the export timeout.
     inFlightWaitMs: config.exportTimeoutMs + 1_000,
     ...ageLimitOf(config),
+    ...(logs === undefined ? {} : { logs }),
   };
+}
+
+/**
+ * --logs: the log records' exporter for a follower (undefined without --logs). A config that cannot
+ * send them (another exporter, gRPC, OTLP/JSON, no logs URL) is an InputError naming why: refused at
+ * start-up, and a reload keeps the running config.
+ */
+export async function followLogs(config: ResolvedConfig, stateDir: string): Promise<FollowLogs | undefined> {
+  if (!config.logs) return undefined;
+  const made = await createLogExport(config, { stateDir });
+  if ('error' in made) throw new InputError(made.error);
+  return { sink: made.sink, scrub: made.scrub, target: displayUrl(made.url) };
 }
 
 /** A backend that rejects old spans (Dynatrace): the follower skips what it would reject in a backlog. */

@@ -65,8 +65,12 @@ export function summaryLevel(result: RunTotals): LogLevel {
   return result.stats.spansFailed > 0 || result.stats.logRecordsFailed > 0 || result.stats.fileErrors.length > 0 || result.exportError !== undefined ? 'warn' : 'info';
 }
 
-/** Extra lines worth one mention each: where the first bad line of each kind was, gaps, export errors. */
-export function formatNotes(result: RunTotals): RunNote[] {
+/**
+ * Extra lines worth one mention each: where the first bad line of each kind was, gaps, export errors.
+ * `foreignNamed`: each input that held nothing of OpenClaw's was already named as such (backfill), so
+ * the count of its lines does not ask again whether the input is OpenClaw's.
+ */
+export function formatNotes(result: RunTotals, foreignNamed = false): RunNote[] {
   const notes: RunNote[] = [];
   const warn = (text: string): number => notes.push({ level: 'warn', text });
   for (const [reason, where] of result.stats.firstRejection) warn(`skipped ${reason} lines; the first was ${where}`);
@@ -79,7 +83,7 @@ export function formatNotes(result: RunTotals): RunNote[] {
   // Events alone (no log record read): their release may not mark failed calls.
   const unmarked = result.stats.unmarkedFailures.notice(result.stats.records > 0);
   if (unmarked !== undefined) notes.push({ level: 'info', text: unmarked });
-  const other = otherLinesNote(result.stats);
+  const other = otherLinesNote(result.stats, foreignNamed);
   if (other !== undefined) notes.push(other);
   const reopened = result.counters.tracesReopened;
   if (reopened > 0) notes.push({ level: 'info', text: `${plural(reopened, 'trace')} got spans after ${reopened === 1 ? 'it was' : 'they were'} first exported (a retry, lines after an eviction or idle timeout): only the new spans were sent, under the same trace and parents` });
@@ -101,15 +105,16 @@ export function formatNotes(result: RunTotals): RunNote[] {
  * Lines that were neither a record nor an event: counted, not rejected (console text in a journal
  * is expected), but named at the end, so that a run that found nothing says why.
  */
-function otherLinesNote(stats: PipelineStats): RunNote | undefined {
+function otherLinesNote(stats: PipelineStats, foreignNamed: boolean): RunNote | undefined {
   const total = stats.otherTotal;
   if (total === 0) return undefined;
   const reasons = [...stats.other.entries()].map(([reason, n]) => `${reason}=${n}`).join(' ');
   const hints: string[] = [];
   if ((stats.other.get('unknown_event_type') ?? 0) > 0) hints.push('unknown_event_type: diagnostic events of types this otel-tail does not know (a newer OpenClaw?)');
   const nothingElse = stats.records + stats.events === 0;
-  if (nothingElse) hints.push(`nothing else was found: is the input OpenClaw's (its file log of JSON lines with "_meta" and "time", its journald stream, or its diagnostic events)?`);
-  const text = `${plural(total, 'line')} ${total === 1 ? 'was' : 'were'} neither OpenClaw records nor diagnostic events, and ${total === 1 ? 'was' : 'were'} skipped (${reasons})${hints.length === 0 ? '' : `; ${hints.join('; ')}`}`;
+  if (nothingElse && !foreignNamed) hints.push(`nothing else was found: is the input OpenClaw's (its file log of JSON lines with "_meta" and "time", its journald stream, or its diagnostic events)?`);
+  const what = total === 1 ? 'was neither an OpenClaw record nor a diagnostic event, and was' : 'were neither OpenClaw records nor diagnostic events, and were';
+  const text = `${plural(total, 'line')} ${what} skipped (${reasons})${hints.length === 0 ? '' : `; ${hints.join('; ')}`}`;
   // A run that found nothing of OpenClaw's read the wrong input: a warning. Console text beside records is expected.
   return { level: nothingElse ? 'warn' : 'info', text };
 }

@@ -9,7 +9,7 @@ import { OTLP_FIELDS } from './otlp-fields.js';
 export type FieldKind = 'string' | 'url' | 'count' | 'bytes' | 'duration' | 'map' | 'enum' | 'paths' | 'boolean' | 'strings' | 'listen';
 
 /** The commands a field applies to (flags are offered only there). */
-export type CommandName = 'follow' | 'backfill';
+export type CommandName = 'follow' | 'backfill' | 'replay';
 
 export interface ConfigField {
   key: string;
@@ -27,6 +27,9 @@ export interface ConfigField {
   commands?: readonly CommandName[];
 }
 
+/** Fields about reading and rebuilding traces: `dead-letter replay` sends traces already built, so it has no use for them. */
+const READING: readonly CommandName[] = ['follow', 'backfill'];
+
 export const CONFIG_FIELDS: readonly ConfigField[] = [
   {
     key: 'file',
@@ -40,24 +43,28 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     flag: '--events <path>',
     kind: 'paths',
     doc: "Diagnostic-event JSONL written by otel-tail's OpenClaw plugin: a directory of events-YYYY-MM-DD[.N].jsonl files (follow), or files (backfill); repeatable. 'default' is the plugin's directory, <state dir>/logs/diagnostics ($OPENCLAW_STATE_DIR, else ~/.openclaw[-$OPENCLAW_PROFILE]). With the file log of the same gateway, each trace is built from both: the events give the spans (tokens, cost, OpenClaw's ids), the log adds its warnings, retries and decisions as span events.",
+    commands: READING,
   },
   {
     key: 'journal',
     flag: '--journal <name>',
     kind: 'string',
     doc: "Read the gateway's journald stream: entries of the user or system unit NAME.service, or with SYSLOG_IDENTIFIER=NAME (e.g. openclaw-gateway). Follows the live journal unless journalDir or journalFile is set.",
+    commands: READING,
   },
   {
     key: 'journalDir',
     flag: '--journal-dir <dir>',
     kind: 'string',
     doc: 'With journal: read the journal files in this directory (copied from another host, or archived) instead of the live journal.',
+    commands: READING,
   },
   {
     key: 'journalFile',
     flag: '--journal-file <file>',
     kind: 'string',
     doc: 'With journal: read this journal file instead of the live journal.',
+    commands: READING,
   },
   {
     key: 'journalctl',
@@ -65,6 +72,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     kind: 'string',
     default: 'journalctl',
     doc: 'The journalctl executable that reads the journal.',
+    commands: READING,
   },
   {
     key: 'from',
@@ -118,6 +126,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     kind: 'bytes',
     default: 1_048_576,
     doc: 'Longest line accepted; longer lines are skipped (and counted) without being held in memory.',
+    commands: READING,
   },
   {
     key: 'grace',
@@ -125,6 +134,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     kind: 'duration',
     default: '750ms',
     doc: 'How long (in log time) a complete trace waits for trailing lines before it is exported. OpenClaw writes the last lines of a turn up to ~600 ms after its root span ends.',
+    commands: READING,
   },
   {
     key: 'idleTimeout',
@@ -132,6 +142,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     kind: 'duration',
     default: '120s',
     doc: 'A trace with no new line for this long (log time) is exported as it is, marked incomplete if a span is still open.',
+    commands: READING,
   },
   {
     key: 'maxOpenTraces',
@@ -139,6 +150,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     kind: 'count',
     default: 10_000,
     doc: 'Traces held in memory at once; past it the least recently active is exported early (counted as evicted).',
+    commands: READING,
   },
   {
     key: 'maxBatchSpans',
@@ -220,8 +232,8 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     flag: '--logs',
     kind: 'boolean',
     default: false,
-    commands: ['backfill'],
-    doc: 'Also send every record of the file logs as an OTLP log record (OTLP/HTTP protobuf, to ENDPOINT/v1/logs), with the trace and span ids of the span it was written in; ids and --redact as for spans. Files only (not standard input or journals) so far.',
+    doc: 'Also send every record of the file logs as an OTLP log record (OTLP/HTTP protobuf, to ENDPOINT/v1/logs), with the trace and span ids of the span it was written in; ids and --redact as for spans. Following: a line\'s checkpoint passes it only once its log record is acknowledged too, and journal console lines go as well (with their run\'s derived ids); backfill: files only (not standard input or journals) so far.',
+    commands: READING,
   },
   {
     key: 'redact',

@@ -5,6 +5,7 @@ import type { FinishedTrace } from '../reconstruct/span-record.js';
 import type { StartFrom } from '../sources/file-source.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
 import type { CheckpointWriter } from './follower-checkpoints.js';
+import type { FollowLogs } from './follower-logs.js';
 import type { FollowSourceHooks, FollowSources } from './follow-sources.js';
 import type { WallClock } from './quiet-clock.js';
 
@@ -37,6 +38,8 @@ export interface FollowOptions {
   inFlightWaitMs?: number;
   /** The backend rejects spans older than this (Dynatrace): such traces are skipped, settled and said (follower-age-gate.ts). */
   ageLimit?: BackendAgeLimit;
+  /** --logs: every record of the followed file logs and journals also goes as a log record (follower-logs.ts). */
+  logs?: FollowLogs;
 }
 
 /**

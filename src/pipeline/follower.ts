@@ -16,6 +16,7 @@ import { LineIntake } from './line-intake.js';
 import { FollowerAgeGate } from './follower-age-gate.js';
 import type { FollowerCarry } from './follower-carry.js';
 import { deliveredSpans, FollowerCheckpoints } from './follower-checkpoints.js';
+import { FollowerLogs } from './follower-logs.js';
 import { followSources, type FollowSourceHooks, type FollowSources } from './follow-sources.js';
 import { ForeignSources } from './foreign-sources.js';
 import { QuietClock, SYSTEM_CLOCK, type WallClock } from './quiet-clock.js';
@@ -52,6 +53,8 @@ export class Follower {
   private readonly refusals: RefusedTraces;
   private readonly foreignSources: ForeignSources;
   private readonly ageGate: FollowerAgeGate | undefined;
+  /** --logs: every record as a log record, each holding its line until answered. */
+  private readonly logs: FollowerLogs | undefined;
 
   private constructor(
     private readonly options: FollowOptions,
@@ -67,7 +70,7 @@ export class Follower {
       {
         positions: () => this.sources.all.flatMap((source) => [...source.positions()]),
         takeRetired: () => this.sources.all.flatMap((source) => source.takeRetired()),
-        unsettled: () => [this.reconstructor.openLines(), this.queue.heldLines(), this.refusals.heldLines()],
+        unsettled: () => [this.reconstructor.openLines(), this.queue.heldLines(), this.refusals.heldLines(), this.logs?.heldLines() ?? []],
       },
       store.path,
       options.log,
@@ -91,6 +94,10 @@ export class Follower {
         partlyRejected: (items, rejected) => this.refusals.partlyRejected(items, rejected),
       },
     );
+    this.logs =
+      options.logs === undefined
+        ? undefined
+        : new FollowerLogs(options.logs, { maxBatch: options.maxBatchSpans, maxQueued: options.maxBatchSpans * QUEUED_BATCHES }, this.stats, options.log, () => this.wall.now());
     const hasUnread = (stream: StreamKind): boolean => this.sources.streams[stream].some((source) => source.reading);
     this.ageGate = options.ageLimit === undefined ? undefined : new FollowerAgeGate(options.ageLimit, options.log);
     this.reconstructor = new Reconstructor({ ...options.reconstructor, hasUnread, maxWallSkewMs: MAX_WALL_SKEW_MS }, (trace, exit) => {
@@ -144,6 +151,7 @@ export class Follower {
       // Nothing is checkpointed: what a started source read is read again by whoever follows next.
       for (const source of all) source.stopReading();
       follower.queue.stop();
+      follower.logs?.stop();
       await withTimeout(Promise.all(all.map((source) => source.close())), 500);
       throw error;
     }
@@ -192,13 +200,15 @@ export class Follower {
     this.reconstructor.flush();
     // What was skipped for its age since the last line about it.
     this.ageGate?.note();
-    const drained = await this.queue.drain(Math.max(0, deadline - Date.now() - 500));
+    const drainMs = Math.max(0, deadline - Date.now() - 500);
+    const [drained, logsDrained] = await Promise.all([this.queue.drain(drainMs), this.logs?.drain(drainMs) ?? true]);
     this.queue.stop();
+    this.logs?.stop();
     await withTimeout(this.refusals.drain(), Math.max(100, deadline - Date.now() - 500));
     await this.checkpoints.write();
     await withTimeout(Promise.all(this.sources.all.map((source) => source.close())), 500);
-    await withTimeout(this.options.exporter.shutdown(), Math.max(100, deadline - Date.now()));
-    return drained;
+    await withTimeout(Promise.all([this.options.exporter.shutdown(), this.logs?.shutdown()]), Math.max(100, deadline - Date.now()));
+    return drained && logsDrained;
   }
 
   /**
@@ -211,17 +221,19 @@ export class Follower {
    */
   async stopForReload(drainMs: number, cut: Promise<unknown>): Promise<FollowerCarry> {
     this.haltReading();
-    await untilCut(this.queue.drain(drainMs), cut);
+    await untilCut(Promise.all([this.queue.drain(drainMs), this.logs?.drain(drainMs)]), cut);
     this.queue.stop();
+    this.logs?.stop();
     this.ageGate?.note();
     // Its answer settles it (not sent again) or not (held by the checkpoint): either is known before the write.
-    await untilCut(this.queue.drain(this.options.inFlightWaitMs ?? 11_000), cut);
+    const inFlightMs = this.options.inFlightWaitMs ?? 11_000;
+    await untilCut(Promise.all([this.queue.drain(inFlightMs), this.logs?.drain(inFlightMs)]), cut);
     await untilCut(this.refusals.drain(), cut);
     await this.checkpoints.write();
     // Emitted but not delivered: the next follower reads their lines again (the checkpoint holds them) and must send them.
     const exported = deliveredSpans(this.reconstructor.exported, this.queue.undelivered());
     await withTimeout(Promise.all(this.sources.all.map((source) => source.close())), 500);
-    await withTimeout(this.options.exporter.shutdown(), 1000);
+    await withTimeout(Promise.all([this.options.exporter.shutdown(), this.logs?.shutdown()]), 1000);
     return {
       store: this.store,
       stats: this.stats,
@@ -242,7 +254,7 @@ export class Follower {
   private take(file: { key: string; path: string }, lines: RawLine[]): Promise<void> {
     let intake = this.intakes.get(file.key);
     if (intake === undefined) {
-      intake = new LineIntake(file.path, this.options.maxLineBytes, this.stats, this.reconstructor, file.key, dirname(file.path));
+      intake = new LineIntake(file.path, this.options.maxLineBytes, this.stats, this.reconstructor, file.key, dirname(file.path), this.logs?.tap);
       this.intakes.set(file.key, intake);
     }
     const lineIntake = intake;
@@ -254,18 +266,19 @@ export class Follower {
   private takeEntries(source: { key: string; name: string }, entries: JournalEntry[]): Promise<void> {
     let intake = this.journalIntakes.get(source.key);
     if (intake === undefined) {
-      intake = new JournalIntake(source.name, this.stats, this.reconstructor, source.key);
+      intake = new JournalIntake(source.name, this.stats, this.reconstructor, source.key, this.logs?.tap);
       this.journalIntakes.set(source.key, intake);
     }
     const journalIntake = intake;
     return this.handOver(() => journalIntake.addEntries(entries));
   }
 
-  /** What every source's hand-over does: lines are being read (the clock stops), then wait for room. */
-  private handOver(add: () => void): Promise<void> {
+  /** What every source's hand-over does: lines are being read (the clock stops), then wait for room in both queues. */
+  private async handOver(add: () => void): Promise<void> {
     this.clock.reading();
     add();
-    return this.queue.waitForRoom();
+    await this.queue.waitForRoom();
+    await this.logs?.waitForRoom();
   }
 }
 

@@ -4,6 +4,7 @@ import { ConsoleRunScopes } from '../reconstruct/console-run-scopes.js';
 import type { Reconstructor } from '../reconstruct/reconstructor.js';
 import type { LineRef } from '../reconstruct/trace-lines.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
+import type { RecordTap } from './line-intake.js';
 import { routeParsed } from './route-parsed.js';
 
 /** Within this, the entry time agrees with the lines' own times (journald receives a line within milliseconds). */
@@ -27,6 +28,8 @@ export class JournalIntake {
     private readonly reconstructor: Reconstructor,
     /** Set when entries are checkpointed (following); unset for a backfill. */
     private readonly sourceKey?: string,
+    /** --logs: every console record goes here too, with its time and run scope set. */
+    private readonly tap?: RecordTap,
   ) {}
 
   addEntries(entries: readonly JournalEntry[]): void {
@@ -46,14 +49,15 @@ export class JournalIntake {
     stats.bytesRead += message.length;
     const entryMs = Math.floor(entry.realtimeUs / 1000);
     const parsed = parseConsoleMessage(message, entryMs);
+    const at: LineRef | undefined = this.sourceKey === undefined ? undefined : { source: this.sourceKey, start: entry.realtimeUs, end: entry.realtimeUs + 1 };
     if (parsed.kind === 'log') {
       // A line without a time of its own (written before the gateway set its time prefix) has the entry's time.
       if (parsed.record.timeMs !== entryMs) this.offsetMs = parsed.record.timeMs - entryMs;
       else parsed.record.timeMs = entryMs + this.neighbourOffset(entries, i);
       if (entry.hostname !== undefined) parsed.record.hostname ??= entry.hostname;
       this.scopes.assign(parsed.record);
+      this.tap?.(parsed.record, { kind: 'journal', cursor: entry.cursor }, at);
     }
-    const at: LineRef | undefined = this.sourceKey === undefined ? undefined : { source: this.sourceKey, start: entry.realtimeUs, end: entry.realtimeUs + 1 };
     routeParsed(parsed, at, () => `${this.sourceName} at ${entry.cursor}`, stats, this.reconstructor);
   }
 

@@ -1,11 +1,19 @@
+import type { LogPosition } from '../export/logs/otlp-log-record.js';
 import { parseLine } from '../parsers/parse-line.js';
-import type { ParsedLine } from '../parsers/types.js';
+import type { LogRecord, ParsedLine } from '../parsers/types.js';
 import type { Reconstructor } from '../reconstruct/reconstructor.js';
 import type { LineRef } from '../reconstruct/trace-lines.js';
-import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_UNTRACED, type DecodedBatch } from '../sources/decoded-batch.js';
+import { decodeLine } from '../sources/decode-line.js';
+import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_TEXT, LINE_UNTRACED, type DecodedBatch } from '../sources/decoded-batch.js';
 import type { RawLine } from '../sources/line-splitter.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { routeParsed } from './route-parsed.js';
+
+/**
+ * With --logs: every record a source gives, whole (its message and all its fields), with where it
+ * came from, before the reconstructor takes it. `at` is set when lines are checkpointed.
+ */
+export type RecordTap = (record: LogRecord, position: LogPosition, at: LineRef | undefined) => void;
 
 /**
  * Lines of one source → parsed → reconstructor, counting every line
@@ -38,6 +46,8 @@ export class LineIntake {
     private readonly sourceKey?: string,
     /** The clock the lines' times count in (log-clock.ts): the followed directory, which every rotation of a file shares. */
     private readonly clock?: string,
+    /** --logs: every record goes here too; lines are then parsed whole, none skimmed (a skimmed record has no message). */
+    private readonly tap?: RecordTap,
   ) {}
 
   get linesSeen(): number {
@@ -60,7 +70,7 @@ export class LineIntake {
   }
 
   addBatch(lines: readonly RawLine[]): void {
-    this.addDecoded(decodeBatch(lines, this.maxLineBytes));
+    this.addDecoded(this.tap === undefined ? decodeBatch(lines, this.maxLineBytes) : decodeUnskimmed(lines, this.maxLineBytes));
   }
 
   /** `parse` is parseLine; the benchmark passes lines it parsed beforehand, to time what comes after parsing. */
@@ -107,12 +117,20 @@ export class LineIntake {
         default: {
           const line = this.runLines;
           const runStart = this.runStart;
-          routeParsed(parse(texts[text++] as string), at, () => this.where(lineStart, line, runStart), stats, this.reconstructor);
+          const parsed = parse(texts[text++] as string);
+          if (this.tap !== undefined && parsed.kind === 'log') this.tap(parsed.record, this.position(line, runStart), at);
+          routeParsed(parsed, at, () => this.where(lineStart, line, runStart), stats, this.reconstructor);
         }
       }
     }
     this.found += stats.records + stats.events - before;
     this.reconstructor.tick();
+  }
+
+  /** A record's file and line number; the number only where it is exact (see `where`). */
+  private position(line: number, runStart: number): LogPosition {
+    if (this.sourceKey === undefined) return { kind: 'file', path: this.sourceName, line: this.lineNo };
+    return runStart === 0 ? { kind: 'file', path: this.sourceName, line } : { kind: 'file', path: this.sourceName };
   }
 
   /**
@@ -125,4 +143,19 @@ export class LineIntake {
     if (runStart === 0) return `${this.sourceName}:${line}`;
     return `${this.sourceName} at byte ${start} (line ${line} of those read from byte ${runStart} on)`;
   }
+}
+
+/** Raw lines → a batch of texts (or rejections) only: none recognised by the parsers' pre-checks, each to be parsed whole. */
+function decodeUnskimmed(lines: readonly RawLine[], maxLineBytes: number): DecodedBatch {
+  const kinds = new Uint8Array(lines.length);
+  const batch: DecodedBatch = { kinds, texts: [], times: [], records: [], rejects: [], starts: [], ends: [] };
+  lines.forEach((raw, i) => {
+    batch.starts.push(raw.start);
+    batch.ends.push(raw.end);
+    const decoded = decodeLine(raw, maxLineBytes);
+    kinds[i] = decoded.ok ? LINE_TEXT : LINE_REJECTED;
+    if (decoded.ok) batch.texts.push(decoded.text);
+    else batch.rejects.push({ reason: decoded.reason, detail: decoded.detail });
+  });
+  return batch;
 }

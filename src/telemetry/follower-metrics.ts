@@ -40,6 +40,8 @@ export function followerMetricFamilies(r: FollowerReadings): MetricFamily[] {
     counter('otel_tail_spans_exported_total', 'Spans the exporter accepted.', one(stats.spansExported)),
     counter('otel_tail_spans_failed_total', 'Spans given up: refused by the backend (kept in the dead-letter file) or listed as rejected in a 200 answer; the stop summary\'s "failed".', one(stats.spansFailed)),
     counter('otel_tail_export_retried_spans_total', 'Spans in export requests that failed and are retried (a span can count more than once).', one(exporter.spansFailed)),
+    counter('otel_tail_log_records_exported_total', 'With --logs: log records the backend accepted.', one(stats.logRecordsExported)),
+    counter('otel_tail_log_records_failed_total', 'With --logs: log records given up: refused by the backend (HTTP 400, 413, 422) or listed as rejected in a 200 answer.', one(stats.logRecordsFailed)),
     counter('otel_tail_dead_letter_traces_total', 'Refused traces written to the dead-letter file (otel-tail dead-letter replay sends them again).', one(stats.deadLettered.traces)),
     counter('otel_tail_dead_letter_spans_total', 'Spans of the refused traces written to the dead-letter file.', one(stats.deadLettered.spans)),
     counter('otel_tail_dead_letter_lost_spans_total', 'Spans of refused traces the dead-letter file could not take (full, or a write error): lost.', one(stats.deadLetterLost)),

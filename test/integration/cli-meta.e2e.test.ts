@@ -49,6 +49,16 @@ describe('otel-tail meta-commands', () => {
     expect(result.stderr).toContain('(run otel-tail service install --help for usage)');
     expect(result.stderr).not.toContain('(run otel-tail --help for usage)');
   });
+
+  it('dead-letter replay offers the flags of sending, not those of reading logs (it sends traces already built)', async () => {
+    const help = await runCli(['dead-letter', 'replay', '--help']);
+    expect(help.code, help.stderr).toBe(0);
+    for (const flag of ['--endpoint', '--preset', '--state-dir', '--redact', '--max-request-bytes']) expect(help.stdout).toContain(`  ${flag} `);
+    for (const flag of ['--events', '--journal', '--journal-dir', '--grace', '--idle-timeout', '--max-open-traces', '--max-line-bytes', '--logs']) expect(help.stdout).not.toContain(`  ${flag} `);
+    const misused = await runCli(['dead-letter', 'replay', '--grace', '5s']);
+    expect(misused.code).toBe(2);
+    expect(misused.stderr).toContain("unknown option '--grace'");
+  });
 });
 
 describe('otel-tail output', () => {

@@ -19,8 +19,11 @@ export interface OtlpLogRecord {
   traceFlags: number;
 }
 
-/** Where a line came from: a file and its 1-based line number, or a journal entry's cursor. */
-export type LogPosition = { kind: 'file'; path: string; line: number } | { kind: 'journal'; cursor: string };
+/**
+ * Where a line came from: a file and its 1-based line number, or a journal entry's cursor. A follower
+ * that resumed reading a file at a checkpoint does not know the numbers of its lines: none is given.
+ */
+export type LogPosition = { kind: 'file'; path: string; line?: number } | { kind: 'journal'; cursor: string };
 
 /** Attribute names: OpenTelemetry's `log.file.*` conventions, and ours for what they lack. */
 export const LOG_ATTRIBUTES = {
@@ -58,7 +61,7 @@ export function toOtlpLogRecord(record: LogRecord, position: LogPosition, observ
   if (record.subsystem !== undefined && record.subsystem !== '') attributes[LOG_ATTRIBUTES.subsystem] = scrub(record.subsystem);
   if (position.kind === 'file') {
     attributes[LOG_ATTRIBUTES.filePath] = scrub(position.path);
-    attributes[LOG_ATTRIBUTES.fileLine] = position.line;
+    if (position.line !== undefined) attributes[LOG_ATTRIBUTES.fileLine] = position.line;
   } else {
     attributes[LOG_ATTRIBUTES.journalCursor] = position.cursor;
   }

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { OtlpLogRecord } from '../../../src/export/logs/otlp-log-record.js';
+import { OtlpExportError } from '../../../src/export/otlp-target.js';
 import type { ExportOutcome, TraceExporter } from '../../../src/export/trace-exporter.js';
 import type { FollowSourceHooks } from '../../../src/pipeline/follow-sources.js';
 import { Follower, type FollowOptions } from '../../../src/pipeline/follower.js';
@@ -75,7 +77,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function follow(): Promise<{ follower: Follower; source: WrittenSource; wall: FakeWallClock; exporter: AnsweredExporter; checkpoint: () => Promise<number> }> {
+async function follow(extra: Partial<FollowOptions> = {}): Promise<{ follower: Follower; source: WrittenSource; wall: FakeWallClock; exporter: AnsweredExporter; checkpoint: () => Promise<number> }> {
   const stateDir = mkdtempSync(join(tmpdir(), 'otel-tail-follower-'));
   dirs.push(stateDir);
   const wall = new FakeWallClock();
@@ -96,6 +98,7 @@ async function follow(): Promise<{ follower: Follower; source: WrittenSource; wa
     shutdownTimeoutMs: 2_000,
     checkpointIntervalMs: CHECKPOINT_MS,
     inFlightWaitMs: 50,
+    ...extra,
   };
   const follower = await Follower.start(options, undefined, {
     clock: wall,
@@ -162,5 +165,81 @@ describe('Follower: nothing is settled that was not delivered', () => {
     const carry = await follower.stopForReload(50, new Promise(() => undefined));
     const spans = carry.exported.flatMap((trace) => trace.spanIds).sort();
     expect(spans).toEqual(['a'.repeat(16), 'b'.repeat(16)]);
+  });
+});
+
+/** Each logs request waits for the test's answer. */
+class AnsweredLogSink {
+  readonly calls: { records: readonly OtlpLogRecord[]; answer: (outcome: ExportOutcome) => void }[] = [];
+  export(records: readonly OtlpLogRecord[]): Promise<ExportOutcome> {
+    return new Promise((answer) => this.calls.push({ records, answer }));
+  }
+  async shutdown(): Promise<void> {}
+}
+
+describe('Follower --logs: a line is settled only when its trace and its log record are', () => {
+  const withLogs = (sink: AnsweredLogSink, said: string[] = []): Partial<FollowOptions> => ({
+    logs: { sink, scrub: (text) => text.replace('harness', '[REDACTED]'), target: 'test logs receiver' },
+    log: (message, level) => said.push(`${level ?? 'info'}: ${message}`),
+  });
+
+  it('every record goes whole (message, ids, line number), and the checkpoint waits for both answers', async () => {
+    const sink = new AnsweredLogSink();
+    const { follower, source, wall, exporter, checkpoint } = await follow(withLogs(sink));
+    await source.write(line(T0, ROOT), line(T0 + 100, 'b'.repeat(16), ROOT));
+    await vi.waitFor(() => expect(sink.calls).toHaveLength(1));
+    // The skimming reader would leave the message empty: with --logs each line is parsed whole, and scrubbed.
+    expect(sink.calls[0]?.records.map((r) => [r.body, r.traceId, r.spanId, r.severityText, r.attributes['log.file.line'], r.observedMs])).toEqual([
+      ['agent [REDACTED] selected', TRACE, ROOT, 'DEBUG', 1, wall.nowMs],
+      ['agent [REDACTED] selected', TRACE, 'b'.repeat(16), 'DEBUG', 2, wall.nowMs],
+    ]);
+    await untilExported(wall, exporter, 1);
+    exporter.calls[0]?.answer({ status: 'success' });
+    // The spans are delivered, the log records not yet: the lines are not settled.
+    expect(await checkpoint()).toBe(0);
+    sink.calls[0]?.answer({ status: 'success' });
+    await vi.waitFor(async () => expect(await checkpoint()).toBe(source.consumed));
+    expect(follower.stats.logRecordsExported).toBe(2);
+    expect(await follower.stop()).toBe(true);
+  });
+
+  it('log records answered before their trace: the checkpoint still waits for the trace', async () => {
+    const sink = new AnsweredLogSink();
+    const { follower, source, wall, exporter, checkpoint } = await follow(withLogs(sink));
+    await source.write(line(T0, ROOT));
+    await vi.waitFor(() => expect(sink.calls).toHaveLength(1));
+    sink.calls[0]?.answer({ status: 'success' });
+    expect(await checkpoint()).toBe(0);
+    await untilExported(wall, exporter, 1);
+    exporter.calls[0]?.answer({ status: 'success' });
+    await vi.waitFor(async () => expect(await checkpoint()).toBe(source.consumed));
+    await follower.stop();
+  });
+
+  it('log records the backend refuses (HTTP 400) are counted, said at warn, and their lines settled', async () => {
+    const sink = new AnsweredLogSink();
+    const said: string[] = [];
+    const { follower, source, wall, exporter, checkpoint } = await follow(withLogs(sink, said));
+    await source.write(line(T0, ROOT));
+    await untilExported(wall, exporter, 1);
+    exporter.calls[0]?.answer({ status: 'success' });
+    await vi.waitFor(() => expect(sink.calls).toHaveLength(1));
+    sink.calls[0]?.answer({ status: 'failure', error: new OtlpExportError('HTTP 400: bad log record', 400) });
+    await vi.waitFor(async () => expect(await checkpoint()).toBe(source.consumed));
+    expect(follower.stats.logRecordsFailed).toBe(1);
+    expect(said.filter((text) => text.includes('refused'))).toEqual([
+      'warn: test logs receiver refused 1 log record: HTTP 400: bad log record. Sent again as they are they would be refused again: counted as failed and not kept; the log records after them go on.',
+    ]);
+    await follower.stop();
+  });
+
+  it('stopped with log records unanswered: the stop says not everything went, and the checkpoint stays before their lines', async () => {
+    const sink = new AnsweredLogSink();
+    const { follower, source, wall, exporter } = await follow(withLogs(sink));
+    await source.write(line(T0, ROOT));
+    await untilExported(wall, exporter, 1);
+    exporter.calls[0]?.answer({ status: 'success' });
+    expect(await follower.stop()).toBe(false);
+    expect(source.marks.at(-1)).toBe(0);
   });
 });

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLine } from '../../../src/parsers/parse-line.js';
 import type { ParsedLine } from '../../../src/parsers/types.js';
+import type { LogPosition } from '../../../src/export/logs/otlp-log-record.js';
 import { LineIntake } from '../../../src/pipeline/line-intake.js';
+import type { LineRef } from '../../../src/reconstruct/trace-lines.js';
 import { routeParsed } from '../../../src/pipeline/route-parsed.js';
 import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../../src/reconstruct/reconstructor.js';
 import { decodeBatch } from '../../../src/sources/decoded-batch.js';
@@ -183,5 +185,50 @@ describe('LineIntake: where a bad line is', () => {
   it('read from a checkpoint: the byte offset, and the line counted from where reading began', () => {
     const first = line(good, 5000);
     expect(firstInvalidJson([first, line('{"0": ', first.end)])).toMatch(new RegExp(`^/tmp/openclaw/openclaw-2026-11-21\\.log at byte ${first.end} \\(line 2 of those read from byte 5000 on\\): `));
+  });
+});
+
+describe('LineIntake with --logs (a record tap)', () => {
+  it('hands over every record whole, as parseLine gives it, with its line number and place, and reconstructs as without it', () => {
+    const batches = rawLines(input());
+    const tapped: { message: string; trace: string | undefined; position: LogPosition; at: LineRef | undefined }[] = [];
+    let skimmed = -1;
+    const withTap = run((stats, reconstructor) => {
+      const intake = new LineIntake('mixed.log', MAX_LINE_BYTES, stats, reconstructor, SOURCE_KEY, undefined, (record, position, at) =>
+        tapped.push({ message: record.message, trace: record.trace?.spanId, position, at }),
+      );
+      for (const batch of batches) intake.addBatch(batch);
+      skimmed = intake.linesSkimmed;
+    });
+    const without = run((stats, reconstructor) => {
+      const intake = new LineIntake('mixed.log', MAX_LINE_BYTES, stats, reconstructor, SOURCE_KEY);
+      for (const batch of batches) intake.addBatch(batch);
+    });
+    expect(withTap).toEqual(without);
+    expect(skimmed).toBe(0);
+
+    // The reference: every line decoded and parsed whole.
+    const expected: typeof tapped = [];
+    let lineNo = 0;
+    for (const raw of batches.flat()) {
+      lineNo++;
+      const decoded = decodeLine(raw, MAX_LINE_BYTES);
+      const parsed = decoded.ok ? parseLine(decoded.text) : undefined;
+      if (parsed?.kind !== 'log') continue;
+      expected.push({ message: parsed.record.message, trace: parsed.record.trace?.spanId, position: { kind: 'file', path: 'mixed.log', line: lineNo }, at: { source: SOURCE_KEY, start: raw.start, end: raw.end, clock: undefined } });
+    }
+    expect(tapped).toEqual(expected);
+    // The sample's 743 records, the quiet-time ones and the borderline lines that are records; messages whole.
+    expect(tapped.length).toBeGreaterThan(743 + 30);
+    expect(tapped.filter((t) => t.message === '')).toEqual([]);
+  });
+
+  it('read from a checkpoint: no line number (it is not known)', () => {
+    const text = untraced('2026-11-21T16:50:31.000+00:00');
+    const bytes = Buffer.from(text);
+    const positions: LogPosition[] = [];
+    const intake = new LineIntake('/tmp/openclaw/openclaw-2026-11-21.log', MAX_LINE_BYTES, new PipelineStats(), new Reconstructor(DEFAULT_RECONSTRUCTOR_OPTIONS, () => undefined), SOURCE_KEY, undefined, (_record, position) => positions.push(position));
+    intake.addBatch([{ bytes, start: 5000, end: 5000 + bytes.length + 1, tooLong: false, length: bytes.length }]);
+    expect(positions).toEqual([{ kind: 'file', path: '/tmp/openclaw/openclaw-2026-11-21.log' }]);
   });
 });

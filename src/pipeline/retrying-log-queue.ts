@@ -1,0 +1,202 @@
+import type { OtlpLogRecord } from '../export/logs/otlp-log-record.js';
+import { isRefusal } from '../export/otlp-target.js';
+import type { PartialRejection } from '../export/partial-rejection.js';
+import type { LineRef, TraceLines } from '../reconstruct/trace-lines.js';
+import type { PipelineStats } from '../telemetry/pipeline-stats.js';
+import type { LogSink } from './log-queue.js';
+
+/** A log record on its way out, with the line it holds until the backend has answered it. */
+export interface QueuedLogRecord {
+  record: OtlpLogRecord;
+  /** Unset for a line that is not checkpointed. */
+  at: LineRef | undefined;
+}
+
+export interface RetryingLogQueueOptions {
+  /** Log records per request. */
+  maxBatch: number;
+  /** Past this many records queued (including the batch in flight), the producer waits: reading pauses. */
+  maxQueued: number;
+  /** First pause after a failed export; doubles up to `maxBackoffMs`. */
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export interface LogQueueEvents {
+  /** Exports started failing (called once per outage). */
+  unreachable(error: Error): void;
+  /** An export succeeded (or was answered) after an outage. */
+  reachable(): void;
+  /** The backend refused these records themselves (HTTP 400, 413, 422, each alone or in a batch of one): counted as failed, their lines settled. */
+  refused(records: number, error: Error): void;
+  /** Answered 200 with records dropped (OTLP partial success): counted as failed, not sent again, the lines settled. */
+  partlyRejected(rejected: PartialRejection): void;
+}
+
+type Answer = { status: 'accepted'; rejected?: PartialRejection } | { status: 'refused'; error: Error } | { status: 'stopped' };
+
+/**
+ * The follower's log records (--logs): bounded, ordered, and never dropping what a backend could
+ * still take, as RetryingExportQueue is for spans. One request is in flight at a time; a failed one is
+ * retried with backoff until the backend answers it or the queue is stopped. A record is the second
+ * hold on its line (the first is its trace's): `heldLines()` keeps the checkpoint before every record
+ * not answered yet, and an answer (accepted, refused, partly rejected) releases it. A refused batch is
+ * halved and sent again, so that one record the backend will not take (too big, a bad attribute) is
+ * the only one given up, in log2(batch) more requests rather than one per record.
+ */
+export class RetryingLogQueue {
+  private readonly pending: QueuedLogRecord[] = [];
+  private inFlight: readonly QueuedLogRecord[] = [];
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private failing = false;
+  private wakeFromBackoff: (() => void) | undefined;
+  private roomWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly sink: LogSink,
+    private readonly options: RetryingLogQueueOptions,
+    private readonly stats: PipelineStats,
+    private readonly events: LogQueueEvents,
+  ) {}
+
+  get full(): boolean {
+    return this.pending.length + this.inFlight.length >= this.options.maxQueued;
+  }
+
+  push(record: OtlpLogRecord, at: LineRef | undefined): void {
+    this.pending.push({ record, at });
+    if (!this.stopped) this.running ??= this.run();
+  }
+
+  /** Resolves once there is room (at once when there is), or when the queue is stopped. */
+  waitForRoom(): Promise<void> {
+    if (!this.full || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /**
+   * Where the records not answered yet start, per source: one range for all of them (the
+   * checkpoint is a low-water mark, so only the first byte matters), made at each checkpoint write.
+   */
+  *heldLines(): Iterable<TraceLines> {
+    const held: TraceLines = new Map();
+    const hold = (items: readonly QueuedLogRecord[]): void => {
+      for (const { at } of items) {
+        if (at === undefined) continue;
+        const range = held.get(at.source);
+        if (range === undefined) held.set(at.source, { first: at.start, last: at.end });
+        else if (at.start < range.first) range.first = at.start;
+      }
+    };
+    hold(this.inFlight);
+    hold(this.pending);
+    if (held.size > 0) yield held;
+  }
+
+  /** Resolves true once everything queued is answered, false if `timeoutMs` passes first. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      while (this.running !== undefined) {
+        const done = await Promise.race([this.running.then(() => true), timeout]);
+        if (!done) return false;
+      }
+      return this.pending.length === 0 && this.inFlight.length === 0;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Stops retrying and exporting: what is not answered stays held (its lines are read again after a restart). */
+  stop(): void {
+    this.stopped = true;
+    this.wakeFromBackoff?.();
+    this.releaseWaiters();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      // The records of a chunk are pushed one by one in the same turn: let them all in before the first batch is cut.
+      await Promise.resolve();
+      while (!this.stopped && this.pending.length > 0) {
+        this.inFlight = this.pending.splice(0, Math.max(1, this.options.maxBatch));
+        // Stopped before every part was answered: the batch stays held (in flight), its lines to be read again.
+        if (!(await this.send(this.inFlight))) break;
+        this.inFlight = [];
+        if (!this.full) this.releaseWaiters();
+      }
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /** Sends `batch` until the backend answers it; a refused batch of several is sent again in halves. False if stopped first. */
+  private async send(batch: readonly QueuedLogRecord[]): Promise<boolean> {
+    const answer = await this.exportUntilAnswered(batch);
+    switch (answer.status) {
+      case 'stopped':
+        return false;
+      case 'accepted': {
+        const rejected = Math.min(batch.length, answer.rejected?.spans ?? 0);
+        this.stats.logRecordsExported += batch.length - rejected;
+        this.stats.logRecordsFailed += rejected;
+        if (answer.rejected !== undefined && rejected > 0) this.events.partlyRejected({ spans: rejected, message: answer.rejected.message });
+        return true;
+      }
+      case 'refused': {
+        if (batch.length === 1) {
+          this.stats.logRecordsFailed++;
+          this.events.refused(1, answer.error);
+          return true;
+        }
+        const half = Math.ceil(batch.length / 2);
+        return (await this.send(batch.slice(0, half))) && (await this.send(batch.slice(half)));
+      }
+    }
+  }
+
+  /** One request, sent again with backoff until the backend answers it: accepted, or refused (`isRefusal`). */
+  private async exportUntilAnswered(batch: readonly QueuedLogRecord[]): Promise<Answer> {
+    let backoff = this.options.initialBackoffMs;
+    for (;;) {
+      const outcome = await this.sink.export(batch.map((item) => item.record));
+      const refusal = outcome.status === 'failure' && isRefusal(outcome.error);
+      if (outcome.status === 'success' || refusal) {
+        if (this.failing) {
+          this.failing = false;
+          this.events.reachable();
+        }
+        if (outcome.status === 'failure') return { status: 'refused', error: outcome.error };
+        return outcome.rejected === undefined ? { status: 'accepted' } : { status: 'accepted', rejected: outcome.rejected };
+      }
+      this.stats.exportBatchesFailed++;
+      if (!this.failing) {
+        this.failing = true;
+        this.events.unreachable(outcome.error);
+      }
+      if (this.stopped) return { status: 'stopped' };
+      await this.pause(backoff);
+      if (this.stopped) return { status: 'stopped' };
+      backoff = Math.min(backoff * 2, this.options.maxBackoffMs);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeFromBackoff = done;
+    });
+  }
+
+  private releaseWaiters(): void {
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
