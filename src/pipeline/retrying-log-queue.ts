@@ -1,5 +1,4 @@
 import type { OtlpLogRecord } from '../export/logs/otlp-log-record.js';
-import { isRefusal } from '../export/otlp-target.js';
 import type { PartialRejection } from '../export/partial-rejection.js';
 import type { LineRef, TraceLines } from '../reconstruct/trace-lines.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
@@ -157,18 +156,17 @@ export class RetryingLogQueue {
     }
   }
 
-  /** One request, sent again with backoff until the backend answers it: accepted, or refused (`isRefusal`). */
+  /** One request, sent again with backoff until the backend answers it: accepted, or refused; `retryable` failures are sent again. */
   private async exportUntilAnswered(batch: readonly QueuedLogRecord[]): Promise<Answer> {
     let backoff = this.options.initialBackoffMs;
     for (;;) {
       const outcome = await this.sink.export(batch.map((item) => item.record));
-      const refusal = outcome.status === 'failure' && isRefusal(outcome.error);
-      if (outcome.status === 'success' || refusal) {
+      if (outcome.status !== 'retryable') {
         if (this.failing) {
           this.failing = false;
           this.events.reachable();
         }
-        if (outcome.status === 'failure') return { status: 'refused', error: outcome.error };
+        if (outcome.status === 'refused') return { status: 'refused', error: outcome.error };
         return outcome.rejected === undefined ? { status: 'accepted' } : { status: 'accepted', rejected: outcome.rejected };
       }
       this.stats.exportBatchesFailed++;
