@@ -62,14 +62,14 @@ export class BatchDelivery<Item> {
    * unsettled (read again after a restart).
    */
   async deliver(batch: readonly Item[]): Promise<Answered<Item>[] | undefined> {
-    const answer = await this.untilAnswered(batch);
+    const answer = await this.answer(batch);
     if (answer === undefined) return undefined;
     let answers: Answered<Item>[] = [{ items: batch, answer }];
     if (answer.status === 'refused' && batch.length > 1 && this.options.splitRefused) {
       answers = [];
       for (const item of batch) {
         await this.options.beforeSplitSend?.(this.options.size(item));
-        const alone = await this.untilAnswered([item]);
+        const alone = await this.answer([item]);
         if (alone === undefined) return undefined;
         answers.push({ items: [item], answer: alone });
       }
@@ -98,7 +98,12 @@ export class BatchDelivery<Item> {
     this.options.tally.failed(dropped);
   }
 
-  private async untilAnswered(items: readonly Item[]): Promise<Answer | undefined> {
+  /**
+   * Sends `items` until the backend answers under the retry policy, without splitting or counting
+   * what was delivered (failed attempts are counted): for a queue that splits its own way
+   * (retrying-log-queue.ts halves a refused batch). Undefined when stopped first.
+   */
+  async answer(items: readonly Item[]): Promise<Answer | undefined> {
     const policy = this.options.policy;
     let backoff = policy.retry === 'forever' ? policy.initialBackoffMs : 0;
     for (;;) {
