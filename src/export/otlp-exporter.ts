@@ -1,9 +1,8 @@
 import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import { encodeTraceRequest } from './otlp-trace-encoding.js';
 import { createGrpcTraceSender } from './otlp-grpc-sender.js';
-import { createTraceSender, type OtlpProtocol, type TlsFiles, type TraceSender } from './otlp-trace-sender.js';
+import { createTraceSender, otlpTransformer, type OtlpProtocol, type TlsFiles, type TraceSender } from './otlp-trace-sender.js';
 import { toReadableSpans } from './readable-span.js';
 import { splitIntoRequests, type RequestLimits } from './request-batches.js';
 import type { ResourceOptions } from './readable-span.js';
@@ -79,7 +78,7 @@ export class OtlpTraceExporter implements TraceExporter {
   /** Protobuf (http/protobuf, grpc) written straight from our records; OTLP/JSON by the SDK's serializer. */
   #encode(traces: readonly FinishedTrace[]): Uint8Array {
     if (!this.#json) return encodeTraceRequest(traces, this.#resource);
-    const body = JsonTraceSerializer.serializeRequest(toReadableSpans(traces, this.#resource));
+    const body = otlpTransformer().JsonTraceSerializer.serializeRequest(toReadableSpans(traces, this.#resource));
     if (body === undefined) throw new Error('the OTLP/JSON serializer produced nothing');
     return body;
   }

@@ -1,7 +1,8 @@
+import { createRequire } from 'node:module';
 import { SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import type { HrTime, SpanContext, SpanStatus } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import type * as Resources from '@opentelemetry/resources';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { GENAI_SCHEMA_URL } from '../reconstruct/attribute-names.js';
@@ -57,8 +58,16 @@ export function toReadableSpans(
   return out;
 }
 
+let resources: typeof Resources | undefined;
+
+/**
+ * The SDK's Resource, loaded with require on first use: the protobuf encoder (otlp-trace-encoding.ts)
+ * shares this file's helpers but needs no Resource object, and the export worker of every backfill
+ * would otherwise load the resources package (and semantic-conventions) at start-up for nothing.
+ */
 function buildResource(base: ResourceOptions, hostName: string | undefined): Resource {
-  return resourceFromAttributes(resourceAttributes(base, hostName));
+  resources ??= createRequire(import.meta.url)('@opentelemetry/resources') as typeof Resources;
+  return resources.resourceFromAttributes(resourceAttributes(base, hostName));
 }
 
 /** The resource of a host's spans: the configured attributes, then `service.name`, then `host.name` (when known). */

@@ -39,6 +39,15 @@ export class EventTraceBuilder implements TraceBuilder<DiagnosticEvent> {
   /** Parentless harness starts (2026.4–2026.5) not yet joined to their end, by request span id and runId. */
   private readonly loneHarnessStarts = new Map<string, DiagnosticEvent>();
   private latestMs: number | undefined;
+  /**
+   * Kept as slots open and close (completedAtMs and hasOpenCall are asked for every event of the trace, so a
+   * scan of every slot would make each event cost as much as the trace's spans so far): slots without their
+   * end, those of them that are calls, closed root slots, and the latest end.
+   */
+  private openSlots = 0;
+  private openCalls = 0;
+  private closedRoots = 0;
+  private latestEndTs: number | undefined;
 
   constructor(traceId: string) {
     this.traceId = traceId;
@@ -66,9 +75,10 @@ export class EventTraceBuilder implements TraceBuilder<DiagnosticEvent> {
       if (slot === undefined) {
         slot = { family: role.family, events: [] };
         this.slots.set(key, slot);
+        this.countSlot(slot, 1);
       }
       slot.events.push(placed);
-      if (role.phase === 'end') slot.endTs = Math.max(slot.endTs ?? event.ts, event.ts);
+      if (role.phase === 'end') this.closeSlot(slot, event.ts);
       if (role.family === 'harness' && role.phase === 'end') this.joinLoneStart(event, slot);
     } else if (event.type === 'model.usage') {
       this.usages.push(event);
@@ -104,25 +114,44 @@ export class EventTraceBuilder implements TraceBuilder<DiagnosticEvent> {
     const startSlot = this.slots.get(parent);
     if (startSlot !== undefined) {
       startSlot.events = startSlot.events.filter((other) => other !== start);
-      if (startSlot.events.length === 0) this.slots.delete(parent);
+      if (startSlot.events.length === 0) {
+        this.slots.delete(parent);
+        this.countSlot(startSlot, -1);
+      }
     }
     endSlot.events.push(startUnderRequest(start, end));
   }
 
+  /** Every slot closed and at least one of them a root: the latest end. */
   completedAtMs(): number | undefined {
-    let rootClosed = false;
-    let completedAt: number | undefined;
-    for (const slot of this.slots.values()) {
-      if (slot.endTs === undefined) return undefined;
-      if (ROOT_FAMILIES.has(slot.family)) rootClosed = true;
-      completedAt = completedAt === undefined ? slot.endTs : Math.max(completedAt, slot.endTs);
-    }
-    return rootClosed ? completedAt : undefined;
+    return this.openSlots === 0 && this.closedRoots > 0 ? this.latestEndTs : undefined;
   }
 
   hasOpenCall(): boolean {
-    for (const slot of this.slots.values()) if (slot.endTs === undefined && CALL_FAMILIES.has(slot.family)) return true;
-    return false;
+    return this.openCalls > 0;
+  }
+
+  /** A slot added (+1) or removed (-1), in the counts completedAtMs and hasOpenCall read. */
+  private countSlot(slot: Slot, sign: 1 | -1): void {
+    if (slot.endTs === undefined) {
+      this.openSlots += sign;
+      if (CALL_FAMILIES.has(slot.family)) this.openCalls += sign;
+      return;
+    }
+    if (ROOT_FAMILIES.has(slot.family)) this.closedRoots += sign;
+    // A closed slot removed (never so far: only a lone harness start's slot is, before any end): its end may have been the latest.
+    if (sign < 0) this.latestEndTs = latestEnd(this.slots.values());
+  }
+
+  private closeSlot(slot: Slot, ts: number): void {
+    if (slot.endTs === undefined) {
+      this.countSlot(slot, -1);
+      slot.endTs = ts;
+      this.countSlot(slot, 1);
+    } else {
+      slot.endTs = Math.max(slot.endTs, ts);
+    }
+    this.latestEndTs = this.latestEndTs === undefined ? slot.endTs : Math.max(this.latestEndTs, slot.endTs);
   }
 
   sessionRefs(): readonly string[] {
@@ -265,4 +294,10 @@ function compareEventsFully(a: DiagnosticEvent, b: DiagnosticEvent): number {
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function latestEnd(slots: Iterable<Slot>): number | undefined {
+  let latest: number | undefined;
+  for (const slot of slots) if (slot.endTs !== undefined) latest = latest === undefined ? slot.endTs : Math.max(latest, slot.endTs);
+  return latest;
 }

@@ -18,6 +18,9 @@ type AnyBuilder = TraceBuilder<LogRecord> | TraceBuilder<DiagnosticEvent> | Merg
 export type { StreamKind };
 
 const DEFAULT_MERGE_WAIT_MS = 2_000;
+/** The clocks of lines read without a LineRef (clockOf). */
+const LOG_CLOCK = 'log|';
+const EVENT_CLOCK = 'event|';
 const DEFAULT_OPEN_CALL_HOLD_MS = 10 * 60_000;
 
 /** Why a trace left the reconstructor. */
@@ -199,8 +202,14 @@ export class Reconstructor {
 
   /** One key per trace when merging; else one per stream, as each stream builds its own trace. */
   private keyOf(kind: StreamKind, traceId: string): string {
-    return this.options.mergeStreams === true ? `trace:${traceId}` : `${kind}:${traceId}`;
+    // A trace's lines mostly come in runs: the last key is reused rather than built (and hashed) again for each.
+    if (traceId === this.lastKey.traceId && kind === this.lastKey.kind) return this.lastKey.key;
+    const key = this.options.mergeStreams === true ? `trace:${traceId}` : `${kind}:${traceId}`;
+    this.lastKey = { kind, traceId, key };
+    return key;
   }
+
+  private lastKey: { kind: StreamKind | undefined; traceId: string; key: string } = { kind: undefined, traceId: '', key: '' };
 
   /**
    * The clock a line's time counts in: per source (the followed directory, or journal); merging, the
@@ -209,7 +218,9 @@ export class Reconstructor {
    */
   private clockOf(kind: StreamKind, at: LineRef | undefined): string {
     if (this.options.mergeStreams === true) return MERGED_CLOCK;
-    return `${kind}|${at?.clock ?? at?.source ?? ''}`;
+    // A backfill passes no LineRef: the same two names for every line, not a string built (and hashed) per line.
+    if (at === undefined) return kind === 'log' ? LOG_CLOCK : EVENT_CLOCK;
+    return `${kind}|${at.clock ?? at.source}`;
   }
 
   private dueAt(clock: string, dueMs: number): void {

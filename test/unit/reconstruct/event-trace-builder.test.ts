@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseDiagnosticEvent } from '../../../src/parsers/diagnostic-event.js';
 import type { DiagnosticEvent } from '../../../src/parsers/types.js';
+import { lifecycleRole, pairKey } from '../../../src/reconstruct/event-lifecycle.js';
 import { EventTraceBuilder } from '../../../src/reconstruct/event-trace-builder.js';
 import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
 
@@ -206,6 +207,35 @@ describe('EventTraceBuilder on the fixture', () => {
     }
   });
 
+  it('has an open call exactly while a model call or tool has a start and no end yet, in any order (kept as counts, not a scan)', () => {
+    for (const traceId of [TRACE_A, TRACE_B]) {
+      const events = eventsOf(traceId);
+      const finalAt = completedAfter(traceId, events);
+      expect(finalAt).toBeDefined();
+      for (const order of [events, shuffled(events, 7), [...events].reverse()]) {
+        const builder = new EventTraceBuilder(traceId);
+        // A recount from the events so far: per call, whether its end has come.
+        const ended = new Map<string, boolean>();
+        let sawOpen = false;
+        for (const event of order) {
+          builder.add(event);
+          const role = lifecycleRole(event.type);
+          const key = role === undefined ? undefined : pairKey(event, role.family);
+          if (role !== undefined && key !== undefined && (role.family === 'model' || role.family === 'tool')) {
+            ended.set(key, ended.get(key) === true || role.phase === 'end');
+          }
+          const open = [...ended.values()].some((done) => !done);
+          expect(builder.hasOpenCall(), `${event.type} at ${event.ts}`).toBe(open);
+          if (open) expect(builder.completedAtMs()).toBeUndefined();
+          sawOpen ||= open;
+        }
+        // The fixture's traces make model calls and tool calls: in file order the check above saw them open.
+        if (order === events) expect(sawOpen).toBe(true);
+        expect(builder.completedAtMs()).toBe(finalAt);
+      }
+    }
+  });
+
   it('marks spans left open, and the trace, incomplete', () => {
     const events = eventsOf(TRACE_A).filter((e) => e.type !== 'run.completed');
     const builder = new EventTraceBuilder(TRACE_A);
@@ -348,3 +378,9 @@ describe('EventTraceBuilder on constructed events', () => {
     expect(span(trace, ROOT).attributes['openclaw.span.incomplete']).toBe(true);
   });
 });
+
+function completedAfter(traceId: string, events: readonly DiagnosticEvent[]): number | undefined {
+  const builder = new EventTraceBuilder(traceId);
+  for (const event of events) builder.add(event);
+  return builder.completedAtMs();
+}

@@ -181,7 +181,7 @@ describe('completion kept as counts of open calls', () => {
   const fetch = (phase: 'start' | 'response', model: string): LogRecord['signal'] => ({ kind: 'model.fetch', phase, values: { model } });
   const tool = (kind: 'run.tool.start' | 'run.tool.end', toolCallId: string): LogRecord['signal'] => ({ kind, values: { runId: 'r1', toolCallId, tool: 'read' } });
 
-  it('completes only when every fetch and tool has ended, in any order; same-millisecond fetches keep distinct ids', () => {
+  it('completes only when every fetch and tool has ended, in any order (and has an open call until then); same-millisecond fetches keep distinct ids', () => {
     const builder = new LogTraceBuilder(traceId);
     const steps: [LogRecord, boolean][] = [
       [at(1000, { kind: 'run.start', values: { runId: 'r1' } }, root), false],
@@ -201,6 +201,8 @@ describe('completion kept as counts of open calls', () => {
     for (const [record, complete] of steps) {
       builder.add(record);
       expect(builder.completedAtMs() !== undefined, `after ${record.timeMs}`).toBe(complete);
+      // A call is open from the first fetch start (1001) until the last open fetch's response (1008); a response with no start opens none.
+      expect(builder.hasOpenCall(), `open call after ${record.timeMs}`).toBe(record.timeMs >= 1001 && record.timeMs < 1008);
     }
     const inference = builder.build().spans.filter((s) => s.kind === 'client');
     expect(inference).toHaveLength(4);
