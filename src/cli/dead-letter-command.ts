@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { DEAD_LETTER_FILE, DeadLetterFile, readDeadLetters, spansOf, type DeadLetterEntry } from '../checkpoint/dead-letter.js';
 import { processRunning } from '../checkpoint/state-lock.js';
 import { createExporter } from '../export/create-exporter.js';
-import { isRefusal } from '../export/otlp-target.js';
 import { partialRejectionMessage } from '../export/partial-rejection.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
+import { BatchDelivery, problemOf, takeBatch } from '../pipeline/batch-delivery.js';
 import { EXIT_FAILED, EXIT_OK, fail } from './exit-codes.js';
 import { defaultStateDir, describeTarget } from './follow-setup.js';
 import { loadConfig } from './load-config.js';
@@ -76,41 +76,39 @@ async function takeFiles(stateDir: string): Promise<string[]> {
   return taken;
 }
 
-/** Sends every entry in batches; returns those not accepted (refused again, or not sent because the backend stopped answering). */
+/**
+ * Sends every entry in batches, as a backfill sends (batch-delivery.ts: no retries, a refused batch
+ * split to find the trace at fault); returns those not accepted (refused again, or not sent because
+ * the backend stopped answering).
+ */
 async function sendAll(exporter: TraceExporter, entries: readonly DeadLetterEntry[], maxBatchSpans: number, target: string): Promise<DeadLetterEntry[]> {
   const kept: DeadLetterEntry[] = [];
   const at = new Date().toISOString();
   const keep = (batch: readonly DeadLetterEntry[], reason: string): void => {
     for (const entry of batch) kept.push({ ...entry, at, destination: target, reason });
   };
-  let i = 0;
-  while (i < entries.length) {
-    const batch: DeadLetterEntry[] = [];
-    let spans = 0;
-    while (i < entries.length && (batch.length === 0 || spans + (entries[i]?.trace.spans.length ?? 0) <= maxBatchSpans)) {
-      const entry = entries[i++] as DeadLetterEntry;
-      batch.push(entry);
-      spans += entry.trace.spans.length;
-    }
-    const outcome = await exporter.export(batch.map((entry) => entry.trace));
-    if (outcome.status === 'success') {
-      if (outcome.rejected !== undefined) keep(batch, partialRejectionMessage(outcome.rejected));
-      continue;
-    }
-    if (!isRefusal(outcome.error)) {
+  // The replay's own summary counts what it kept, not the pipeline's stats.
+  const uncounted = { delivered: () => undefined, failed: () => undefined, attemptFailed: () => undefined };
+  const delivery = new BatchDelivery<DeadLetterEntry>({
+    send: (batch) => exporter.export(batch.map((entry) => entry.trace)),
+    size: (entry) => entry.trace.spans.length,
+    policy: { retry: 'never' },
+    splitRefused: true,
+    tally: uncounted,
+  });
+  const pending = [...entries];
+  while (pending.length > 0) {
+    const batch = takeBatch(pending, (entry) => entry.trace.spans.length, maxBatchSpans);
+    const answers = (await delivery.deliver(batch)) ?? [];
+    const first = answers[0];
+    if (answers.length === 1 && first?.answer.status === 'failed') {
       // Down, or refusing everything (401, 404): the rest would fare the same. Keep all of it.
-      keep([...batch, ...entries.slice(i)], outcome.error.message);
+      keep([...batch, ...pending], first.answer.error.message);
       return kept;
     }
-    if (batch.length === 1) {
-      keep(batch, outcome.error.message);
-      continue;
-    }
-    // One trace may be what the backend refuses: send the batch's traces one by one.
-    for (const entry of batch) {
-      const one = await exporter.export([entry.trace]);
-      if (one.status === 'failure') keep([entry], one.error.message);
-      else if (one.rejected !== undefined) keep([entry], partialRejectionMessage(one.rejected));
+    for (const { items, answer } of answers) {
+      const problem = problemOf(answer, partialRejectionMessage);
+      if (problem !== undefined) keep(items, problem.message);
     }
   }
   return kept;

@@ -15,6 +15,7 @@ import { SourceLag, type SourceProgress } from '../telemetry/source-lag.js';
 import { TimedExporter } from '../telemetry/timed-exporter.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import type { ReconstructorCounters } from '../reconstruct/reconstructor.js';
+import { withTimeout } from '../pipeline/bounded-wait.js';
 import { monitoringConfigOf, type MonitoringConfig } from './monitoring-config.js';
 import type { LogLevel } from './own-log.js';
 
@@ -105,7 +106,7 @@ export class FollowMonitoring {
     const next = await this.startParts(config, log);
     const unused = async (parts: { genAi: GenAiPart | undefined; server: ServerPart | undefined }, kept: { genAi: GenAiPart | undefined; server: ServerPart | undefined }): Promise<void> => {
       if (parts.server !== undefined && parts.server !== kept.server) await parts.server.server.close();
-      if (parts.genAi !== undefined && parts.genAi !== kept.genAi) await withTimeout(parts.genAi.metrics.shutdown(), 1500);
+      if (parts.genAi !== undefined && parts.genAi !== kept.genAi) await metricsShutdown(parts.genAi.metrics.shutdown());
     };
     return {
       onTrace: onTraceOf(next.genAi),
@@ -137,7 +138,7 @@ export class FollowMonitoring {
     await this.lastSample;
     await this.server?.server.close();
     // The follower's shutdown promise is 10 s in all: the last metrics get what is left of it, at most 1.5 s.
-    if (this.genAi !== undefined) await withTimeout(this.genAi.metrics.shutdown(), 1500);
+    if (this.genAi !== undefined) await metricsShutdown(this.genAi.metrics.shutdown());
   }
 
   /** The server and GenAI metrics `config` asks for: those running with the same settings are kept, others started. */
@@ -179,7 +180,7 @@ export class FollowMonitoring {
       try {
         server = { server: await startMetricsServer(listen, this.registry, () => this.health()), listen };
       } catch (error) {
-        if (genAi !== undefined && genAi !== this.genAi) await withTimeout(genAi.metrics.shutdown(), 1500);
+        if (genAi !== undefined && genAi !== this.genAi) await metricsShutdown(genAi.metrics.shutdown());
         throw error;
       }
       log(`self-monitoring at ${server.server.url}/metrics and ${server.server.url}/healthz`);
@@ -229,8 +230,7 @@ function onTraceOf(genAi: GenAiPart | undefined): ((trace: FinishedTrace, exit: 
   };
 }
 
-async function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
+/** Metrics are a side channel: a shutdown that fails or hangs must not hold the exit. */
+async function metricsShutdown(work: Promise<unknown>): Promise<void> {
+  await withTimeout(work.catch(() => undefined), 1500);
 }

@@ -58,7 +58,7 @@ export class ConsoleTreeExporter implements TraceExporter {
       return { status: 'success' };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      return { status: 'failure', error: new Error(`printing traces failed: ${reason}`) };
+      return { status: 'retryable', error: new Error(`printing traces failed: ${reason}`) };
     }
   }
 

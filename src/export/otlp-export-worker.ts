@@ -4,7 +4,7 @@
  * reconstructing instead of in turn with them.
  *
  * Messages in: `{ kind: 'export', id, traces }` and `{ kind: 'shutdown' }`.
- * Messages out: `{ kind: 'outcome', id, ok, message?, statusCode? }`, `{ kind: 'retrying' }`
+ * Messages out: `{ kind: 'outcome', id, status, rejected? | message, statusCode }` (the outcome as the exporter decided it), `{ kind: 'retrying' }`
  * (an attempt failed, the SDK tries again), then `{ kind: 'shut-down' }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -12,7 +12,7 @@ import type { FinishedTrace } from '../reconstruct/span-record.js';
 import { OtlpExportError, OtlpTraceExporter } from './otlp-exporter.js';
 import type { OtlpTraceExporterOptions } from './otlp-exporter.js';
 import type { PartialRejection } from './partial-rejection.js';
-import { onRetryScheduled } from './partial-success.js';
+import { onRetryScheduled } from './sdk-retry-notice.js';
 import { transformSteps } from './span-transform/span-transforms.js';
 import type { PolicyConfig } from './span-transform/span-transforms.js';
 import { TransformingExporter } from './span-transform/transforming-exporter.js';
@@ -27,8 +27,8 @@ export interface WorkerSetup {
 
 export type WorkerRequest = { kind: 'export'; id: number; traces: FinishedTrace[] } | { kind: 'shutdown' };
 export type WorkerReply =
-  | { kind: 'outcome'; id: number; ok: true; rejected?: PartialRejection }
-  | { kind: 'outcome'; id: number; ok: false; message: string; statusCode: number | undefined }
+  | { kind: 'outcome'; id: number; status: 'success'; rejected?: PartialRejection }
+  | { kind: 'outcome'; id: number; status: 'retryable' | 'refused'; message: string; statusCode: number | undefined }
   | { kind: 'retrying' }
   | { kind: 'shut-down' };
 
@@ -49,11 +49,11 @@ if (port !== null) {
     }
     void exporter.export(request.traces).then((outcome) => {
       if (outcome.status === 'success') {
-        reply(outcome.rejected === undefined ? { kind: 'outcome', id: request.id, ok: true } : { kind: 'outcome', id: request.id, ok: true, rejected: outcome.rejected });
+        reply(outcome.rejected === undefined ? { kind: 'outcome', id: request.id, status: 'success' } : { kind: 'outcome', id: request.id, status: 'success', rejected: outcome.rejected });
         return;
       }
       const statusCode = outcome.error instanceof OtlpExportError ? outcome.error.statusCode : undefined;
-      reply({ kind: 'outcome', id: request.id, ok: false, message: outcome.error.message, statusCode });
+      reply({ kind: 'outcome', id: request.id, status: outcome.status, message: outcome.error.message, statusCode });
     });
   });
 }

@@ -1,18 +1,15 @@
-import { createRequire } from 'node:module';
-import { ExportResultCode, parseKeyPairsIntoRecord } from '@opentelemetry/core';
-import type { ExportResult } from '@opentelemetry/core';
-import type * as Transformer from '@opentelemetry/otlp-transformer';
+import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import { encodeTraceRequest } from './otlp-trace-encoding.js';
 import { createGrpcTraceSender } from './otlp-grpc-sender.js';
-import { createTraceSender, type EncodedRequest, type OtlpProtocol, type TlsFiles, type TraceSender } from './otlp-trace-sender.js';
+import { createTraceSender, otlpTransformer, type OtlpProtocol, type TlsFiles, type TraceSender } from './otlp-trace-sender.js';
 import { toReadableSpans } from './readable-span.js';
 import { splitIntoRequests, type RequestLimits } from './request-batches.js';
 import type { ResourceOptions } from './readable-span.js';
 import { displayUrl, OtlpExportError, queryValues } from './otlp-target.js';
 import { addRejections, type PartialRejection } from './partial-rejection.js';
-import { takePartialRejection, watchPartialSuccess } from './partial-success.js';
 import { redactSecrets, secretFragments } from './secret-fragments.js';
+import type { SendResult } from './send-result.js';
 import type { ExportOutcome, TraceExporter } from './trace-exporter.js';
 
 export { OtlpExportError, resolveTracesUrl } from './otlp-target.js';
@@ -54,8 +51,7 @@ export class OtlpTraceExporter implements TraceExporter {
   readonly #sender: TraceSender;
   readonly #resource: ResourceOptions;
   readonly #limits: RequestLimits;
-  readonly #safeUrl: string;
-  readonly #secrets: readonly string[];
+  readonly #target: ExportTarget;
   readonly #json: boolean;
   #shutDown = false;
 
@@ -67,9 +63,7 @@ export class OtlpTraceExporter implements TraceExporter {
       maxSpans: Number.isInteger(max) && max > 0 ? max : DEFAULT_MAX_BATCH_SPANS,
       maxBytes: Number.isInteger(maxBytes) && maxBytes > 0 ? maxBytes : DEFAULT_MAX_REQUEST_BYTES,
     };
-    this.#safeUrl = displayUrl(options.url);
-    this.#secrets = exporterSecrets(options.headers, options.url, 'TRACES');
-    watchPartialSuccess();
+    this.#target = { what: 'OTLP export', safeUrl: displayUrl(options.url), secrets: exporterSecrets(options.headers, options.url, 'TRACES') };
     this.#json = options.protocol === 'http/json';
     this.#sender = (options.protocol === 'grpc' ? createGrpcTraceSender : createTraceSender)({
       url: options.url,
@@ -84,34 +78,32 @@ export class OtlpTraceExporter implements TraceExporter {
   /** Protobuf (http/protobuf, grpc) written straight from our records; OTLP/JSON by the SDK's serializer. */
   #encode(traces: readonly FinishedTrace[]): Uint8Array {
     if (!this.#json) return encodeTraceRequest(traces, this.#resource);
-    const body = jsonSerializer().serializeRequest(toReadableSpans(traces, this.#resource));
+    const body = otlpTransformer().JsonTraceSerializer.serializeRequest(toReadableSpans(traces, this.#resource));
     if (body === undefined) throw new Error('the OTLP/JSON serializer produced nothing');
     return body;
   }
 
   async export(traces: readonly FinishedTrace[]): Promise<ExportOutcome> {
-    if (this.#shutDown) return this.#failure('exporter is shut down', undefined);
+    const target = this.#target;
+    if (this.#shutDown) return exportOutcome({ status: 'retryable', reason: 'exporter is shut down', statusCode: undefined }, target);
     try {
       const requests = splitIntoRequests(traces, this.#resource, this.#limits);
       const batches = requests.length;
       let rejected: PartialRejection | undefined;
       for (let i = 0; i < batches; i++) {
         const traces = requests[i] ?? [];
-        const request: EncodedRequest = { body: this.#encode(traces), spans: countSpans(traces) };
-        const { result, partial } = await sendBatch(this.#sender, request);
-        rejected = addRejections(rejected, partial);
-        if (result.code !== ExportResultCode.SUCCESS) {
+        const result = await this.#sender.send({ body: this.#encode(traces), spans: countSpans(traces) });
+        if (result.status !== 'success') {
           // Stop at the first failed batch: the caller re-sends the whole call
           // anyway, so later batches would only add duplicates and latency.
           const where = batches > 1 ? ` (batch ${i + 1}/${batches})` : '';
-          const { reason, statusCode } = describe(result.error);
-          return this.#failure(`${reason}${where}`, statusCode);
+          return exportOutcome({ ...result, reason: `${result.reason}${where}` }, target);
         }
+        rejected = addRejections(rejected, result.rejected);
       }
-      if (rejected === undefined) return { status: 'success' };
-      return { status: 'success', rejected: { spans: rejected.spans, message: cut(redactSecrets(rejected.message, this.#secrets), MAX_REASON_CHARS) } };
+      return exportOutcome(rejected === undefined ? { status: 'success' } : { status: 'success', rejected }, target);
     } catch (error) {
-      return this.#failure(describe(error).reason, undefined);
+      return exportOutcome({ status: 'retryable', reason: error instanceof Error ? error.message : String(error), statusCode: undefined }, target);
     }
   }
 
@@ -124,24 +116,24 @@ export class OtlpTraceExporter implements TraceExporter {
       // Nothing left to flush that could still succeed; shutdown must go on.
     }
   }
-
-  #failure(reason: string, statusCode: number | undefined): ExportOutcome {
-    // Redacted whole, then cut: a secret cut in two would no longer match.
-    const message = `OTLP export to ${this.#safeUrl} failed: ${cut(redactSecrets(reason, this.#secrets), MAX_REASON_CHARS)}`;
-    return { status: 'failure', error: new OtlpExportError(message, statusCode) };
-  }
 }
 
-let transformer: typeof Transformer | undefined;
+/** Where an exporter sends (as messages show it) and what its messages must never hold. */
+export interface ExportTarget {
+  /** `OTLP export`, `OTLP log export`. */
+  what: string;
+  safeUrl: string;
+  secrets: readonly string[];
+}
 
-/**
- * The SDK's OTLP/JSON serializer, loaded with require only for http/json: the export worker of every
- * backfill would otherwise load the whole otlp-transformer package (tens of ms of its start-up, on the
- * core the reader needs) to send protobuf it encodes itself.
- */
-function jsonSerializer(): typeof Transformer.JsonTraceSerializer {
-  transformer ??= createRequire(import.meta.url)('@opentelemetry/otlp-transformer') as typeof Transformer;
-  return transformer.JsonTraceSerializer;
+/** What a request came to, as the export's outcome: the backend's words redacted and cut, an error naming the URL without credentials. */
+export function exportOutcome(result: SendResult, target: ExportTarget): ExportOutcome {
+  // Redacted whole, then cut: a secret cut in two would no longer match.
+  const said = (text: string): string => cut(redactSecrets(text, target.secrets), MAX_REASON_CHARS);
+  if (result.status === 'success') {
+    return result.rejected === undefined ? { status: 'success' } : { status: 'success', rejected: { spans: result.rejected.spans, message: said(result.rejected.message) } };
+  }
+  return { status: result.status, error: new OtlpExportError(`${target.what} to ${target.safeUrl} failed: ${said(result.reason)}`, result.statusCode) };
 }
 
 /** What must never appear in an error: header values and the URL's query values, ours and the SDK's (it also sends OTEL_EXPORTER_OTLP_(signal_)HEADERS). */
@@ -152,58 +144,6 @@ export function exporterSecrets(headers: Record<string, string>, url: string, si
     ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_HEADERS'])),
     ...Object.values(parseKeyPairsIntoRecord(process.env[`OTEL_EXPORTER_OTLP_${signal}_HEADERS`])),
   ]);
-}
-
-/** One request; `partial` is what the backend's 200 said it rejected, read in the SDK's own callback (see partial-success.ts). */
-export function sendBatch(sender: TraceSender, request: EncodedRequest): Promise<{ result: ExportResult; partial: PartialRejection | undefined }> {
-  return new Promise((resolve) => {
-    try {
-      sender.export(request, (result) => resolve({ result, partial: takePartialRejection() }));
-    } catch (error) {
-      // The transport is called synchronously inside export(); keep the promise contract.
-      resolve({ result: { code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) }, partial: undefined });
-    }
-  });
-}
-
-/**
- * Turns what the SDK reports into one readable reason. The SDK gives the HTTP
- * status only for non-retryable answers (OTLPExporterError.code); for
- * 429/502/503/504 it says just "Export failed with retryable status".
- */
-export function describe(error: unknown): { reason: string; statusCode: number | undefined } {
-  if (!(error instanceof Error)) return { reason: String(error), statusCode: undefined };
-  const fields = error as Error & { code?: unknown; data?: unknown };
-  if (typeof fields.code === 'number') {
-    const body = printableBody(fields.data);
-    const text = error.message === '' ? '' : ` ${error.message}`;
-    return {
-      reason: `HTTP ${fields.code}${text}${body === undefined ? '' : `: ${body}`}`,
-      statusCode: fields.code,
-    };
-  }
-  if (error.message === 'Export failed with retryable status') {
-    return {
-      reason: 'server answered a retryable status (429/502/503/504) to every attempt within the timeout',
-      statusCode: undefined,
-    };
-  }
-  // Node's happy-eyeballs connect (e.g. to "localhost") fails with an
-  // AggregateError whose own message is empty; the per-address errors say why.
-  const message =
-    error instanceof AggregateError && error.message === ''
-      ? error.errors.map((inner) => (inner instanceof Error ? inner.message : String(inner))).join('; ')
-      : error.message;
-  const code = typeof fields.code === 'string' && !message.includes(fields.code) ? `${fields.code}: ` : '';
-  return { reason: `${code}${message}`, statusCode: undefined };
-}
-
-/** A collector's error body helps (e.g. "invalid wire format"); binary protobuf bodies do not. */
-function printableBody(data: unknown): string | undefined {
-  if (typeof data !== 'string') return undefined;
-  const text = data.trim();
-  if (text === '' || !/^[\x20-\x7e\t\r\n]*$/.test(text)) return undefined;
-  return text.replace(/\s+/g, ' ');
 }
 
 function countSpans(traces: readonly FinishedTrace[]): number {

@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import type * as GrpcBase from '@opentelemetry/otlp-grpc-exporter-base';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import type { EncodedRequest, TraceSender, TraceSenderOptions } from './otlp-trace-sender.js';
-import { decodeExportResponse } from './otlp-trace-sender.js';
+import { responseReader } from './otlp-trace-sender.js';
+import { readGrpcFailure, sendThrough } from './send-result.js';
 
 /** Each signal's service and method, as @opentelemetry/exporter-{trace,logs}-otlp-grpc name them. */
 const SERVICES = {
@@ -50,9 +51,8 @@ function createGrpcSender(options: TraceSenderOptions, signal: keyof typeof SERV
     },
     signal,
   );
-  const serializer = {
-    serializeRequest: (request: EncodedRequest): Uint8Array => request.body,
-    deserializeResponse: decodeExportResponse,
-  };
-  return grpc.createOtlpGrpcExportDelegate(config, serializer, component, { name: item, countItems: (request: EncodedRequest) => request.spans }, undefined, service, method);
+  const reader = responseReader(signal, 'protobuf');
+  const delegate = grpc.createOtlpGrpcExportDelegate(config, reader.serializer, component, { name: item, countItems: (request: EncodedRequest) => request.spans }, undefined, service, method);
+  // A gRPC status (INVALID_ARGUMENT refuses the content) is read here, where it is known.
+  return { send: (request) => sendThrough(delegate, request, reader.take, readGrpcFailure), shutdown: () => delegate.shutdown() };
 }

@@ -90,5 +90,5 @@ function writeStdout(text: string): Promise<void> {
 }
 
 function failure(message: string): ExportOutcome {
-  return { status: 'failure', error: new Error(message) };
+  return { status: 'retryable', error: new Error(message) };
 }

@@ -17,17 +17,6 @@ export class OtlpExportError extends Error {
 }
 
 /**
- * Statuses that refuse what the request holds rather than say the backend is
- * down or the config is wrong: 400 Bad Request, 413 Content Too Large, 422
- * Unprocessable Content. Sent again, the same traces are refused again.
- * Everything else (no answer, 429, 5xx, 401/403/404) may pass later: the
- * backend comes back, or the operator fixes the config.
- */
-export function isRefusal(error: Error): boolean {
-  return error instanceof OtlpExportError && (error.statusCode === 400 || error.statusCode === 413 || error.statusCode === 422);
-}
-
-/**
  * A URL as messages show it: without user:password or the query string, either
  * of which may hold a credential (some backends take an API key as a query
  * parameter).

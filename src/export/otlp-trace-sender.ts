@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { CompressionAlgorithm, type IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
+import { createRequire } from 'node:module';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
+import type * as Transformer from '@opentelemetry/otlp-transformer';
+import type { PartialRejection } from './partial-rejection.js';
+import { readHttpFailure, rejectionOf, sendThrough, type SendResult } from './send-result.js';
 
 /** One OTLP/HTTP request body, already encoded (otlp-trace-encoding.ts), and how many spans it holds. */
 export interface EncodedRequest {
@@ -8,7 +12,12 @@ export interface EncodedRequest {
   spans: number;
 }
 
-export type TraceSender = IOtlpExportDelegate<EncodedRequest>;
+/** One OTLP transport (HTTP or gRPC) for encoded requests. */
+export interface TraceSender {
+  /** Sends one request (the SDK's retries included); resolves, never rejects, with what it came to. */
+  send(request: EncodedRequest): Promise<SendResult>;
+  shutdown(): Promise<void>;
+}
 
 export interface TraceSenderOptions {
   url: string;
@@ -29,15 +38,11 @@ export interface TlsFiles {
   key?: string;
 }
 
-/** What the OTLP response says, in the SDK's shape (its partial-success handler reads it). */
-export interface ExportResponse {
-  partialSuccess?: { rejectedSpans?: number; errorMessage?: string };
-}
-
 /**
  * The SDK's OTLP/HTTP transport (the same one its OTLPTraceExporter uses: the OTEL_EXPORTER_OTLP_*
- * environment, headers, timeout, retries of 429/502/503/504 with backoff, the partial-success
- * warning), fed request bodies we encoded ourselves instead of the SDK's ReadableSpans.
+ * environment, headers, timeout, retries of 429/502/503/504 with backoff), fed request bodies we
+ * encoded ourselves instead of the SDK's ReadableSpans. The response's partial success is read with
+ * the library's deserializer (responseReader).
  */
 export function createTraceSender(options: TraceSenderOptions): TraceSender {
   return createHttpSender(options, 'TRACES');
@@ -45,8 +50,8 @@ export function createTraceSender(options: TraceSenderOptions): TraceSender {
 
 /**
  * The same transport for log records (`ExportLogsServiceRequest` bodies, logs/otlp-log-encoding.ts):
- * OTEL_EXPORTER_OTLP_LOGS_* instead of _TRACES_. The response has the same layout (partial_success:
- * rejected_log_records, error_message), read as the traces' is; `spans` counts log records here.
+ * OTEL_EXPORTER_OTLP_LOGS_* instead of _TRACES_. Its partial success counts rejected_log_records;
+ * `spans` counts log records here.
  */
 export function createLogSender(options: TraceSenderOptions): TraceSender {
   return createHttpSender(options, 'LOGS');
@@ -66,12 +71,74 @@ function createHttpSender(options: TraceSenderOptions, signal: 'TRACES' | 'LOGS'
     signal === 'TRACES' ? 'v1/traces' : 'v1/logs',
     { 'Content-Type': options.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf' },
   );
-  const serializer = {
-    serializeRequest: (request: EncodedRequest): Uint8Array => request.body,
-    deserializeResponse: options.protocol === 'http/json' ? decodeJsonResponse : decodeExportResponse,
-  };
+  const reader = responseReader(signal, options.protocol === 'http/json' ? 'json' : 'protobuf');
   const [component, item] = signal === 'TRACES' ? (['otlp_http_span_exporter', 'span'] as const) : (['otlp_http_log_exporter', 'log'] as const);
-  return createOtlpHttpExportDelegate(config, serializer, component, { name: item, countItems: (request: EncodedRequest) => request.spans }, undefined);
+  const delegate = createOtlpHttpExportDelegate(config, reader.serializer, component, { name: item, countItems: (request: EncodedRequest) => request.spans }, undefined);
+  return {
+    send: (request) => sendThrough(delegate, request, reader.take, readHttpFailure),
+    shutdown: () => delegate.shutdown(),
+  };
+}
+
+/**
+ * The serializer handed to the SDK's delegate: our bodies as they are, and the response read with
+ * the library's deserializer. What it rejected is kept for `take` (the delegate calls back in the
+ * same turn) and the SDK is given an empty response, so its own handler has nothing to log.
+ */
+export function responseReader(
+  signal: 'TRACES' | 'LOGS',
+  format: 'protobuf' | 'json',
+): { serializer: { serializeRequest(request: EncodedRequest): Uint8Array; deserializeResponse(data: Uint8Array): object }; take(): PartialRejection | undefined } {
+  const deserialize = format === 'json' ? jsonDeserializer(signal) : protobufDeserializer(signal);
+  let last: PartialRejection | undefined;
+  return {
+    serializer: {
+      serializeRequest: (request) => request.body,
+      deserializeResponse: (data) => {
+        last = rejectionOf(deserialize(data).partialSuccess);
+        return {};
+      },
+    },
+    take: () => {
+      const taken = last;
+      last = undefined;
+      return taken;
+    },
+  };
+}
+
+type Deserialize = (data: Uint8Array) => { partialSuccess?: Parameters<typeof rejectionOf>[0] };
+
+/**
+ * otlp-transformer's protobuf response readers, required alone: the package's index loads 192
+ * modules (112 ms of CPU, measured), these 3 (0.5 ms), and the export worker of every backfill reads
+ * every response with them (the index stays unloaded there: see otlpTransformer). The package has
+ * no `exports` map and is pinned exactly (package.json), so the paths are stable.
+ */
+function protobufDeserializer(signal: 'TRACES' | 'LOGS'): Deserialize {
+  const require = createRequire(import.meta.url);
+  if (signal === 'TRACES') {
+    return (require('@opentelemetry/otlp-transformer/build/src/trace/protobuf/response-deserializer.js') as { deserializeExportTraceServiceResponse: Deserialize }).deserializeExportTraceServiceResponse;
+  }
+  return (require('@opentelemetry/otlp-transformer/build/src/logs/protobuf/response-deserializer.js') as { deserializeExportLogsServiceResponse: Deserialize }).deserializeExportLogsServiceResponse;
+}
+
+function jsonDeserializer(signal: 'TRACES' | 'LOGS'): Deserialize {
+  const library = otlpTransformer();
+  const serializer = signal === 'TRACES' ? library.JsonTraceSerializer : library.JsonLogsSerializer;
+  return (data) => serializer.deserializeResponse(data);
+}
+
+let transformer: typeof Transformer | undefined;
+
+/**
+ * The whole otlp-transformer package (its OTLP/JSON serializers), loaded with require only for
+ * http/json: the export worker of every backfill would otherwise load it (tens of ms of its
+ * start-up, on the core the reader needs) to send protobuf it encodes itself.
+ */
+export function otlpTransformer(): typeof Transformer {
+  transformer ??= createRequire(import.meta.url)('@opentelemetry/otlp-transformer') as typeof Transformer;
+  return transformer;
 }
 
 /** The files are read once, when the exporter is made; resolveConfig checked they are readable. */
@@ -79,86 +146,4 @@ function readTlsFiles(files: TlsFiles): { ca?: Buffer; cert?: Buffer; key?: Buff
   const read = (path: string | undefined): Buffer | undefined => (path === undefined ? undefined : readFileSync(path));
   const [ca, cert, key] = [read(files.ca), read(files.cert), read(files.key)];
   return { ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) };
-}
-
-/** The OTLP/JSON ExportTraceServiceResponse (`partialSuccess.rejectedSpans` as a string or number); an empty body is success. */
-function decodeJsonResponse(data: Uint8Array): ExportResponse {
-  if (data.length === 0) return {};
-  try {
-    const parsed = JSON.parse(Buffer.from(data).toString('utf8')) as { partialSuccess?: { rejectedSpans?: string | number; errorMessage?: string } };
-    const partial = parsed.partialSuccess;
-    if (partial === undefined) return {};
-    return { partialSuccess: { ...(partial.rejectedSpans === undefined ? {} : { rejectedSpans: Number(partial.rejectedSpans) }), ...(partial.errorMessage === undefined ? {} : { errorMessage: partial.errorMessage }) } };
-  } catch {
-    return {};
-  }
-}
-
-/** ExportTraceServiceResponse: field 1 partial_success { 1 rejected_spans (int64), 2 error_message }. Unknown fields are skipped. */
-export function decodeExportResponse(data: Uint8Array): ExportResponse {
-  const response: ExportResponse = {};
-  readFields(data, (field, reader) => {
-    if (field !== 1 || reader.wireType !== 2) return false;
-    const partial: NonNullable<ExportResponse['partialSuccess']> = {};
-    readFields(reader.bytes(), (inner, innerReader) => {
-      if (inner === 1 && innerReader.wireType === 0) partial.rejectedSpans = innerReader.varint();
-      else if (inner === 2 && innerReader.wireType === 2) partial.errorMessage = Buffer.from(innerReader.bytes()).toString('utf8');
-      else return false;
-      return true;
-    });
-    response.partialSuccess = partial;
-    return true;
-  });
-  return response;
-}
-
-class FieldReader {
-  pos = 0;
-  wireType = 0;
-
-  constructor(private readonly data: Uint8Array) {}
-
-  varint(): number {
-    let value = 0;
-    let scale = 1;
-    for (let i = 0; i < 10; i++) {
-      const byte = this.data[this.pos++];
-      if (byte === undefined) throw new Error('OTLP response: truncated varint');
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) return value;
-      scale *= 128;
-    }
-    throw new Error('OTLP response: varint too long');
-  }
-
-  bytes(): Uint8Array {
-    const length = this.varint();
-    const end = this.pos + length;
-    if (end > this.data.length) throw new Error('OTLP response: truncated field');
-    const bytes = this.data.subarray(this.pos, end);
-    this.pos = end;
-    return bytes;
-  }
-
-  skip(): void {
-    if (this.wireType === 0) this.varint();
-    else if (this.wireType === 1) this.pos += 8;
-    else if (this.wireType === 2) this.bytes();
-    else if (this.wireType === 5) this.pos += 4;
-    else throw new Error(`OTLP response: unknown wire type ${this.wireType}`);
-  }
-
-  get atEnd(): boolean {
-    return this.pos >= this.data.length;
-  }
-}
-
-/** Calls `take` for each field; a field it does not take (returns false) is skipped. */
-function readFields(data: Uint8Array, take: (field: number, reader: FieldReader) => boolean): void {
-  const reader = new FieldReader(data);
-  while (!reader.atEnd) {
-    const key = reader.varint();
-    reader.wireType = key & 7;
-    if (!take(Math.floor(key / 8), reader)) reader.skip();
-  }
 }

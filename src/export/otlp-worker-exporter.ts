@@ -58,7 +58,7 @@ export class OtlpWorkerExporter implements TraceExporter {
 
   export(traces: readonly FinishedTrace[]): Promise<ExportOutcome> {
     if (this.#gone !== undefined || this.#shutDown !== undefined) {
-      return Promise.resolve(failure(this.#gone ?? 'exporter is shut down', undefined));
+      return Promise.resolve(failure(this.#gone ?? 'exporter is shut down'));
     }
     const id = this.#nextId++;
     return new Promise((resolve) => {
@@ -95,7 +95,8 @@ export class OtlpWorkerExporter implements TraceExporter {
     const resolve = this.#pending.get(reply.id)?.resolve;
     if (resolve === undefined) return;
     this.#pending.delete(reply.id);
-    if (!reply.ok) resolve(failure(reply.message, reply.statusCode));
+    // The worker's exporter decided the outcome where the status was known; it crosses as it is.
+    if (reply.status !== 'success') resolve({ status: reply.status, error: new OtlpExportError(reply.message, reply.statusCode) });
     else resolve(reply.rejected === undefined ? { status: 'success' } : { status: 'success', rejected: reply.rejected });
   }
 
@@ -109,7 +110,7 @@ export class OtlpWorkerExporter implements TraceExporter {
     if (worker !== this.#worker || this.#gone !== undefined) return;
     if (this.#shutDown !== undefined || this.#restarts >= MAX_RESTARTS) {
       this.#gone = why;
-      for (const { resolve } of this.#pending.values()) resolve(failure(why, undefined));
+      for (const { resolve } of this.#pending.values()) resolve(failure(why));
       this.#pending.clear();
       this.#onShutDown?.();
       return;
@@ -119,7 +120,7 @@ export class OtlpWorkerExporter implements TraceExporter {
     for (const [id, pending] of this.#pending) {
       if (pending.retried) {
         this.#pending.delete(id);
-        pending.resolve({ status: 'failure', error: new ExportWorkerError(`${why}, twice on the same batch of ${spanCount(pending.traces)} spans`) });
+        pending.resolve({ status: 'retryable', error: new ExportWorkerError(`${why}, twice on the same batch of ${spanCount(pending.traces)} spans`) });
         continue;
       }
       pending.retried = true;
@@ -152,7 +153,7 @@ function spanCount(traces: readonly FinishedTrace[]): number {
   return spans;
 }
 
-/** OtlpTraceExporter's own messages already name the endpoint and hide secrets. */
-function failure(message: string, statusCode: number | undefined): ExportOutcome {
-  return { status: 'failure', error: new OtlpExportError(message, statusCode) };
+/** The worker is gone or stopping: nothing was answered, so nothing was refused. */
+function failure(message: string): ExportOutcome {
+  return { status: 'retryable', error: new OtlpExportError(message, undefined) };
 }

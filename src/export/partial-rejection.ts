@@ -12,8 +12,9 @@ export function addRejections(a: PartialRejection | undefined, b: PartialRejecti
   return { spans: a.spans + b.spans, message: a.message === '' ? b.message : a.message };
 }
 
-/** How a partial rejection is said: the count and the backend's own words. */
-export function partialRejectionMessage(rejected: PartialRejection): string {
+/** How a partial rejection is said: the count and the backend's own words (`unit`: what `spans` counts, for log records). */
+export function partialRejectionMessage(rejected: PartialRejection, unit: 'span' | 'log record' = 'span'): string {
   const words = rejected.message === '' ? '' : `: ${rejected.message}`;
-  return `the backend accepted the request but rejected ${rejected.spans} span${rejected.spans === 1 ? '' : 's'} of it (OTLP partial success)${words}`;
+  const request = unit === 'span' ? 'the request' : 'a logs request';
+  return `the backend accepted ${request} but rejected ${rejected.spans} ${unit}${rejected.spans === 1 ? '' : 's'} of it (OTLP partial success)${words}`;
 }

@@ -1,14 +1,17 @@
-import { isRefusal } from '../export/otlp-target.js';
 import { partialRejectionMessage } from '../export/partial-rejection.js';
-import type { ExportOutcome, TraceExporter } from '../export/trace-exporter.js';
+import type { TraceExporter } from '../export/trace-exporter.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
+import { BatchDelivery, problemOf, spanTally, takeBatch } from './batch-delivery.js';
 
 /**
  * Collects finished traces into batches of about `maxBatchSpans` spans and
  * hands them to the exporter, with as many requests in flight as the
  * exporter allows. The producer awaits `sendFull()` when `full`, which is
- * what bounds memory: reading waits for the exporter.
+ * what bounds memory: reading waits for the exporter. Backfill's retry policy
+ * is none (batch-delivery.ts): a failed batch is counted, and a re-run sends it
+ * again; a refused batch is sent again trace by trace, so only the trace the
+ * backend refuses is lost.
  */
 export class ExportQueue {
   private pending: FinishedTrace[] = [];
@@ -19,6 +22,7 @@ export class ExportQueue {
   /** When the next batch may go, under --max-rate. */
   private nextSendMs = 0;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly delivery: BatchDelivery<FinishedTrace>;
 
   constructor(
     private readonly exporter: TraceExporter,
@@ -26,7 +30,17 @@ export class ExportQueue {
     private readonly stats: PipelineStats,
     /** Spans per second at most (a backfill must not flood a shared collector); undefined = no limit. */
     private readonly maxRate?: number,
-  ) {}
+  ) {
+    this.delivery = new BatchDelivery({
+      send: (traces) => exporter.export(traces),
+      size: (trace) => trace.spans.length,
+      policy: { retry: 'never' },
+      splitRefused: true,
+      tally: spanTally(stats),
+      // Sent again: paced like any other send, so a refusal cannot make a backfill exceed --max-rate.
+      beforeSplitSend: (spans) => this.pace(spans),
+    });
+  }
 
   get full(): boolean {
     return this.pendingSpans >= this.maxBatchSpans;
@@ -67,33 +81,19 @@ export class ExportQueue {
 
   private async sendBatch(): Promise<void> {
     while (this.inFlight.size >= (this.exporter.concurrency ?? 1)) await Promise.race(this.inFlight);
-    const batch: FinishedTrace[] = [];
-    let spans = 0;
-    while (this.pending.length > 0 && (batch.length === 0 || spans + (this.pending[0]?.spans.length ?? 0) <= this.maxBatchSpans)) {
-      const trace = this.pending.shift() as FinishedTrace;
-      batch.push(trace);
-      spans += trace.spans.length;
-    }
+    const batch = takeBatch(this.pending, (trace) => trace.spans.length, this.maxBatchSpans);
+    const spans = this.delivery.weight(batch);
     this.pendingSpans -= spans;
     await this.pace(spans);
-    const request: Promise<void> = this.exportBatch(batch, spans).then(() => {
+    const request: Promise<void> = this.exportBatch(batch).then(() => {
       this.inFlight.delete(request);
     });
     this.inFlight.add(request);
   }
 
-  private async exportBatch(batch: readonly FinishedTrace[], spans: number): Promise<void> {
-    const outcome = await this.exporter.export(batch);
-    if (outcome.status === 'failure' && batch.length > 1 && isRefusal(outcome.error)) {
-      // One trace may be what the backend refuses (otlp-target.ts): send them one by one, so only it fails.
-      for (const trace of batch) {
-        // Sent again: paced like any other send, so a refusal cannot make a backfill exceed --max-rate.
-        await this.pace(trace.spans.length);
-        this.record(await this.exporter.export([trace]), trace.spans.length);
-      }
-      return;
-    }
-    this.record(outcome, spans);
+  private async exportBatch(batch: readonly FinishedTrace[]): Promise<void> {
+    // Never undefined: nothing stops a backfill's delivery, which does not retry.
+    for (const { answer } of (await this.delivery.deliver(batch)) ?? []) this.firstError ??= problemOf(answer, partialRejectionMessage);
   }
 
   /**
@@ -107,20 +107,5 @@ export class ExportQueue {
     const wait = this.nextSendMs - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     this.nextSendMs = Math.max(Date.now(), this.nextSendMs) + (spans / this.maxRate) * 1000;
-  }
-
-  private record(outcome: ExportOutcome, spans: number): void {
-    if (outcome.status === 'success') {
-      const rejected = Math.min(spans, outcome.rejected?.spans ?? 0);
-      this.stats.spansExported += spans - rejected;
-      if (outcome.rejected === undefined) return;
-      // Answered 200, but the backend says it dropped some: failed, and not sent again (it would drop them again).
-      this.stats.spansFailed += rejected;
-      this.firstError ??= new Error(partialRejectionMessage(outcome.rejected));
-      return;
-    }
-    this.stats.spansFailed += spans;
-    this.stats.exportBatchesFailed++;
-    this.firstError ??= outcome.error;
   }
 }

@@ -1,8 +1,6 @@
 import { AgeGate, type BackendAgeLimit } from '../export/age-limit.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
-
-/** At most one line a minute about skipped traces: a long backlog must not flood the log. */
-const NOTE_MS = 60_000;
+import { RateLimitedNote } from './repeating-notes.js';
 
 /**
  * A backend's age limit for a follower (age-limit.ts). A follower sees old
@@ -14,7 +12,7 @@ const NOTE_MS = 60_000;
 export class FollowerAgeGate {
   private readonly gate: AgeGate;
   private noted = { traces: 0, spans: 0 };
-  private notedAt = Number.NEGATIVE_INFINITY;
+  private readonly notes: RateLimitedNote;
 
   constructor(
     limit: BackendAgeLimit,
@@ -22,11 +20,12 @@ export class FollowerAgeGate {
     private readonly now: () => number = Date.now,
   ) {
     this.gate = new AgeGate(limit, now);
+    this.notes = new RateLimitedNote(now);
   }
 
   admit(trace: FinishedTrace): boolean {
     if (this.gate.admit(trace)) return true;
-    if (this.now() - this.notedAt >= NOTE_MS) this.note();
+    if (this.notes.due) this.note();
     return false;
   }
 
@@ -36,7 +35,7 @@ export class FollowerAgeGate {
     const spans = this.gate.skippedSpans - this.noted.spans;
     if (traces === 0) return;
     this.noted = { traces: this.gate.skippedTraces, spans: this.gate.skippedSpans };
-    this.notedAt = this.now();
+    this.notes.said();
     const { backend, admitAgeMs, maxAgeMs } = this.gate.limit;
     const latest = this.gate.latestSkippedEndMs === undefined ? '' : ` (the latest ended at ${new Date(this.gate.latestSkippedEndMs).toISOString()})`;
     this.log(

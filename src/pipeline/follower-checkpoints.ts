@@ -2,6 +2,7 @@ import type { SettledTrace } from '../checkpoint/settlement.js';
 import type { TraceLines } from '../reconstruct/trace-lines.js';
 import type { SourcePosition } from '../checkpoint/source-position.js';
 import type { ExportedTraceSpans } from '../reconstruct/exported-spans.js';
+import { TroubleSpell } from './repeating-notes.js';
 import type { QueuedTrace } from './retrying-export-queue.js';
 
 /** Where settled traces go and checkpoints are written from (Settlement over a CheckpointStore). */
@@ -49,7 +50,7 @@ export function deliveredSpans(
  */
 export class FollowerCheckpoints {
   private writing: Promise<void> | undefined;
-  private failing = false;
+  private readonly failing = new TroubleSpell();
 
   constructor(
     private readonly writer: CheckpointWriter,
@@ -81,12 +82,10 @@ export class FollowerCheckpoints {
     this.retired(retired);
     try {
       await this.writer.write(positions, this.inputs.unsettled(), retired);
-      if (this.failing) this.log(`checkpoints written again to ${this.path}`);
-      this.failing = false;
+      this.failing.ended(() => this.log(`checkpoints written again to ${this.path}`));
     } catch (error) {
       // Said once per failing spell, not every second; reading goes on (a crash meanwhile re-reads more, loses nothing).
-      if (!this.failing) this.log(`cannot write checkpoints to ${this.path}: ${(error as Error).message}; retrying every second`, 'error');
-      this.failing = true;
+      this.failing.failed(() => this.log(`cannot write checkpoints to ${this.path}: ${(error as Error).message}; retrying every second`, 'error'));
     }
   }
 }

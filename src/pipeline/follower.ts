@@ -22,6 +22,7 @@ import { ForeignSources } from './foreign-sources.js';
 import { QuietClock, SYSTEM_CLOCK, type WallClock } from './quiet-clock.js';
 import { RefusedTraces } from './refused-traces.js';
 import { RetryingExportQueue } from './retrying-export-queue.js';
+import { withTimeout } from './bounded-wait.js';
 import type { FollowerSeams, FollowOptions } from './follow-options.js';
 
 export type { FollowerSeams, FollowOptions } from './follow-options.js';
@@ -284,10 +285,4 @@ export class Follower {
 /** Waits for `work`, or for `cut` if it comes first. */
 async function untilCut(work: Promise<unknown>, cut: Promise<unknown>): Promise<void> {
   await Promise.race([work, cut]);
-}
-
-async function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
 }

@@ -1,6 +1,8 @@
 import type { OtlpLogRecord } from '../export/logs/otlp-log-record.js';
+import { partialRejectionMessage } from '../export/partial-rejection.js';
 import type { ExportOutcome } from '../export/trace-exporter.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
+import { BatchDelivery, logTally, problemOf, takeBatch } from './batch-delivery.js';
 
 /** Where log records go (logs/otlp-log-exporter.ts, or a test's sink). */
 export interface LogSink {
@@ -11,19 +13,24 @@ export interface LogSink {
 /**
  * Collects log records into batches of `maxBatch` and sends them one request at a time, in the
  * order pushed. The producer awaits `sendFull()` when `full`: memory holds at most one batch.
- * `pace` is the span queue's (--max-rate is one budget for spans and log records).
+ * `pace` is the span queue's (--max-rate is one budget for spans and log records). Delivered as
+ * backfill's spans are (batch-delivery.ts: no retries), but a refused batch is not split: log
+ * records are not kept for a replay, so finding the one at fault would save nothing.
  */
 export class LogQueue {
   private pending: OtlpLogRecord[] = [];
   /** The first failure, or the first partial rejection, for the operator. */
   firstError: Error | undefined;
+  private readonly delivery: BatchDelivery<OtlpLogRecord>;
 
   constructor(
-    private readonly sink: LogSink,
+    sink: LogSink,
     private readonly maxBatch: number,
-    private readonly stats: PipelineStats,
+    stats: PipelineStats,
     private readonly pace: (records: number) => Promise<void>,
-  ) {}
+  ) {
+    this.delivery = new BatchDelivery({ send: (records) => sink.export(records), size: () => 1, policy: { retry: 'never' }, splitRefused: false, tally: logTally(stats) });
+  }
 
   get full(): boolean {
     return this.pending.length >= this.maxBatch;
@@ -42,20 +49,8 @@ export class LogQueue {
   }
 
   private async sendBatch(): Promise<void> {
-    const batch = this.pending.splice(0, Math.max(1, this.maxBatch));
+    const batch = takeBatch(this.pending, () => 1, Math.max(1, this.maxBatch));
     await this.pace(batch.length);
-    const outcome = await this.sink.export(batch);
-    if (outcome.status === 'failure') {
-      this.stats.logRecordsFailed += batch.length;
-      this.firstError ??= outcome.error;
-      return;
-    }
-    const rejected = Math.min(batch.length, outcome.rejected?.spans ?? 0);
-    this.stats.logRecordsExported += batch.length - rejected;
-    if (outcome.rejected === undefined || rejected === 0) return;
-    // Answered 200 but dropped some: failed, not sent again (they would be dropped again).
-    this.stats.logRecordsFailed += rejected;
-    const words = outcome.rejected.message === '' ? '' : `: ${outcome.rejected.message}`;
-    this.firstError ??= new Error(`the backend accepted a logs request but rejected ${rejected} log record${rejected === 1 ? '' : 's'} of it (OTLP partial success)${words}`);
+    for (const { answer } of (await this.delivery.deliver(batch)) ?? []) this.firstError ??= problemOf(answer, (rejected) => partialRejectionMessage(rejected, 'log record'));
   }
 }

@@ -2,10 +2,8 @@ import type { DeadLetterFile } from '../checkpoint/dead-letter.js';
 import { partialRejectionMessage, type PartialRejection } from '../export/partial-rejection.js';
 import type { TraceLines } from '../reconstruct/trace-lines.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
+import { RateLimitedNote } from './repeating-notes.js';
 import type { QueuedTrace } from './retrying-export-queue.js';
-
-/** At most one line a minute about traces a backend refused. */
-const NOTE_EVERY_MS = 60_000;
 
 /**
  * What a follower does with the traces a backend refused (HTTP 400, 413, 422) or answered 200 with
@@ -19,7 +17,7 @@ export class RefusedTraces {
   private readonly writing = new Set<readonly QueuedTrace[]>();
   private readonly writes = new Set<Promise<void>>();
   private sinceNote = { traces: 0, spans: 0, lost: 0 };
-  private notedAt = Number.NEGATIVE_INFINITY;
+  private readonly notes = new RateLimitedNote();
 
   constructor(
     private readonly deadLetter: Pick<DeadLetterFile, 'path' | 'add'>,
@@ -74,9 +72,8 @@ export class RefusedTraces {
   private note(traces: number, spans: number, reason: string): void {
     this.sinceNote.traces += traces;
     this.sinceNote.spans += spans;
-    const now = Date.now();
-    if (now - this.notedAt < NOTE_EVERY_MS) return;
-    this.notedAt = now;
+    if (!this.notes.due) return;
+    this.notes.said();
     const { traces: t, spans: s, lost } = this.sinceNote;
     this.sinceNote = { traces: 0, spans: 0, lost: 0 };
     const kept = lost === 0 ? `kept in ${this.deadLetter.path}` : `kept in ${this.deadLetter.path} but for ${lost} spans`;

@@ -1,10 +1,11 @@
-import { isRefusal } from '../export/otlp-target.js';
 import type { PartialRejection } from '../export/partial-rejection.js';
-import type { ExportOutcome, TraceExporter } from '../export/trace-exporter.js';
+import type { TraceExporter } from '../export/trace-exporter.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
 import type { TraceLines } from '../reconstruct/trace-lines.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
+import { BatchDelivery, spanTally, takeBatch } from './batch-delivery.js';
+import { TroubleSpell } from './repeating-notes.js';
 
 /** A finished trace on its way out, with the lines it holds until it is exported. */
 export interface QueuedTrace {
@@ -29,7 +30,7 @@ export interface ExportEvents {
   /** An export succeeded after an outage. */
   reachable(): void;
   /**
-   * The backend refused these traces themselves (otlp-target.ts `isRefusal`): sending them again as they
+   * The backend refused these traces themselves (the outcome `refused`): sending them again as they
    * are cannot help, so the queue moves on; the receiver keeps them (dead letter) and settles them.
    */
   refused(items: readonly QueuedTrace[], error: Error): void;
@@ -40,13 +41,11 @@ export interface ExportEvents {
   partlyRejected(items: readonly QueuedTrace[], rejected: PartialRejection): void;
 }
 
-type Answer = { status: 'accepted'; rejected?: PartialRejection } | { status: 'refused'; error: Error } | { status: 'stopped' };
-
 /**
  * The live export path: bounded, ordered, and never dropping what a backend
  * could still take. One batch is in flight at a time; a failed batch is
- * retried (with backoff, forever) until it is accepted or the queue is
- * stopped; a batch the backend refuses (`isRefusal`) is sent again trace by
+ * retried (with backoff, forever: batch-delivery.ts) until it is accepted or the
+ * queue is stopped; a batch the backend refuses is sent again trace by
  * trace, and only the traces it refuses alone are given up. Meanwhile `waitForRoom()`
  * keeps the producer (the file reader) waiting once the queue is full, so a
  * down collector stops reading instead of growing memory.
@@ -57,16 +56,27 @@ export class RetryingExportQueue {
   private queuedSpans = 0;
   private running: Promise<void> | undefined;
   private stopped = false;
-  private failing = false;
-  private wakeFromBackoff: (() => void) | undefined;
+  private readonly outage = new TroubleSpell();
   private roomWaiters: (() => void)[] = [];
+  private readonly delivery: BatchDelivery<QueuedTrace>;
 
   constructor(
-    private readonly exporter: TraceExporter,
+    exporter: TraceExporter,
     private readonly options: RetryingQueueOptions,
     private readonly stats: PipelineStats,
     private readonly events: ExportEvents,
-  ) {}
+  ) {
+    this.delivery = new BatchDelivery({
+      send: (items) => exporter.export(items.map((item) => item.trace)),
+      size: (item) => item.trace.spans.length,
+      policy: { retry: 'forever', initialBackoffMs: options.initialBackoffMs, maxBackoffMs: options.maxBackoffMs },
+      splitRefused: true,
+      tally: spanTally(stats),
+      attemptFailed: (error) => this.outage.failed(() => this.events.unreachable(error)),
+      // Accepted or refused, the backend answered: it is reachable.
+      answered: () => this.outage.ended(() => this.events.reachable()),
+    });
+  }
 
   get full(): boolean {
     return this.queuedSpans >= this.options.maxQueuedSpans;
@@ -118,20 +128,24 @@ export class RetryingExportQueue {
   /** Stops retrying and exporting: what is not exported stays unsettled (it is read again after a restart). */
   stop(): void {
     this.stopped = true;
-    this.wakeFromBackoff?.();
+    this.delivery.stop();
     this.releaseWaiters();
   }
 
   private async run(): Promise<void> {
     try {
       while (!this.stopped && this.pending.length > 0) {
-        this.inFlight = this.takeBatch();
-        const answer = await this.exportUntilAnswered(this.inFlight);
-        if (answer.status === 'stopped') continue;
-        if (answer.status === 'accepted') this.accepted(this.inFlight, answer.rejected);
-        else if (this.inFlight.length === 1) this.refused(this.inFlight, answer.error);
-        // One trace may be what the backend refuses: send the batch's traces one by one, so only it is lost.
-        else if (!(await this.exportOneByOne(this.inFlight))) continue;
+        this.inFlight = takeBatch(this.pending, (item) => item.trace.spans.length, this.options.maxBatchSpans);
+        // Undefined: stopped before it was answered; it stays unsettled, to be read again.
+        const answers = await this.delivery.deliver(this.inFlight);
+        if (answers === undefined) continue;
+        for (const { items, answer } of answers) {
+          this.queuedSpans -= this.delivery.weight(items);
+          // ('failed' is only for a policy that gives up: this one retries until answered.)
+          if (answer.status === 'refused') this.events.refused(items, answer.error);
+          else if (answer.status === 'accepted' && answer.rejected !== undefined) this.events.partlyRejected(items, answer.rejected);
+          else if (answer.status === 'accepted') this.events.exported(items);
+        }
         this.inFlight = [];
         if (!this.full) this.releaseWaiters();
       }
@@ -140,101 +154,9 @@ export class RetryingExportQueue {
     }
   }
 
-  /** False when stopped before every trace was answered (the batch then stays unsettled, to be read again). */
-  private async exportOneByOne(batch: readonly QueuedTrace[]): Promise<boolean> {
-    const answers: Answer[] = [];
-    for (const item of batch) {
-      const answer = await this.exportUntilAnswered([item]);
-      if (answer.status === 'stopped') return false;
-      answers.push(answer);
-    }
-    batch.forEach((item, i) => {
-      const answer = answers[i];
-      if (answer?.status === 'refused') this.refused([item], answer.error);
-      else this.accepted([item], answer?.status === 'accepted' ? answer.rejected : undefined);
-    });
-    return true;
-  }
-
-  private accepted(items: readonly QueuedTrace[], rejected?: PartialRejection): void {
-    const spans = countSpans(items);
-    this.queuedSpans -= spans;
-    // What the backend said it dropped is not sent again (it would drop it again): failed, and settled.
-    const dropped = Math.min(spans, rejected?.spans ?? 0);
-    this.stats.spansExported += spans - dropped;
-    this.stats.spansFailed += dropped;
-    if (rejected === undefined) this.events.exported(items);
-    else this.events.partlyRejected(items, rejected);
-  }
-
-  private refused(items: readonly QueuedTrace[], error: Error): void {
-    const spans = countSpans(items);
-    this.queuedSpans -= spans;
-    this.stats.spansFailed += spans;
-    this.events.refused(items, error);
-  }
-
-  /** Exports one batch until the backend answers it: accepted, or refused (`isRefusal`); other failures are retried with backoff. */
-  private async exportUntilAnswered(batch: readonly QueuedTrace[]): Promise<Answer> {
-    let backoff = this.options.initialBackoffMs;
-    for (;;) {
-      const outcome: ExportOutcome = await this.exporter.export(batch.map((item) => item.trace));
-      const refusal = outcome.status === 'failure' && isRefusal(outcome.error);
-      if (outcome.status === 'success' || refusal) {
-        // Either way the backend answered: it is reachable.
-        if (this.failing) {
-          this.failing = false;
-          this.events.reachable();
-        }
-        if (outcome.status === 'failure') return { status: 'refused', error: outcome.error };
-        return outcome.rejected === undefined ? { status: 'accepted' } : { status: 'accepted', rejected: outcome.rejected };
-      }
-      this.stats.exportBatchesFailed++;
-      if (!this.failing) {
-        this.failing = true;
-        this.events.unreachable(outcome.error);
-      }
-      if (this.stopped) return { status: 'stopped' };
-      await this.pause(backoff);
-      if (this.stopped) return { status: 'stopped' };
-      backoff = Math.min(backoff * 2, this.options.maxBackoffMs);
-    }
-  }
-
-  private takeBatch(): QueuedTrace[] {
-    const batch: QueuedTrace[] = [];
-    let spans = 0;
-    for (;;) {
-      const next = this.pending[0];
-      if (next === undefined) break;
-      if (batch.length > 0 && spans + next.trace.spans.length > this.options.maxBatchSpans) break;
-      batch.push(next);
-      spans += next.trace.spans.length;
-      this.pending.shift();
-    }
-    return batch;
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeFromBackoff = done;
-    });
-  }
-
   private releaseWaiters(): void {
     const waiters = this.roomWaiters;
     this.roomWaiters = [];
     for (const resolve of waiters) resolve();
   }
-}
-
-function countSpans(batch: readonly QueuedTrace[]): number {
-  let spans = 0;
-  for (const item of batch) spans += item.trace.spans.length;
-  return spans;
 }

@@ -1,9 +1,10 @@
 import type { OtlpLogRecord } from '../export/logs/otlp-log-record.js';
-import { isRefusal } from '../export/otlp-target.js';
 import type { PartialRejection } from '../export/partial-rejection.js';
 import type { LineRef, TraceLines } from '../reconstruct/trace-lines.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
+import { BatchDelivery, logTally } from './batch-delivery.js';
 import type { LogSink } from './log-queue.js';
+import { TroubleSpell } from './repeating-notes.js';
 
 /** A log record on its way out, with the line it holds until the backend has answered it. */
 export interface QueuedLogRecord {
@@ -33,8 +34,6 @@ export interface LogQueueEvents {
   partlyRejected(rejected: PartialRejection): void;
 }
 
-type Answer = { status: 'accepted'; rejected?: PartialRejection } | { status: 'refused'; error: Error } | { status: 'stopped' };
-
 /**
  * The follower's log records (--logs): bounded, ordered, and never dropping what a backend could
  * still take, as RetryingExportQueue is for spans. One request is in flight at a time; a failed one is
@@ -49,16 +48,27 @@ export class RetryingLogQueue {
   private inFlight: readonly QueuedLogRecord[] = [];
   private running: Promise<void> | undefined;
   private stopped = false;
-  private failing = false;
-  private wakeFromBackoff: (() => void) | undefined;
+  private readonly outage = new TroubleSpell();
   private roomWaiters: (() => void)[] = [];
+  /** Sends with the span queue's policy (batch-delivery.ts: retried forever); the halving and the counting are this queue's. */
+  private readonly delivery: BatchDelivery<QueuedLogRecord>;
 
   constructor(
-    private readonly sink: LogSink,
+    sink: LogSink,
     private readonly options: RetryingLogQueueOptions,
     private readonly stats: PipelineStats,
     private readonly events: LogQueueEvents,
-  ) {}
+  ) {
+    this.delivery = new BatchDelivery({
+      send: (items) => sink.export(items.map((item) => item.record)),
+      size: () => 1,
+      policy: { retry: 'forever', initialBackoffMs: options.initialBackoffMs, maxBackoffMs: options.maxBackoffMs },
+      splitRefused: false,
+      tally: { ...logTally(stats), attemptFailed: () => stats.exportBatchesFailed++ },
+      attemptFailed: (error) => this.outage.failed(() => this.events.unreachable(error)),
+      answered: () => this.outage.ended(() => this.events.reachable()),
+    });
+  }
 
   get full(): boolean {
     return this.pending.length + this.inFlight.length >= this.options.maxQueued;
@@ -112,7 +122,7 @@ export class RetryingLogQueue {
   /** Stops retrying and exporting: what is not answered stays held (its lines are read again after a restart). */
   stop(): void {
     this.stopped = true;
-    this.wakeFromBackoff?.();
+    this.delivery.stop();
     this.releaseWaiters();
   }
 
@@ -134,9 +144,11 @@ export class RetryingLogQueue {
 
   /** Sends `batch` until the backend answers it; a refused batch of several is sent again in halves. False if stopped first. */
   private async send(batch: readonly QueuedLogRecord[]): Promise<boolean> {
-    const answer = await this.exportUntilAnswered(batch);
+    const answer = await this.delivery.answer(batch);
+    if (answer === undefined) return false;
     switch (answer.status) {
-      case 'stopped':
+      // Not under a policy that retries forever: kept for the type's sake, as not answered.
+      case 'failed':
         return false;
       case 'accepted': {
         const rejected = Math.min(batch.length, answer.rejected?.spans ?? 0);
@@ -155,43 +167,6 @@ export class RetryingLogQueue {
         return (await this.send(batch.slice(0, half))) && (await this.send(batch.slice(half)));
       }
     }
-  }
-
-  /** One request, sent again with backoff until the backend answers it: accepted, or refused (`isRefusal`). */
-  private async exportUntilAnswered(batch: readonly QueuedLogRecord[]): Promise<Answer> {
-    let backoff = this.options.initialBackoffMs;
-    for (;;) {
-      const outcome = await this.sink.export(batch.map((item) => item.record));
-      const refusal = outcome.status === 'failure' && isRefusal(outcome.error);
-      if (outcome.status === 'success' || refusal) {
-        if (this.failing) {
-          this.failing = false;
-          this.events.reachable();
-        }
-        if (outcome.status === 'failure') return { status: 'refused', error: outcome.error };
-        return outcome.rejected === undefined ? { status: 'accepted' } : { status: 'accepted', rejected: outcome.rejected };
-      }
-      this.stats.exportBatchesFailed++;
-      if (!this.failing) {
-        this.failing = true;
-        this.events.unreachable(outcome.error);
-      }
-      if (this.stopped) return { status: 'stopped' };
-      await this.pause(backoff);
-      if (this.stopped) return { status: 'stopped' };
-      backoff = Math.min(backoff * 2, this.options.maxBackoffMs);
-    }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeFromBackoff = done;
-    });
   }
 
   private releaseWaiters(): void {

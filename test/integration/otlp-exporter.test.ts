@@ -238,8 +238,8 @@ describe('OtlpTraceExporter → OTLP/HTTP receiver', () => {
     // The SDK's first retry waits ~0.8–1.2 s; it gives up at once when that exceeds timeoutMillis.
     const outcome = await exporterFor(receiver.tracesUrl, { timeoutMillis: 250 }).export(traces);
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(outcome.status).toBe('failure');
-    if (outcome.status !== 'failure') return;
+    expect(outcome.status).toBe('retryable');
+    if (outcome.status !== 'retryable') return;
     expect(outcome.error.message).toContain(receiver.tracesUrl);
     expect(outcome.error.message).toContain('retryable status');
     expect(outcome.error.message).not.toContain(SECRET);
@@ -280,8 +280,8 @@ describe('OtlpTraceExporter → OTLP/HTTP receiver', () => {
       timeoutMillis: 250,
     });
     const outcome = await exporter.export(traces);
-    expect(outcome.status).toBe('failure');
-    if (outcome.status !== 'failure') return;
+    expect(outcome.status).toBe('refused');
+    if (outcome.status !== 'refused') return;
     expect(outcome.error).toBeInstanceOf(OtlpExportError);
     expect((outcome.error as OtlpExportError).statusCode).toBe(400);
     expect(outcome.error.message).toMatch(/^OTLP export to http:\/\/127\.0\.0\.1:\d+\/v1\/traces failed: HTTP 400/);
@@ -293,8 +293,8 @@ describe('OtlpTraceExporter → OTLP/HTTP receiver', () => {
     receiver = await startOtlpReceiver({ failWith: 400, path: '/v1/traces?api_key=q-s3cr3t-key', errorBody: (req) => `bad request to ${req.url ?? ''}` });
     const outcome = await exporterFor(receiver.tracesUrl, { timeoutMillis: 250 }).export(traces);
     expect(receiver.requests).toHaveLength(1);
-    expect(outcome.status).toBe('failure');
-    if (outcome.status !== 'failure') return;
+    expect(outcome.status).toBe('refused');
+    if (outcome.status !== 'refused') return;
     expect(outcome.error.message).toMatch(/^OTLP export to http:\/\/127\.0\.0\.1:\d+\/v1\/traces failed: HTTP 400/);
     expect(outcome.error.message).toContain('bad request to /v1/traces?api_key=[redacted]');
     expect(outcome.error.message).not.toContain('q-s3cr3t-key');
@@ -306,8 +306,8 @@ describe('OtlpTraceExporter → OTLP/HTTP receiver', () => {
     const started = Date.now();
     const outcome = await exporterFor(closed.tracesUrl, { timeoutMillis: 250 }).export(traces);
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(outcome.status).toBe('failure');
-    if (outcome.status !== 'failure') return;
+    expect(outcome.status).toBe('retryable');
+    if (outcome.status !== 'retryable') return;
     expect(outcome.error.message).toContain(closed.tracesUrl);
     expect(outcome.error.message).toContain('ECONNREFUSED');
   });
@@ -317,7 +317,7 @@ describe('OtlpTraceExporter → OTLP/HTTP receiver', () => {
     const sink = exporterFor(receiver.tracesUrl);
     await sink.shutdown();
     const outcome = await sink.export(traces);
-    expect(outcome.status).toBe('failure');
+    expect(outcome.status).toBe('retryable');
     expect(receiver.requests).toHaveLength(0);
   });
 });

@@ -56,8 +56,8 @@ describe('OtlpWorkerExporter (the OTLP exporter in a worker thread)', () => {
     const r = (receiver = await startOtlpReceiver({ failWith: 400 }));
     exporter = new OtlpWorkerExporter({ url: `${r.url}/v1/traces`, headers: { authorization: SECRET }, resource: RESOURCE });
     const outcome = await exporter.export(traces);
-    expect(outcome.status).toBe('failure');
-    if (outcome.status !== 'failure') return;
+    expect(outcome.status).toBe('refused');
+    if (outcome.status !== 'refused') return;
     expect(outcome.error.message).toContain(`OTLP export to ${r.url}/v1/traces failed: HTTP 400`);
     expect(outcome.error.message).not.toContain(SECRET);
     expect((outcome.error as Error & { statusCode?: number }).statusCode).toBe(400);
@@ -67,7 +67,7 @@ describe('OtlpWorkerExporter (the OTLP exporter in a worker thread)', () => {
     const r = (receiver = await startOtlpReceiver());
     exporter = new OtlpWorkerExporter({ url: `${r.url}/v1/traces`, headers: {}, resource: RESOURCE });
     await exporter.shutdown();
-    expect((await exporter.export(traces)).status).toBe('failure');
+    expect((await exporter.export(traces)).status).toBe('retryable');
 
     // A worker that dies (here: the SDK's exporter throws on a URL it cannot parse, in the
     // worker) must not leave a call waiting forever, nor the ones after it.
@@ -76,8 +76,8 @@ describe('OtlpWorkerExporter (the OTLP exporter in a worker thread)', () => {
     const later = await broken.export(traces);
     await broken.shutdown();
     for (const outcome of [...outcomes, later]) {
-      expect(outcome.status).toBe('failure');
-      if (outcome.status === 'failure') expect(outcome.error.message).toMatch(/the export worker (failed|exited)/);
+      expect(outcome.status).toBe('retryable');
+      if (outcome.status === 'retryable') expect(outcome.error.message).toMatch(/the export worker (failed|exited)/);
     }
     expect(r.spans).toHaveLength(0);
   });
@@ -92,8 +92,8 @@ describe('OtlpWorkerExporter when its worker dies', () => {
     const span = (traces[0] as FinishedTrace).spans[0] as FinishedTrace['spans'][number];
     const huge: FinishedTrace[] = [{ ...(traces[0] as FinishedTrace), spans: Array.from({ length: 300_000 }, (_, i) => ({ ...span, spanId: i.toString(16).padStart(16, '0'), attributes: { note: `${i}`.padEnd(300, 'x') } })) }];
     const outcome = await exporter.export(huge);
-    expect(outcome.status).toBe('failure');
-    if (outcome.status === 'failure') {
+    expect(outcome.status).toBe('retryable');
+    if (outcome.status === 'retryable') {
       expect(outcome.error).toBeInstanceOf(ExportWorkerError);
       expect(outcome.error.message).toMatch(/twice on the same batch of 300000 spans/);
     }

@@ -1,10 +1,7 @@
-import { ExportResultCode } from '@opentelemetry/core';
-import { cut, describe, exporterSecrets, MAX_REASON_CHARS, sendBatch, type OtlpTraceExporterOptions } from '../otlp-exporter.js';
+import { exporterSecrets, exportOutcome, type ExportTarget, type OtlpTraceExporterOptions } from '../otlp-exporter.js';
 import { createGrpcLogSender } from '../otlp-grpc-sender.js';
-import { displayUrl, OtlpExportError } from '../otlp-target.js';
+import { displayUrl } from '../otlp-target.js';
 import { createLogSender, type TraceSender } from '../otlp-trace-sender.js';
-import { watchPartialSuccess } from '../partial-success.js';
-import { redactSecrets } from '../secret-fragments.js';
 import type { ExportOutcome } from '../trace-exporter.js';
 import { encodeLogsRequest } from './otlp-log-encoding.js';
 import type { OtlpLogRecord } from './otlp-log-record.js';
@@ -15,20 +12,17 @@ export type OtlpLogExporterOptions = Pick<OtlpTraceExporterOptions, 'url' | 'hea
 /**
  * Log records → `<endpoint>/v1/logs`, one request per call (the caller bounds a call's records),
  * through the SDK's OTLP/HTTP transport (its retries, timeout and OTEL_EXPORTER_OTLP_LOGS_*
- * variables). Outcomes as the span exporter's: a `partial_success` is a success with `rejected`
+ * variables), or its gRPC one to the collector's LogsService. Outcomes as the span exporter's: a `partial_success` is a success with `rejected`
  * (its `spans` counting log records), an error names the URL without credentials.
  */
 export class OtlpLogExporter {
   readonly #sender: TraceSender;
   readonly #options: OtlpLogExporterOptions;
-  readonly #secrets: readonly string[];
-  readonly #safeUrl: string;
+  readonly #target: ExportTarget;
 
   constructor(options: OtlpLogExporterOptions) {
     this.#options = options;
-    this.#safeUrl = displayUrl(options.url);
-    this.#secrets = exporterSecrets(options.headers, options.url, 'LOGS');
-    watchPartialSuccess();
+    this.#target = { what: 'OTLP log export', safeUrl: displayUrl(options.url), secrets: exporterSecrets(options.headers, options.url, 'LOGS') };
     this.#sender = (options.grpc === true ? createGrpcLogSender : createLogSender)({
       url: options.url,
       headers: options.headers,
@@ -40,15 +34,9 @@ export class OtlpLogExporter {
 
   async export(records: readonly OtlpLogRecord[]): Promise<ExportOutcome> {
     try {
-      const { result, partial } = await sendBatch(this.#sender, { body: encodeLogsRequest(records, this.#options.resource), spans: records.length });
-      if (result.code !== ExportResultCode.SUCCESS) {
-        const { reason, statusCode } = describe(result.error);
-        return this.#failure(reason, statusCode);
-      }
-      if (partial === undefined) return { status: 'success' };
-      return { status: 'success', rejected: { spans: partial.spans, message: cut(redactSecrets(partial.message, this.#secrets), MAX_REASON_CHARS) } };
+      return exportOutcome(await this.#sender.send({ body: encodeLogsRequest(records, this.#options.resource), spans: records.length }), this.#target);
     } catch (error) {
-      return this.#failure(describe(error).reason, undefined);
+      return exportOutcome({ status: 'retryable', reason: error instanceof Error ? error.message : String(error), statusCode: undefined }, this.#target);
     }
   }
 
@@ -58,10 +46,5 @@ export class OtlpLogExporter {
     } catch {
       // Nothing left to flush that could still succeed.
     }
-  }
-
-  #failure(reason: string, statusCode: number | undefined): ExportOutcome {
-    const message = `OTLP log export to ${this.#safeUrl} failed: ${cut(redactSecrets(reason, this.#secrets), MAX_REASON_CHARS)}`;
-    return { status: 'failure', error: new OtlpExportError(message, statusCode) };
   }
 }

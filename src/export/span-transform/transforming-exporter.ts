@@ -29,8 +29,8 @@ export class TransformingExporter implements TraceExporter {
         return copy;
       });
     } catch (error) {
-      // Exporters resolve, never reject: a step that throws fails the batch like a refused export.
-      return Promise.resolve({ status: 'failure', error: error instanceof Error ? error : new Error(String(error)) });
+      // Exporters resolve, never reject: a step that throws fails the batch like any failed export (retryable, as before outcomes were typed).
+      return Promise.resolve({ status: 'retryable', error: error instanceof Error ? error : new Error(String(error)) });
     }
     return this.inner.export(transformed);
   }

@@ -123,7 +123,7 @@ describe('OtlpJsonFileExporter', () => {
   it('reports a path it cannot write as failure', async () => {
     const exporter = new OtlpJsonFileExporter({ path: join(dir, 'missing', 'traces.jsonl'), resource: RESOURCE });
     const outcome = await exporter.export([trace('4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7', 'x')]);
-    expect(outcome.status).toBe('failure');
-    if (outcome.status === 'failure') expect(outcome.error.message).toContain('ENOENT');
+    expect(outcome.status).toBe('retryable');
+    if (outcome.status === 'retryable') expect(outcome.error.message).toContain('ENOENT');
   });
 });

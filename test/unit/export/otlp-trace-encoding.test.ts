@@ -1,7 +1,7 @@
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
 import { encodeTraceRequest } from '../../../src/export/otlp-trace-encoding.js';
-import { decodeExportResponse } from '../../../src/export/otlp-trace-sender.js';
+import { responseReader } from '../../../src/export/otlp-trace-sender.js';
 import { toReadableSpans } from '../../../src/export/readable-span.js';
 import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
 import { sampleTraces } from '../../support/sample-traces.js';
@@ -83,8 +83,13 @@ describe('OTLP protobuf encoding', () => {
     const message = Buffer.from('too old');
     const inner = Buffer.concat([Buffer.from([0x08, 0xac, 0x02, 0x12, message.length]), message]);
     const body = Buffer.concat([Buffer.from([0x0a, inner.length]), inner, Buffer.from([0x11, 1, 2, 3, 4, 5, 6, 7, 8, 0x18, 0x05])]);
-    expect(decodeExportResponse(body)).toEqual({ partialSuccess: { rejectedSpans: 300, errorMessage: 'too old' } });
-    expect(decodeExportResponse(new Uint8Array())).toEqual({});
-    expect(() => decodeExportResponse(Buffer.from([0x0a, 0x05, 0x08]))).toThrow(/truncated/);
+    // Read with the library's deserializer (responseReader); the SDK is handed an empty response.
+    const reader = responseReader('TRACES', 'protobuf');
+    expect(reader.serializer.deserializeResponse(body)).toEqual({});
+    expect(reader.take()).toEqual({ spans: 300, message: 'too old' });
+    expect(reader.take()).toBeUndefined();
+    reader.serializer.deserializeResponse(new Uint8Array());
+    expect(reader.take()).toBeUndefined();
+    expect(() => reader.serializer.deserializeResponse(Buffer.from([0x0a, 0x05, 0x08]))).toThrow(/truncated/i);
   });
 });

@@ -50,7 +50,7 @@ describe('ExportQueue --max-rate', () => {
     const refusing: TraceExporter = {
       export: (traces) => {
         void exporter.export(traces);
-        return Promise.resolve(traces.length > 1 ? { status: 'failure', error: new OtlpExportError('HTTP 400', 400) } : { status: 'success' });
+        return Promise.resolve(traces.length > 1 ? { status: 'refused', error: new OtlpExportError('HTTP 400', 400) } : { status: 'success' });
       },
       shutdown: () => Promise.resolve(),
     };

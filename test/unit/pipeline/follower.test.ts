@@ -242,7 +242,7 @@ describe('Follower --logs: a line is settled only when its trace and its log rec
     await untilExported(wall, exporter, 1);
     exporter.calls[0]?.answer({ status: 'success' });
     await vi.waitFor(() => expect(sink.calls).toHaveLength(1));
-    sink.calls[0]?.answer({ status: 'failure', error: new OtlpExportError('HTTP 400: bad log record', 400) });
+    sink.calls[0]?.answer({ status: 'refused', error: new OtlpExportError('HTTP 400: bad log record', 400) });
     await vi.waitFor(async () => expect(await checkpoint()).toBe(source.consumed));
     expect(follower.stats.logRecordsFailed).toBe(1);
     expect(said.filter((text) => text.includes('refused'))).toEqual([

@@ -55,7 +55,7 @@ describe('LogQueue', () => {
     let call = 0;
     const sink = new Sink(() => {
       call++;
-      if (call === 1) return { status: 'failure', error: new OtlpExportError('HTTP 400', 400) };
+      if (call === 1) return { status: 'refused', error: new OtlpExportError('HTTP 400', 400) };
       return { status: 'success', rejected: { spans: 2, message: 'too old' } };
     });
     const stats = new PipelineStats();

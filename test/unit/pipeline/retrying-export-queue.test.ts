@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { OtlpExportError } from '../../../src/export/otlp-target.js';
+import { isRefusingHttpStatus } from '../../../src/export/send-result.js';
 import type { PartialRejection } from '../../../src/export/partial-rejection.js';
 import type { ExportOutcome, TraceExporter } from '../../../src/export/trace-exporter.js';
 import { RetryingExportQueue, type QueuedTrace, type RetryingQueueOptions } from '../../../src/pipeline/retrying-export-queue.js';
@@ -61,8 +62,12 @@ class RecordingEvents {
   };
 }
 
-const fail = (message: string): ExportOutcome => ({ status: 'failure', error: new Error(message) });
-const answered = (statusCode: number): ExportOutcome => ({ status: 'failure', error: new OtlpExportError(`HTTP ${statusCode}`, statusCode) });
+const fail = (message: string): ExportOutcome => ({ status: 'retryable', error: new Error(message) });
+// The exporter decides refused or retryable where it reads the status (send-result.ts): the same rule here.
+const answered = (statusCode: number): ExportOutcome => ({
+  status: isRefusingHttpStatus(statusCode) ? 'refused' : 'retryable',
+  error: new OtlpExportError(`HTTP ${statusCode}`, statusCode),
+});
 
 function span(traceId: string, n: number): SpanRecord {
   return {

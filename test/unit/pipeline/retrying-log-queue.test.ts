@@ -42,7 +42,7 @@ const firstHeld = (queue: RetryingLogQueue): number | undefined => {
 };
 
 const options = { maxBatch: 3, maxQueued: 6, initialBackoffMs: 1, maxBackoffMs: 4 };
-const down: ExportOutcome = { status: 'failure', error: new OtlpExportError('connect ECONNREFUSED 127.0.0.1:4318', undefined) };
+const down: ExportOutcome = { status: 'retryable', error: new OtlpExportError('connect ECONNREFUSED 127.0.0.1:4318', undefined) };
 
 describe('RetryingLogQueue: the follower log records, each holding its line until the backend answers', () => {
   it('sends in order, in batches of maxBatch, and holds the checkpoint at the first record not answered', async () => {
@@ -88,7 +88,7 @@ describe('RetryingLogQueue: the follower log records, each holding its line unti
   });
 
   it('a refused batch is halved until the one record the backend refuses alone is given up: counted, said, its line settled', async () => {
-    const refusal: ExportOutcome = { status: 'failure', error: new OtlpExportError('HTTP 413: payload too large', 413) };
+    const refusal: ExportOutcome = { status: 'refused', error: new OtlpExportError('HTTP 413: payload too large', 413) };
     const sink = new Sink((numbers) => (numbers.includes(2) ? refusal : { status: 'success' }));
     const said = events();
     const stats = new PipelineStats();

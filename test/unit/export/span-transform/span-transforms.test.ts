@@ -318,6 +318,6 @@ describe('TransformingExporter', () => {
     expect(input.spans[1]?.name).toBe('chat gpt-5.1');
     const broken = new TransformingExporter(inner, [() => { throw new Error('boom'); }]);
     const outcome = await broken.export([input]);
-    expect(outcome.status).toBe('failure');
+    expect(outcome.status).toBe('retryable');
   });
 });
