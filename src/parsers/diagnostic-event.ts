@@ -1,4 +1,4 @@
-import type { DiagnosticEvent, ParsedLine } from './types.js';
+import type { DiagnosticEvent, ParsedLine } from '../model/records.js';
 import { readTraceScope } from './w3c-ids.js';
 import { isObject } from './json-object.js';
 

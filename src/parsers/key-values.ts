@@ -1,4 +1,4 @@
-import type { KeyValues } from './types.js';
+import type { KeyValues } from '../model/records.js';
 
 /**
  * Reads OpenClaw's `key=value key2="quoted value"` message tails. Values are

@@ -1,5 +1,5 @@
 import { parseLine } from '../parsers/parse-line.js';
-import type { ParsedLine } from '../parsers/types.js';
+import type { ParsedLine } from '../model/records.js';
 import type { Reconstructor } from '../reconstruct/reconstructor.js';
 import type { LineRef } from '../reconstruct/trace-lines.js';
 import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_UNTRACED, type DecodedBatch } from '../sources/decoded-batch.js';

@@ -1,5 +1,5 @@
 import { parseDurationMs, parseNumber } from '../parsers/key-values.js';
-import type { KeyValues, LogRecord, LogSignal } from '../parsers/types.js';
+import type { KeyValues, LogRecord, LogSignal } from '../model/records.js';
 import {
   type FetchFacts,
   type HarnessFacts,

@@ -1,4 +1,4 @@
-import type { DiagnosticEvent } from '../parsers/types.js';
+import type { DiagnosticEvent } from '../model/records.js';
 import type { SpanAttributes, SpanKindName, SpanStatusRecord } from './span-record.js';
 import { ATTR, GEN_AI_OPERATION, agentIdFromSessionKey, operationForApi, providerName } from './attribute-names.js';
 import { firstString, readNumber, readObject, readString } from './event-fields.js';

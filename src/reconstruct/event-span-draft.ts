@@ -1,4 +1,4 @@
-import type { DiagnosticEvent } from '../parsers/types.js';
+import type { DiagnosticEvent } from '../model/records.js';
 import type { SpanEventRecord } from './span-record.js';
 import type { SpanLook } from './event-span-attributes.js';
 import { describeLifecycleSpan } from './event-span-attributes.js';

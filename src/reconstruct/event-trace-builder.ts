@@ -1,4 +1,4 @@
-import type { DiagnosticEvent } from '../parsers/types.js';
+import type { DiagnosticEvent } from '../model/records.js';
 import { INFRASTRUCTURE_EVENT_TYPES } from '../parsers/diagnostic-event.js';
 import type { FinishedTrace, SpanRecord } from './span-record.js';
 import type { TraceBuilder } from './trace-builder.js';

@@ -1,4 +1,4 @@
-import type { LogRecord } from '../parsers/types.js';
+import type { LogRecord } from '../model/records.js';
 import { ATTR } from './attribute-names.js';
 import { addRecord } from './add-log-record.js';
 import { emptyFacts, type LogTraceFacts } from './log-trace-facts.js';

@@ -1,4 +1,4 @@
-import type { KeyValues } from '../parsers/types.js';
+import type { KeyValues } from '../model/records.js';
 import type { SpanEventRecord } from './span-record.js';
 
 /**

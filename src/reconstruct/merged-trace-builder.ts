@@ -1,4 +1,4 @@
-import type { DiagnosticEvent, LogRecord } from '../parsers/types.js';
+import type { DiagnosticEvent, LogRecord } from '../model/records.js';
 import { EventTraceBuilder } from './event-trace-builder.js';
 import { LogTraceBuilder } from './log-trace-builder.js';
 import { mergeTraces } from './merge-traces.js';

@@ -1,4 +1,4 @@
-import type { RejectReason } from '../parsers/types.js';
+import type { RejectReason } from '../model/records.js';
 import type { RawLine } from './line-splitter.js';
 
 export type DecodedLine =

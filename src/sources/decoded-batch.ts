@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { idsInTail, plainTracedRecord } from '../parsers/plain-traced-record.js';
 import { untracedRecordTime } from '../parsers/untraced-record.js';
-import type { LogRecord, RejectReason } from '../parsers/types.js';
+import type { LogRecord, RejectReason } from '../model/records.js';
 import { decodeLine } from './decode-line.js';
 import type { RawLine } from './line-splitter.js';
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { parseJournalEntry, type JournalEntry } from '../parsers/journal-entry.js';
-import type { RejectReason } from '../parsers/types.js';
+import type { RejectReason } from '../model/records.js';
 import { readStreamLines } from './file-lines.js';
 import { journalctlArgs, journalMatches, type JournalQuery } from './journalctl-args.js';
 import type { RawLine } from './line-splitter.js';

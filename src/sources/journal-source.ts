@@ -2,7 +2,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { JournalCheckpoint } from '../checkpoint/checkpoint-store.js';
 import type { JournalEntry } from '../parsers/journal-entry.js';
-import type { RejectReason } from '../parsers/types.js';
+import type { RejectReason } from '../model/records.js';
 import type { StartFrom } from './file-source.js';
 import { journalctlArgs, journalMatches, type JournalQuery } from './journalctl-args.js';
 import { firstEntryRealtimeMs } from './journal-probe.js';

@@ -1,4 +1,4 @@
-import type { LogLevel, LogRecord } from '../../parsers/types.js';
+import type { LogLevel, LogRecord } from '../../model/records.js';
 
 /** One gateway line as an OTLP log record, before encoding. Times in epoch ms (fractions kept to the microsecond). */
 export interface OtlpLogRecord {

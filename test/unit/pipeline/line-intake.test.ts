@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLine } from '../../../src/parsers/parse-line.js';
-import type { ParsedLine } from '../../../src/parsers/types.js';
+import type { ParsedLine } from '../../../src/model/records.js';
 import { LineIntake } from '../../../src/pipeline/line-intake.js';
 import { routeParsed } from '../../../src/pipeline/route-parsed.js';
 import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../../src/reconstruct/reconstructor.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DiagnosticEvent } from '../../../src/parsers/types.js';
+import type { DiagnosticEvent } from '../../../src/model/records.js';
 import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
 import { describeLifecycleSpan } from '../../../src/reconstruct/event-span-attributes.js';
 import { CONTENT_ATTRIBUTE_NAMES } from '../../../src/reconstruct/event-content-attributes.js';

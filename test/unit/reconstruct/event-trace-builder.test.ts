@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseDiagnosticEvent } from '../../../src/parsers/diagnostic-event.js';
-import type { DiagnosticEvent } from '../../../src/parsers/types.js';
+import type { DiagnosticEvent } from '../../../src/model/records.js';
 import { EventTraceBuilder } from '../../../src/reconstruct/event-trace-builder.js';
 import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
 

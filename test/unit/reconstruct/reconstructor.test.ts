@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogRecord } from '../../../src/parsers/types.js';
+import type { LogRecord } from '../../../src/model/records.js';
 import { recognizeSignal } from '../../../src/parsers/log-signals.js';
 import { Reconstructor, type TraceExit } from '../../../src/reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../../../src/reconstruct/span-record.js';
