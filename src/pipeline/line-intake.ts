@@ -1,7 +1,7 @@
 import { parseLine } from '../parsers/parse-line.js';
 import type { ParsedLine } from '../model/records.js';
 import type { Reconstructor } from '../reconstruct/reconstructor.js';
-import type { LineRef } from '../reconstruct/trace-lines.js';
+import type { LineRef } from '../model/line-refs.js';
 import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_UNTRACED, type DecodedBatch } from '../sources/decoded-batch.js';
 import type { RawLine } from '../sources/line-splitter.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';

@@ -3,7 +3,7 @@ import type { PartialRejection } from '../export/partial-rejection.js';
 import type { ExportOutcome, TraceExporter } from '../export/trace-exporter.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../reconstruct/span-record.js';
-import type { TraceLines } from '../reconstruct/trace-lines.js';
+import type { TraceLines } from '../model/line-refs.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 
 /** A finished trace on its way out, with the lines it holds until it is exported. */

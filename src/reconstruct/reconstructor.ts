@@ -9,7 +9,7 @@ import { MergedTraceBuilder } from './merged-trace-builder.js';
 import type { FinishedTrace } from './span-record.js';
 import type { ReconstructorCounters, ReconstructorOptions } from './reconstructor-options.js';
 import type { TraceBuilder } from './trace-builder.js';
-import { addLine, type LineRef, type TraceLines } from './trace-lines.js';
+import { addLine, type LineRef, type TraceLines } from '../model/line-refs.js';
 
 export { DEFAULT_RECONSTRUCTOR_OPTIONS, type ReconstructorCounters, type ReconstructorOptions } from './reconstructor-options.js';
 
