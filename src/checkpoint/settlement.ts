@@ -1,5 +1,5 @@
 import type { ExportedTraceSpans } from '../reconstruct/exported-spans.js';
-import type { SpanRecord } from '../reconstruct/span-record.js';
+import type { SpanRecord } from '../model/span-record.js';
 import type { TraceLines } from '../model/line-refs.js';
 import type { SourcePosition } from '../sources/source-position.js';
 import type { CheckpointStore, ExportedTrace } from './checkpoint-store.js';

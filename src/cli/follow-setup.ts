@@ -6,7 +6,7 @@ import { displayUrl, resolveTracesUrl } from '../export/otlp-target.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import type { FollowOptions } from '../pipeline/follower.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
 import { chooseDefaultLogDir } from '../sources/log-file-names.js';
 import { DEFAULT_EVENTS, defaultEventsDir } from '../sources/event-file-names.js';

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import { resolveTracesUrl } from './otlp-target.js';
 import type { PresetName } from './presets.js';
 

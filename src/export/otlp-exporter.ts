@@ -1,7 +1,7 @@
 import { ExportResultCode, parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import { encodeTraceRequest } from './otlp-trace-encoding.js';
 import { createGrpcTraceSender } from './otlp-grpc-sender.js';
 import { createTraceSender, type EncodedRequest, type OtlpProtocol, type TlsFiles, type TraceSender } from './otlp-trace-sender.js';

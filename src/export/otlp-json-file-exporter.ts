@@ -3,7 +3,7 @@ import { access, appendFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { InputError } from '../config/config-error.js';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import { toReadableSpans } from './readable-span.js';
 import type { ResourceOptions } from './readable-span.js';
 import type { ExportOutcome, TraceExporter } from './trace-exporter.js';

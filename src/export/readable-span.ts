@@ -10,7 +10,7 @@ import type {
   SpanKindName,
   SpanRecord,
   SpanStatusRecord,
-} from '../reconstruct/span-record.js';
+} from '../model/span-record.js';
 
 /** What every exported span's resource is made of, besides the trace's `host.name`. */
 export interface ResourceOptions {

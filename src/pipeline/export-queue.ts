@@ -1,7 +1,7 @@
 import { isRefusal } from '../export/otlp-target.js';
 import { partialRejectionMessage } from '../export/partial-rejection.js';
 import type { ExportOutcome, TraceExporter } from '../export/trace-exporter.js';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { BackendAgeLimit } from '../export/age-limit.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import type { ReconstructorOptions, TraceExit } from '../reconstruct/reconstructor.js';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import type { StartFrom } from '../sources/file-source.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
 import type { CheckpointWriter } from './follower-checkpoints.js';

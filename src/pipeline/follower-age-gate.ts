@@ -1,5 +1,5 @@
 import { AgeGate, type BackendAgeLimit } from '../export/age-limit.js';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 
 /** At most one line a minute about skipped traces: a long backlog must not flood the log. */
 const NOTE_MS = 60_000;

@@ -2,7 +2,7 @@ import { isRefusal } from '../export/otlp-target.js';
 import type { PartialRejection } from '../export/partial-rejection.js';
 import type { ExportOutcome, TraceExporter } from '../export/trace-exporter.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import type { TraceLines } from '../model/line-refs.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 

@@ -10,7 +10,7 @@ import {
   rootScopeId,
 } from './log-trace-facts.js';
 import { placeInRun } from './log-run-scopes.js';
-import type { SpanAttributes } from './span-record.js';
+import type { SpanAttributes } from '../model/span-record.js';
 
 /** Folds one record into the facts. Records arrive roughly in time order; pairs are matched on ids, not order. */
 export function addRecord(facts: LogTraceFacts, record: LogRecord): void {

@@ -1,4 +1,4 @@
-import type { SpanAttributes } from './span-record.js';
+import type { SpanAttributes } from '../model/span-record.js';
 import { readObject } from './event-fields.js';
 import type { EventFields } from './event-fields.js';
 

@@ -1,6 +1,6 @@
 import type { DiagnosticEvent } from '../model/records.js';
 import { INFRASTRUCTURE_EVENT_TYPES } from '../parsers/diagnostic-event.js';
-import type { FinishedTrace, SpanRecord } from './span-record.js';
+import type { FinishedTrace, SpanRecord } from '../model/span-record.js';
 import type { TraceBuilder } from './trace-builder.js';
 import { ATTR } from './attribute-names.js';
 import { commonAttributes, pointEventAttributes, usageAttributes } from './event-span-attributes.js';

@@ -1,4 +1,4 @@
-import type { SpanRecord } from './span-record.js';
+import type { SpanRecord } from '../model/span-record.js';
 
 /** What was exported of one trace, as the checkpoint keeps it across a restart. */
 export interface ExportedTraceSpans {

@@ -3,7 +3,7 @@ import { ATTR } from './attribute-names.js';
 import { addRecord } from './add-log-record.js';
 import { emptyFacts, type LogTraceFacts } from './log-trace-facts.js';
 import { buildLogTraceSpans } from './log-trace-spans.js';
-import type { FinishedTrace } from './span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import type { TraceBuilder } from './trace-builder.js';
 
 /** One stream-A (file log) trace: the records that share a W3C traceId. */

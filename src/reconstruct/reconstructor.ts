@@ -6,7 +6,7 @@ import { ExportedSpans, type ExportedTraceSpans } from './exported-spans.js';
 import { LogClock, MERGED_CLOCK, type StreamKind } from './log-clock.js';
 import { LogTraceBuilder } from './log-trace-builder.js';
 import { MergedTraceBuilder } from './merged-trace-builder.js';
-import type { FinishedTrace } from './span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import type { ReconstructorCounters, ReconstructorOptions } from './reconstructor-options.js';
 import type { TraceBuilder } from './trace-builder.js';
 import { addLine, type LineRef, type TraceLines } from '../model/line-refs.js';

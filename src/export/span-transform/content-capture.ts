@@ -1,4 +1,4 @@
-import type { SpanAttributes } from '../../reconstruct/span-record.js';
+import type { SpanAttributes } from '../../model/span-record.js';
 import { CONTENT_ATTRIBUTE_NAMES } from '../../reconstruct/event-content-attributes.js';
 import { attributeMaps, mapStringValue, type SpanTransform } from './span-transform.js';
 

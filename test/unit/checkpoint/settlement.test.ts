@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../../src/checkpoint/checkpoint-store.js';
 import type { ExportedTrace } from '../../../src/checkpoint/checkpoint-store.js';
 import { Settlement, type SettledTrace } from '../../../src/checkpoint/settlement.js';
-import type { SpanRecord } from '../../../src/reconstruct/span-record.js';
+import type { SpanRecord } from '../../../src/model/span-record.js';
 import type { TraceLines } from '../../../src/model/line-refs.js';
 import { fingerprintKey, type FileFingerprint } from '../../../src/sources/file-fingerprint.js';
 import type { SourcePosition } from '../../../src/sources/source-position.js';

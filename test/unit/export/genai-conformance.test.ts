@@ -7,7 +7,7 @@ import { transformSteps, type PolicyConfig } from '../../../src/export/span-tran
 import { parseLine } from '../../../src/parsers/parse-line.js';
 import { GENAI_SCHEMA_URL } from '../../../src/reconstruct/attribute-names.js';
 import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../../src/reconstruct/reconstructor.js';
-import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace, SpanRecord } from '../../../src/model/span-record.js';
 import { fixtureLines, fixturePath } from '../../support/fixtures.js';
 
 /**

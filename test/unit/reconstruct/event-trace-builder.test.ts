@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDiagnosticEvent } from '../../../src/parsers/diagnostic-event.js';
 import type { DiagnosticEvent } from '../../../src/model/records.js';
 import { EventTraceBuilder } from '../../../src/reconstruct/event-trace-builder.js';
-import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace, SpanRecord } from '../../../src/model/span-record.js';
 
 // Ids and times of test/fixtures/diagnostic-events.jsonl (see diagnostic-events.md).
 const T0 = 1795279535000;
