@@ -4,7 +4,7 @@ import type { InstrumentationScope } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { GENAI_SCHEMA_URL } from '../reconstruct/attribute-names.js';
+import { GENAI_SCHEMA_URL } from '../model/attribute-names.js';
 import type {
   FinishedTrace,
   SpanKindName,

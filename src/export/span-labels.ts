@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@opentelemetry/api';
-import { ATTR } from '../reconstruct/attribute-names.js';
+import { ATTR } from '../model/attribute-names.js';
 import type { SpanRecord } from '../model/span-record.js';
 
 /**

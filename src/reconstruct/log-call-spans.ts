@@ -1,5 +1,5 @@
 import { parseNumber } from '../parsers/key-values.js';
-import { ATTR, GEN_AI_OPERATION, operationForApi, providerName } from './attribute-names.js';
+import { ATTR, GEN_AI_OPERATION, operationForApi, providerName } from '../model/attribute-names.js';
 import type { FetchFacts, LogTraceFacts, ToolFacts } from './log-trace-facts.js';
 import { deriveSpanId } from './span-ids.js';
 import type { SpanAttributes, SpanRecord } from '../model/span-record.js';

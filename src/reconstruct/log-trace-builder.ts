@@ -1,5 +1,5 @@
 import type { LogRecord } from '../model/records.js';
-import { ATTR } from './attribute-names.js';
+import { ATTR } from '../model/attribute-names.js';
 import { addRecord } from './add-log-record.js';
 import { emptyFacts, type LogTraceFacts } from './log-trace-facts.js';
 import { buildLogTraceSpans } from './log-trace-spans.js';

@@ -1,4 +1,4 @@
-import { ATTR, GEN_AI_OPERATION, agentIdFromSessionKey, providerName } from './attribute-names.js';
+import { ATTR, GEN_AI_OPERATION, agentIdFromSessionKey, providerName } from '../model/attribute-names.js';
 import { fetchSpan, toolSpan } from './log-call-spans.js';
 import type { LogTraceFacts, ScopeFacts } from './log-trace-facts.js';
 import { coverChildren } from './cover-children.js';

@@ -1,4 +1,4 @@
-import { ATTR, GEN_AI_OPERATION } from './attribute-names.js';
+import { ATTR, GEN_AI_OPERATION } from '../model/attribute-names.js';
 import { coverChildren } from './cover-children.js';
 import type { FinishedTrace, SpanRecord } from '../model/span-record.js';
 

@@ -1,6 +1,6 @@
 import { INFRASTRUCTURE_EVENT_TYPES, PLUGIN_DROPPED_EVENT_TYPE } from '../parsers/diagnostic-event.js';
 import type { DiagnosticEvent, LogRecord } from '../model/records.js';
-import { ATTR } from './attribute-names.js';
+import { ATTR } from '../model/attribute-names.js';
 import { EventTraceBuilder } from './event-trace-builder.js';
 import { ExportedSpans, type ExportedTraceSpans } from './exported-spans.js';
 import { LogClock, MERGED_CLOCK, type StreamKind } from './log-clock.js';

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@opentelemetry/api';
-import { ATTR, GEN_AI_OPERATION } from '../reconstruct/attribute-names.js';
+import { ATTR, GEN_AI_OPERATION } from '../model/attribute-names.js';
 import type { FinishedTrace, SpanRecord } from '../model/span-record.js';
 
 /** The instruments GenAI metrics are recorded on (see genai-metrics.ts for names and units). */

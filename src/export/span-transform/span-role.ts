@@ -1,4 +1,4 @@
-import { ATTR, GEN_AI_OPERATION } from '../../reconstruct/attribute-names.js';
+import { ATTR, GEN_AI_OPERATION } from '../../model/attribute-names.js';
 import type { SpanRecord } from '../../model/span-record.js';
 
 /** What a span stands for, as backends classify spans. */
