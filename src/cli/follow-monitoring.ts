@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/config-error.js';
+import { ConfigError } from '../model/input-errors.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { displayUrl, resolveTracesUrl } from '../export/otlp-target.js';
 import { PRESETS } from '../export/presets.js';

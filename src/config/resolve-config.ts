@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import { parseDurationMs } from '../parsers/key-values.js';
 import { parseListenAddress } from './listen-address.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../model/input-errors.js';
 import { CONFIG_FILE_ENV, envNamesOf, splitEnvPaths, tailEnvName, TAIL_ENV_PREFIX } from './config-env.js';
 import { CONFIG_FIELDS, type ConfigField } from './config-fields.js';
 import { didYouMean } from './did-you-mean.js';

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, appendFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { InputError } from '../config/config-error.js';
+import { InputError } from '../model/input-errors.js';
 import type { FinishedTrace } from '../model/span-record.js';
 import { toReadableSpans } from './readable-span.js';
 import type { ResourceOptions } from './readable-span.js';

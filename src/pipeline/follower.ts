@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DeadLetterFile } from '../checkpoint/dead-letter.js';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { Settlement } from '../checkpoint/settlement.js';
-import { InputError } from '../config/config-error.js';
+import { InputError } from '../model/input-errors.js';
 import { Reconstructor, type StreamKind } from '../reconstruct/reconstructor.js';
 import type { FilePosition } from '../sources/tracked-file.js';
 import type { JournalReader } from '../telemetry/journal-health.js';
