@@ -1,7 +1,7 @@
 import { ConfigError } from '../model/input-errors.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { displayUrl, resolveTracesUrl } from '../export/otlp-target.js';
-import { PRESETS } from '../export/presets.js';
+import { PRESETS } from '../config/presets.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
 import type { FinishedTrace } from '../model/span-record.js';

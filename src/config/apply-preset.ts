@@ -1,4 +1,4 @@
-import { PRESETS, type PresetName } from '../export/presets.js';
+import { PRESETS, type PresetName } from './presets.js';
 import type { ValueOrigin } from './resolve-config.js';
 
 export interface PresetContext {

@@ -1,4 +1,4 @@
-import { PRESET_NAMES } from '../export/presets.js';
+import { PRESET_NAMES } from './presets.js';
 import { OTLP_FIELDS } from './otlp-fields.js';
 
 /**

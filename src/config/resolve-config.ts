@@ -11,7 +11,7 @@ import { applyPreset } from './apply-preset.js';
 import { checkGenAiMetrics } from './check-genai-metrics.js';
 import { checkRedactPatterns } from './check-redact.js';
 import { applyOtlpSettings } from './otlp-settings.js';
-import type { PresetName } from '../export/presets.js';
+import type { PresetName } from './presets.js';
 
 export type ExporterName = 'otlp' | 'console' | 'file';
 

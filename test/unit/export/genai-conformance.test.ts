@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { PRESET_NAMES, type PresetName } from '../../../src/export/presets.js';
+import { PRESET_NAMES, type PresetName } from '../../../src/config/presets.js';
 import { copyTrace } from '../../../src/export/span-transform/span-transform.js';
 import { transformSteps, type PolicyConfig } from '../../../src/export/span-transform/span-transforms.js';
 import { parseLine } from '../../../src/parsers/parse-line.js';
