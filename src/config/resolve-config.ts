@@ -12,6 +12,7 @@ import { checkGenAiMetrics } from './check-genai-metrics.js';
 import { checkRedactPatterns } from './check-redact.js';
 import { applyOtlpSettings } from './otlp-settings.js';
 import type { PresetName } from './presets.js';
+import type { ValueOrigin } from './value-origin.js';
 
 export type ExporterName = 'otlp' | 'console' | 'file';
 
@@ -59,13 +60,6 @@ export interface ResolvedConfig {
 export type IdMode = 'raw' | 'hash' | 'omit';
 
 type Raw = Record<string, unknown>;
-
-/** Where a setting's value came from, for `otel-tail validate` and error messages. */
-export interface ValueOrigin {
-  from: 'flag' | 'env' | 'file' | 'preset' | 'default';
-  /** The flag (`--grace`), variable (`OTEL_SERVICE_NAME`), file path, preset (with the variables it read), or `default`. */
-  name: string;
-}
 
 export interface ResolvedWithOrigins {
   config: ResolvedConfig;
