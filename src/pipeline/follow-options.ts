@@ -4,9 +4,6 @@ import type { ReconstructorOptions, TraceExit } from '../reconstruct/reconstruct
 import type { FinishedTrace } from '../model/span-record.js';
 import type { StartFrom } from '../sources/file-source.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
-import type { CheckpointWriter } from './follower-checkpoints.js';
-import type { FollowSourceHooks, FollowSources } from './follow-sources.js';
-import type { WallClock } from './quiet-clock.js';
 
 /** What a follower is told to follow and how (built by src/cli/follow-setup.ts from the config). */
 export interface FollowOptions {
@@ -37,16 +34,4 @@ export interface FollowOptions {
   inFlightWaitMs?: number;
   /** The backend rejects spans older than this (Dynatrace): such traces are skipped, settled and said (follower-age-gate.ts). */
   ageLimit?: BackendAgeLimit;
-}
-
-/**
- * What a follower is built on, passed in so that its ordering and settlement rules can be tested
- * without files, journalctl or waiting (test/unit/pipeline/follower.test.ts). Each defaults to the real one.
- */
-export interface FollowerSeams {
-  /** Its sources, given where they hand over (follow-sources.ts builds them from the options). */
-  sources?: (hooks: FollowSourceHooks) => FollowSources;
-  clock?: WallClock;
-  /** Where settled traces and checkpoints go (a Settlement over the state dir's store). */
-  checkpoints?: CheckpointWriter;
 }

@@ -21,9 +21,11 @@ import { ForeignSources } from './foreign-sources.js';
 import { QuietClock, SYSTEM_CLOCK, type WallClock } from './quiet-clock.js';
 import { RefusedTraces } from './refused-traces.js';
 import { RetryingExportQueue } from './retrying-export-queue.js';
-import type { FollowerSeams, FollowOptions } from './follow-options.js';
+import type { FollowOptions } from './follow-options.js';
+import type { FollowerSeams } from './follower-seams.js';
 
-export type { FollowerSeams, FollowOptions } from './follow-options.js';
+export type { FollowOptions } from './follow-options.js';
+export type { FollowerSeams } from './follower-seams.js';
 
 /** A line further ahead of the wall clock than this is a clock outlier: it does not move log time (log-clock.ts). */
 const MAX_WALL_SKEW_MS = 5 * 60_000;
