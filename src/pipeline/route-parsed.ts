@@ -1,4 +1,4 @@
-import { PLUGIN_DROPPED_EVENT_TYPE } from '../parsers/diagnostic-event.js';
+import { PLUGIN_DROPPED_EVENT_TYPE } from '../model/event-types.js';
 import type { ParsedLine } from '../model/records.js';
 import type { Reconstructor } from '../reconstruct/reconstructor.js';
 import type { LineRef } from '../model/line-refs.js';

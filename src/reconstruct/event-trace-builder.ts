@@ -1,5 +1,5 @@
 import type { DiagnosticEvent } from '../model/records.js';
-import { INFRASTRUCTURE_EVENT_TYPES } from '../parsers/diagnostic-event.js';
+import { INFRASTRUCTURE_EVENT_TYPES } from '../model/event-types.js';
 import type { FinishedTrace, SpanRecord } from '../model/span-record.js';
 import type { TraceBuilder } from './trace-builder.js';
 import { ATTR } from '../model/attribute-names.js';

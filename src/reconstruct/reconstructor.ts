@@ -1,4 +1,4 @@
-import { INFRASTRUCTURE_EVENT_TYPES, PLUGIN_DROPPED_EVENT_TYPE } from '../parsers/diagnostic-event.js';
+import { INFRASTRUCTURE_EVENT_TYPES, PLUGIN_DROPPED_EVENT_TYPE } from '../model/event-types.js';
 import type { DiagnosticEvent, LogRecord } from '../model/records.js';
 import { ATTR } from '../model/attribute-names.js';
 import { EventTraceBuilder } from './event-trace-builder.js';
