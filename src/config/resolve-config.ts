@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
-import { parseDurationMs } from '../parsers/key-values.js';
+import { parseDurationMs } from '../model/key-value-numbers.js';
 import { parseListenAddress } from './listen-address.js';
 import { ConfigError } from '../model/input-errors.js';
 import { CONFIG_FILE_ENV, envNamesOf, splitEnvPaths, tailEnvName, TAIL_ENV_PREFIX } from './config-env.js';

@@ -1,4 +1,5 @@
-import { parseDurationMs, parseKeyValues } from './key-values.js';
+import { parseDurationMs } from '../model/key-value-numbers.js';
+import { parseKeyValues } from './key-values.js';
 import type { LogSignal } from '../model/records.js';
 
 /**

@@ -1,4 +1,4 @@
-import { parseDurationMs, parseNumber } from '../parsers/key-values.js';
+import { parseDurationMs, parseNumber } from '../model/key-value-numbers.js';
 import type { KeyValues, LogRecord, LogSignal } from '../model/records.js';
 import {
   type FetchFacts,

@@ -1,4 +1,4 @@
-import { parseNumber } from '../parsers/key-values.js';
+import { parseNumber } from '../model/key-value-numbers.js';
 import { ATTR, GEN_AI_OPERATION, operationForApi, providerName } from '../model/attribute-names.js';
 import type { FetchFacts, LogTraceFacts, ToolFacts } from './log-trace-facts.js';
 import { deriveSpanId } from './span-ids.js';

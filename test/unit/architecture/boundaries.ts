@@ -59,10 +59,7 @@ export const EXCEPTIONS: readonly BoundaryException[] = [
   { from: 'checkpoint/settlement.ts', to: 'sources/source-position.ts', why: 'settlement saves through the position type sources define' },
   // Smaller leftovers: each a helper used across a boundary.
   { from: 'sources/journal-source.ts', to: 'telemetry/journal-health.ts', why: 'the journal reader reports its state in the type /healthz reads' },
-  { from: 'reconstruct/add-log-record.ts', to: 'parsers/key-values.ts', why: 'parseNumber/parseDurationMs on the key=value strings a parser kept' },
-  { from: 'reconstruct/log-call-spans.ts', to: 'parsers/key-values.ts', why: 'parseNumber on the key=value strings a parser kept' },
   { from: 'reconstruct/console-run-scopes.ts', to: 'parsers/json-object.ts', why: 'nonEmptyString on record meta' },
-  { from: 'config/resolve-config.ts', to: 'parsers/key-values.ts', why: 'durations in the config are read as log messages write them (parseDurationMs)' },
   { from: 'telemetry/pipeline-stats.ts', to: 'parsers/release-support.ts', why: 'the stats hold the counter of call failures old releases leave unmarked' },
   { from: 'telemetry/metrics-server.ts', to: 'config/listen-address.ts', why: 'the server parses the validated listen address again' },
 ];
