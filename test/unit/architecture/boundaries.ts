@@ -22,15 +22,16 @@ export const RULES: Readonly<Record<string, FolderRule>> = {
   model: { values: [], types: [] },
   // Read at start-up; every stage may see its resolved options as types.
   config: { values: ['model'], types: ['model'] },
-  parsers: { values: ['model'], types: ['model'] },
+  // A stage takes the types of what it is handed: parsers what sources read, reconstruct what parsers made.
+  parsers: { values: ['model'], types: ['model', 'sources'] },
   // Resumes where checkpoint/ says, and tells it what was read: the ack path's types.
-  sources: { values: ['model'], types: ['model', 'parsers', 'checkpoint'] },
+  sources: { values: ['model'], types: ['model', 'checkpoint'] },
   reconstruct: { values: ['model'], types: ['model', 'parsers'] },
   export: { values: ['model'], types: ['model', 'config'] },
   // Settles the lines of what reconstruct emitted once export is done with it.
   checkpoint: { values: ['model'], types: ['model', 'reconstruct'] },
   // Watches the stages: their counters and results as types.
-  telemetry: { values: ['model'], types: ['model', 'config', 'reconstruct', 'export'] },
+  telemetry: { values: ['model'], types: ['model', 'config', 'sources', 'reconstruct', 'export'] },
   service: { values: ['model', 'config'], types: ['model', 'config'] },
   pipeline: { values: [...STAGES], types: [...STAGES] },
   cli: { values: [...STAGES, 'service', 'pipeline'], types: [...STAGES, 'service', 'pipeline'] },
@@ -52,13 +53,14 @@ export const EXCEPTIONS: readonly BoundaryException[] = [
   { from: 'sources/decoded-batch.ts', to: 'parsers/plain-traced-record.ts', why: 'decoded batches run the pre-parse readers (19s moves them out)' },
   { from: 'sources/decoded-batch.ts', to: 'parsers/untraced-record.ts', why: 'decoded batches run the pre-parse readers (19s moves them out)' },
   { from: 'sources/journal-reader.ts', to: 'parsers/journal-entry.ts', why: 'the journal reader parses journalctl JSON (19s moves it out)' },
+  { from: 'sources/journal-source.ts', to: 'parsers/journal-entry.ts', why: 'the journal source hands on parsed JournalEntry values (19s moves parsing out)' },
   // checkpoint/ importing sources/, the wrong way round (see KNOWN_FOLDER_CYCLES; 19s turns it round).
   { from: 'checkpoint/checkpoint-store.ts', to: 'sources/file-fingerprint.ts', why: 'checkpoints are keyed by the file fingerprint' },
   { from: 'checkpoint/source-status.ts', to: 'sources/file-fingerprint.ts', why: 'status locates files by fingerprint' },
   { from: 'checkpoint/source-status.ts', to: 'sources/journalctl-args.ts', why: 'status asks journalctl for the newest entry' },
   { from: 'checkpoint/settlement.ts', to: 'sources/source-position.ts', why: 'settlement saves through the position type sources define' },
   // Smaller leftovers: each a helper used across a boundary.
-  { from: 'sources/journal-source.ts', to: 'telemetry/journal-health.ts', why: 'the journal reader reports its state in the type /healthz reads' },
+  { from: 'sources/journal-source.ts', to: 'telemetry/journal-health.ts', why: 'the journal reader reports its state in a type telemetry/ defines (it belongs in sources/, which telemetry may read)' },
   { from: 'reconstruct/console-run-scopes.ts', to: 'parsers/json-object.ts', why: 'nonEmptyString on record meta' },
   { from: 'telemetry/pipeline-stats.ts', to: 'parsers/release-support.ts', why: 'the stats hold the counter of call failures old releases leave unmarked' },
   { from: 'telemetry/metrics-server.ts', to: 'config/listen-address.ts', why: 'the server parses the validated listen address again' },
