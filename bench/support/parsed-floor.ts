@@ -10,7 +10,7 @@ import type * as PipelineStatsModule from '../../src/telemetry/pipeline-stats.js
 import type * as ReconstructorModule from '../../src/reconstruct/reconstructor.js';
 import type * as ReconstructorOptionsModule from '../../src/cli/reconstructor-options.js';
 import type * as ResolveConfigModule from '../../src/config/resolve-config.js';
-import type { ParsedLine } from '../../src/parsers/types.js';
+import type { ParsedLine } from '../../src/model/records.js';
 import type { DecodedBatch } from '../../src/parsers/decoded-batch.js';
 import { threadCpuMs } from './proc-stat.js';
 import { repoRoot } from './repo-root.js';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomically } from './atomic-file.js';
 import { checkpointFileProblem } from './checkpoint-file-check.js';
-import { fingerprintKey, type FileFingerprint } from './fingerprint-key.js';
+import { fingerprintKey, type FileFingerprint } from '../model/fingerprint-key.js';
 
 export const CHECKPOINT_VERSION = 1;
 

@@ -1,6 +1,6 @@
 import { appendFile, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 
 /** What the dead-letter file may grow to: about 40,000 typical traces. Past it a refused trace is dropped, counted and said. */
 export const DEAD_LETTER_MAX_BYTES = 64 * 1024 * 1024;

@@ -1,6 +1,6 @@
 import type { ExportedTraceSpans } from '../reconstruct/exported-spans.js';
-import type { SpanRecord } from '../reconstruct/span-record.js';
-import type { TraceLines } from '../reconstruct/trace-lines.js';
+import type { SpanRecord } from '../model/span-record.js';
+import type { TraceLines } from '../model/line-refs.js';
 import type { CheckpointStore, ExportedTrace } from './checkpoint-store.js';
 import type { SourcePosition } from './source-position.js';
 

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { BackfillLedger } from '../checkpoint/backfill-ledger.js';
 import { CheckpointError } from '../checkpoint/checkpoint-store.js';
-import { InputError } from '../config/config-error.js';
+import { InputError } from '../model/input-errors.js';
 import { AgeGate, configuredAgeLimit } from '../export/age-limit.js';
 import { createExporter, createLogExport } from '../export/create-exporter.js';
 import { displayUrl, resolveTracesUrl } from '../export/otlp-target.js';

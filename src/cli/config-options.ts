@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { CONFIG_FIELDS, type CommandName } from '../config/config-fields.js';
+import type { CommandName } from '../config/config-field.js';
+import { CONFIG_FIELDS } from '../config/config-fields.js';
 
 /** Adds a flag for every config field that applies to `name`, documented from the field table. */
 export function addConfigOptions(command: Command, name: CommandName): Command {

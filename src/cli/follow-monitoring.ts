@@ -1,10 +1,10 @@
-import { ConfigError } from '../config/config-error.js';
+import { ConfigError } from '../model/input-errors.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { displayUrl, resolveTracesUrl } from '../export/otlp-target.js';
-import { PRESETS } from '../export/presets.js';
+import { PRESETS } from '../config/presets.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import { followerMetricFamilies } from '../telemetry/follower-metrics.js';
 import type { GenAiMetrics } from '../telemetry/genai-metrics.js';
 import { assessHealth, type Health } from '../telemetry/health.js';

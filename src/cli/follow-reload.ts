@@ -1,5 +1,5 @@
 import { CheckpointError } from '../checkpoint/checkpoint-store.js';
-import { ConfigError, InputError } from '../config/config-error.js';
+import { ConfigError, InputError } from '../model/input-errors.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve-config.js';
 import { createExporter } from '../export/create-exporter.js';
 import type { TraceExporter } from '../export/trace-exporter.js';

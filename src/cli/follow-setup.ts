@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../config/config-error.js';
+import { InputError } from '../model/input-errors.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { configuredAgeLimit, type BackendAgeLimit } from '../export/age-limit.js';
 import { createLogExport } from '../export/create-exporter.js';
@@ -9,7 +9,7 @@ import type { TraceExporter } from '../export/trace-exporter.js';
 import type { FollowOptions } from '../pipeline/follower.js';
 import type { FollowLogs } from '../pipeline/follower-logs.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
 import { chooseDefaultLogDir, DEFAULT_EVENTS, defaultEventsDir } from '../sources/default-dirs.js';
 import { journalTargetsOf } from './load-config.js';

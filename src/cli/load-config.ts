@@ -1,6 +1,6 @@
 import { CONFIG_FILE_ENV, tailEnvName } from '../config/config-env.js';
 import { CONFIG_FIELDS } from '../config/config-fields.js';
-import { ConfigError } from '../config/config-error.js';
+import { ConfigError } from '../model/input-errors.js';
 import { resolveConfig, unknownTailVariables, type ResolvedConfig, type ResolveOptions } from '../config/resolve-config.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
 import { fail } from './exit-codes.js';

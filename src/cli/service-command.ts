@@ -1,7 +1,7 @@
 import { chmod, lstat, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../config/config-error.js';
+import { ConfigError } from '../model/input-errors.js';
 import { resolveConfigWithOrigins, type ResolvedWithOrigins } from '../config/resolve-config.js';
 import { planService, renderEnvFile, servicePaths, UNIT_NAME, type ServiceScope } from '../service/service-plan.js';
 import { commandLine, managerState, runSystemctl } from '../service/systemctl.js';

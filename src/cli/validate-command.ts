@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/config-error.js';
+import { ConfigError } from '../model/input-errors.js';
 import { join } from 'node:path';
 import { describeConfig, formatDescribedConfig, type DescribedValue } from '../config/describe-config.js';
 import { resolveConfigWithOrigins, type ResolvedConfig, type ResolvedWithOrigins } from '../config/resolve-config.js';

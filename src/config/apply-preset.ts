@@ -1,5 +1,5 @@
-import { PRESETS, type PresetName } from '../export/presets.js';
-import type { ValueOrigin } from './resolve-config.js';
+import { PRESETS, type PresetName } from './presets.js';
+import type { ValueOrigin } from './value-origin.js';
 
 export interface PresetContext {
   /** Where each value came from: the URL and headers the preset sets are recorded as its own. */

@@ -1,4 +1,4 @@
-import { PRESETS, type PresetName } from '../export/presets.js';
+import { PRESETS, type PresetName } from './presets.js';
 
 /**
  * GenAI metrics need somewhere to go and a sane interval: checked here, with the

@@ -1,4 +1,4 @@
-import type { ConfigField } from './config-fields.js';
+import type { ConfigField } from './config-field.js';
 
 /** Every otel-tail variable starts with this; the rest is the key in SCREAMING_SNAKE_CASE. */
 export const TAIL_ENV_PREFIX = 'OTEL_TAIL_';

@@ -1,4 +1,5 @@
-import { PRESET_NAMES } from '../export/presets.js';
+import { PRESET_NAMES } from './presets.js';
+import type { CommandName, ConfigField } from './config-field.js';
 import { OTLP_FIELDS } from './otlp-fields.js';
 
 /**
@@ -6,27 +7,6 @@ import { OTLP_FIELDS } from './otlp-fields.js';
  * variables, default and doc. The CLI's flags, the config-file validator and
  * `config.example.yaml` (checked by a test) all come from here.
  */
-export type FieldKind = 'string' | 'url' | 'count' | 'bytes' | 'duration' | 'map' | 'enum' | 'paths' | 'boolean' | 'strings' | 'listen';
-
-/** The commands a field applies to (flags are offered only there). */
-export type CommandName = 'follow' | 'backfill' | 'replay';
-
-export interface ConfigField {
-  key: string;
-  flag: string;
-  kind: FieldKind;
-  doc: string;
-  /** Default as it would be written in YAML; undefined = unset. */
-  default?: string | number | boolean | Record<string, string>;
-  /** Standard environment variables, highest precedence first. */
-  env?: readonly string[];
-  choices?: readonly string[];
-  /** Never printed in logs, errors or help (header values). */
-  secret?: boolean;
-  /** Where the field applies; every command when absent. */
-  commands?: readonly CommandName[];
-}
-
 /** Fields about reading and rebuilding traces: `dead-letter replay` sends traces already built, so it has no use for them. */
 const READING: readonly CommandName[] = ['follow', 'backfill'];
 

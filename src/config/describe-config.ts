@@ -1,5 +1,6 @@
 import { CONFIG_FIELDS } from './config-fields.js';
-import type { ResolvedConfig, ValueOrigin } from './resolve-config.js';
+import type { ResolvedConfig } from './resolve-config.js';
+import type { ValueOrigin } from './value-origin.js';
 
 /** What stands for a secret wherever a config is shown. */
 export const HIDDEN = '<hidden>';

@@ -1,4 +1,4 @@
-import type { ConfigField } from './config-fields.js';
+import type { ConfigField } from './config-field.js';
 
 /**
  * The OTLP exporter's settings, each read from the variables the OpenTelemetry

@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import type { ValueOrigin } from './resolve-config.js';
+import type { ValueOrigin } from './value-origin.js';
 
 /**
  * The OTLP exporter settings that depend on each other or on the environment

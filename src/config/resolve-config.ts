@@ -1,17 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
-import { parseDurationMs } from '../parsers/key-values.js';
+import { parseDurationMs } from '../model/key-value-numbers.js';
 import { parseListenAddress } from './listen-address.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../model/input-errors.js';
 import { CONFIG_FILE_ENV, envNamesOf, splitEnvPaths, tailEnvName, TAIL_ENV_PREFIX } from './config-env.js';
-import { CONFIG_FIELDS, type ConfigField } from './config-fields.js';
+import type { ConfigField } from './config-field.js';
+import { CONFIG_FIELDS } from './config-fields.js';
 import { didYouMean } from './did-you-mean.js';
 import { applyPreset } from './apply-preset.js';
 import { checkGenAiMetrics } from './check-genai-metrics.js';
 import { checkRedactPatterns } from './check-redact.js';
 import { applyOtlpSettings } from './otlp-settings.js';
-import type { PresetName } from '../export/presets.js';
+import type { PresetName } from './presets.js';
+import type { ValueOrigin } from './value-origin.js';
 
 export type ExporterName = 'otlp' | 'console' | 'file';
 
@@ -59,13 +61,6 @@ export interface ResolvedConfig {
 export type IdMode = 'raw' | 'hash' | 'omit';
 
 type Raw = Record<string, unknown>;
-
-/** Where a setting's value came from, for `otel-tail validate` and error messages. */
-export interface ValueOrigin {
-  from: 'flag' | 'env' | 'file' | 'preset' | 'default';
-  /** The flag (`--grace`), variable (`OTEL_SERVICE_NAME`), file path, preset (with the variables it read), or `default`. */
-  name: string;
-}
 
 export interface ResolvedWithOrigins {
   config: ResolvedConfig;

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import { resolveTracesUrl } from './otlp-target.js';
-import type { PresetName } from './presets.js';
+import type { PresetName } from '../config/presets.js';
 
 /**
  * Backends that refuse spans by their age. Dynatrace's OTLP trace ingest

@@ -1,4 +1,4 @@
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import type { ResourceOptions } from './readable-span.js';
 import { renderTraceTree } from './render-trace-tree.js';
 import type { ExportOutcome, TraceExporter } from './trace-exporter.js';

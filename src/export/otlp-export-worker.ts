@@ -8,7 +8,7 @@
  * (an attempt failed, the SDK tries again), then `{ kind: 'shut-down' }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import { OtlpExportError, OtlpTraceExporter } from './otlp-exporter.js';
 import type { OtlpTraceExporterOptions } from './otlp-exporter.js';
 import type { PartialRejection } from './partial-rejection.js';

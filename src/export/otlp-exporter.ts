@@ -1,5 +1,5 @@
 import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import { encodeTraceRequest } from './otlp-trace-encoding.js';
 import { createGrpcTraceSender } from './otlp-grpc-sender.js';
 import { createTraceSender, otlpTransformer, type OtlpProtocol, type TlsFiles, type TraceSender } from './otlp-trace-sender.js';

@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@opentelemetry/api';
-import { GENAI_SCHEMA_URL } from '../reconstruct/attribute-names.js';
-import type { FinishedTrace, SpanAttributes, SpanEventRecord, SpanRecord, SpanStatusRecord } from '../reconstruct/span-record.js';
+import { GENAI_SCHEMA_URL } from '../model/attribute-names.js';
+import type { FinishedTrace, SpanAttributes, SpanEventRecord, SpanRecord, SpanStatusRecord } from '../model/span-record.js';
 import { ProtoWriter } from './proto-writer.js';
 import { msToHrTime, OTEL_TAIL_VERSION, resourceAttributes, type ResourceOptions } from './readable-span.js';
 

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './otlp-export-worker.js';
 import { OtlpExportError } from './otlp-target.js';
 import type { OtlpTraceExporterOptions } from './otlp-exporter.js';

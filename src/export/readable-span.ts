@@ -5,13 +5,13 @@ import type { InstrumentationScope } from '@opentelemetry/core';
 import type * as Resources from '@opentelemetry/resources';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { GENAI_SCHEMA_URL } from '../reconstruct/attribute-names.js';
+import { GENAI_SCHEMA_URL } from '../model/attribute-names.js';
 import type {
   FinishedTrace,
   SpanKindName,
   SpanRecord,
   SpanStatusRecord,
-} from '../reconstruct/span-record.js';
+} from '../model/span-record.js';
 
 /** What every exported span's resource is made of, besides the trace's `host.name`. */
 export interface ResourceOptions {

@@ -1,4 +1,4 @@
-import type { FinishedTrace, SpanRecord } from '../reconstruct/span-record.js';
+import type { FinishedTrace, SpanRecord } from '../model/span-record.js';
 import { eventSummary, formatValue, oneLine, sharedRunId, spanLabels, truncate } from './span-labels.js';
 
 export interface RenderTraceTreeOptions {

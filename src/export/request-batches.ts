@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@opentelemetry/api';
-import type { FinishedTrace, SpanAttributes, SpanRecord } from '../reconstruct/span-record.js';
+import type { FinishedTrace, SpanAttributes, SpanRecord } from '../model/span-record.js';
 import type { ResourceOptions } from './readable-span.js';
 
 /** The limits of one OTLP request. */

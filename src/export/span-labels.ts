@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@opentelemetry/api';
-import { ATTR } from '../reconstruct/attribute-names.js';
-import type { SpanRecord } from '../reconstruct/span-record.js';
+import { ATTR } from '../model/attribute-names.js';
+import type { SpanRecord } from '../model/span-record.js';
 
 /**
  * What a span line of the console tree says beside its timeline, under short

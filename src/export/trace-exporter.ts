@@ -1,4 +1,4 @@
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import type { PartialRejection } from './partial-rejection.js';
 
 /**

@@ -4,7 +4,7 @@ import { recognizeSignal } from './log-signals.js';
 import { parseLogTime } from './log-time.js';
 import { stripAnsi } from './strip-ansi.js';
 import { levelFrom, subsystemOf } from './tslog-record.js';
-import type { LogRecord, ParsedLine } from './types.js';
+import type { LogRecord, ParsedLine } from '../model/records.js';
 import { HEX_FLAGS, HEX_SPAN_ID, HEX_TRACE_ID, hexTraceScope } from './w3c-ids.js';
 
 /**

@@ -1,7 +1,7 @@
 import { parseKeyValues } from './key-values.js';
 import { recognizeSignal } from './log-signals.js';
 import { isPlausibleTime, parseLogTime } from './log-time.js';
-import type { LogLevel, LogRecord, LogSignal, ParsedLine } from './types.js';
+import type { LogLevel, LogRecord, LogSignal, ParsedLine } from '../model/records.js';
 
 /**
  * The console's compact style (OPENCLAW.md §3), from `at` (its first

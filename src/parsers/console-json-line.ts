@@ -3,7 +3,7 @@ import { recognizeSignal } from './log-signals.js';
 import { isPlausibleTime, parseLogTime } from './log-time.js';
 import { parseObject } from './parse-line.js';
 import { stripAnsi } from './strip-ansi.js';
-import type { LogLevel, LogRecord, ParsedLine } from './types.js';
+import type { LogLevel, LogRecord, ParsedLine } from '../model/records.js';
 import { readTraceScope } from './w3c-ids.js';
 
 /** The console's `logging.consoleStyle: "json"`: `{time, level, subsystem, message, ...meta}`. */

@@ -1,7 +1,7 @@
 import { parseCompactLine } from './console-compact-line.js';
 import { parseJsonLine } from './console-json-line.js';
 import { stripAnsi } from './strip-ansi.js';
-import type { ParsedLine } from './types.js';
+import type { ParsedLine } from '../model/records.js';
 
 /**
  * Parses one console line of the gateway (stream B, OPENCLAW.md §3), as

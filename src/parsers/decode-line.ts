@@ -1,5 +1,5 @@
-import type { RawLine } from './raw-line.js';
-import type { RejectReason } from './types.js';
+import type { RawLine } from '../model/raw-line.js';
+import type { RejectReason } from '../model/records.js';
 
 export type DecodedLine =
   | { ok: true; text: string }

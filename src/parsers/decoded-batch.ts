@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import type { RawLine } from './raw-line.js';
+import type { RawLine } from '../model/raw-line.js';
 import { decodeLine } from './decode-line.js';
 import { idsInTail, plainTracedRecord } from './plain-traced-record.js';
-import type { LogRecord, RejectReason } from './types.js';
+import type { LogRecord, RejectReason } from '../model/records.js';
 import { untracedRecordTime } from './untraced-record.js';
 
 /** What a line was made into, in `DecodedBatch.kinds`. */

@@ -1,5 +1,5 @@
 import { isObject } from './json-object.js';
-import type { RejectReason } from './types.js';
+import type { RejectReason } from '../model/records.js';
 
 /**
  * One entry of `journalctl --output=json` (one JSON object per line), reduced

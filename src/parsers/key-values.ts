@@ -1,4 +1,4 @@
-import type { KeyValues } from './types.js';
+import type { KeyValues } from '../model/records.js';
 
 /**
  * Reads OpenClaw's `key=value key2="quoted value"` message tails. Values are
@@ -52,23 +52,4 @@ function closingQuote(text: string, from: number): number {
 
 function unescape(value: string): string {
   return value.includes('\\') ? value.replace(/\\(.)/g, '$1') : value;
-}
-
-/** `123ms`, `45s`, `2m`, or a bare number of milliseconds → milliseconds. */
-export function parseDurationMs(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const match = DURATION.exec(value);
-  if (match === null) return undefined;
-  const amount = Number(match[1]);
-  const unit = match[2] ?? 'ms';
-  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
-  return amount * factor;
-}
-
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
-
-export function parseNumber(value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
 }

@@ -1,5 +1,6 @@
-import { parseDurationMs, parseKeyValues } from './key-values.js';
-import type { LogSignal } from './types.js';
+import { parseDurationMs } from '../model/key-value-numbers.js';
+import { parseKeyValues } from './key-values.js';
+import type { LogSignal } from '../model/records.js';
 
 /**
  * Recognises the lifecycle lines of OPENCLAW.md §2.1 (text mirrors of

@@ -2,7 +2,7 @@ import { parseCanonicalRecord } from './canonical-record.js';
 import { parseDiagnosticEvent } from './diagnostic-event.js';
 import { isObject } from './json-object.js';
 import { parseTslogRecord } from './tslog-record.js';
-import type { ParsedLine } from './types.js';
+import type { ParsedLine } from '../model/records.js';
 
 /**
  * One line → one ParsedLine, choosing the format per line: a tslog file-log

@@ -1,7 +1,7 @@
 import { FLAT, PLAIN, STRING } from './json-grammar.js';
 import { parseLogTime } from './log-time.js';
 import { SIGNAL_FREE_ARG as ARG, SIGNAL_FREE_TEXT as TEXT } from './signal-free-grammar.js';
-import type { LogLevel, LogRecord } from './types.js';
+import type { LogLevel, LogRecord } from '../model/records.js';
 import { HEX_FLAGS, HEX_SPAN_ID, HEX_TRACE_ID, hexTraceScope } from './w3c-ids.js';
 
 /**

@@ -2,7 +2,7 @@ import { copyTopLevelIds, isObject, nonEmptyString } from './json-object.js';
 import { recognizeSignal } from './log-signals.js';
 import { parseLogTime } from './log-time.js';
 import { stripAnsi } from './strip-ansi.js';
-import type { LogLevel, LogRecord, ParsedLine } from './types.js';
+import type { LogLevel, LogRecord, ParsedLine } from '../model/records.js';
 import { readTraceScope } from './w3c-ids.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { TraceScope } from './types.js';
+import type { TraceScope } from '../model/records.js';
 
 /** Regex source of the W3C ids as OpenClaw writes them (lowercase hex), also for the hot-path readers' patterns. */
 export const HEX_TRACE_ID = '[0-9a-f]{32}';

@@ -1,7 +1,7 @@
 import type { LogScrub } from '../export/logs/log-scrub.js';
 import { toOtlpLogRecord } from '../export/logs/otlp-log-record.js';
 import { parseLine } from '../parsers/parse-line.js';
-import type { ParsedLine } from '../parsers/types.js';
+import type { ParsedLine } from '../model/records.js';
 import { LINE_REJECTED, type DecodedBatch } from '../parsers/decoded-batch.js';
 import type { RecordTap } from './line-intake.js';
 import type { LogQueue } from './log-queue.js';

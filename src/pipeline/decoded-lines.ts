@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { decodeBatch, decodeWholeLines, type DecodedBatch } from '../parsers/decoded-batch.js';
-import type { RawLine } from '../parsers/raw-line.js';
+import type { RawLine } from '../model/raw-line.js';
 import { LineSplitter } from '../sources/line-splitter.js';
 
 /**

@@ -1,6 +1,6 @@
 import { partialRejectionMessage } from '../export/partial-rejection.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { BatchDelivery, problemOf, spanTally, takeBatch } from './batch-delivery.js';
 

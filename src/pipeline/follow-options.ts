@@ -1,13 +1,10 @@
 import type { BackendAgeLimit } from '../export/age-limit.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import type { ReconstructorOptions, TraceExit } from '../reconstruct/reconstructor.js';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import type { StartFrom } from '../sources/file-source.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
-import type { CheckpointWriter } from './follower-checkpoints.js';
 import type { FollowLogs } from './follower-logs.js';
-import type { FollowSourceHooks, FollowSources } from './follow-sources.js';
-import type { WallClock } from './quiet-clock.js';
 
 /** What a follower is told to follow and how (built by src/cli/follow-setup.ts from the config). */
 export interface FollowOptions {
@@ -40,16 +37,4 @@ export interface FollowOptions {
   ageLimit?: BackendAgeLimit;
   /** --logs: every record of the followed file logs and journals also goes as a log record (follower-logs.ts). */
   logs?: FollowLogs;
-}
-
-/**
- * What a follower is built on, passed in so that its ordering and settlement rules can be tested
- * without files, journalctl or waiting (test/unit/pipeline/follower.test.ts). Each defaults to the real one.
- */
-export interface FollowerSeams {
-  /** Its sources, given where they hand over (follow-sources.ts builds them from the options). */
-  sources?: (hooks: FollowSourceHooks) => FollowSources;
-  clock?: WallClock;
-  /** Where settled traces and checkpoints go (a Settlement over the state dir's store). */
-  checkpoints?: CheckpointWriter;
 }

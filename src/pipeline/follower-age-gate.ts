@@ -1,5 +1,5 @@
 import { AgeGate, type BackendAgeLimit } from '../export/age-limit.js';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import { RateLimitedNote } from './repeating-notes.js';
 
 /**

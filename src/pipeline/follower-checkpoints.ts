@@ -1,5 +1,5 @@
 import type { SettledTrace } from '../checkpoint/settlement.js';
-import type { TraceLines } from '../reconstruct/trace-lines.js';
+import type { TraceLines } from '../model/line-refs.js';
 import type { SourcePosition } from '../checkpoint/source-position.js';
 import type { ExportedTraceSpans } from '../reconstruct/exported-spans.js';
 import { TroubleSpell } from './repeating-notes.js';

@@ -1,6 +1,6 @@
 import { toOtlpLogRecord } from '../export/logs/otlp-log-record.js';
 import type { PartialRejection } from '../export/partial-rejection.js';
-import type { TraceLines } from '../reconstruct/trace-lines.js';
+import type { TraceLines } from '../model/line-refs.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import type { RecordTap } from './line-intake.js';
 import type { LogSink } from './log-queue.js';

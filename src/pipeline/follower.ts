@@ -3,13 +3,13 @@ import { dirname } from 'node:path';
 import { DeadLetterFile } from '../checkpoint/dead-letter.js';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { Settlement } from '../checkpoint/settlement.js';
-import { InputError } from '../config/config-error.js';
+import { InputError } from '../model/input-errors.js';
 import { Reconstructor, type StreamKind } from '../reconstruct/reconstructor.js';
 import type { FilePosition } from '../sources/tracked-file.js';
 import type { JournalReader } from '../telemetry/journal-health.js';
 import type { SourceProgress } from '../telemetry/source-lag.js';
 import type { JournalEntry } from '../parsers/journal-entry.js';
-import type { RawLine } from '../parsers/raw-line.js';
+import type { RawLine } from '../model/raw-line.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { JournalIntake } from './journal-intake.js';
 import { LineIntake } from './line-intake.js';
@@ -23,9 +23,11 @@ import { QuietClock, SYSTEM_CLOCK, type WallClock } from './quiet-clock.js';
 import { RefusedTraces } from './refused-traces.js';
 import { RetryingExportQueue } from './retrying-export-queue.js';
 import { withTimeout } from './bounded-wait.js';
-import type { FollowerSeams, FollowOptions } from './follow-options.js';
+import type { FollowOptions } from './follow-options.js';
+import type { FollowerSeams } from './follower-seams.js';
 
-export type { FollowerSeams, FollowOptions } from './follow-options.js';
+export type { FollowOptions } from './follow-options.js';
+export type { FollowerSeams } from './follower-seams.js';
 
 /** A line further ahead of the wall clock than this is a clock outlier: it does not move log time (log-clock.ts). */
 const MAX_WALL_SKEW_MS = 5 * 60_000;

@@ -2,7 +2,7 @@ import { parseConsoleMessage } from '../parsers/console-line.js';
 import type { JournalEntry } from '../parsers/journal-entry.js';
 import { ConsoleRunScopes } from '../reconstruct/console-run-scopes.js';
 import type { Reconstructor } from '../reconstruct/reconstructor.js';
-import type { LineRef } from '../reconstruct/trace-lines.js';
+import type { LineRef } from '../model/line-refs.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import type { RecordTap } from './line-intake.js';
 import { routeParsed } from './route-parsed.js';

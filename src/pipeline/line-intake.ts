@@ -1,11 +1,11 @@
 import type { LogPosition } from '../export/logs/otlp-log-record.js';
 import { parseLine } from '../parsers/parse-line.js';
-import type { LogRecord, ParsedLine } from '../parsers/types.js';
+import type { LogRecord, ParsedLine } from '../model/records.js';
 import type { Reconstructor } from '../reconstruct/reconstructor.js';
-import type { LineRef } from '../reconstruct/trace-lines.js';
+import type { LineRef } from '../model/line-refs.js';
 import { decodeLine } from '../parsers/decode-line.js';
 import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_TEXT, LINE_UNTRACED, type DecodedBatch } from '../parsers/decoded-batch.js';
-import type { RawLine } from '../parsers/raw-line.js';
+import type { RawLine } from '../model/raw-line.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { routeParsed } from './route-parsed.js';
 

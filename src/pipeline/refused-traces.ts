@@ -1,6 +1,6 @@
 import type { DeadLetterFile } from '../checkpoint/dead-letter.js';
 import { partialRejectionMessage, type PartialRejection } from '../export/partial-rejection.js';
-import type { TraceLines } from '../reconstruct/trace-lines.js';
+import type { TraceLines } from '../model/line-refs.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { RateLimitedNote } from './repeating-notes.js';
 import type { QueuedTrace } from './retrying-export-queue.js';

@@ -1,8 +1,8 @@
 import type { PartialRejection } from '../export/partial-rejection.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import type { TraceExit } from '../reconstruct/reconstructor.js';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
-import type { TraceLines } from '../reconstruct/trace-lines.js';
+import type { FinishedTrace } from '../model/span-record.js';
+import type { TraceLines } from '../model/line-refs.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { BatchDelivery, spanTally, takeBatch } from './batch-delivery.js';
 import { TroubleSpell } from './repeating-notes.js';

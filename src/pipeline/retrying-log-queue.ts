@@ -1,6 +1,6 @@
 import type { OtlpLogRecord } from '../export/logs/otlp-log-record.js';
 import type { PartialRejection } from '../export/partial-rejection.js';
-import type { LineRef, TraceLines } from '../reconstruct/trace-lines.js';
+import type { LineRef, TraceLines } from '../model/line-refs.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { BatchDelivery, logTally } from './batch-delivery.js';
 import type { LogSink } from './log-queue.js';

@@ -1,7 +1,7 @@
-import { PLUGIN_DROPPED_EVENT_TYPE } from '../parsers/diagnostic-event.js';
-import type { ParsedLine } from '../parsers/types.js';
+import { PLUGIN_DROPPED_EVENT_TYPE } from '../model/event-types.js';
+import type { ParsedLine } from '../model/records.js';
 import type { Reconstructor } from '../reconstruct/reconstructor.js';
-import type { LineRef } from '../reconstruct/trace-lines.js';
+import type { LineRef } from '../model/line-refs.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 
 /**

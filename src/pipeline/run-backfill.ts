@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { contentIdentity, type BackfillLedger, type LedgerEntry, type LedgerWindow } from '../checkpoint/backfill-ledger.js';
-import { InputError } from '../config/config-error.js';
+import { InputError } from '../model/input-errors.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import { Reconstructor, type ReconstructorCounters, type ReconstructorOptions } from '../reconstruct/reconstructor.js';
 import { STDIN } from '../sources/expand-inputs.js';
 import type { DecodedBatch } from '../parsers/decoded-batch.js';

@@ -1,5 +1,5 @@
-import { parseDurationMs, parseNumber } from '../parsers/key-values.js';
-import type { KeyValues, LogRecord, LogSignal } from '../parsers/types.js';
+import { parseDurationMs, parseNumber } from '../model/key-value-numbers.js';
+import type { KeyValues, LogRecord, LogSignal } from '../model/records.js';
 import {
   type FetchFacts,
   type HarnessFacts,
@@ -11,7 +11,7 @@ import {
 } from './log-trace-facts.js';
 import { placeInRun } from './log-run-scopes.js';
 import { ownCopy } from './own-string.js';
-import type { SpanAttributes } from './span-record.js';
+import type { SpanAttributes } from '../model/span-record.js';
 
 /** Folds one record into the facts. Records arrive roughly in time order; pairs are matched on ids, not order. */
 export function addRecord(facts: LogTraceFacts, record: LogRecord): void {

@@ -1,5 +1,5 @@
 import { nonEmptyString } from '../parsers/json-object.js';
-import type { LogRecord, TraceScope } from '../parsers/types.js';
+import type { LogRecord, TraceScope } from '../model/records.js';
 import { deriveSpanId, deriveTraceId } from './span-ids.js';
 
 interface ConsoleRun {

@@ -1,4 +1,4 @@
-import type { SpanRecord } from './span-record.js';
+import type { SpanRecord } from '../model/span-record.js';
 
 /**
  * A parent must cover its children: the log times of a scope's lines can end before a child's last

@@ -1,4 +1,5 @@
-import type { SpanAttributes } from './span-record.js';
+import { CONTENT_ATTR } from '../model/attribute-names.js';
+import type { SpanAttributes } from '../model/span-record.js';
 import { readObject } from './event-fields.js';
 import type { EventFields } from './event-fields.js';
 
@@ -14,20 +15,9 @@ import type { EventFields } from './event-fields.js';
  * `tool.execution.completed|error`, and only when `diagnostics.otel.captureContent`
  * is on. A writer that merges that argument into the event it writes is what
  * this reads. Whether any of it leaves is the export side's choice
- * (`--capture-content`), which is why every name here is listed in
- * CONTENT_ATTRIBUTE_NAMES.
+ * (`--capture-content`): it drops or cuts exactly CONTENT_ATTRIBUTE_NAMES
+ * (model/attribute-names.ts), the only names this file sets.
  */
-export const CONTENT_ATTR = {
-  inputMessages: 'gen_ai.input.messages',
-  outputMessages: 'gen_ai.output.messages',
-  systemInstructions: 'gen_ai.system_instructions',
-  toolDefinitions: 'gen_ai.tool.definitions',
-  toolCallArguments: 'gen_ai.tool.call.arguments',
-  toolCallResult: 'gen_ai.tool.call.result',
-} as const;
-
-/** Every attribute this file can set: the export side drops or cuts exactly these. */
-export const CONTENT_ATTRIBUTE_NAMES: readonly string[] = Object.values(CONTENT_ATTR);
 
 /** gen_ai.input/output.messages, system instructions and tool definitions of a model call. */
 export function modelContentAttributes(sources: readonly EventFields[], into: SpanAttributes): void {

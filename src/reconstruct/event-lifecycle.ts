@@ -1,4 +1,4 @@
-import type { DiagnosticEvent } from '../parsers/types.js';
+import type { DiagnosticEvent } from '../model/records.js';
 import { readNumber, readString } from './event-fields.js';
 
 /**

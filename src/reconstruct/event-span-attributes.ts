@@ -1,6 +1,6 @@
-import type { DiagnosticEvent } from '../parsers/types.js';
-import type { SpanAttributes, SpanKindName, SpanStatusRecord } from './span-record.js';
-import { ATTR, GEN_AI_OPERATION, agentIdFromSessionKey, operationForApi, providerName } from './attribute-names.js';
+import type { DiagnosticEvent } from '../model/records.js';
+import type { SpanAttributes, SpanKindName, SpanStatusRecord } from '../model/span-record.js';
+import { ATTR, GEN_AI_OPERATION, agentIdFromSessionKey, operationForApi, providerName } from '../model/attribute-names.js';
 import { firstString, readNumber, readObject, readString } from './event-fields.js';
 import { modelContentAttributes, toolContentAttributes } from './event-content-attributes.js';
 import type { EventFields } from './event-fields.js';

@@ -1,5 +1,5 @@
-import type { DiagnosticEvent } from '../parsers/types.js';
-import type { SpanEventRecord } from './span-record.js';
+import type { DiagnosticEvent } from '../model/records.js';
+import type { SpanEventRecord } from '../model/span-record.js';
 import type { SpanLook } from './event-span-attributes.js';
 import { describeLifecycleSpan } from './event-span-attributes.js';
 import { readNumber, readString } from './event-fields.js';

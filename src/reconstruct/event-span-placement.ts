@@ -1,4 +1,4 @@
-import type { DiagnosticEvent } from '../parsers/types.js';
+import type { DiagnosticEvent } from '../model/records.js';
 import { readString } from './event-fields.js';
 import type { SpanDraft } from './event-span-draft.js';
 

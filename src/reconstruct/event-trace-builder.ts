@@ -1,8 +1,8 @@
-import type { DiagnosticEvent } from '../parsers/types.js';
-import { INFRASTRUCTURE_EVENT_TYPES } from '../parsers/diagnostic-event.js';
-import type { FinishedTrace, SpanRecord } from './span-record.js';
+import type { DiagnosticEvent } from '../model/records.js';
+import { INFRASTRUCTURE_EVENT_TYPES } from '../model/event-types.js';
+import type { FinishedTrace, SpanRecord } from '../model/span-record.js';
 import type { TraceBuilder } from './trace-builder.js';
-import { ATTR } from './attribute-names.js';
+import { ATTR } from '../model/attribute-names.js';
 import { commonAttributes, pointEventAttributes, usageAttributes } from './event-span-attributes.js';
 import { readNumber, readObject, readString } from './event-fields.js';
 import type { SpanFamily } from './event-lifecycle.js';

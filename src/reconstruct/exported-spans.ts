@@ -1,5 +1,5 @@
 import { ownCopy } from './own-string.js';
-import type { SpanRecord } from './span-record.js';
+import type { SpanRecord } from '../model/span-record.js';
 
 /** What was exported of one trace, as the checkpoint keeps it across a restart. */
 export interface ExportedTraceSpans {

@@ -1,8 +1,8 @@
-import { parseNumber } from '../parsers/key-values.js';
-import { ATTR, GEN_AI_OPERATION, operationForApi, providerName } from './attribute-names.js';
+import { parseNumber } from '../model/key-value-numbers.js';
+import { ATTR, GEN_AI_OPERATION, operationForApi, providerName } from '../model/attribute-names.js';
 import type { FetchFacts, LogTraceFacts, ToolFacts } from './log-trace-facts.js';
 import { deriveSpanId } from './span-ids.js';
-import type { SpanAttributes, SpanRecord } from './span-record.js';
+import type { SpanAttributes, SpanRecord } from '../model/span-record.js';
 
 /**
  * The calls made inside a harness run, as synthesised spans: one inference

@@ -1,4 +1,4 @@
-import type { LogRecord } from '../parsers/types.js';
+import type { LogRecord } from '../model/records.js';
 import type { LogTraceFacts, ScopeFacts } from './log-trace-facts.js';
 import { deriveSpanId } from './span-ids.js';
 

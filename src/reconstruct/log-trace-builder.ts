@@ -1,9 +1,9 @@
-import type { LogRecord } from '../parsers/types.js';
-import { ATTR } from './attribute-names.js';
+import type { LogRecord } from '../model/records.js';
+import { ATTR } from '../model/attribute-names.js';
 import { addRecord } from './add-log-record.js';
 import { emptyFacts, type LogTraceFacts } from './log-trace-facts.js';
 import { buildLogTraceSpans } from './log-trace-spans.js';
-import type { FinishedTrace } from './span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import type { TraceBuilder } from './trace-builder.js';
 
 const NO_SESSION: readonly (string | undefined)[] = Object.freeze([undefined, undefined]);

@@ -1,5 +1,5 @@
-import type { KeyValues } from '../parsers/types.js';
-import type { SpanEventRecord } from './span-record.js';
+import type { KeyValues } from '../model/records.js';
+import type { SpanEventRecord } from '../model/span-record.js';
 
 /**
  * What one stream-A trace has learned so far, as plain data: the scopes the

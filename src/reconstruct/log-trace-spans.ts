@@ -1,9 +1,9 @@
-import { ATTR, GEN_AI_OPERATION, agentIdFromSessionKey, providerName } from './attribute-names.js';
+import { ATTR, GEN_AI_OPERATION, agentIdFromSessionKey, providerName } from '../model/attribute-names.js';
 import { fetchSpan, toolSpan } from './log-call-spans.js';
 import type { LogTraceFacts, ScopeFacts } from './log-trace-facts.js';
 import { coverChildren } from './cover-children.js';
 import { deriveSpanId } from './span-ids.js';
-import type { SpanAttributes, SpanRecord } from './span-record.js';
+import type { SpanAttributes, SpanRecord } from '../model/span-record.js';
 
 /**
  * Facts of one stream-A trace → spans. OpenClaw's scopes keep their ids (the

@@ -1,6 +1,6 @@
-import { ATTR, GEN_AI_OPERATION } from './attribute-names.js';
+import { ATTR, GEN_AI_OPERATION } from '../model/attribute-names.js';
 import { coverChildren } from './cover-children.js';
-import type { FinishedTrace, SpanRecord } from './span-record.js';
+import type { FinishedTrace, SpanRecord } from '../model/span-record.js';
 
 /**
  * One trace seen through both streams of one gateway → one trace. The

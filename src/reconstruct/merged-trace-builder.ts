@@ -1,8 +1,8 @@
-import type { DiagnosticEvent, LogRecord } from '../parsers/types.js';
+import type { DiagnosticEvent, LogRecord } from '../model/records.js';
 import { EventTraceBuilder } from './event-trace-builder.js';
 import { LogTraceBuilder } from './log-trace-builder.js';
 import { mergeTraces } from './merge-traces.js';
-import type { FinishedTrace } from './span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import type { TraceBuilder } from './trace-builder.js';
 
 const NONE: readonly string[] = [];

@@ -1,16 +1,16 @@
-import { INFRASTRUCTURE_EVENT_TYPES, PLUGIN_DROPPED_EVENT_TYPE } from '../parsers/diagnostic-event.js';
-import type { DiagnosticEvent, LogRecord, UntracedRecord } from '../parsers/types.js';
-import { ATTR } from './attribute-names.js';
+import { INFRASTRUCTURE_EVENT_TYPES, PLUGIN_DROPPED_EVENT_TYPE } from '../model/event-types.js';
+import type { DiagnosticEvent, LogRecord, UntracedRecord } from '../model/records.js';
+import { ATTR } from '../model/attribute-names.js';
 import { EventTraceBuilder } from './event-trace-builder.js';
 import { ExportedSpans, type ExportedTraceSpans } from './exported-spans.js';
 import { LogClock, MERGED_CLOCK, type StreamKind } from './log-clock.js';
 import { LogTraceBuilder } from './log-trace-builder.js';
 import { MergedTraceBuilder } from './merged-trace-builder.js';
 import { ownCopy } from './own-string.js';
-import type { FinishedTrace } from './span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import type { ReconstructorCounters, ReconstructorOptions } from './reconstructor-options.js';
 import type { TraceBuilder } from './trace-builder.js';
-import { addLine, type LineRef, type TraceLines } from './trace-lines.js';
+import { addLine, type LineRef, type TraceLines } from '../model/line-refs.js';
 
 export { DEFAULT_RECONSTRUCTOR_OPTIONS, type ReconstructorCounters, type ReconstructorOptions } from './reconstructor-options.js';
 

@@ -1,4 +1,4 @@
-import type { FinishedTrace } from './span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 
 /**
  * Accumulates the facts of one trace until the reconstructor lets go of it.

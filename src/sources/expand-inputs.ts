@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve, sep } from 'node:path';
-import { InputError } from '../config/config-error.js';
+import { InputError } from '../model/input-errors.js';
 
 /** `-` reads standard input. */
 export const STDIN = '-';

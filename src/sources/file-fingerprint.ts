@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import type { FileFingerprint } from '../checkpoint/fingerprint-key.js';
+import type { FileFingerprint } from '../model/fingerprint-key.js';
 
 /** The most leading bytes that identify a file. */
 export const FINGERPRINT_BYTES = 1024;

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { RawLine } from '../parsers/raw-line.js';
+import type { RawLine } from '../model/raw-line.js';
 import { LineSplitter } from './line-splitter.js';
 
 const GZIP_MAGIC_0 = 0x1f;

@@ -1,6 +1,6 @@
 import { stillMatches } from './file-fingerprint.js';
 import { FileTracker, type FileTrackerEvents, type FileTrackerOptions, type SavedOffsets } from './file-tracker.js';
-import type { RawLine } from '../parsers/raw-line.js';
+import type { RawLine } from '../model/raw-line.js';
 import type { LiveSource } from './live-source.js';
 import { PathWatcher } from './path-watcher.js';
 import type { FilePosition, TrackedFile } from './tracked-file.js';

@@ -1,6 +1,6 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fingerprintKey, type FileFingerprint } from '../checkpoint/fingerprint-key.js';
+import { fingerprintKey, type FileFingerprint } from '../model/fingerprint-key.js';
 import { fingerprintOf } from './file-fingerprint.js';
 import { LineSplitter } from './line-splitter.js';
 import { isRenameRotation, LOG_NAMES, NewestDate, type RollingNames } from './rolling-names.js';

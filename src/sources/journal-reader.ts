@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { parseJournalEntry, type JournalEntry } from '../parsers/journal-entry.js';
-import type { RejectReason } from '../parsers/types.js';
+import type { RejectReason } from '../model/records.js';
 import { readStreamLines } from './file-lines.js';
 import { journalctlArgs, journalMatches, type JournalQuery } from './journalctl-args.js';
-import type { RawLine } from '../parsers/raw-line.js';
+import type { RawLine } from '../model/raw-line.js';
 
 /** journalctl cannot be used at all (missing): the message says what to do. */
 export class JournalError extends Error {

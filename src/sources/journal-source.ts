@@ -2,14 +2,14 @@ import type { JournalCheckpoint } from '../checkpoint/checkpoint-store.js';
 import { JournalLedger } from '../checkpoint/journal-ledger.js';
 import type { SourcePosition } from '../checkpoint/source-position.js';
 import type { JournalEntry } from '../parsers/journal-entry.js';
-import type { RejectReason } from '../parsers/types.js';
+import type { RejectReason } from '../model/records.js';
 import type { JournalReaderState } from '../telemetry/journal-health.js';
 import type { StartFrom } from './file-source.js';
 import { journalctlArgs, type JournalQuery } from './journalctl-args.js';
 import { JournalctlSupervisor, type JournalctlClient } from './journalctl-supervisor.js';
 import { checkEntriesExist, firstEntryRealtimeMs } from './journal-probe.js';
 import { parseEntries } from './journal-reader.js';
-import type { RawLine } from '../parsers/raw-line.js';
+import type { RawLine } from '../model/raw-line.js';
 import type { LiveSource } from './live-source.js';
 
 export interface JournalSourceOptions {

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { JournalReaderState } from '../telemetry/journal-health.js';
 import { journalctlArgs, type JournalQuery } from './journalctl-args.js';
 import { JOURNAL_PERMISSION } from './journal-reader.js';
-import type { RawLine } from '../parsers/raw-line.js';
+import type { RawLine } from '../model/raw-line.js';
 import { LineSplitter } from './line-splitter.js';
 
 /** Why a journalctl run ended. */

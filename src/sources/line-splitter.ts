@@ -1,4 +1,4 @@
-import type { RawLine } from '../parsers/raw-line.js';
+import type { RawLine } from '../model/raw-line.js';
 
 /**
  * Splits a byte stream into lines. Holds at most `maxLineBytes` of a line in

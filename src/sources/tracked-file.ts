@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { fingerprintKey, type FileFingerprint } from '../checkpoint/fingerprint-key.js';
+import { fingerprintKey, type FileFingerprint } from '../model/fingerprint-key.js';
 import type { LineSplitter } from './line-splitter.js';
 import type { SourcePosition } from '../checkpoint/source-position.js';
 

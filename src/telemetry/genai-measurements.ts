@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@opentelemetry/api';
-import { ATTR, GEN_AI_OPERATION } from '../reconstruct/attribute-names.js';
-import type { FinishedTrace, SpanRecord } from '../reconstruct/span-record.js';
+import { ATTR, GEN_AI_OPERATION } from '../model/attribute-names.js';
+import type { FinishedTrace, SpanRecord } from '../model/span-record.js';
 
 /** The instruments GenAI metrics are recorded on (see genai-metrics.ts for names and units). */
 export type GenAiInstrument = 'tokenUsage' | 'operationDuration' | 'timeToFirstChunk' | 'invokeAgentDuration' | 'executeToolDuration' | 'costUsd';

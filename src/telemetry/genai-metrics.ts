@@ -1,5 +1,5 @@
 import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import { genAiMeasurements, type GenAiInstrument } from './genai-measurements.js';
 
 /** Advised by the GenAI metrics conventions (ExplicitBucketBoundaries). */

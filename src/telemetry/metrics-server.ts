@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InputError } from '../config/config-error.js';
+import { InputError } from '../model/input-errors.js';
 import { parseListenAddress, type ListenAddress } from '../config/listen-address.js';
 import type { Health } from './health.js';
 import type { MetricsRegistry } from './metrics-registry.js';

@@ -1,5 +1,5 @@
 import { UnmarkedCallFailures } from '../parsers/release-support.js';
-import type { OtherReason, RejectReason } from '../parsers/types.js';
+import type { OtherReason, RejectReason } from '../model/records.js';
 
 /**
  * Counters of one run of the pipeline. Nothing is logged per line: a

@@ -1,5 +1,5 @@
 import type { ExportOutcome, TraceExporter } from '../export/trace-exporter.js';
-import type { FinishedTrace } from '../reconstruct/span-record.js';
+import type { FinishedTrace } from '../model/span-record.js';
 import { FixedHistogram } from './histogram.js';
 
 /** Seconds; an export request takes milliseconds when the collector is healthy and up to exportTimeout when not. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OtlpExportError, OtlpTraceExporter, resolveTracesUrl } from '../../src/export/otlp-exporter.js';
 import type { OtlpTraceExporterOptions } from '../../src/export/otlp-exporter.js';
-import type { FinishedTrace, SpanRecord } from '../../src/reconstruct/span-record.js';
+import type { FinishedTrace, SpanRecord } from '../../src/model/span-record.js';
 import { startOtlpReceiver } from '../support/otlp-receiver.js';
 import type { OtlpReceiver } from '../support/otlp-receiver.js';
 import { byTrace, childrenOf, rootsOf } from '../support/span-tree.js';

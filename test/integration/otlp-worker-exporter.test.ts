@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OtlpWorkerExporter as WorkerExporterType } from '../../src/export/otlp-worker-exporter.js';
-import type { FinishedTrace } from '../../src/reconstruct/span-record.js';
+import type { FinishedTrace } from '../../src/model/span-record.js';
 import { startOtlpReceiver } from '../support/otlp-receiver.js';
 import type { OtlpReceiver } from '../support/otlp-receiver.js';
 

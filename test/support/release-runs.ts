@@ -4,7 +4,7 @@ import type { JournalEntry } from '../../src/parsers/journal-entry.js';
 import { JournalIntake } from '../../src/pipeline/journal-intake.js';
 import { EventTraceBuilder } from '../../src/reconstruct/event-trace-builder.js';
 import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../src/reconstruct/reconstructor.js';
-import type { FinishedTrace, SpanRecord } from '../../src/reconstruct/span-record.js';
+import type { FinishedTrace, SpanRecord } from '../../src/model/span-record.js';
 import { PipelineStats } from '../../src/telemetry/pipeline-stats.js';
 import { fixturePath } from './fixtures.js';
 

@@ -1,6 +1,6 @@
 import { parseLine } from '../../src/parsers/parse-line.js';
 import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../src/reconstruct/reconstructor.js';
-import type { FinishedTrace } from '../../src/reconstruct/span-record.js';
+import type { FinishedTrace } from '../../src/model/span-record.js';
 import { fixtureLines } from './fixtures.js';
 
 /** The real sample's traces, rebuilt: every span shape the reconstructor makes from a file log and from diagnostic events. */

@@ -1,4 +1,4 @@
-import { PRESETS, type PresetName } from '../presets.js';
+import { PRESETS, type PresetName } from '../../config/presets.js';
 import { resolveLogsUrl, resolveTracesUrl } from '../otlp-target.js';
 
 /** Where log records go and with which headers, or why the config says nowhere. */

@@ -1,4 +1,4 @@
-import type { LogLevel, LogRecord } from '../../parsers/types.js';
+import type { LogLevel, LogRecord } from '../../model/records.js';
 import type { LogScrub } from './log-scrub.js';
 import { isReplyContent, replyBody } from './reply-content.js';
 

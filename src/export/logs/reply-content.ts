@@ -1,4 +1,4 @@
-import type { LogRecord } from '../../parsers/types.js';
+import type { LogRecord } from '../../model/records.js';
 import { truncateContent } from '../span-transform/content-capture.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { SpanAttributes } from '../../reconstruct/span-record.js';
-import { CONTENT_ATTRIBUTE_NAMES } from '../../reconstruct/event-content-attributes.js';
+import type { SpanAttributes } from '../../model/span-record.js';
+import { CONTENT_ATTRIBUTE_NAMES } from '../../model/attribute-names.js';
 import { attributeMaps, mapStringValue, type SpanTransform } from './span-transform.js';
 
 /**

@@ -1,5 +1,5 @@
-import { ATTR } from '../../reconstruct/attribute-names.js';
-import type { SpanRecord } from '../../reconstruct/span-record.js';
+import { ATTR } from '../../model/attribute-names.js';
+import type { SpanRecord } from '../../model/span-record.js';
 import { spanRole } from './span-role.js';
 import type { SpanTransform } from './span-transform.js';
 

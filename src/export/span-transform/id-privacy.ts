@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { AttributeValue } from '@opentelemetry/api';
 import type { IdMode } from '../../config/resolve-config.js';
-import type { FinishedTrace, SpanAttributes } from '../../reconstruct/span-record.js';
+import type { FinishedTrace, SpanAttributes } from '../../model/span-record.js';
 import { mapStringValue, type SpanTransform } from './span-transform.js';
 
 /** What stands for an omitted id inside a longer string (a lane name, a log message). */

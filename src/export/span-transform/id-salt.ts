@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { InputError } from '../../config/config-error.js';
+import { InputError } from '../../model/input-errors.js';
 
 export const SALT_FILE = 'id-salt';
 

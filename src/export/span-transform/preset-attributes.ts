@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@opentelemetry/api';
-import { ATTR } from '../../reconstruct/attribute-names.js';
-import type { SpanAttributes, SpanRecord } from '../../reconstruct/span-record.js';
-import type { PresetName } from '../presets.js';
+import { ATTR } from '../../model/attribute-names.js';
+import type { SpanAttributes, SpanRecord } from '../../model/span-record.js';
+import type { PresetName } from '../../config/presets.js';
 import { spanRole, type SpanRole } from './span-role.js';
 import type { SpanTransform } from './span-transform.js';
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../config/config-error.js';
+import { ConfigError } from '../../model/input-errors.js';
 import { rewriteStrings, type SpanTransform } from './span-transform.js';
 
 /** What a match is replaced with. */

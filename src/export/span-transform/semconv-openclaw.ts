@@ -1,5 +1,5 @@
-import { ATTR } from '../../reconstruct/attribute-names.js';
-import type { SpanAttributes } from '../../reconstruct/span-record.js';
+import { ATTR } from '../../model/attribute-names.js';
+import type { SpanAttributes } from '../../model/span-record.js';
 import { spanRole, type SpanRole } from './span-role.js';
 import type { SpanTransform } from './span-transform.js';
 

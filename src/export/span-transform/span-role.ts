@@ -1,5 +1,5 @@
-import { ATTR, GEN_AI_OPERATION } from '../../reconstruct/attribute-names.js';
-import type { SpanRecord } from '../../reconstruct/span-record.js';
+import { ATTR, GEN_AI_OPERATION } from '../../model/attribute-names.js';
+import type { SpanRecord } from '../../model/span-record.js';
 
 /** What a span stands for, as backends classify spans. */
 export type SpanRole = 'model' | 'tool' | 'agent' | 'harness' | 'message' | 'other';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CheckpointError, CheckpointStore } from '../../../src/checkpoint/checkpoint-store.js';
-import { fingerprintKey, type FileFingerprint } from '../../../src/checkpoint/fingerprint-key.js';
+import { fingerprintKey, type FileFingerprint } from '../../../src/model/fingerprint-key.js';
 
 const FP: FileFingerprint = { hash: 'a'.repeat(64), length: 1024, dev: 1, ino: 2 };
 const stateDir = (): string => mkdtempSync(join(tmpdir(), 'otel-tail-state-'));

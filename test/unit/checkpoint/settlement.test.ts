@@ -5,9 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../../src/checkpoint/checkpoint-store.js';
 import type { ExportedTrace } from '../../../src/checkpoint/checkpoint-store.js';
 import { Settlement, type SettledTrace } from '../../../src/checkpoint/settlement.js';
-import type { SpanRecord } from '../../../src/reconstruct/span-record.js';
-import type { TraceLines } from '../../../src/reconstruct/trace-lines.js';
-import { fingerprintKey, type FileFingerprint } from '../../../src/checkpoint/fingerprint-key.js';
+import type { SpanRecord } from '../../../src/model/span-record.js';
+import type { TraceLines } from '../../../src/model/line-refs.js';
+import { fingerprintKey, type FileFingerprint } from '../../../src/model/fingerprint-key.js';
 import type { SourcePosition } from '../../../src/checkpoint/source-position.js';
 import { filePosition, type FilePosition } from '../../../src/sources/tracked-file.js';
 

@@ -4,7 +4,7 @@ import { CONFIG_FIELDS } from '../../../src/config/config-fields.js';
 import { renderExampleConfig } from '../../../src/config/example-config.js';
 import { resolveConfig, resolveConfigWithOrigins } from '../../../src/config/resolve-config.js';
 import { tailEnvName } from '../../../src/config/config-env.js';
-import type { ConfigField } from '../../../src/config/config-fields.js';
+import type { ConfigField } from '../../../src/config/config-field.js';
 
 const EXAMPLE = new URL('../../../config.example.yaml', import.meta.url);
 const README = new URL('../../../README.md', import.meta.url);

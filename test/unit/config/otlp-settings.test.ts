@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { presetTracesUrl } from '../../../src/config/apply-preset.js';
-import { ConfigError } from '../../../src/config/config-error.js';
+import { ConfigError } from '../../../src/model/input-errors.js';
 import { resolveConfig, resolveConfigWithOrigins } from '../../../src/config/resolve-config.js';
 import { effectiveCompression } from '../../../src/export/otlp-target.js';
 

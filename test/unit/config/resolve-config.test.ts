@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config/config-error.js';
+import { ConfigError } from '../../../src/model/input-errors.js';
 import { resolveConfig, resolveConfigWithOrigins, unknownTailVariables } from '../../../src/config/resolve-config.js';
 
 /** A key resolveConfig copies through without ResolvedConfig naming it (the monitoring ones). */

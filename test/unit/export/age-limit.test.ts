@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AgeGate, backendAgeLimit, DYNATRACE_AGE_LIMIT, isDynatraceUrl } from '../../../src/export/age-limit.js';
-import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace, SpanRecord } from '../../../src/model/span-record.js';
 
 const NOW = Date.parse('2026-11-21T20:00:00Z');
 const MIN = 60_000;

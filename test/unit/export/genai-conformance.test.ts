@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { PRESET_NAMES, type PresetName } from '../../../src/export/presets.js';
+import { PRESET_NAMES, type PresetName } from '../../../src/config/presets.js';
 import { copyTrace } from '../../../src/export/span-transform/span-transform.js';
 import { transformSteps, type PolicyConfig } from '../../../src/export/span-transform/span-transforms.js';
 import { parseLine } from '../../../src/parsers/parse-line.js';
-import { GENAI_SCHEMA_URL } from '../../../src/reconstruct/attribute-names.js';
+import { GENAI_SCHEMA_URL } from '../../../src/model/attribute-names.js';
 import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../../src/reconstruct/reconstructor.js';
-import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace, SpanRecord } from '../../../src/model/span-record.js';
 import { fixtureLines, fixturePath } from '../../support/fixtures.js';
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OtlpJsonFileExporter } from '../../../src/export/otlp-json-file-exporter.js';
-import type { FinishedTrace } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace } from '../../../src/model/span-record.js';
 import { startOtlpReceiver } from '../../support/otlp-receiver.js';
 
 const T = 1_700_000_000_000;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeTraceRequest } from '../../../src/export/otlp-trace-encoding.js';
 import { responseReader } from '../../../src/export/otlp-trace-sender.js';
 import { toReadableSpans } from '../../../src/export/readable-span.js';
-import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace, SpanRecord } from '../../../src/model/span-record.js';
 import { sampleTraces } from '../../support/sample-traces.js';
 
 const RESOURCE = { serviceName: 'openclaw-gateway', attributes: { 'deployment.environment.name': 'prod', 'service.name': 'overridden' } };

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ConsoleTreeExporter } from '../../../src/export/console-tree-exporter.js';
 import { formatDuration, renderTraceTree } from '../../../src/export/render-trace-tree.js';
-import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace, SpanRecord } from '../../../src/model/span-record.js';
 
 const T = 1_700_000_000_000;
 

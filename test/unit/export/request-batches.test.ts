@@ -2,7 +2,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
 import { toReadableSpans } from '../../../src/export/readable-span.js';
 import { estimateResourceBytes, estimateSpanBytes, splitIntoRequests } from '../../../src/export/request-batches.js';
-import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace, SpanRecord } from '../../../src/model/span-record.js';
 import { sampleTraces } from '../../support/sample-traces.js';
 
 const RESOURCE = { serviceName: 'openclaw-gateway', attributes: { 'deployment.environment.name': 'prod' } };

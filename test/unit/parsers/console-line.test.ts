@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConsoleMessage } from '../../../src/parsers/console-line.js';
 import { parseJournalEntry } from '../../../src/parsers/journal-entry.js';
 import { parseLine } from '../../../src/parsers/parse-line.js';
-import type { LogRecord, LogSignal, ParsedLine } from '../../../src/parsers/types.js';
+import type { LogRecord, LogSignal, ParsedLine } from '../../../src/model/records.js';
 import { fixtureLines } from '../../support/fixtures.js';
 
 const STDOUT = fixtureLines('openclaw-2026.9.6/console.stdout.txt');

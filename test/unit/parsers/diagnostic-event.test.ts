@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { INFRASTRUCTURE_EVENT_TYPES, KNOWN_EVENT_TYPES, parseDiagnosticEvent } from '../../../src/parsers/diagnostic-event.js';
-import type { ParsedLine } from '../../../src/parsers/types.js';
+import { INFRASTRUCTURE_EVENT_TYPES, KNOWN_EVENT_TYPES } from '../../../src/model/event-types.js';
+import { parseDiagnosticEvent } from '../../../src/parsers/diagnostic-event.js';
+import type { ParsedLine } from '../../../src/model/records.js';
 
 const TRACE_ID = 'ebf1eabc1f3656450b5039fc557be166';
 const SPAN_ID = '5cffabb0209171fa';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseLine, parseObject } from '../../../src/parsers/parse-line.js';
-import type { LogRecord, ParsedLine } from '../../../src/parsers/types.js';
+import type { LogRecord, ParsedLine } from '../../../src/model/records.js';
 import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_TEXT, LINE_UNTRACED } from '../../../src/parsers/decoded-batch.js';
 import { fixturePath } from '../../support/fixtures.js';
 

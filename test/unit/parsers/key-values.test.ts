@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDurationMs, parseKeyValues } from '../../../src/parsers/key-values.js';
+import { parseDurationMs } from '../../../src/model/key-value-numbers.js';
+import { parseKeyValues } from '../../../src/parsers/key-values.js';
 
 describe('parseKeyValues', () => {
   it('reads bare and quoted values and drops `unknown`', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLine } from '../../../src/parsers/parse-line.js';
 import { idsInTail, plainTracedRecord } from '../../../src/parsers/plain-traced-record.js';
-import type { LogRecord } from '../../../src/parsers/types.js';
+import type { LogRecord } from '../../../src/model/records.js';
 import { fixtureLines } from '../../support/fixtures.js';
 
 const SAMPLE = fixtureLines('openclaw-2026.9.6/file-log.jsonl');

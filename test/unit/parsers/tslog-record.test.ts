@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLine } from '../../../src/parsers/parse-line.js';
-import type { LogRecord, ParsedLine } from '../../../src/parsers/types.js';
+import type { LogRecord, ParsedLine } from '../../../src/model/records.js';
 import { fixtureLines } from '../../support/fixtures.js';
 
 function record(parsed: ParsedLine): LogRecord {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_TEXT, LINE_UNTRACED, type DecodedBatch } from '../../../src/parsers/decoded-batch.js';
 import { readStreamDecoded } from '../../../src/pipeline/decoded-lines.js';
-import type { RawLine } from '../../../src/parsers/raw-line.js';
+import type { RawLine } from '../../../src/model/raw-line.js';
 import { LineSplitter } from '../../../src/sources/line-splitter.js';
 import { fixtureLines } from '../../support/fixtures.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OtlpExportError } from '../../../src/export/otlp-target.js';
 import type { ExportOutcome, TraceExporter } from '../../../src/export/trace-exporter.js';
 import { ExportQueue } from '../../../src/pipeline/export-queue.js';
-import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace, SpanRecord } from '../../../src/model/span-record.js';
 import { PipelineStats } from '../../../src/telemetry/pipeline-stats.js';
 
 function trace(n: number, spans: number): FinishedTrace {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DYNATRACE_AGE_LIMIT } from '../../../src/export/age-limit.js';
 import { FollowerAgeGate } from '../../../src/pipeline/follower-age-gate.js';
-import type { FinishedTrace } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace } from '../../../src/model/span-record.js';
 
 const START = Date.parse('2026-11-21T20:00:00Z');
 const MIN = 60_000;

@@ -8,7 +8,7 @@ import type { ExportOutcome, TraceExporter } from '../../../src/export/trace-exp
 import type { FollowSourceHooks } from '../../../src/pipeline/follow-sources.js';
 import { Follower, type FollowOptions } from '../../../src/pipeline/follower.js';
 import { DEFAULT_RECONSTRUCTOR_OPTIONS } from '../../../src/reconstruct/reconstructor.js';
-import type { FinishedTrace } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace } from '../../../src/model/span-record.js';
 import type { LiveSource } from '../../../src/sources/live-source.js';
 import type { SourcePosition } from '../../../src/checkpoint/source-position.js';
 import { harnessLine } from '../../support/late-data-lines.js';

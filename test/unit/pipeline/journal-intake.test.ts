@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../../src/parsers/journal-entry.js';
 import { JournalIntake } from '../../../src/pipeline/journal-intake.js';
 import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../../src/reconstruct/reconstructor.js';
-import type { SpanRecord } from '../../../src/reconstruct/span-record.js';
+import type { SpanRecord } from '../../../src/model/span-record.js';
 import { PipelineStats } from '../../../src/telemetry/pipeline-stats.js';
 import { consoleSampleLines } from '../../support/console-sample.js';
 

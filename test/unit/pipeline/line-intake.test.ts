@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLine } from '../../../src/parsers/parse-line.js';
-import type { ParsedLine } from '../../../src/parsers/types.js';
+import type { ParsedLine } from '../../../src/model/records.js';
 import type { LogPosition } from '../../../src/export/logs/otlp-log-record.js';
 import { LineIntake } from '../../../src/pipeline/line-intake.js';
-import type { LineRef } from '../../../src/reconstruct/trace-lines.js';
+import type { LineRef } from '../../../src/model/line-refs.js';
 import { routeParsed } from '../../../src/pipeline/route-parsed.js';
 import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../../src/reconstruct/reconstructor.js';
 import { decodeBatch } from '../../../src/parsers/decoded-batch.js';
 import { decodeLine } from '../../../src/parsers/decode-line.js';
-import type { RawLine } from '../../../src/parsers/raw-line.js';
+import type { RawLine } from '../../../src/model/raw-line.js';
 import { LineSplitter } from '../../../src/sources/line-splitter.js';
 import { PipelineStats } from '../../../src/telemetry/pipeline-stats.js';
 import { SAMPLE_LOG } from '../../support/fixtures.js';

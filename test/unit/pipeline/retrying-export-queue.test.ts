@@ -5,8 +5,8 @@ import { isRefusingHttpStatus } from '../../../src/export/send-result.js';
 import type { PartialRejection } from '../../../src/export/partial-rejection.js';
 import type { ExportOutcome, TraceExporter } from '../../../src/export/trace-exporter.js';
 import { RetryingExportQueue, type QueuedTrace, type RetryingQueueOptions } from '../../../src/pipeline/retrying-export-queue.js';
-import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
-import type { TraceLines } from '../../../src/reconstruct/trace-lines.js';
+import type { FinishedTrace, SpanRecord } from '../../../src/model/span-record.js';
+import type { TraceLines } from '../../../src/model/line-refs.js';
 import { PipelineStats } from '../../../src/telemetry/pipeline-stats.js';
 
 /** One scripted answer: an outcome, or a gate the test opens (the export stays in flight until then). */

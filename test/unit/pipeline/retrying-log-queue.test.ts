@@ -4,7 +4,7 @@ import { OtlpExportError } from '../../../src/export/otlp-target.js';
 import type { ExportOutcome } from '../../../src/export/trace-exporter.js';
 import type { LogSink } from '../../../src/pipeline/log-queue.js';
 import { RetryingLogQueue, type LogQueueEvents } from '../../../src/pipeline/retrying-log-queue.js';
-import type { TraceLines } from '../../../src/reconstruct/trace-lines.js';
+import type { TraceLines } from '../../../src/model/line-refs.js';
 import { PipelineStats } from '../../../src/telemetry/pipeline-stats.js';
 
 /** Record n is the line at bytes [n*100, n*100+100) of source `file-1`. */

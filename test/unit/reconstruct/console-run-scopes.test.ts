@@ -3,7 +3,7 @@ import { parseConsoleMessage } from '../../../src/parsers/console-line.js';
 import { parseLine } from '../../../src/parsers/parse-line.js';
 import { ConsoleRunScopes } from '../../../src/reconstruct/console-run-scopes.js';
 import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../../src/reconstruct/reconstructor.js';
-import type { FinishedTrace } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace } from '../../../src/model/span-record.js';
 import { consoleSampleLines } from '../../support/console-sample.js';
 import { fixtureLines } from '../../support/fixtures.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DiagnosticEvent } from '../../../src/parsers/types.js';
-import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
+import type { DiagnosticEvent } from '../../../src/model/records.js';
+import type { FinishedTrace, SpanRecord } from '../../../src/model/span-record.js';
 import { describeLifecycleSpan } from '../../../src/reconstruct/event-span-attributes.js';
-import { CONTENT_ATTRIBUTE_NAMES } from '../../../src/reconstruct/event-content-attributes.js';
+import { CONTENT_ATTRIBUTE_NAMES } from '../../../src/model/attribute-names.js';
 import { contentTransform } from '../../../src/export/span-transform/content-capture.js';
 
 const T = 1_795_290_471_473;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseLine } from '../../../src/parsers/parse-line.js';
-import type { DiagnosticEvent } from '../../../src/parsers/types.js';
+import type { DiagnosticEvent } from '../../../src/model/records.js';
 import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../../src/reconstruct/reconstructor.js';
-import type { SpanRecord } from '../../../src/reconstruct/span-record.js';
+import type { SpanRecord } from '../../../src/model/span-record.js';
 import { fixtureLines } from '../../support/fixtures.js';
 
 /**

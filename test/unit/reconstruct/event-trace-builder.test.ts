@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseDiagnosticEvent } from '../../../src/parsers/diagnostic-event.js';
-import type { DiagnosticEvent } from '../../../src/parsers/types.js';
+import type { DiagnosticEvent } from '../../../src/model/records.js';
 import { lifecycleRole, pairKey } from '../../../src/reconstruct/event-lifecycle.js';
 import { EventTraceBuilder } from '../../../src/reconstruct/event-trace-builder.js';
-import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace, SpanRecord } from '../../../src/model/span-record.js';
 
 // Ids and times of test/fixtures/diagnostic-events.jsonl (see diagnostic-events.md).
 const T0 = 1795279535000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExportedSpans } from '../../../src/reconstruct/exported-spans.js';
-import type { SpanRecord } from '../../../src/reconstruct/span-record.js';
+import type { SpanRecord } from '../../../src/model/span-record.js';
 
 const span = (spanId: string): SpanRecord => ({ traceId: 't', spanId, name: 's', kind: 'internal', startMs: 0, endMs: 0, attributes: {}, status: { code: 'unset' }, events: [] });
 

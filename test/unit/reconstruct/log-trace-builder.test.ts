@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseLine } from '../../../src/parsers/parse-line.js';
-import type { LogRecord } from '../../../src/parsers/types.js';
+import type { LogRecord } from '../../../src/model/records.js';
 import { LogTraceBuilder } from '../../../src/reconstruct/log-trace-builder.js';
-import type { FinishedTrace, SpanRecord } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace, SpanRecord } from '../../../src/model/span-record.js';
 import { fixtureLines } from '../../support/fixtures.js';
 import { sampleFacts } from '../../support/sample-facts.js';
 

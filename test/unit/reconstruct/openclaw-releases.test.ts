@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { NOT_TRACED_EVENT_TYPES } from '../../../src/parsers/diagnostic-event.js';
+import { NOT_TRACED_EVENT_TYPES } from '../../../src/model/event-types.js';
 import { parseLine } from '../../../src/parsers/parse-line.js';
 import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../../src/reconstruct/reconstructor.js';
-import type { FinishedTrace } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace } from '../../../src/model/span-record.js';
 import {
   consoleTraces,
   countByTrace,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { LogRecord } from '../../../src/parsers/types.js';
+import type { LogRecord } from '../../../src/model/records.js';
 import { recognizeSignal } from '../../../src/parsers/log-signals.js';
 import { Reconstructor, type TraceExit } from '../../../src/reconstruct/reconstructor.js';
-import type { FinishedTrace } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace } from '../../../src/model/span-record.js';
 
 const T0 = Date.parse('2026-11-21T10:00:00Z');
 const ROOT = 'aaaaaaaaaaaaaaaa';

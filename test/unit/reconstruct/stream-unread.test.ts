@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLine } from '../../../src/parsers/parse-line.js';
 import { Reconstructor, type StreamKind } from '../../../src/reconstruct/reconstructor.js';
-import type { FinishedTrace } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace } from '../../../src/model/span-record.js';
 import { mergedTurn } from '../../support/merged-turn.js';
 
 const T0 = Date.parse('2026-11-21T16:45:35Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DiagnosticEvent } from '../../../src/parsers/types.js';
+import type { DiagnosticEvent } from '../../../src/model/records.js';
 import { describeLifecycleSpan } from '../../../src/reconstruct/event-span-attributes.js';
 
 const T = 1_795_290_471_473;

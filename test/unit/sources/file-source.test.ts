@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fingerprintKey, type FileFingerprint } from '../../../src/checkpoint/fingerprint-key.js';
+import { fingerprintKey, type FileFingerprint } from '../../../src/model/fingerprint-key.js';
 import { fingerprintOf } from '../../../src/sources/file-fingerprint.js';
 import { FileSource, type FileLineSink, type SavedOffsets, type StartFrom } from '../../../src/sources/file-source.js';
-import type { RawLine } from '../../../src/parsers/raw-line.js';
+import type { RawLine } from '../../../src/model/raw-line.js';
 
 /**
  * A seam into the source's directory listing, to land a rename at the one moment

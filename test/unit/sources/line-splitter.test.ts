@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RawLine } from '../../../src/parsers/raw-line.js';
+import type { RawLine } from '../../../src/model/raw-line.js';
 import { LineSplitter } from '../../../src/sources/line-splitter.js';
 
 function split(chunks: readonly string[], max = 1024): RawLine[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FinishedTrace, SpanAttributes, SpanRecord } from '../../../src/reconstruct/span-record.js';
+import type { FinishedTrace, SpanAttributes, SpanRecord } from '../../../src/model/span-record.js';
 import { genAiMeasurements } from '../../../src/telemetry/genai-measurements.js';
 import { parseLine } from '../../../src/parsers/parse-line.js';
 import { DEFAULT_RECONSTRUCTOR_OPTIONS, Reconstructor } from '../../../src/reconstruct/reconstructor.js';

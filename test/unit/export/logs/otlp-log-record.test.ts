@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { logTextScrub } from '../../../../src/export/logs/log-scrub.js';
 import { toOtlpLogRecord } from '../../../../src/export/logs/otlp-log-record.js';
 import { parseLine } from '../../../../src/parsers/parse-line.js';
-import type { LogRecord } from '../../../../src/parsers/types.js';
+import type { LogRecord } from '../../../../src/model/records.js';
 import { fixturePath } from '../../../support/fixtures.js';
 
 const SAMPLE = fixturePath('openclaw-2026.9.6/file-log.jsonl');

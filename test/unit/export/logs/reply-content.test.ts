@@ -5,7 +5,7 @@ import { isReplyContent } from '../../../../src/export/logs/reply-content.js';
 import { TRUNCATED_MARK } from '../../../../src/export/span-transform/content-capture.js';
 import { parseConsoleMessage } from '../../../../src/parsers/console-line.js';
 import { parseLine } from '../../../../src/parsers/parse-line.js';
-import type { LogRecord } from '../../../../src/parsers/types.js';
+import type { LogRecord } from '../../../../src/model/records.js';
 import { fixtureLines } from '../../../support/fixtures.js';
 
 const FILE_LOG = fixtureLines('openclaw-2026.9.6/file-log.jsonl');

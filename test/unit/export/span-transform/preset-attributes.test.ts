@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { presetAttributesTransform } from '../../../../src/export/span-transform/preset-attributes.js';
-import type { FinishedTrace, SpanAttributes, SpanRecord } from '../../../../src/reconstruct/span-record.js';
+import type { FinishedTrace, SpanAttributes, SpanRecord } from '../../../../src/model/span-record.js';
 
 function trace(model: SpanAttributes): FinishedTrace {
   const span = (spanId: string, name: string, attributes: SpanAttributes, parentSpanId?: string): SpanRecord => ({

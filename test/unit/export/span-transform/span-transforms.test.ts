@@ -11,7 +11,7 @@ import { REDACTED, redactTransform } from '../../../../src/export/span-transform
 import { openclawSemconvTransform } from '../../../../src/export/span-transform/semconv-openclaw.js';
 import { copyTrace } from '../../../../src/export/span-transform/span-transform.js';
 import { TransformingExporter } from '../../../../src/export/span-transform/transforming-exporter.js';
-import type { FinishedTrace, SpanRecord } from '../../../../src/reconstruct/span-record.js';
+import type { FinishedTrace, SpanRecord } from '../../../../src/model/span-record.js';
 import type { TraceExporter } from '../../../../src/export/trace-exporter.js';
 
 const T = 1_700_000_000_000;

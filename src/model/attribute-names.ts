@@ -104,3 +104,20 @@ export function agentIdFromSessionKey(sessionKey: string | undefined): string | 
   const id = end === -1 ? sessionKey.slice(6) : sessionKey.slice(6, end);
   return id.length > 0 ? id : undefined;
 }
+
+/**
+ * Message content of model calls and tool executions (GenAI conventions), set by
+ * reconstruct/event-content-attributes.ts only when a writer merged OpenClaw's private content
+ * into the events; whether it leaves is export's choice (`--capture-content`).
+ */
+export const CONTENT_ATTR = {
+  inputMessages: 'gen_ai.input.messages',
+  outputMessages: 'gen_ai.output.messages',
+  systemInstructions: 'gen_ai.system_instructions',
+  toolDefinitions: 'gen_ai.tool.definitions',
+  toolCallArguments: 'gen_ai.tool.call.arguments',
+  toolCallResult: 'gen_ai.tool.call.result',
+} as const;
+
+/** Every content attribute the reconstructor can set: the export side drops or cuts exactly these. */
+export const CONTENT_ATTRIBUTE_NAMES: readonly string[] = Object.values(CONTENT_ATTR);
