@@ -10,3 +10,20 @@ export async function withTimeout(work: Promise<unknown>, ms: number): Promise<v
     clearTimeout(timer);
   }
 }
+
+/**
+ * Waits while `running()` gives a run (a queue's send loop, which may start again as it ends), but
+ * no longer than `ms`: true if none is left running by then, false if time ran out first.
+ */
+export async function runsEndWithin(running: () => Promise<void> | undefined, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    for (let run = running(); run !== undefined; run = running()) {
+      if (!(await Promise.race([run.then(() => true), timeout]))) return false;
+    }
+    return true;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -6,6 +6,7 @@ import type { TraceLines } from '../model/line-refs.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { BatchDelivery, spanTally, takeBatch } from './batch-delivery.js';
 import { TroubleSpell } from './repeating-notes.js';
+import { runsEndWithin } from './bounded-wait.js';
 
 /** A finished trace on its way out, with the lines it holds until it is exported. */
 export interface QueuedTrace {
@@ -112,17 +113,7 @@ export class RetryingExportQueue {
 
   /** Resolves true once everything queued is exported, false if `timeoutMs` passes first. */
   async drain(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    try {
-      while (this.running !== undefined) {
-        const done = await Promise.race([this.running.then(() => true), timeout]);
-        if (!done) return false;
-      }
-      return this.pending.length === 0 && this.inFlight.length === 0;
-    } finally {
-      clearTimeout(timer);
-    }
+    return (await runsEndWithin(() => this.running, timeoutMs)) && this.pending.length === 0 && this.inFlight.length === 0;
   }
 
   /** Stops retrying and exporting: what is not exported stays unsettled (it is read again after a restart). */

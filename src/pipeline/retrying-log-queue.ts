@@ -5,6 +5,7 @@ import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { BatchDelivery, logTally } from './batch-delivery.js';
 import type { LogSink } from './log-queue.js';
 import { TroubleSpell } from './repeating-notes.js';
+import { runsEndWithin } from './bounded-wait.js';
 
 /** A log record on its way out, with the line it holds until the backend has answered it. */
 export interface QueuedLogRecord {
@@ -106,17 +107,7 @@ export class RetryingLogQueue {
 
   /** Resolves true once everything queued is answered, false if `timeoutMs` passes first. */
   async drain(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    try {
-      while (this.running !== undefined) {
-        const done = await Promise.race([this.running.then(() => true), timeout]);
-        if (!done) return false;
-      }
-      return this.pending.length === 0 && this.inFlight.length === 0;
-    } finally {
-      clearTimeout(timer);
-    }
+    return (await runsEndWithin(() => this.running, timeoutMs)) && this.pending.length === 0 && this.inFlight.length === 0;
   }
 
   /** Stops retrying and exporting: what is not answered stays held (its lines are read again after a restart). */

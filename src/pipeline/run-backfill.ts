@@ -1,22 +1,19 @@
-import { stat } from 'node:fs/promises';
 import { contentIdentity, type BackfillLedger, type LedgerEntry, type LedgerWindow } from '../checkpoint/backfill-ledger.js';
-import { InputError } from '../model/input-errors.js';
 import type { TraceExporter } from '../export/trace-exporter.js';
 import type { FinishedTrace } from '../model/span-record.js';
-import { Reconstructor, type ReconstructorCounters, type ReconstructorOptions } from '../reconstruct/reconstructor.js';
+import { emptyReconstructorCounters, Reconstructor, type ReconstructorCounters, type ReconstructorOptions } from '../reconstruct/reconstructor.js';
 import { STDIN } from '../sources/expand-inputs.js';
 import type { DecodedBatch } from '../parsers/decoded-batch.js';
 import { readStreamDecoded } from './decoded-lines.js';
-import { openInput, openLogFile } from '../sources/file-lines.js';
-import { JournalError, readJournalEntries } from '../sources/journal-reader.js';
+import { openLogFile } from '../sources/file-lines.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
+import { checkReadable, readAll, readJournal, stdinLines } from './backfill-inputs.js';
 import { planBackfill, type HostGroup } from './backfill-plan.js';
 import { FileLogTap, journalLogRecord, type BackfillLogs } from './backfill-logs.js';
 import { ExportQueue } from './export-queue.js';
 import type { InputShape } from './foreign-input.js';
-import { JournalIntake } from './journal-intake.js';
-import { LineIntake, type RecordTap } from './line-intake.js';
+import { LineIntake } from './line-intake.js';
 import { LogQueue, type LogSink } from './log-queue.js';
 import { readMerged } from './merged-read.js';
 
@@ -117,7 +114,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     if (queue.full) await queue.sendFull();
     if (logs?.queue.full === true) await logs.queue.sendFull();
   };
-  const counters = emptyCounters();
+  const counters = emptyReconstructorCounters();
   const skipped: BackfillResult['skipped'] = [];
   const resent: BackfillResult['resent'] = [];
   const toRead: string[] = [];
@@ -198,7 +195,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     }
     for (const journal of options.journals ?? []) {
       const reconstructor = newReconstructor();
-      await readJournal(journal, options, stats, reconstructor, roomFor, logs === undefined ? undefined : journalLogRecord(logs, Date.now));
+      await readJournal(journal, { journalctl: options.journalctl ?? 'journalctl', maxLineBytes: options.maxLineBytes }, stats, reconstructor, roomFor, logs === undefined ? undefined : journalLogRecord(logs, Date.now));
       reconstructor.flush();
       addCounters(counters, reconstructor.counters);
     }
@@ -243,64 +240,6 @@ function fileWindow(window: LedgerWindow, mtimeMs: number): LedgerWindow {
   return read;
 }
 
-/** Feeds every batch; returns the error an input stopped on, if it did not end normally. `room` waits while the queues are full. */
-async function readAll(lines: AsyncGenerator<DecodedBatch>, add: (batch: DecodedBatch) => void, room: () => Promise<void>): Promise<Error | undefined> {
-  try {
-    for await (const batch of lines) {
-      add(batch);
-      await room();
-    }
-    return undefined;
-  } catch (error) {
-    // A truncated archive or an I/O error ends this input only: what was read stays, the others are read.
-    return error as Error;
-  }
-}
-
-async function* stdinLines(maxLineBytes: number, skim: boolean): AsyncGenerator<DecodedBatch> {
-  const input = await openInput(process.stdin);
-  if (input !== undefined) yield* readStreamDecoded(input, maxLineBytes, skim);
-}
-
-async function readJournal(
-  journal: JournalTarget,
-  options: BackfillOptions,
-  stats: PipelineStats,
-  reconstructor: Reconstructor,
-  room: () => Promise<void>,
-  onRecord?: RecordTap,
-): Promise<void> {
-  const name = `journal ${journal.name}${journal.directory ?? journal.file ?? ''}`;
-  const intake = new JournalIntake(name, stats, reconstructor, undefined, onRecord);
-  try {
-    const entries = readJournalEntries(journal, options.journalctl ?? 'journalctl', options.maxLineBytes, (reason, detail) => stats.lineRejected(reason, name, detail));
-    for await (const batch of entries) {
-      intake.addEntries(batch);
-      await room();
-    }
-  } catch (error) {
-    // No journalctl at all is an input error for the whole run; anything else ends this journal only.
-    if (error instanceof JournalError) throw new InputError(error.message);
-    stats.fileErrors.push(`${name}: ${(error as Error).message}`);
-  }
-}
-
-function emptyCounters(): ReconstructorCounters {
-  return { tracesComplete: 0, tracesIncomplete: 0, tracesEvicted: 0, tracesReopened: 0, amendedAfterExport: 0, rereadItems: 0, untracedRecords: 0, infrastructureEvents: 0, untracedEvents: 0, outsideWindow: 0, clockOutliers: 0 };
-}
-
 function addCounters(sum: ReconstructorCounters, add: ReconstructorCounters): void {
   for (const key of Object.keys(sum) as (keyof ReconstructorCounters)[]) sum[key] += add[key];
-}
-
-async function checkReadable(path: string): Promise<void> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message);
-    throw new InputError(`${path}: ${why}. Pass the path of an OpenClaw log file (e.g. /tmp/openclaw/openclaw-YYYY-MM-DD.log).`);
-  }
-  if (!info.isFile()) throw new InputError(`${path}: not a regular file. Pass log files; to follow a directory use --file.`);
 }

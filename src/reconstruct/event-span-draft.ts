@@ -1,3 +1,4 @@
+import { ATTR } from '../model/attribute-names.js';
 import type { DiagnosticEvent } from '../model/records.js';
 import type { SpanEventRecord } from '../model/span-record.js';
 import type { SpanLook } from './event-span-attributes.js';
@@ -100,4 +101,33 @@ function setIfString(
       return;
     }
   }
+}
+
+/** A stand-in for a request scope with no span of its own: it spans every event of the trace. */
+export function requestPlaceholder(spanId: string, startMs: number, endMs: number): SpanDraft {
+  const attributes = { [ATTR.openclawSynthesized]: true };
+  return {
+    spanId,
+    startMs,
+    endMs,
+    open: false,
+    derivedId: false,
+    look: { name: 'openclaw.request', kind: 'server', attributes, status: { code: 'unset' } },
+    events: [],
+  };
+}
+
+/** Earliest and latest time of anything in the trace (a loop: spreading thousands of values into Math.min overflows). */
+export function extent(drafts: readonly SpanDraft[], events: readonly DiagnosticEvent[]): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const draft of drafts) {
+    min = Math.min(min, draft.startMs);
+    max = Math.max(max, draft.endMs);
+  }
+  for (const event of events) {
+    min = Math.min(min, event.ts);
+    max = Math.max(max, event.ts);
+  }
+  return min <= max ? [min, max] : [0, 0];
 }

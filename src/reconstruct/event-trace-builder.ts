@@ -8,7 +8,7 @@ import { readNumber, readObject, readString } from './event-fields.js';
 import type { SpanFamily } from './event-lifecycle.js';
 import { compareEvents, lifecycleRole, pairKey } from './event-lifecycle.js';
 import type { SpanDraft } from './event-span-draft.js';
-import { draftFromEvents } from './event-span-draft.js';
+import { draftFromEvents, extent, requestPlaceholder } from './event-span-draft.js';
 import { deriveSpanId } from './span-ids.js';
 import { inferParents, pointTarget, usageTarget } from './event-span-placement.js';
 import { endsHarnessStart, loneStartKey, parentlessHarnessStart, startUnderRequest } from './harness-start-pairing.js';
@@ -256,35 +256,6 @@ export class EventTraceBuilder implements TraceBuilder<DiagnosticEvent> {
     if (draft.parentSpanId !== undefined) record.parentSpanId = draft.parentSpanId;
     return record;
   }
-}
-
-/** A stand-in for a request scope with no span of its own: it spans every event of the trace. */
-function requestPlaceholder(spanId: string, startMs: number, endMs: number): SpanDraft {
-  const attributes = { [ATTR.openclawSynthesized]: true };
-  return {
-    spanId,
-    startMs,
-    endMs,
-    open: false,
-    derivedId: false,
-    look: { name: 'openclaw.request', kind: 'server', attributes, status: { code: 'unset' } },
-    events: [],
-  };
-}
-
-/** Earliest and latest time of anything in the trace (a loop: spreading thousands of values into Math.min overflows). */
-function extent(drafts: readonly SpanDraft[], events: readonly DiagnosticEvent[]): [number, number] {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const draft of drafts) {
-    min = Math.min(min, draft.startMs);
-    max = Math.max(max, draft.endMs);
-  }
-  for (const event of events) {
-    min = Math.min(min, event.ts);
-    max = Math.max(max, event.ts);
-  }
-  return min <= max ? [min, max] : [0, 0];
 }
 
 /** compareEvents, with full ties broken on content so that arrival order never shows in the output. */

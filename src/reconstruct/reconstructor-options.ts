@@ -78,3 +78,8 @@ export interface ReconstructorCounters {
   /** Lines whose time was far ahead of their source's (or the wall clock): placed by their time, but log time did not follow them. */
   clockOutliers: number;
 }
+
+/** Every counter at zero (a reconstructor's start, and a backfill's sum over its hosts). */
+export function emptyReconstructorCounters(): ReconstructorCounters {
+  return { tracesComplete: 0, tracesIncomplete: 0, tracesEvicted: 0, tracesReopened: 0, amendedAfterExport: 0, rereadItems: 0, untracedRecords: 0, infrastructureEvents: 0, untracedEvents: 0, outsideWindow: 0, clockOutliers: 0 };
+}

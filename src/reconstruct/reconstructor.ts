@@ -4,25 +4,19 @@ import { ATTR } from '../model/attribute-names.js';
 import { EventTraceBuilder } from './event-trace-builder.js';
 import { ExportedSpans, type ExportedTraceSpans } from './exported-spans.js';
 import { LogClock, MERGED_CLOCK, type StreamKind } from './log-clock.js';
+import { clockName, traceDueMs, type AnyBuilder } from './trace-due.js';
 import { LogTraceBuilder } from './log-trace-builder.js';
 import { MergedTraceBuilder } from './merged-trace-builder.js';
 import { ownCopy } from './own-string.js';
 import type { FinishedTrace } from '../model/span-record.js';
-import type { ReconstructorCounters, ReconstructorOptions } from './reconstructor-options.js';
+import { emptyReconstructorCounters, type ReconstructorCounters, type ReconstructorOptions } from './reconstructor-options.js';
 import type { TraceBuilder } from './trace-builder.js';
 import { addLine, type LineRef, type TraceLines } from '../model/line-refs.js';
 
-export { DEFAULT_RECONSTRUCTOR_OPTIONS, type ReconstructorCounters, type ReconstructorOptions } from './reconstructor-options.js';
-
-type AnyBuilder = TraceBuilder<LogRecord> | TraceBuilder<DiagnosticEvent> | MergedTraceBuilder;
+export { DEFAULT_RECONSTRUCTOR_OPTIONS, emptyReconstructorCounters, type ReconstructorCounters, type ReconstructorOptions } from './reconstructor-options.js';
 
 export type { StreamKind };
 
-const DEFAULT_MERGE_WAIT_MS = 2_000;
-/** The clocks of lines read without a LineRef (clockOf). */
-const LOG_CLOCK = 'log|';
-const EVENT_CLOCK = 'event|';
-const DEFAULT_OPEN_CALL_HOLD_MS = 10 * 60_000;
 
 /** Why a trace left the reconstructor. */
 export type CloseReason = 'complete' | 'idle' | 'evicted' | 'flushed';
@@ -58,19 +52,7 @@ interface OpenTrace {
  * give the same traces).
  */
 export class Reconstructor {
-  readonly counters: ReconstructorCounters = {
-    tracesComplete: 0,
-    tracesIncomplete: 0,
-    tracesEvicted: 0,
-    tracesReopened: 0,
-    amendedAfterExport: 0,
-    rereadItems: 0,
-    untracedRecords: 0,
-    infrastructureEvents: 0,
-    untracedEvents: 0,
-    outsideWindow: 0,
-    clockOutliers: 0,
-  };
+  readonly counters: ReconstructorCounters = emptyReconstructorCounters();
   private readonly open = new Map<string, OpenTrace>();
   private readonly bySession = new Map<string, string>();
   private readonly clock: LogClock;
@@ -131,7 +113,7 @@ export class Reconstructor {
   /** `movesClock` false: the record's time is a guess (a journal line without a time of its own): placed by it, log time does not follow it. */
   addRecord(record: LogRecord | UntracedRecord, at?: LineRef, movesClock = true): void {
     if (this.outside(record.timeMs)) return;
-    const clock = this.clockOf('log', at);
+    const clock = clockName(this.options, 'log', at);
     if (movesClock) this.advance(record.timeMs, 'log', clock);
     if (record.trace === undefined) {
       this.counters.untracedRecords++;
@@ -146,7 +128,7 @@ export class Reconstructor {
 
   addEvent(event: DiagnosticEvent, at?: LineRef): void {
     if (this.outside(event.ts)) return;
-    const clock = this.clockOf('event', at);
+    const clock = clockName(this.options, 'event', at);
     this.advance(event.ts, 'event', clock);
     // The plugin's drop marker is a gap to report (routeParsed does), never a trace.
     if (INFRASTRUCTURE_EVENT_TYPES.has(event.type) || event.type === PLUGIN_DROPPED_EVENT_TYPE) {
@@ -176,7 +158,7 @@ export class Reconstructor {
     if (!due) return;
     this.nextDueMs.clear();
     for (const [key, entry] of this.open) {
-      const dueMs = this.dueMs(entry.builder);
+      const dueMs = traceDueMs(entry.builder, this.options);
       if (this.clock.now(entry.clock, quiet) + quietMs >= dueMs) this.finish(key, entry, entry.builder.completedAtMs() !== undefined ? 'complete' : 'idle');
       else this.dueAt(entry.clock, dueMs);
     }
@@ -195,16 +177,6 @@ export class Reconstructor {
     return true;
   }
 
-  private dueMs(builder: AnyBuilder): number {
-    const completedAt = builder.completedAtMs();
-    if (completedAt === undefined) {
-      const hold = builder.hasOpenCall() ? Math.max(this.options.idleTimeoutMs, this.options.openCallHoldMs ?? DEFAULT_OPEN_CALL_HOLD_MS) : this.options.idleTimeoutMs;
-      return builder.lastMs + hold;
-    }
-    const wait = builder instanceof MergedTraceBuilder && builder.awaitsEvents() ? (this.options.mergeWaitMs ?? DEFAULT_MERGE_WAIT_MS) : 0;
-    return completedAt + this.options.graceMs + wait;
-  }
-
   /** One key per trace when merging; else one per stream, as each stream builds its own trace. */
   private keyOf(kind: StreamKind, traceId: string): string {
     // A trace's lines mostly come in runs: the last key is reused rather than built (and hashed) again for each.
@@ -215,18 +187,6 @@ export class Reconstructor {
   }
 
   private lastKey: { kind: StreamKind | undefined; traceId: string; key: string } = { kind: undefined, traceId: '', key: '' };
-
-  /**
-   * The clock a line's time counts in: per source (the followed directory, or journal); merging, the
-   * slower stream's (log-clock.ts). Not per host: an untraced line read without a parse carries no
-   * host, and a backfill already keeps one reconstructor per host.
-   */
-  private clockOf(kind: StreamKind, at: LineRef | undefined): string {
-    if (this.options.mergeStreams === true) return MERGED_CLOCK;
-    // A backfill passes no LineRef: the same two names for every line, not a string built (and hashed) per line.
-    if (at === undefined) return kind === 'log' ? LOG_CLOCK : EVENT_CLOCK;
-    return `${kind}|${at.clock ?? at.source}`;
-  }
 
   private dueAt(clock: string, dueMs: number): void {
     if (dueMs < (this.nextDueMs.get(clock) ?? Number.POSITIVE_INFINITY)) this.nextDueMs.set(clock, dueMs);
@@ -249,7 +209,7 @@ export class Reconstructor {
   private added(entry: OpenTrace, at: LineRef | undefined): void {
     entry.items++;
     if (at !== undefined) addLine((entry.lines ??= new Map()), at);
-    this.dueAt(entry.clock, this.dueMs(entry.builder));
+    this.dueAt(entry.clock, traceDueMs(entry.builder, this.options));
   }
 
   private traceForSession(event: DiagnosticEvent): string | undefined {
