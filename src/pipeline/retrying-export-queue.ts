@@ -5,8 +5,7 @@ import type { FinishedTrace } from '../model/span-record.js';
 import type { TraceLines } from '../model/line-refs.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { BatchDelivery, spanTally, takeBatch } from './batch-delivery.js';
-import { TroubleSpell } from './repeating-notes.js';
-import { runsEndWithin } from './bounded-wait.js';
+import { FollowingQueue } from './following-queue.js';
 
 /** A finished trace on its way out, with the lines it holds until it is exported. */
 export interface QueuedTrace {
@@ -51,15 +50,9 @@ export interface ExportEvents {
  * keeps the producer (the file reader) waiting once the queue is full, so a
  * down collector stops reading instead of growing memory.
  */
-export class RetryingExportQueue {
-  private readonly pending: QueuedTrace[] = [];
-  private inFlight: readonly QueuedTrace[] = [];
+export class RetryingExportQueue extends FollowingQueue<QueuedTrace> {
   private queuedSpans = 0;
-  private running: Promise<void> | undefined;
-  private stopped = false;
-  private readonly outage = new TroubleSpell();
-  private roomWaiters: (() => void)[] = [];
-  private readonly delivery: BatchDelivery<QueuedTrace>;
+  protected readonly delivery: BatchDelivery<QueuedTrace>;
 
   constructor(
     exporter: TraceExporter,
@@ -67,6 +60,7 @@ export class RetryingExportQueue {
     private readonly stats: PipelineStats,
     private readonly events: ExportEvents,
   ) {
+    super();
     this.delivery = new BatchDelivery({
       send: (items) => exporter.export(items.map((item) => item.trace)),
       size: (item) => item.trace.spans.length,
@@ -83,21 +77,10 @@ export class RetryingExportQueue {
     return this.queuedSpans >= this.options.maxQueuedSpans;
   }
 
-  get idle(): boolean {
-    return this.running === undefined;
-  }
-
   push(item: QueuedTrace): void {
-    this.pending.push(item);
     this.queuedSpans += item.trace.spans.length;
     this.stats.traces++;
-    if (!this.stopped) this.running ??= this.run();
-  }
-
-  /** Resolves once there is room (at once when there is), or when the queue is stopped. */
-  waitForRoom(): Promise<void> {
-    if (!this.full || this.stopped) return Promise.resolve();
-    return new Promise((resolve) => this.roomWaiters.push(resolve));
+    this.enqueue(item);
   }
 
   /** The lines of every trace not yet exported: checkpoints must not pass them. */
@@ -105,49 +88,20 @@ export class RetryingExportQueue {
     for (const item of this.undelivered()) yield item.exit.lines;
   }
 
-  /** Every trace queued or in flight, not yet exported. */
-  *undelivered(): Iterable<QueuedTrace> {
-    yield* this.inFlight;
-    yield* this.pending;
+  protected takeBatch(): readonly QueuedTrace[] {
+    return takeBatch(this.pending, (item) => item.trace.spans.length, this.options.maxBatchSpans);
   }
 
-  /** Resolves true once everything queued is exported, false if `timeoutMs` passes first. */
-  async drain(timeoutMs: number): Promise<boolean> {
-    return (await runsEndWithin(() => this.running, timeoutMs)) && this.pending.length === 0 && this.inFlight.length === 0;
-  }
-
-  /** Stops retrying and exporting: what is not exported stays unsettled (it is read again after a restart). */
-  stop(): void {
-    this.stopped = true;
-    this.delivery.stop();
-    this.releaseWaiters();
-  }
-
-  private async run(): Promise<void> {
-    try {
-      while (!this.stopped && this.pending.length > 0) {
-        this.inFlight = takeBatch(this.pending, (item) => item.trace.spans.length, this.options.maxBatchSpans);
-        // Undefined: stopped before it was answered; it stays unsettled, to be read again.
-        const answers = await this.delivery.deliver(this.inFlight);
-        if (answers === undefined) continue;
-        for (const { items, answer } of answers) {
-          this.queuedSpans -= this.delivery.weight(items);
-          // ('failed' is only for a policy that gives up: this one retries until answered.)
-          if (answer.status === 'refused') this.events.refused(items, answer.error);
-          else if (answer.status === 'accepted' && answer.rejected !== undefined) this.events.partlyRejected(items, answer.rejected);
-          else if (answer.status === 'accepted') this.events.exported(items);
-        }
-        this.inFlight = [];
-        if (!this.full) this.releaseWaiters();
-      }
-    } finally {
-      this.running = undefined;
+  protected async send(batch: readonly QueuedTrace[]): Promise<boolean> {
+    const answers = await this.delivery.deliver(batch);
+    if (answers === undefined) return false;
+    for (const { items, answer } of answers) {
+      this.queuedSpans -= this.delivery.weight(items);
+      // ('failed' is only for a policy that gives up: this one retries until answered.)
+      if (answer.status === 'refused') this.events.refused(items, answer.error);
+      else if (answer.status === 'accepted' && answer.rejected !== undefined) this.events.partlyRejected(items, answer.rejected);
+      else if (answer.status === 'accepted') this.events.exported(items);
     }
-  }
-
-  private releaseWaiters(): void {
-    const waiters = this.roomWaiters;
-    this.roomWaiters = [];
-    for (const resolve of waiters) resolve();
+    return true;
   }
 }

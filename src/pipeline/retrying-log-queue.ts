@@ -4,8 +4,7 @@ import type { LineRef, TraceLines } from '../model/line-refs.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { BatchDelivery, logTally } from './batch-delivery.js';
 import type { LogSink } from './log-queue.js';
-import { TroubleSpell } from './repeating-notes.js';
-import { runsEndWithin } from './bounded-wait.js';
+import { FollowingQueue } from './following-queue.js';
 
 /** A log record on its way out, with the line it holds until the backend has answered it. */
 export interface QueuedLogRecord {
@@ -44,15 +43,11 @@ export interface LogQueueEvents {
  * halved and sent again, so that one record the backend will not take (too big, a bad attribute) is
  * the only one given up, in log2(batch) more requests rather than one per record.
  */
-export class RetryingLogQueue {
-  private readonly pending: QueuedLogRecord[] = [];
-  private inFlight: readonly QueuedLogRecord[] = [];
-  private running: Promise<void> | undefined;
-  private stopped = false;
-  private readonly outage = new TroubleSpell();
-  private roomWaiters: (() => void)[] = [];
+export class RetryingLogQueue extends FollowingQueue<QueuedLogRecord> {
   /** Sends with the span queue's policy (batch-delivery.ts: retried forever); the halving and the counting are this queue's. */
-  private readonly delivery: BatchDelivery<QueuedLogRecord>;
+  protected readonly delivery: BatchDelivery<QueuedLogRecord>;
+  // The records of a chunk are pushed one by one in the same turn: let them all in before the first batch is cut.
+  protected override gatherTurn = true;
 
   constructor(
     sink: LogSink,
@@ -60,6 +55,7 @@ export class RetryingLogQueue {
     private readonly stats: PipelineStats,
     private readonly events: LogQueueEvents,
   ) {
+    super();
     this.delivery = new BatchDelivery({
       send: (items) => sink.export(items.map((item) => item.record)),
       size: () => 1,
@@ -76,14 +72,7 @@ export class RetryingLogQueue {
   }
 
   push(record: OtlpLogRecord, at: LineRef | undefined): void {
-    this.pending.push({ record, at });
-    if (!this.stopped) this.running ??= this.run();
-  }
-
-  /** Resolves once there is room (at once when there is), or when the queue is stopped. */
-  waitForRoom(): Promise<void> {
-    if (!this.full || this.stopped) return Promise.resolve();
-    return new Promise((resolve) => this.roomWaiters.push(resolve));
+    this.enqueue({ record, at });
   }
 
   /**
@@ -105,36 +94,12 @@ export class RetryingLogQueue {
     if (held.size > 0) yield held;
   }
 
-  /** Resolves true once everything queued is answered, false if `timeoutMs` passes first. */
-  async drain(timeoutMs: number): Promise<boolean> {
-    return (await runsEndWithin(() => this.running, timeoutMs)) && this.pending.length === 0 && this.inFlight.length === 0;
-  }
-
-  /** Stops retrying and exporting: what is not answered stays held (its lines are read again after a restart). */
-  stop(): void {
-    this.stopped = true;
-    this.delivery.stop();
-    this.releaseWaiters();
-  }
-
-  private async run(): Promise<void> {
-    try {
-      // The records of a chunk are pushed one by one in the same turn: let them all in before the first batch is cut.
-      await Promise.resolve();
-      while (!this.stopped && this.pending.length > 0) {
-        this.inFlight = this.pending.splice(0, Math.max(1, this.options.maxBatch));
-        // Stopped before every part was answered: the batch stays held (in flight), its lines to be read again.
-        if (!(await this.send(this.inFlight))) break;
-        this.inFlight = [];
-        if (!this.full) this.releaseWaiters();
-      }
-    } finally {
-      this.running = undefined;
-    }
+  protected takeBatch(): readonly QueuedLogRecord[] {
+    return this.pending.splice(0, Math.max(1, this.options.maxBatch));
   }
 
   /** Sends `batch` until the backend answers it; a refused batch of several is sent again in halves. False if stopped first. */
-  private async send(batch: readonly QueuedLogRecord[]): Promise<boolean> {
+  protected async send(batch: readonly QueuedLogRecord[]): Promise<boolean> {
     const answer = await this.delivery.answer(batch);
     if (answer === undefined) return false;
     switch (answer.status) {
@@ -158,11 +123,5 @@ export class RetryingLogQueue {
         return (await this.send(batch.slice(0, half))) && (await this.send(batch.slice(half)));
       }
     }
-  }
-
-  private releaseWaiters(): void {
-    const waiters = this.roomWaiters;
-    this.roomWaiters = [];
-    for (const resolve of waiters) resolve();
   }
 }
