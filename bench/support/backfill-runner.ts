@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { startOtlpReceiver, type OtlpReceiver, type SpanIds } from '../../test/support/otlp-receiver.js';
+import { followUntilDelivered, type FollowRun } from './follow-run.js';
 import { measureChild, type ChildRun } from './measure-child.js';
 
 /** What `otel-tail backfill` said in its summary line, and what reached the receiver meanwhile. */
@@ -31,7 +32,7 @@ export interface ParsedFloorRun {
 const SUMMARY = /: (\d+) lines read, (\d+) rejected[^,]*, (\d+) traces[^,]*, (\d+) spans exported, (\d+) failed/;
 
 /**
- * Runs `bin/otel-tail backfill --endpoint` against one real OTLP receiver on 127.0.0.1 (in this
+ * Runs `bin/otel-tail backfill --endpoint` (or a follower, follow-run.ts) against one real OTLP receiver on 127.0.0.1 (in this
  * process), and the bare read + JSON.parse baseline, each as a child process of its own.
  */
 export class BackfillRunner {
@@ -79,6 +80,13 @@ export class BackfillRunner {
       distinctTraces: this.tally.traceIds.size,
       receiverCpuMs: (user + system) / 1000,
     };
+  }
+
+  /** A `bin/otel-tail --file DIR --from beginning` follower of `lines` into the same receiver, until `expected` distinct spans arrived. */
+  async follow(lines: readonly string[], expected: number, timeoutMs: number): Promise<FollowRun> {
+    this.tally.reset();
+    const arrived = { distinct: () => this.tally.spanKeys.size, total: () => this.tally.spans };
+    return followUntilDelivered(this.bin, this.receiver?.url ?? '', lines, expected, arrived, timeoutMs);
   }
 
   /** The baseline on `path`; throws unless it read `expectedLines` lines. */
