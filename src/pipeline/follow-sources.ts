@@ -1,3 +1,4 @@
+import { JournalLedger } from '../checkpoint/journal-ledger.js';
 import { resolve } from 'node:path';
 import type { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import type { StreamKind } from '../reconstruct/reconstructor.js';
@@ -77,6 +78,7 @@ export function followSources(options: FollowOptions, store: CheckpointStore, ho
           caughtUp,
           restarted: () => stats.sourceRestarts++,
         },
+        new JournalLedger(),
       ),
   );
   streams.log.push(...journals);

@@ -1,5 +1,5 @@
 import type { JournalCheckpoint } from '../checkpoint/checkpoint-store.js';
-import { JournalLedger } from '../checkpoint/journal-ledger.js';
+import type { JournalLedger } from '../checkpoint/journal-ledger.js';
 import type { SourcePosition } from '../checkpoint/source-position.js';
 import type { JournalEntry } from '../parsers/journal-entry.js';
 import type { RejectReason } from '../model/records.js';
@@ -62,8 +62,6 @@ export class JournalSource implements LiveSource {
   readonly key: string;
   private readonly journalctl: JournalctlSupervisor;
   private loop: Promise<void> | undefined;
-  /** Entries handed over and not yet behind a saved checkpoint. */
-  private readonly ledger = new JournalLedger();
   private lastTaken: JournalCheckpoint | undefined;
   /** Skip entries up to here (inclusive) after a fallback to the saved realtime. */
   private skipThrough: JournalCheckpoint | undefined;
@@ -80,6 +78,8 @@ export class JournalSource implements LiveSource {
     private readonly saved: JournalCheckpoint | undefined,
     private readonly sink: JournalEntrySink,
     private readonly events: JournalSourceEvents,
+    /** Entries handed over and not yet behind a saved checkpoint: checkpoint's, filled here as entries are read (given empty). */
+    private readonly ledger: JournalLedger,
   ) {
     this.key = journalSourceKey(options);
     this.startedUs = options.startedUs ?? Date.now() * 1000;

@@ -52,8 +52,6 @@ export const EXCEPTIONS: readonly BoundaryException[] = [
   // Sources still decode journalctl's JSON: the cursor check needs each entry's cursor as it is read.
   { from: 'sources/journal-reader.ts', to: 'parsers/journal-entry.ts', why: 'the journal reader parses journalctl JSON (its cursor protocol needs each entry parsed)' },
   { from: 'sources/journal-source.ts', to: 'parsers/journal-entry.ts', why: 'the journal source hands on parsed JournalEntry values' },
-  // The cursor<->time ledger is checkpoint's (issue 19); the journal source fills it as it reads. Passing it in from pipeline/ is the next step.
-  { from: 'sources/journal-source.ts', to: 'checkpoint/journal-ledger.ts', why: 'the source records each entry in the checkpoint-owned cursor ledger it creates' },
   // Smaller leftovers: each a helper used across a boundary.
   { from: 'sources/journal-source.ts', to: 'telemetry/journal-health.ts', why: 'the journal reader reports its state in a type telemetry/ defines (it belongs in sources/, which telemetry may read)' },
   { from: 'sources/journalctl-supervisor.ts', to: 'telemetry/journal-health.ts', why: 'the same reader state type, where the supervisor sets it' },
