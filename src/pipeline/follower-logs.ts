@@ -1,22 +1,21 @@
+import type { LogScrub } from '../export/logs/log-scrub.js';
 import { toOtlpLogRecord } from '../export/logs/otlp-log-record.js';
 import type { PartialRejection } from '../export/partial-rejection.js';
 import type { TraceLines } from '../model/line-refs.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import type { RecordTap } from './line-intake.js';
 import type { LogSink } from './log-queue.js';
+import { RateLimitedNote } from './repeating-notes.js';
 import { RetryingLogQueue } from './retrying-log-queue.js';
 
 /** --logs for a follower: where log records go, what their text goes through, and where they go for messages. */
 export interface FollowLogs {
   sink: LogSink;
-  /** Ids hashed or omitted, --redact (logs/log-scrub.ts). */
-  scrub: (text: string) => string;
+  /** Ids hashed or omitted, --redact, reply text as --capture-content says (logs/log-scrub.ts). */
+  scrub: LogScrub;
   /** The logs URL as messages show it (no credentials). */
   target: string;
 }
-
-/** At most one line a minute about log records a backend refused or dropped. */
-const NOTE_EVERY_MS = 60_000;
 
 /**
  * The follower's log records (docs/design.md "Delivery guarantee"): the intakes hand every record
@@ -30,7 +29,7 @@ export class FollowerLogs {
   readonly tap: RecordTap;
   private readonly queue: RetryingLogQueue;
   private sinceNote = { refused: 0, dropped: 0 };
-  private notedAt = Number.NEGATIVE_INFINITY;
+  private readonly noteTurn = new RateLimitedNote();
 
   constructor(
     private readonly logs: FollowLogs,
@@ -76,9 +75,8 @@ export class FollowerLogs {
   /** Said at once, then at most once a minute with what happened since: a backend that refuses everything must not flood the log. */
   private note(kind: 'refused' | 'dropped', records: number, reason: string): void {
     this.sinceNote[kind] += records;
-    const now = Date.now();
-    if (now - this.notedAt < NOTE_EVERY_MS) return;
-    this.notedAt = now;
+    if (!this.noteTurn.due) return;
+    this.noteTurn.said();
     const { refused, dropped } = this.sinceNote;
     this.sinceNote = { refused: 0, dropped: 0 };
     const what = [
