@@ -26,7 +26,7 @@ function recentSample(): { log: string; state: string } {
 }
 
 describe('--logs with a preset', () => {
-  // Sources for each backend's logs intake are next to its `logs` entry in src/export/presets.ts.
+  // Sources for each backend's logs intake are next to its `logs` entry in src/config/presets.ts.
   it.each([
     ['datadog', '', '/v1/traces', '/v1/logs', { DD_API_KEY: 'dd-key-abcdefgh' }, { 'dd-api-key': 'dd-key-abcdefgh' }, ['dd-otlp-source']],
     ['dynatrace', '/api/v2/otlp', '/api/v2/otlp/v1/traces', '/api/v2/otlp/v1/logs', { DT_API_TOKEN: 'dt0c01.token-abcdefgh' }, { authorization: 'Api-Token dt0c01.token-abcdefgh' }, []],
