@@ -3,8 +3,7 @@ import { parseLine } from '../parsers/parse-line.js';
 import type { LogRecord, ParsedLine } from '../model/records.js';
 import type { Reconstructor } from '../reconstruct/reconstructor.js';
 import type { LineRef } from '../model/line-refs.js';
-import { decodeLine } from '../parsers/decode-line.js';
-import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_TEXT, LINE_UNTRACED, type DecodedBatch } from '../parsers/decoded-batch.js';
+import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_UNTRACED, type DecodedBatch } from '../parsers/decoded-batch.js';
 import type { RawLine } from '../model/raw-line.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { routeParsed } from './route-parsed.js';
@@ -71,7 +70,8 @@ export class LineIntake {
   }
 
   addBatch(lines: readonly RawLine[]): void {
-    this.addDecoded(this.tap === undefined ? decodeBatch(lines, this.maxLineBytes) : decodeUnskimmed(lines, this.maxLineBytes));
+    // With a tap every line is parsed whole: a skimmed record has no message.
+    this.addDecoded(decodeBatch(lines, this.maxLineBytes, this.tap === undefined));
   }
 
   /** `parse` is parseLine; the benchmark passes lines it parsed beforehand, to time what comes after parsing. */
@@ -144,19 +144,4 @@ export class LineIntake {
     if (runStart === 0) return `${this.sourceName}:${line}`;
     return `${this.sourceName} at byte ${start} (line ${line} of those read from byte ${runStart} on)`;
   }
-}
-
-/** Raw lines → a batch of texts (or rejections) only: none recognised by the parsers' pre-checks, each to be parsed whole. */
-function decodeUnskimmed(lines: readonly RawLine[], maxLineBytes: number): DecodedBatch {
-  const kinds = new Uint8Array(lines.length);
-  const batch: DecodedBatch = { kinds, texts: [], times: [], records: [], rejects: [], starts: [], ends: [] };
-  lines.forEach((raw, i) => {
-    batch.starts.push(raw.start);
-    batch.ends.push(raw.end);
-    const decoded = decodeLine(raw, maxLineBytes);
-    kinds[i] = decoded.ok ? LINE_TEXT : LINE_REJECTED;
-    if (decoded.ok) batch.texts.push(decoded.text);
-    else batch.rejects.push({ reason: decoded.reason, detail: decoded.detail });
-  });
-  return batch;
 }
