@@ -10,7 +10,7 @@ import type { JournalTarget } from '../sources/journalctl-args.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { checkReadable, readAll, readJournal, stdinLines } from './backfill-inputs.js';
 import { planBackfill, type HostGroup } from './backfill-plan.js';
-import { FileLogTap, journalLogRecord, type BackfillLogs } from './backfill-logs.js';
+import { logRecordTap, type BackfillLogs } from './backfill-logs.js';
 import { ExportQueue } from './export-queue.js';
 import type { InputShape } from './foreign-input.js';
 import { LineIntake } from './line-intake.js';
@@ -99,17 +99,11 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       ? undefined
       : { ...options.logs, queue: new LogQueue(options.logs.sink, options.maxBatchSpans, stats, (records) => queue.pace(records)) };
   stats.logsOn = logs !== undefined;
-  // With --logs every line is parsed whole once, for its span and its log record (backfill-logs.ts FileLogTap).
+  // With --logs every line is parsed whole once, for its span and its log record (LineIntake's tap).
   const skim = logs === undefined;
-  /** The intake's batch handler for a log input: with --logs, through the input's log tap. */
-  const addTo = (intake: LineIntake, path: string): ((batch: DecodedBatch) => void) => {
-    if (logs === undefined) return (batch) => intake.addDecoded(batch);
-    const tap = new FileLogTap(path, logs);
-    return (batch) => {
-      tap.batch(batch);
-      intake.addDecoded(batch, tap.parse);
-    };
-  };
+  /** A log input's intake: with --logs it hands every record to the log queue too (its path as log.file.path, `-` for standard input). */
+  const logIntake = (path: string, reconstructor: Reconstructor): LineIntake =>
+    new LineIntake(path === STDIN ? 'standard input' : path, options.maxLineBytes, stats, reconstructor, undefined, undefined, logs === undefined ? undefined : logRecordTap(logs, path === STDIN ? '-' : undefined));
   const roomFor = async (): Promise<void> => {
     if (queue.full) await queue.sendFull();
     if (logs?.queue.full === true) await logs.queue.sendFull();
@@ -163,12 +157,12 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       if (eventPaths.size > 0 && eventPaths.size < group.paths.length) {
         // The file log and the events of one gateway: one trace per traceId from both, read side by side.
         const reconstructor = newReconstructor(true);
-        const intakes = new Map(group.paths.map((path) => [path, new LineIntake(path, options.maxLineBytes, stats, reconstructor)]));
+        const intakes = new Map(group.paths.map((path) => [path, eventPaths.has(path) ? new LineIntake(path, options.maxLineBytes, stats, reconstructor) : logIntake(path, reconstructor)]));
         const inputs = group.paths.map((path) => ({
           path,
           kind: eventPaths.has(path) ? ('event' as const) : ('log' as const),
           lines: () => fileLines(path),
-          add: eventPaths.has(path) ? (batch: DecodedBatch) => intakes.get(path)?.addDecoded(batch) : addTo(intakes.get(path) as LineIntake, path),
+          add: (batch: DecodedBatch) => intakes.get(path)?.addDecoded(batch),
         }));
         const errors = await readMerged(inputs, reconstructor, roomFor);
         for (const [path, error] of errors) {
@@ -182,9 +176,9 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       }
       const reconstructor = newReconstructor();
       for (const path of group.paths) {
-        const intake = new LineIntake(path === STDIN ? 'standard input' : path, options.maxLineBytes, stats, reconstructor);
+        const intake = logIntake(path, reconstructor);
         const lines = path === STDIN ? stdinLines(options.maxLineBytes, skim) : fileLines(path);
-        const error = await readAll(lines, addTo(intake, path), roomFor);
+        const error = await readAll(lines, (batch) => intake.addDecoded(batch), roomFor);
         note(path, intake);
         if (error === undefined) continue;
         failed.add(path);
@@ -195,7 +189,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     }
     for (const journal of options.journals ?? []) {
       const reconstructor = newReconstructor();
-      await readJournal(journal, { journalctl: options.journalctl ?? 'journalctl', maxLineBytes: options.maxLineBytes }, stats, reconstructor, roomFor, logs === undefined ? undefined : journalLogRecord(logs, Date.now));
+      await readJournal(journal, { journalctl: options.journalctl ?? 'journalctl', maxLineBytes: options.maxLineBytes }, stats, reconstructor, roomFor, logs === undefined ? undefined : logRecordTap(logs));
       reconstructor.flush();
       addCounters(counters, reconstructor.counters);
     }
