@@ -6,7 +6,7 @@ import { BackfillRunner, type BackfillRun, type BaselineRun, type ParsedFloorRun
 import { summariseProfile } from './support/cpu-profile.js';
 import { threadSplit } from './support/thread-split.js';
 import { generateLog, loadLogTemplate, type LogTemplate } from './support/generate-log.js';
-import { deliveryFigures, mb, MB, seconds, targetBudgetFigures, throughputFigures, throughputRatio } from './support/throughput-figures.js';
+import { deliveryFigures, mb, MB, seconds, targetBudgetFigures, threadCpuFigures, throughputFigures, throughputRatio } from './support/throughput-figures.js';
 
 const SAMPLE_LOG = 'test/fixtures/openclaw-2026.9.6/file-log.jsonl';
 const RSS_TARGET_MIB = 200;
@@ -77,10 +77,12 @@ export const backfillThroughput: Benchmark = {
         },
         ...throughputFigures('baseline: read + JSON.parse', log, plainBase),
         ...throughputFigures('backfill', log, plain.map((r) => r.run), RSS_TARGET_MIB),
+        ...threadCpuFigures('backfill', plain.map((r) => r.run)),
         { label: 'backfill / baseline throughput', value: ratio, unit: '×', target: { op: '>=', value: RATIO_TARGET }, note: 'aim 1×; same file, same run; wall times include node start-up' },
         ...targetBudgetFigures(floors, plain, plainBase, RATIO_TARGET, availableParallelism()),
         ...throughputFigures('baseline .gz: gunzip + read + JSON.parse', log, gzBase),
         ...throughputFigures('backfill .gz', log, gz.map((r) => r.run), RSS_TARGET_MIB),
+        ...threadCpuFigures('backfill .gz', gz.map((r) => r.run)),
         {
           label: 'backfill .gz / baseline .gz throughput',
           value: throughputRatio(gz.map((r) => r.run), gzBase),

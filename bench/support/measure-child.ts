@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killOnExit } from './daemon-process.js';
-import type { ExitReport } from './peak-rss-hook.js';
+import type { ExitReport, ThreadCpu } from './peak-rss-hook.js';
 import { peakRssMiB } from './proc-stat.js';
 
 export interface ChildRun {
@@ -17,6 +17,8 @@ export interface ChildRun {
   rssFrom: 'exit hook' | 'polled';
   /** CPU time of the child (all its threads), ms; NaN when it died before its exit hook ran. */
   cpuMs: number;
+  /** The child's CPU by thread (main, helpers alive at exit, threads ended before), when /proc says. */
+  threads: ThreadCpu | undefined;
   stdout: string;
   stderr: string;
 }
@@ -77,6 +79,7 @@ export async function measureChild(script: string, args: readonly string[], node
       peakRssMiB: fromHook ? hooked : polled,
       rssFrom: fromHook ? 'exit hook' : 'polled',
       cpuMs: report.cpuMs ?? Number.NaN,
+      threads: report.threads,
       stdout,
       stderr,
     };

@@ -107,6 +107,23 @@ export function targetBudgetFigures(floors: readonly ParsedFloorRun[], backfills
   ];
 }
 
+/**
+ * A backfill's CPU by thread (medians over `runs`): the main thread, the export worker (the
+ * threads that ended before exit) and the helper threads alive at exit (V8's concurrent GC and
+ * optimizing compiler, libuv's pool: reads, gunzip). On two cores every thread's CPU delays the
+ * others, so each part counts against the wall.
+ */
+export function threadCpuFigures(label: string, runs: readonly ChildRun[]): Figure[] {
+  const split = runs.map((r) => r.threads).filter((t) => t !== undefined);
+  if (split.length === 0) return [{ label: `${label}: CPU by thread`, value: Number.NaN, unit: 's', note: 'no /proc/self/task/<tid>/schedstat here' }];
+  const of = `median of ${split.length}`;
+  return [
+    { label: `${label}: CPU, main thread`, value: median(split.map((t) => t.mainMs)) / 1000, unit: 's', note: `${of}; reading, parsing, reconstructing, the hand-off, GC pauses` },
+    { label: `${label}: CPU, export worker`, value: median(split.map((t) => t.endedMs)) / 1000, unit: 's', note: 'threads ended before exit: the export worker (transforms, encoding, HTTP, its GC)' },
+    { label: `${label}: CPU, helper threads`, value: median(split.map((t) => t.helpersMs)) / 1000, unit: 's', note: "alive at exit: V8's concurrent GC and optimizing compiler, libuv's pool (reads, gunzip)" },
+  ];
+}
+
 function median(values: readonly number[]): number {
   return distribution(values).p50;
 }
