@@ -10,7 +10,6 @@ import { foreignInputMessage, OPENCLAW_STREAMS } from '../pipeline/foreign-input
 import { preTraceLogMessage } from '../parsers/release-support.js';
 import { preTraceLogs } from '../pipeline/pre-trace-logs.js';
 import { ExportWorkerError } from '../export/otlp-worker-exporter.js';
-import { runBackfill } from '../pipeline/run-backfill.js';
 import { displayPath, expandInputs, STDIN } from '../sources/expand-inputs.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { backendAgeRefusal, backendAgeSkipped, backendAgeWarning } from './backend-age.js';
@@ -93,6 +92,9 @@ export async function backfillCommand(args: string[], flags: Record<string, unkn
     const reconstructor = reconstructorOptions(config);
     if (sinceMs !== undefined) reconstructor.sinceMs = sinceMs;
     if (untilMs !== undefined) reconstructor.untilMs = untilMs;
+    // The pipeline's modules (parsers, reconstruct, sources: most of a backfill's code) load only now, after the export
+    // worker was started: it loads the OpenTelemetry packages on the other core meanwhile, instead of while lines are read.
+    const { runBackfill } = await import('../pipeline/run-backfill.js');
     progress.start();
     const result = await runBackfill({
       paths,
