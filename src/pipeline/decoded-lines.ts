@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { decodeBatch, decodeWholeLines, type DecodedBatch } from '../parsers/decoded-batch.js';
 import type { RawLine } from '../model/raw-line.js';
 import { LineSplitter } from '../sources/line-splitter.js';
@@ -11,7 +10,7 @@ import { LineSplitter } from '../sources/line-splitter.js';
  * long) go through LineSplitter and decodeLine one line at a time, exactly as
  * the follower's lines do. `skim` false: every line as text (decoded-batch.ts `decodeBatch`).
  */
-export async function* readStreamDecoded(stream: Readable, maxLineBytes: number, skim = true): AsyncGenerator<DecodedBatch> {
+export async function* readStreamDecoded(stream: AsyncIterable<Buffer>, maxLineBytes: number, skim = true): AsyncGenerator<DecodedBatch> {
   const splitter = new LineSplitter(maxLineBytes);
   let raw: RawLine[] = [];
   const collect = (line: RawLine): void => {
@@ -23,7 +22,9 @@ export async function* readStreamDecoded(stream: Readable, maxLineBytes: number,
     raw = [];
     return batch;
   };
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  // Each chunk is done with before the next is asked for (readPlainChunks reuses its buffers): the lines are decoded
+  // into strings of their own, and the splitter copies the partial line it keeps.
+  for await (const chunk of stream) {
     const last = chunk.lastIndexOf(10);
     if (last === -1) {
       splitter.push(chunk, collect);

@@ -5,7 +5,7 @@ import { emptyReconstructorCounters, Reconstructor, type ReconstructorCounters, 
 import { STDIN } from '../sources/expand-inputs.js';
 import type { DecodedBatch } from '../parsers/decoded-batch.js';
 import { readStreamDecoded } from './decoded-lines.js';
-import { openLogFile } from '../sources/file-lines.js';
+import { readLogChunks } from '../sources/file-lines.js';
 import type { JournalTarget } from '../sources/journalctl-args.js';
 import { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { checkReadable, readAll, readJournal, stdinLines } from './backfill-inputs.js';
@@ -144,7 +144,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   options.onPlan?.(groups);
   let refused = false;
   const fileLines = async function* (path: string): AsyncGenerator<DecodedBatch> {
-    yield* readStreamDecoded(await openLogFile(path, options.progress?.diskBytes), options.maxLineBytes, skim);
+    yield* readStreamDecoded(await readLogChunks(path, options.progress?.diskBytes), options.maxLineBytes, skim);
   };
   const newReconstructor = (merge = false): Reconstructor =>
     new Reconstructor(merge ? { ...options.reconstructor, mergeStreams: true } : options.reconstructor, (trace) => {

@@ -23,6 +23,45 @@ export async function* readFileLines(path: string, maxLineBytes: number, onDiskB
   yield* readStreamLines(await openLogFile(path, onDiskBytes), maxLineBytes);
 }
 
+/**
+ * A file's bytes in chunks, for reading it once, front to back (backfill): a gzip file through
+ * gunzip (openLogFile), a plain one by `readPlainChunks`. A chunk is valid only until the next
+ * is asked for (a plain file's buffers are reused): the caller copies what it keeps.
+ */
+export async function readLogChunks(path: string, onDiskBytes?: (bytes: number) => void): Promise<AsyncIterable<Buffer>> {
+  return (await isGzip(path)) ? ((await openLogFile(path, onDiskBytes)) as AsyncIterable<Buffer>) : readPlainChunks(path, onDiskBytes);
+}
+
+/**
+ * A plain file's bytes through two buffers used in turn, the next read already under way while
+ * the caller works on a chunk. A stream allocates a fresh buffer per chunk instead: the kernel
+ * then maps and zeroes new pages for every chunk, which cost a 97 MB backfill ≈ 0.2 s of CPU
+ * (mostly system time) against ≈ 0.03 s this way.
+ */
+export async function* readPlainChunks(path: string, onDiskBytes?: (bytes: number) => void): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+  let turn = 0;
+  let next: Promise<{ bytesRead: number }> | undefined = handle.read(buffers[0] as Buffer, 0, CHUNK_BYTES, null);
+  try {
+    while (next !== undefined) {
+      const { bytesRead } = await next;
+      next = undefined;
+      if (bytesRead === 0) return;
+      const chunk = (buffers[turn] as Buffer).subarray(0, bytesRead);
+      turn = 1 - turn;
+      // The other buffer's chunk was handed out before this one: the caller is done with it.
+      next = handle.read(buffers[turn] as Buffer, 0, CHUNK_BYTES, null);
+      onDiskBytes?.(bytesRead);
+      yield chunk;
+    }
+  } finally {
+    // Stopped early (an error downstream): let the read under way end before closing.
+    await next?.catch(() => undefined);
+    await handle.close();
+  }
+}
+
 /** A file's bytes, gunzipped when its first bytes are gzip's magic. */
 export async function openLogFile(path: string, onDiskBytes?: (bytes: number) => void): Promise<Readable> {
   // Check first: a stream created before an await that throws would emit its own error with no listener.

@@ -50,7 +50,10 @@ export class LineSplitter {
       const stop = nl === -1 ? chunk.length : nl;
       this.append(chunk, from, stop);
       this.offset += stop - from;
-      if (nl === -1) return;
+      if (nl === -1) {
+        this.own();
+        return;
+      }
       this.offset += 1;
       emit(this.takeLine());
       from = nl + 1;
@@ -77,6 +80,15 @@ export class LineSplitter {
     }
     this.pending.push(chunk.subarray(from, stop));
     this.pendingBytes += stop - from;
+  }
+
+  /**
+   * The unfinished line's last piece is copied out of the chunk: a reader may reuse its buffer for
+   * the next chunk (file-lines.ts readPlainChunks). One partial line per chunk at most.
+   */
+  private own(): void {
+    const last = this.pending.length - 1;
+    if (last >= 0) this.pending[last] = Buffer.from(this.pending[last] as Buffer);
   }
 
   private takeLine(): RawLine {

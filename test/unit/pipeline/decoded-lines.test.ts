@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { decodeBatch, LINE_PLAIN_TRACED, LINE_REJECTED, LINE_TEXT, LINE_UNTRACED, type DecodedBatch } from '../../../src/parsers/decoded-batch.js';
 import { readStreamDecoded } from '../../../src/pipeline/decoded-lines.js';
 import type { RawLine } from '../../../src/model/raw-line.js';
+import { readPlainChunks } from '../../../src/sources/file-lines.js';
 import { LineSplitter } from '../../../src/sources/line-splitter.js';
 import { fixtureLines } from '../../support/fixtures.js';
 
@@ -43,12 +47,22 @@ function lineByLine(bytes: Buffer): Line[] {
   return flatten([decodeBatch(raw, MAX_LINE_BYTES)]);
 }
 
-async function chunked(bytes: Buffer, chunkBytes: number, skim = true): Promise<Line[]> {
+async function chunked(bytes: Buffer, chunkBytes: number, skim = true, reuse = false): Promise<Line[]> {
   const chunks: Buffer[] = [];
   for (let at = 0; at < bytes.length; at += chunkBytes) chunks.push(bytes.subarray(at, at + chunkBytes));
   const batches: DecodedBatch[] = [];
-  for await (const batch of readStreamDecoded(Readable.from(chunks), MAX_LINE_BYTES, skim)) batches.push(batch);
+  for await (const batch of readStreamDecoded(reuse ? oneBuffer(chunks, chunkBytes) : Readable.from(chunks), MAX_LINE_BYTES, skim)) batches.push(batch);
   return flatten(batches);
+}
+
+/** The chunks, each written over the last in one buffer (as readPlainChunks reuses its buffers): whatever kept a view of a chunk sees the next one's bytes. */
+async function* oneBuffer(chunks: readonly Buffer[], chunkBytes: number): AsyncGenerator<Buffer> {
+  const buffer = Buffer.alloc(chunkBytes);
+  for (const chunk of chunks) {
+    buffer.fill(0x23); // '#': bytes a stale view would show
+    chunk.copy(buffer);
+    yield buffer.subarray(0, chunk.length);
+  }
 }
 
 const SAMPLE = fixtureLines('openclaw-2026.9.6/file-log.jsonl').slice(0, 120);
@@ -60,7 +74,10 @@ describe('readStreamDecoded (whole lines decoded per chunk)', () => {
     expect(expected.filter((line) => line.kind === 'untraced').length).toBeGreaterThan(0);
     expect(expected.filter((line) => line.kind === 'plain-traced').length).toBeGreaterThan(0);
     expect(expected.filter((line) => line.kind === 'text').length).toBeGreaterThan(0);
-    for (const size of [1, 7, 100, 999, 4096, 65_536, bytes.length]) expect(await chunked(bytes, size), `chunks of ${size}`).toEqual(expected);
+    for (const size of [1, 7, 100, 999, 4096, 65_536, bytes.length]) {
+      expect(await chunked(bytes, size), `chunks of ${size}`).toEqual(expected);
+      expect(await chunked(bytes, size, true, true), `chunks of ${size} in one reused buffer`).toEqual(expected);
+    }
   });
 
   it('with skim off (backfill --logs parses every line) keeps every decoded line as its text, at the same place', async () => {
@@ -93,7 +110,29 @@ describe('readStreamDecoded (whole lines decoded per chunk)', () => {
     const expected = lineByLine(bytes);
     expect(expected.filter((line) => line.kind === 'rejected').map((line) => line.value)).toEqual(['binary', 'invalid_utf8', 'too_long']);
     expect(expected.at(-1)).toMatchObject({ end: bytes.length });
-    for (const size of [3, 50, 333, 1024, 5000, bytes.length]) expect(await chunked(bytes, size), `chunks of ${size}`).toEqual(expected);
+    for (const size of [3, 50, 333, 1024, 5000, bytes.length]) {
+      expect(await chunked(bytes, size), `chunks of ${size}`).toEqual(expected);
+      expect(await chunked(bytes, size, true, true), `chunks of ${size} in one reused buffer`).toEqual(expected);
+    }
+  });
+
+  it('reads a plain file through readPlainChunks (two reused buffers) exactly as line by line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otel-tail-plain-chunks-'));
+    try {
+      // Over 1 MB: several 256 KiB chunks, lines of every length crossing their boundaries.
+      const lines: string[] = [];
+      for (let i = 0; lines.join('\n').length < 1_200_000; i++) lines.push(SAMPLE[i % SAMPLE.length] as string);
+      const bytes = Buffer.from(`${lines.join('\n')}\n`);
+      const path = join(dir, 'gateway.log');
+      writeFileSync(path, bytes);
+      let diskBytes = 0;
+      const batches: DecodedBatch[] = [];
+      for await (const batch of readStreamDecoded(readPlainChunks(path, (n) => (diskBytes += n)), MAX_LINE_BYTES)) batches.push(batch);
+      expect(flatten(batches)).toEqual(lineByLine(bytes));
+      expect(diskBytes).toBe(bytes.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is fine with an empty stream and with a stream without a newline', async () => {
