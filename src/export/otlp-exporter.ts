@@ -3,6 +3,7 @@ import type { FinishedTrace } from '../model/span-record.js';
 import { createGrpcTraceSender } from './otlp-grpc-sender.js';
 import { createTraceSender, otlpTransformer, type OtlpProtocol, type TlsFiles, type TraceSender } from './otlp-trace-sender.js';
 import { toReadableSpans } from './readable-span.js';
+import { TraceRequestWriter } from './otlp-trace-encoding.js';
 import { encodeRequests, requestTraces, type EncodedTraceRequest, type RequestLimits } from './request-batches.js';
 import type { ResourceOptions } from './readable-span.js';
 import { displayUrl, OtlpExportError, queryValues } from './otlp-target.js';
@@ -49,6 +50,8 @@ export class OtlpTraceExporter implements TraceExporter {
   readonly concurrency = 4;
   readonly #sender: TraceSender;
   readonly #resource: ResourceOptions;
+  /** Reused by every call (encodeRequests runs to its end without awaiting). */
+  readonly #requests: TraceRequestWriter;
   readonly #limits: RequestLimits;
   readonly #target: ExportTarget;
   readonly #json: boolean;
@@ -56,6 +59,7 @@ export class OtlpTraceExporter implements TraceExporter {
 
   constructor(options: OtlpTraceExporterOptions) {
     this.#resource = options.resource;
+    this.#requests = new TraceRequestWriter(options.resource);
     const max = options.maxBatchSpans ?? DEFAULT_MAX_BATCH_SPANS;
     const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     this.#limits = {
@@ -86,7 +90,7 @@ export class OtlpTraceExporter implements TraceExporter {
     const target = this.#target;
     if (this.#shutDown) return exportOutcome({ status: 'retryable', reason: 'exporter is shut down', statusCode: undefined }, target);
     try {
-      const requests = encodeRequests(traces, this.#resource, this.#limits);
+      const requests = encodeRequests(traces, this.#requests, this.#limits);
       const batches = requests.length;
       let rejected: PartialRejection | undefined;
       for (let i = 0; i < batches; i++) {

@@ -102,9 +102,11 @@ export class TraceRequestWriter {
     return body;
   }
 
-  /** Starts the next request. */
+  /** Starts the next request (also after one left half written by an error). */
   reset(): void {
-    for (const host of this.#order) {
+    // Each host keeps its grown buffer, but not an unbounded number of them.
+    if (this.#hosts.size > MAX_HOSTS_KEPT) this.#hosts.clear();
+    for (const host of this.#hosts.values()) {
       host.spans.truncate(0);
       host.size = 0;
     }
@@ -113,6 +115,8 @@ export class TraceRequestWriter {
     this.#spans = 0;
   }
 }
+
+const MAX_HOSTS_KEPT = 8;
 
 function newHost(resource: ResourceOptions, hostName: string | undefined): HostSpans {
   const fields = new ProtoWriter(1024);

@@ -1,6 +1,5 @@
 import type { FinishedTrace } from '../model/span-record.js';
-import { TraceRequestWriter } from './otlp-trace-encoding.js';
-import type { ResourceOptions } from './readable-span.js';
+import type { TraceRequestWriter } from './otlp-trace-encoding.js';
 
 /** The limits of one OTLP request. */
 export interface RequestLimits {
@@ -25,10 +24,12 @@ export interface EncodedTraceRequest {
  * written, so there is no estimate pass). A trace may be split across requests (backends join
  * spans by trace id). A single span bigger than `maxBytes` on its own goes alone: it cannot be
  * cut, and `--max-content-bytes` bounds what makes spans big.
+ * `writer` is the exporter's own, kept from call to call: its buffers are already grown (memory
+ * freshly taken from the system costs more to write than the encoding itself).
  */
-export function encodeRequests(traces: readonly FinishedTrace[], resource: ResourceOptions, limits: RequestLimits): EncodedTraceRequest[] {
+export function encodeRequests(traces: readonly FinishedTrace[], writer: TraceRequestWriter, limits: RequestLimits): EncodedTraceRequest[] {
   const requests: EncodedTraceRequest[] = [];
-  const writer = new TraceRequestWriter(resource);
+  writer.reset();
   let firstSpan = 0;
   let spanAt = 0;
   for (const trace of traces) {
