@@ -3,7 +3,7 @@ import type { FinishedTrace } from '../model/span-record.js';
 import { createGrpcTraceSender } from './otlp-grpc-sender.js';
 import { createTraceSender, otlpTransformer, type OtlpProtocol, type TlsFiles, type TraceSender } from './otlp-trace-sender.js';
 import { toReadableSpans } from './readable-span.js';
-import { TraceRequestWriter } from './otlp-trace-encoding.js';
+import { TraceRequestWriter } from './trace-request-writer.js';
 import { encodeRequests, requestTraces, type EncodedTraceRequest, type RequestLimits } from './request-batches.js';
 import type { ResourceOptions } from './readable-span.js';
 import { displayUrl, OtlpExportError, queryValues } from './otlp-target.js';

@@ -1,5 +1,5 @@
 import type { FinishedTrace } from '../model/span-record.js';
-import type { TraceRequestWriter } from './otlp-trace-encoding.js';
+import type { TraceRequestWriter } from './trace-request-writer.js';
 
 /** The limits of one OTLP request. */
 export interface RequestLimits {

@@ -1,6 +1,6 @@
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
-import { encodeTraceRequest, TraceRequestWriter } from '../../../src/export/otlp-trace-encoding.js';
+import { encodeTraceRequest, TraceRequestWriter } from '../../../src/export/trace-request-writer.js';
 import { toReadableSpans } from '../../../src/export/readable-span.js';
 import { encodeRequests, requestTraces } from '../../../src/export/request-batches.js';
 import type { FinishedTrace } from '../../../src/model/span-record.js';
