@@ -1,10 +1,10 @@
 import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import type { FinishedTrace } from '../model/span-record.js';
-import { encodeTraceRequest } from './otlp-trace-encoding.js';
 import { createGrpcTraceSender } from './otlp-grpc-sender.js';
 import { createTraceSender, otlpTransformer, type OtlpProtocol, type TlsFiles, type TraceSender } from './otlp-trace-sender.js';
 import { toReadableSpans } from './readable-span.js';
-import { splitIntoRequests, type RequestLimits } from './request-batches.js';
+import { TraceRequestWriter } from './trace-request-writer.js';
+import { encodeRequests, requestTraces, type EncodedTraceRequest, type RequestLimits } from './request-batches.js';
 import type { ResourceOptions } from './readable-span.js';
 import { displayUrl, OtlpExportError, queryValues } from './otlp-target.js';
 import { addRejections, type PartialRejection } from './partial-rejection.js';
@@ -28,7 +28,7 @@ export interface OtlpTraceExporterOptions {
   resource: ResourceOptions;
   /** Spans per OTLP request; larger exports are split into sequential requests. */
   maxBatchSpans?: number;
-  /** Encoded bytes per OTLP request (estimated from above); larger exports are split too. */
+  /** Encoded bytes per OTLP request (protobuf, before compression); larger exports are split too. */
   maxRequestBytes?: number;
   /** Request body compression (none when absent). */
   compression?: 'gzip' | 'none';
@@ -50,6 +50,8 @@ export class OtlpTraceExporter implements TraceExporter {
   readonly concurrency = 4;
   readonly #sender: TraceSender;
   readonly #resource: ResourceOptions;
+  /** Reused by every call (encodeRequests runs to its end without awaiting). */
+  readonly #requests: TraceRequestWriter;
   readonly #limits: RequestLimits;
   readonly #target: ExportTarget;
   readonly #json: boolean;
@@ -57,6 +59,7 @@ export class OtlpTraceExporter implements TraceExporter {
 
   constructor(options: OtlpTraceExporterOptions) {
     this.#resource = options.resource;
+    this.#requests = new TraceRequestWriter(options.resource);
     const max = options.maxBatchSpans ?? DEFAULT_MAX_BATCH_SPANS;
     const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     this.#limits = {
@@ -75,10 +78,10 @@ export class OtlpTraceExporter implements TraceExporter {
     });
   }
 
-  /** Protobuf (http/protobuf, grpc) written straight from our records; OTLP/JSON by the SDK's serializer. */
-  #encode(traces: readonly FinishedTrace[]): Uint8Array {
-    if (!this.#json) return encodeTraceRequest(traces, this.#resource);
-    const body = otlpTransformer().JsonTraceSerializer.serializeRequest(toReadableSpans(traces, this.#resource));
+  /** Protobuf (http/protobuf, grpc) written straight from our records; OTLP/JSON by the SDK's serializer (cut where the protobuf would be). */
+  #body(traces: readonly FinishedTrace[], request: EncodedTraceRequest): Uint8Array {
+    if (!this.#json) return request.body;
+    const body = otlpTransformer().JsonTraceSerializer.serializeRequest(toReadableSpans(requestTraces(traces, request), this.#resource));
     if (body === undefined) throw new Error('the OTLP/JSON serializer produced nothing');
     return body;
   }
@@ -87,12 +90,12 @@ export class OtlpTraceExporter implements TraceExporter {
     const target = this.#target;
     if (this.#shutDown) return exportOutcome({ status: 'retryable', reason: 'exporter is shut down', statusCode: undefined }, target);
     try {
-      const requests = splitIntoRequests(traces, this.#resource, this.#limits);
+      const requests = encodeRequests(traces, this.#requests, this.#limits);
       const batches = requests.length;
       let rejected: PartialRejection | undefined;
       for (let i = 0; i < batches; i++) {
-        const traces = requests[i] ?? [];
-        const result = await this.#sender.send({ body: this.#encode(traces), spans: countSpans(traces) });
+        const request = requests[i] as EncodedTraceRequest;
+        const result = await this.#sender.send({ body: this.#body(traces, request), spans: request.spans });
         if (result.status !== 'success') {
           // Stop at the first failed batch: the caller re-sends the whole call
           // anyway, so later batches would only add duplicates and latency.
@@ -144,12 +147,6 @@ export function exporterSecrets(headers: Record<string, string>, url: string, si
     ...Object.values(parseKeyPairsIntoRecord(process.env['OTEL_EXPORTER_OTLP_HEADERS'])),
     ...Object.values(parseKeyPairsIntoRecord(process.env[`OTEL_EXPORTER_OTLP_${signal}_HEADERS`])),
   ]);
-}
-
-function countSpans(traces: readonly FinishedTrace[]): number {
-  let spans = 0;
-  for (const trace of traces) spans += trace.spans.length;
-  return spans;
 }
 
 export function cut(text: string, max: number): string {

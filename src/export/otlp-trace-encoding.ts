@@ -1,38 +1,13 @@
 import type { AttributeValue } from '@opentelemetry/api';
-import { GENAI_SCHEMA_URL } from '../model/attribute-names.js';
-import type { FinishedTrace, SpanAttributes, SpanEventRecord, SpanRecord, SpanStatusRecord } from '../model/span-record.js';
-import { ProtoWriter } from './proto-writer.js';
+import type { SpanAttributes, SpanEventRecord, SpanRecord, SpanStatusRecord } from '../model/span-record.js';
+import type { ProtoWriter } from './proto-writer.js';
 import { msToHrTime, OTEL_TAIL_VERSION, resourceAttributes, type ResourceOptions } from './readable-span.js';
 
-/**
- * FinishedTraces → one OTLP `ExportTraceServiceRequest` in protobuf, written straight from our
- * span records in one pass (no SDK ReadableSpans, no size pre-pass). The bytes are the SDK's
- * serializer's for the same spans (toReadableSpans + ProtobufTraceSerializer; a test compares
- * both): one ResourceSpans per host in the order hosts first appear, each with one ScopeSpans
- * (`otel-tail` and its version, the GenAI conventions' schema URL), span fields in the SDK's order with its defaults written.
+/*
+ * The OTLP protobuf of our span records, field by field, with the bytes the SDK's serializer writes
+ * for the same spans (field order, defaults written). A request is put together by TraceRequestWriter
+ * (trace-request-writer.ts); the log records' encoding shares the resource, scope and values.
  */
-export function encodeTraceRequest(traces: readonly FinishedTrace[], resource: ResourceOptions): Uint8Array {
-  const hosts = new Map<string | undefined, SpanRecord[]>();
-  for (const trace of traces) {
-    let spans = hosts.get(trace.hostName);
-    if (spans === undefined) {
-      spans = [];
-      hosts.set(trace.hostName, spans);
-    }
-    for (const span of trace.spans) spans.push(span);
-  }
-  const writer = new ProtoWriter(64 * 1024);
-  for (const [hostName, spans] of hosts) {
-    if (spans.length === 0) continue;
-    const { outer, scoped } = beginResourceScope(writer, resource, hostName);
-    for (const span of spans) writeSpan(writer, span);
-    writer.tag(3, LEN); // ScopeSpans.schema_url: the conventions the attributes follow
-    writer.string(GENAI_SCHEMA_URL);
-    writer.end(scoped);
-    writer.end(outer);
-  }
-  return writer.finish();
-}
 
 /**
  * Opens one host's ResourceSpans / ResourceLogs (field 1 of the request) and its one ScopeSpans /
@@ -45,14 +20,19 @@ export function beginResourceScope(writer: ProtoWriter, resource: ResourceOption
   writeResource(writer, resourceAttributes(resource, hostName));
   writer.tag(2, LEN);
   const scoped = writer.begin();
-  writer.tag(1, LEN); // the scope
+  writeScope(writer);
+  return { outer, scoped };
+}
+
+/** ScopeSpans.scope / ScopeLogs.scope: `otel-tail` and its version. */
+export function writeScope(writer: ProtoWriter): void {
+  writer.tag(1, LEN);
   const scope = writer.begin();
   writer.tag(1, LEN);
   writer.string(SCOPE_NAME);
   writer.tag(2, LEN);
   writer.string(OTEL_TAIL_VERSION);
   writer.end(scope);
-  return { outer, scoped };
 }
 
 const SCOPE_NAME = 'otel-tail';
@@ -67,7 +47,7 @@ const STATUS_CODES: Readonly<Record<SpanStatusRecord['code'], number>> = { unset
 /** W3C sampled, and "the parent's remoteness is known" (it is local): what the SDK sets on every span we give it. */
 const SPAN_FLAGS = 0x01 | 0x100;
 
-function writeResource(writer: ProtoWriter, attributes: SpanAttributes): void {
+export function writeResource(writer: ProtoWriter, attributes: SpanAttributes): void {
   writer.tag(1, LEN); // ResourceSpans.resource
   const resource = writer.begin();
   writeAttributes(writer, attributes, 1);
@@ -76,7 +56,7 @@ function writeResource(writer: ProtoWriter, attributes: SpanAttributes): void {
   writer.end(resource);
 }
 
-function writeSpan(writer: ProtoWriter, span: SpanRecord): void {
+export function writeSpan(writer: ProtoWriter, span: SpanRecord): void {
   writer.tag(2, LEN); // ScopeSpans.spans
   const at = writer.begin();
   writer.tag(1, LEN);

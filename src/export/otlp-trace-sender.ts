@@ -6,7 +6,7 @@ import type * as Transformer from '@opentelemetry/otlp-transformer';
 import type { PartialRejection } from './partial-rejection.js';
 import { readHttpFailure, rejectionOf, sendThrough, type SendResult } from './send-result.js';
 
-/** One OTLP/HTTP request body, already encoded (otlp-trace-encoding.ts), and how many spans it holds. */
+/** One OTLP/HTTP request body, already encoded (request-batches.ts; logs: otlp-log-encoding.ts), and how many spans it holds. */
 export interface EncodedRequest {
   body: Uint8Array;
   spans: number;

@@ -18,6 +18,22 @@ export class ProtoWriter {
     return this.buffer.subarray(0, this.pos);
   }
 
+  /** Bytes written so far. */
+  get length(): number {
+    return this.pos;
+  }
+
+  /** Forgets what was written after `length` bytes (a span that did not fit), or everything (0): the buffer is kept for reuse. */
+  truncate(length: number): void {
+    this.pos = length;
+  }
+
+  /** Copies the bytes written into `target` at `offset`; returns the offset after them. */
+  copyTo(target: Uint8Array, offset: number): number {
+    target.set(this.buffer.subarray(0, this.pos), offset);
+    return offset + this.pos;
+  }
+
   tag(field: number, wireType: number): void {
     this.varint((field << 3) | wireType);
   }

@@ -1,6 +1,6 @@
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
-import { encodeTraceRequest } from '../../../src/export/otlp-trace-encoding.js';
+import { encodeTraceRequest } from '../../../src/export/trace-request-writer.js';
 import { responseReader } from '../../../src/export/otlp-trace-sender.js';
 import { toReadableSpans } from '../../../src/export/readable-span.js';
 import type { FinishedTrace, SpanRecord } from '../../../src/model/span-record.js';
