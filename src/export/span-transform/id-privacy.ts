@@ -91,11 +91,16 @@ class IdPrivacy {
   /** What `rewrite` gave for each string of the current trace it was called on (lane names and log lines repeat). */
   private readonly rewritten = new Map<string, string>();
 
-  constructor(private readonly classes: readonly IdClass[]) {}
+  /** Each id attribute key's class: one lookup per key (the classes' keys are disjoint). */
+  private readonly classByKey = new Map<string, IdClass>();
+
+  constructor(private readonly classes: readonly IdClass[]) {
+    for (const idClass of classes) for (const key of idClass.keys) this.classByKey.set(key, idClass);
+  }
 
   apply(trace: FinishedTrace): void {
     for (const idClass of this.classes) idClass.startTrace();
-    this.rewritten.clear();
+    this.forget();
     for (const span of trace.spans) {
       this.takeIds(span.attributes);
       const events = span.events;
@@ -107,18 +112,24 @@ class IdPrivacy {
     this.needles = this.traceNeedles();
     this.rewriteNoted();
     for (const span of trace.spans) this.rewriteNames(span);
+    this.forget();
   }
 
-  private classOf(key: string): IdClass | undefined {
-    for (const idClass of this.classes) if (idClass.keys.has(key)) return idClass;
-    return undefined;
+  /** Nothing of a trace is kept past it (at the start too: a trace that threw half-way left its notes). */
+  private forget(): void {
+    this.rewritten.clear();
+    this.noteMaps.length = 0;
+    this.noteKeys.length = 0;
   }
 
   private takeIds(map: SpanAttributes): void {
     for (const key in map) {
-      const idClass = this.classOf(key);
+      const idClass = this.classByKey.get(key);
       if (idClass !== undefined) idClass.take(map, key);
-      else if (typeof map[key] === 'object' || typeof map[key] === 'string') this.note(map, key);
+      else {
+        const value = map[key];
+        if (typeof value === 'string' || typeof value === 'object') this.note(map, key);
+      }
     }
   }
 
@@ -145,8 +156,6 @@ class IdPrivacy {
         if (this.mayHoldId(value)) map[key] = this.rewrite(value);
       } else if (Array.isArray(value)) map[key] = this.rewriteArray(value);
     }
-    maps.length = 0;
-    keys.length = 0;
   }
 
   private rewriteArray(value: AttributeValue): AttributeValue {
@@ -257,13 +266,15 @@ export class IdHasher {
   constructor(private readonly salt: string) {}
 
   hash(raw: string): string {
-    let hashed = this.memo.get(raw);
-    if (hashed === undefined) {
-      hashed = createHmac('sha256', this.salt).update(raw).digest('hex').slice(0, HASH_HEX);
-      // Bounded: a long-running follower sees an unbounded number of sessions.
-      if (this.memo.size >= 10_000) this.memo.clear();
-      this.memo.set(raw, hashed);
-    }
+    return this.memo.get(raw) ?? this.compute(raw);
+  }
+
+  /** Apart from `hash`, which runs for every id: so the optimising compiler does not inline the crypto calls into it. */
+  private compute(raw: string): string {
+    const hashed = createHmac('sha256', this.salt).update(raw).digest('hex').slice(0, HASH_HEX);
+    // Bounded: a long-running follower sees an unbounded number of sessions.
+    if (this.memo.size >= 10_000) this.memo.clear();
+    this.memo.set(raw, hashed);
     return hashed;
   }
 }
