@@ -235,7 +235,8 @@ class IdClass {
   addNeedles(needles: string[]): void {
     this.searched = [...this.raws].filter((raw) => raw.length >= MIN_SUBSTRING_ID).sort((a, b) => b.length - a.length);
     for (const { needle } of this.textPatterns) needles.push(needle);
-    for (const raw of this.searched) needles.push(raw);
+    // A raw id holding a needle already listed (a session key holds `agent:` and its peer id) adds no test.
+    for (const raw of this.searched) if (!needles.some((needle) => raw.includes(needle))) needles.push(raw);
   }
 
   rewrite(text: string): string {
