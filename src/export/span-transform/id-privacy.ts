@@ -88,8 +88,6 @@ class IdPrivacy {
   private readonly noteKeys: string[] = [];
   /** Substrings at least one of which is in every string a class could change (see `mayHoldId`). */
   private needles: string[] = [];
-  /** What `rewrite` gave for each string of the current trace it was called on (lane names and log lines repeat). */
-  private readonly rewritten = new Map<string, string>();
 
   /** Each id attribute key's class: one lookup per key (the classes' keys are disjoint). */
   private readonly classByKey = new Map<string, IdClass>();
@@ -117,7 +115,6 @@ class IdPrivacy {
 
   /** Nothing of a trace is kept past it (at the start too: a trace that threw half-way left its notes). */
   private forget(): void {
-    this.rewritten.clear();
     this.noteMaps.length = 0;
     this.noteKeys.length = 0;
   }
@@ -185,12 +182,8 @@ class IdPrivacy {
   }
 
   private rewrite(text: string): string {
-    let out = this.rewritten.get(text);
-    if (out === undefined) {
-      out = text;
-      for (const idClass of this.classes) out = idClass.rewrite(out);
-      this.rewritten.set(text, out);
-    }
+    let out = text;
+    for (const idClass of this.classes) out = idClass.rewrite(out);
     return out;
   }
 }
