@@ -214,14 +214,17 @@ class IdClass {
 
   take(map: SpanAttributes, key: string): void {
     const value = map[key] as AttributeValue;
-    if (typeof value === 'string' || typeof value === 'number') this.takeScalar(String(value));
-    else for (const raw of idStrings(value)) this.raws.add(raw);
-    if (this.mode === 'omit') delete map[key];
-    else map[key] = typeof value === 'string' ? this.hasher.hash(value) : hashValue(value, this.hasher);
-  }
-
-  private takeScalar(raw: string): void {
-    if (raw !== '') this.raws.add(raw);
+    // Ids are strings or numbers but for a rare array: no arrays made for them.
+    if (typeof value === 'string' || typeof value === 'number') {
+      const raw = String(value);
+      if (raw !== '') this.raws.add(raw);
+      if (this.mode === 'omit') delete map[key];
+      else map[key] = this.hasher.hash(raw);
+    } else {
+      for (const raw of idStrings(value)) this.raws.add(raw);
+      if (this.mode === 'omit') delete map[key];
+      else map[key] = hashValue(value, this.hasher);
+    }
   }
 
   /** The substrings this class looks for in the current trace (its raw ids sorted for `rewrite`, longest first). */

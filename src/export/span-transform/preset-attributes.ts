@@ -64,19 +64,18 @@ function traceContext(spans: readonly SpanRecord[]): TraceContext {
 
 /** `a[key] ?? a[fallback]` of the first span that has it, roots before the rest; plain loops (this runs for every trace). */
 function firstValue(spans: readonly SpanRecord[], key: string, fallback?: string): AttributeValue | undefined {
-  for (const span of spans) if (span.parentSpanId === undefined) {
-    const value = pick(span.attributes, key, fallback);
-    if (value !== undefined) return value;
-  }
-  for (const span of spans) if (span.parentSpanId !== undefined) {
-    const value = pick(span.attributes, key, fallback);
+  const root = firstOf(spans, true, key, fallback);
+  return root !== undefined ? root : firstOf(spans, false, key, fallback);
+}
+
+function firstOf(spans: readonly SpanRecord[], roots: boolean, key: string, fallback: string | undefined): AttributeValue | undefined {
+  for (const span of spans) {
+    if ((span.parentSpanId === undefined) !== roots) continue;
+    const a = span.attributes;
+    const value = fallback === undefined ? a[key] : (a[key] ?? a[fallback]);
     if (value !== undefined) return value;
   }
   return undefined;
-}
-
-function pick(a: SpanAttributes, key: string, fallback: string | undefined): AttributeValue | undefined {
-  return fallback === undefined ? a[key] : (a[key] ?? a[fallback]);
 }
 
 type Adder = (span: SpanRecord, role: SpanRole, trace: TraceContext) => void;
