@@ -1,6 +1,6 @@
-import type { SpanAttributes } from '../../model/span-record.js';
+import type { SpanAttributes, SpanEventRecord } from '../../model/span-record.js';
 import { CONTENT_ATTRIBUTE_NAMES } from '../../model/attribute-names.js';
-import { attributeMaps, mapStringValue, type SpanTransform } from './span-transform.js';
+import { mapStringValue, type SpanTransform } from './span-transform.js';
 
 /**
  * Attributes that hold message content: the GenAI and OpenInference names on
@@ -45,9 +45,19 @@ export function contentTransform(capture: boolean, maxBytes: number): SpanTransf
   };
   return (trace) => {
     for (const span of trace.spans) {
-      for (const map of attributeMaps(span)) for (const key of Object.keys(map)) if (CONTENT_KEYS.has(key)) step(map, key);
+      eachContentKey(span.attributes, step);
+      const events = span.events;
+      for (let i = 0; i < events.length; i++) {
+        const attributes = (events[i] as SpanEventRecord).attributes;
+        if (attributes !== undefined) eachContentKey(attributes, step);
+      }
     }
   };
+}
+
+/** A plain walk, no key array: almost no map holds content, and every span is walked. Deleting the key being visited is safe in `for…in`. */
+function eachContentKey(map: SpanAttributes, step: (map: SpanAttributes, key: string) => void): void {
+  for (const key in map) if (CONTENT_KEYS.has(key)) step(map, key);
 }
 
 /**

@@ -25,7 +25,8 @@ export const TOOL_TYPE = 'function';
 
 export function genAiConventionsTransform(): SpanTransform {
   return (trace) => {
-    const children = childrenOf(trace.spans);
+    // Only a run that names no provider needs the span tree: built on first need, not for every trace.
+    let children: Map<string, SpanRecord[]> | undefined;
     for (const span of trace.spans) {
       const role = spanRole(span);
       const a = span.attributes;
@@ -33,6 +34,7 @@ export function genAiConventionsTransform(): SpanTransform {
         const name = a[ATTR.genAiAgentName] ?? a[ATTR.genAiAgentId];
         if (name !== undefined) a[ATTR.genAiAgentName] = name;
         if (a[ATTR.genAiProviderName] === undefined) {
+          children ??= childrenOf(trace.spans);
           const provider = firstProvider(span, children);
           if (provider !== undefined) a[ATTR.genAiProviderName] = provider;
         }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { AttributeValue } from '@opentelemetry/api';
 import type { IdMode } from '../../config/resolve-config.js';
-import type { FinishedTrace, SpanAttributes } from '../../model/span-record.js';
+import type { FinishedTrace, SpanAttributes, SpanEventRecord, SpanRecord } from '../../model/span-record.js';
 import { mapStringValue, type SpanTransform } from './span-transform.js';
 
 /** What stands for an omitted id inside a longer string (a lane name, a log message). */
@@ -14,15 +14,15 @@ const HASH_HEX = 16;
  * Attribute keys that hold an id, per class: span attributes (our names) and
  * span-event attributes (OpenClaw's own field names).
  */
-const SESSION_KEYS = new Set(['openclaw.session.key', 'openclaw.session.id', 'gen_ai.conversation.id', 'sessionKey', 'sessionId']);
-const CHAT_KEYS = new Set(['openclaw.message.id', 'openclaw.chat.id', 'openclaw.user.id', 'messageId', 'chatId', 'userId', 'senderId', 'peerId']);
+export const SESSION_KEYS = new Set(['openclaw.session.key', 'openclaw.session.id', 'gen_ai.conversation.id', 'sessionKey', 'sessionId']);
+export const CHAT_KEYS = new Set(['openclaw.message.id', 'openclaw.chat.id', 'openclaw.user.id', 'messageId', 'chatId', 'userId', 'senderId', 'peerId']);
 
 /** Session keys inside text: `agent:<agentId>:...` up to a delimiter (lane names are `session:<key>`). */
-const SESSION_KEY_TEXT = /agent:[^\s"'`,;()[\]{}<>=]+/g;
-const SESSION_FIELD_TEXT = /\b(sessionKey|sessionId|session_id)=("?)([^\s",]+)/g;
-const CHAT_FIELD_TEXT = /\b(chatId|messageId|userId|senderId|peerId)=("?)([^\s",]+)/g;
+export const SESSION_KEY_TEXT = /agent:[^\s"'`,;()[\]{}<>=]+/g;
+export const SESSION_FIELD_TEXT = /\b(sessionKey|sessionId|session_id)=("?)([^\s",]+)/g;
+export const CHAT_FIELD_TEXT = /\b(chatId|messageId|userId|senderId|peerId)=("?)([^\s",]+)/g;
 /** Shorter raw ids are not searched for inside other strings: "42" would match too much that is not the id. */
-const MIN_SUBSTRING_ID = 6;
+export const MIN_SUBSTRING_ID = 6;
 
 export interface IdPrivacyOptions {
   sessionIds: IdMode;
@@ -73,53 +73,112 @@ function idClasses(options: IdPrivacyOptions): IdClass[] | undefined {
 }
 
 /**
- * One trace at a time, in two walks over every attribute map: the id
- * attributes are hashed (or dropped) and their raw values kept, then every
- * other exported string is searched for ids, class by class in order. Kept to
- * small methods over plain loops: spans of many shapes pass through here, and
- * big functions over them were recompiled again and again.
+ * One trace at a time, in two passes: the id attributes are hashed (or
+ * dropped) and their raw values kept, and every other string value is noted;
+ * then the noted strings, span names and status messages are searched for ids,
+ * class by class in order. Most strings hold no id: one cheap substring test
+ * per needle (`=`, `agent:`, each raw id of the trace) lets them pass untouched,
+ * and only the rest go through the classes' regexes. Kept to small methods
+ * over plain loops and reused arrays: spans of many shapes pass through here,
+ * and big functions over them were recompiled again and again.
  */
 class IdPrivacy {
-  constructor(private readonly classes: readonly IdClass[]) {}
+  /** The string (or array) values of the current trace that are not ids, as (map, key) pairs. */
+  private readonly noteMaps: SpanAttributes[] = [];
+  private readonly noteKeys: string[] = [];
+  /** Substrings at least one of which is in every string a class could change (see `mayHoldId`). */
+  private needles: string[] = [];
+
+  /** Each id attribute key's class: one lookup per key (the classes' keys are disjoint). */
+  private readonly classByKey = new Map<string, IdClass>();
+
+  constructor(private readonly classes: readonly IdClass[]) {
+    for (const idClass of classes) for (const key of idClass.keys) this.classByKey.set(key, idClass);
+  }
 
   apply(trace: FinishedTrace): void {
     for (const idClass of this.classes) idClass.startTrace();
+    this.forget();
     for (const span of trace.spans) {
       this.takeIds(span.attributes);
-      for (const event of span.events) if (event.attributes !== undefined) this.takeIds(event.attributes);
-    }
-    for (const idClass of this.classes) idClass.sortRaws();
-    for (const span of trace.spans) {
-      span.name = this.rewrite(span.name);
-      this.rewriteValues(span.attributes);
-      for (const event of span.events) {
-        event.name = this.rewrite(event.name);
-        if (event.attributes !== undefined) this.rewriteValues(event.attributes);
+      const events = span.events;
+      for (let i = 0; i < events.length; i++) {
+        const attributes = (events[i] as SpanEventRecord).attributes;
+        if (attributes !== undefined) this.takeIds(attributes);
       }
-      if (span.status.message !== undefined) span.status.message = this.rewrite(span.status.message);
     }
+    this.needles = this.traceNeedles();
+    this.rewriteNoted();
+    for (const span of trace.spans) this.rewriteNames(span);
+    this.forget();
   }
 
-  private classOf(key: string): IdClass | undefined {
-    for (const idClass of this.classes) if (idClass.keys.has(key)) return idClass;
-    return undefined;
+  /** Nothing of a trace is kept past it (at the start too: a trace that threw half-way left its notes). */
+  private forget(): void {
+    this.noteMaps.length = 0;
+    this.noteKeys.length = 0;
   }
 
   private takeIds(map: SpanAttributes): void {
     for (const key in map) {
-      const idClass = this.classOf(key);
+      const idClass = this.classByKey.get(key);
       if (idClass !== undefined) idClass.take(map, key);
+      else {
+        const value = map[key];
+        if (typeof value === 'string' || typeof value === 'object') this.note(map, key);
+      }
     }
   }
 
+  private note(map: SpanAttributes, key: string): void {
+    this.noteMaps.push(map);
+    this.noteKeys.push(key);
+  }
+
+  private traceNeedles(): string[] {
+    const needles = ['='];
+    for (const idClass of this.classes) idClass.addNeedles(needles);
+    return needles;
+  }
+
   /** Values of id attributes were hashed whole just now: only the other strings are searched. */
-  private rewriteValues(map: SpanAttributes): void {
-    for (const key in map) {
-      if (this.classOf(key) !== undefined) continue;
+  private rewriteNoted(): void {
+    const maps = this.noteMaps;
+    const keys = this.noteKeys;
+    for (let i = 0; i < maps.length; i++) {
+      const map = maps[i] as SpanAttributes;
+      const key = keys[i] as string;
       const value = map[key] as AttributeValue;
-      if (typeof value === 'string') map[key] = this.rewrite(value);
-      else if (Array.isArray(value)) map[key] = mapStringValue(value, (text) => this.rewrite(text));
+      if (typeof value === 'string') {
+        if (this.mayHoldId(value)) map[key] = this.rewrite(value);
+      } else if (Array.isArray(value)) map[key] = this.rewriteArray(value);
     }
+  }
+
+  private rewriteArray(value: AttributeValue): AttributeValue {
+    return mapStringValue(value, (text) => (this.mayHoldId(text) ? this.rewrite(text) : text));
+  }
+
+  private rewriteNames(span: SpanRecord): void {
+    if (this.mayHoldId(span.name)) span.name = this.rewrite(span.name);
+    const events = span.events;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i] as SpanEventRecord;
+      if (this.mayHoldId(event.name)) event.name = this.rewrite(event.name);
+    }
+    const message = span.status.message;
+    if (message !== undefined && this.mayHoldId(message)) span.status.message = this.rewrite(message);
+  }
+
+  /**
+   * False only when no class could change `text`: each class rewrites a string only where it holds
+   * a needle (its shape's marker, `=` for fields, a raw id of the trace); while none is there, the
+   * classes before it changed nothing either, so it sees the same string.
+   */
+  private mayHoldId(text: string): boolean {
+    const needles = this.needles;
+    for (let i = 0; i < needles.length; i++) if (text.includes(needles[i] as string)) return true;
+    return false;
   }
 
   private rewrite(text: string): string {
@@ -155,13 +214,25 @@ class IdClass {
 
   take(map: SpanAttributes, key: string): void {
     const value = map[key] as AttributeValue;
-    for (const raw of idStrings(value)) this.raws.add(raw);
-    if (this.mode === 'omit') delete map[key];
-    else map[key] = hashValue(value, this.hasher);
+    // Ids are strings or numbers but for a rare array: no arrays made for them.
+    if (typeof value === 'string' || typeof value === 'number') {
+      const raw = String(value);
+      if (raw !== '') this.raws.add(raw);
+      if (this.mode === 'omit') delete map[key];
+      else map[key] = this.hasher.hash(raw);
+    } else {
+      for (const raw of idStrings(value)) this.raws.add(raw);
+      if (this.mode === 'omit') delete map[key];
+      else map[key] = hashValue(value, this.hasher);
+    }
   }
 
-  sortRaws(): void {
+  /** The substrings this class looks for in the current trace (its raw ids sorted for `rewrite`, longest first). */
+  addNeedles(needles: string[]): void {
     this.searched = [...this.raws].filter((raw) => raw.length >= MIN_SUBSTRING_ID).sort((a, b) => b.length - a.length);
+    for (const { needle } of this.textPatterns) needles.push(needle);
+    // A raw id holding a needle already listed (a session key holds `agent:` and its peer id) adds no test.
+    for (const raw of this.searched) if (!needles.some((needle) => raw.includes(needle))) needles.push(raw);
   }
 
   rewrite(text: string): string {
@@ -169,7 +240,8 @@ class IdClass {
     // Most strings (names, models, statuses) hold no id: a substring test spares them the regexes.
     for (const { needle, pattern } of this.textPatterns) if (out.includes(needle)) out = out.replace(pattern, this.replace);
     if (out.includes('=')) out = out.replace(this.fieldPattern, this.replaceField);
-    for (const raw of this.searched) if (out.includes(raw)) out = out.split(raw).join(this.replace(raw));
+    // replaceAll with a string: a hash (hex) or OMITTED holds no `$` pattern.
+    for (const raw of this.searched) if (out.includes(raw)) out = out.replaceAll(raw, this.replace(raw));
     return out;
   }
 }
@@ -191,13 +263,15 @@ export class IdHasher {
   constructor(private readonly salt: string) {}
 
   hash(raw: string): string {
-    let hashed = this.memo.get(raw);
-    if (hashed === undefined) {
-      hashed = createHmac('sha256', this.salt).update(raw).digest('hex').slice(0, HASH_HEX);
-      // Bounded: a long-running follower sees an unbounded number of sessions.
-      if (this.memo.size >= 10_000) this.memo.clear();
-      this.memo.set(raw, hashed);
-    }
+    return this.memo.get(raw) ?? this.compute(raw);
+  }
+
+  /** Apart from `hash`, which runs for every id: so the optimising compiler does not inline the crypto calls into it. */
+  private compute(raw: string): string {
+    const hashed = createHmac('sha256', this.salt).update(raw).digest('hex').slice(0, HASH_HEX);
+    // Bounded: a long-running follower sees an unbounded number of sessions.
+    if (this.memo.size >= 10_000) this.memo.clear();
+    this.memo.set(raw, hashed);
     return hashed;
   }
 }

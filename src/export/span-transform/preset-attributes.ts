@@ -56,18 +56,26 @@ interface TraceContext {
 }
 
 function traceContext(spans: readonly SpanRecord[]): TraceContext {
-  const ordered = [...spans.filter((span) => span.parentSpanId === undefined), ...spans.filter((span) => span.parentSpanId !== undefined)];
-  const first = (pick: (a: SpanAttributes) => AttributeValue | undefined): AttributeValue | undefined => {
-    for (const span of ordered) {
-      const value = pick(span.attributes);
-      if (value !== undefined) return value;
-    }
-    return undefined;
-  };
   // One trace is one turn of one session: the best name for it anywhere in the trace (the session id, a
   // conversation, else the session key), the same on every span.
-  const session = first((a) => a[ATTR.genAiConversationId]) ?? first((a) => a[ATTR.openclawSessionId]) ?? first((a) => a[ATTR.openclawSessionKey]);
-  return { session, user: first((a) => a[USER_ID]), agent: first((a) => a[ATTR.genAiAgentName] ?? a[ATTR.genAiAgentId]) };
+  const session = firstValue(spans, ATTR.genAiConversationId) ?? firstValue(spans, ATTR.openclawSessionId) ?? firstValue(spans, ATTR.openclawSessionKey);
+  return { session, user: firstValue(spans, USER_ID), agent: firstValue(spans, ATTR.genAiAgentName, ATTR.genAiAgentId) };
+}
+
+/** `a[key] ?? a[fallback]` of the first span that has it, roots before the rest; plain loops (this runs for every trace). */
+function firstValue(spans: readonly SpanRecord[], key: string, fallback?: string): AttributeValue | undefined {
+  const root = firstOf(spans, true, key, fallback);
+  return root !== undefined ? root : firstOf(spans, false, key, fallback);
+}
+
+function firstOf(spans: readonly SpanRecord[], roots: boolean, key: string, fallback: string | undefined): AttributeValue | undefined {
+  for (const span of spans) {
+    if ((span.parentSpanId === undefined) !== roots) continue;
+    const a = span.attributes;
+    const value = fallback === undefined ? a[key] : (a[key] ?? a[fallback]);
+    if (value !== undefined) return value;
+  }
+  return undefined;
 }
 
 type Adder = (span: SpanRecord, role: SpanRole, trace: TraceContext) => void;

@@ -50,4 +50,27 @@ describe('preset attributes', () => {
     const out = apply(preset, trace({}));
     for (const span of out.spans) expect(span.attributes['session.id']).toBe('c0ffee0123456789');
   });
+
+  it('takes the trace context from the root first, then the other spans in order; the session id before the session key', () => {
+    const span = (spanId: string, attributes: SpanAttributes, parentSpanId?: string): SpanRecord =>
+      ({ traceId: 'a'.repeat(32), spanId, ...(parentSpanId === undefined ? {} : { parentSpanId }), name: 'x', kind: 'internal', startMs: 0, endMs: 1, attributes, status: { code: 'unset' }, events: [] }) as SpanRecord;
+    const root = '1'.repeat(16);
+    const input: FinishedTrace = {
+      traceId: 'a'.repeat(32),
+      incomplete: false,
+      // Children listed before the root, as a merged trace may be.
+      spans: [
+        span('2'.repeat(16), { 'openclaw.session.id': 'child-session', 'gen_ai.agent.id': 'child-agent', 'openclaw.user.id': 'u-child' }, root),
+        span('3'.repeat(16), { 'gen_ai.agent.name': 'named', 'openclaw.user.id': 'u-later' }, root),
+        span(root, { 'openclaw.session.key': 'root-key', 'gen_ai.agent.id': 'root-agent' }),
+        span('4'.repeat(16), {}, root),
+      ],
+    };
+    const out = apply('langfuse', input);
+    for (const s of out.spans) expect(s.attributes['session.id']).toBe('child-session');
+    expect(out.spans[2]?.attributes['user.id']).toBe('u-child');
+    const honeycomb = apply('honeycomb', JSON.parse(JSON.stringify(input)) as FinishedTrace);
+    // A span's own agent wins; one without takes the trace's: the root's, though listed after spans that name one.
+    expect(honeycomb.spans.map((s) => s.attributes['gen_ai.agent.name'])).toEqual(['child-agent', 'named', 'root-agent', 'root-agent']);
+  });
 });
