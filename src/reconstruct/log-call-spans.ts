@@ -20,30 +20,29 @@ function runAttributes(facts: LogTraceFacts, scopeId: string, common: SpanAttrib
 }
 
 export function fetchSpan(facts: LogTraceFacts, fetch: FetchFacts, common: SpanAttributes): SpanRecord {
-  const start = fetch.start;
-  const end = fetch.end ?? {};
-  const model = start['model'] ?? end['model'];
-  const provider = start['provider'] ?? end['provider'];
-  const api = start['api'] ?? end['api'];
+  const end = fetch.end;
+  const model = fetch.model ?? end?.model;
+  const provider = fetch.provider ?? end?.provider;
+  const api = fetch.api ?? end?.api;
   const operation = operationForApi(api);
   const attributes = runAttributes(facts, fetch.scope, common);
   attributes[ATTR.genAiOperationName] = operation;
   if (provider !== undefined) attributes[ATTR.genAiProviderName] = providerName(provider);
   if (model !== undefined) attributes[ATTR.genAiRequestModel] = model;
   if (api !== undefined) attributes[ATTR.openclawApi] = api;
-  if (start['method'] !== undefined) attributes[ATTR.httpRequestMethod] = start['method'];
-  const server = serverOf(start['url']);
+  if (fetch.method !== undefined) attributes[ATTR.httpRequestMethod] = fetch.method;
+  const server = serverOf(fetch.url);
   if (server !== undefined) {
     attributes[ATTR.serverAddress] = server.address;
     // Conditionally required beside server.address (GenAI spans.yaml, attributes.gen_ai.address_and_port).
     attributes[ATTR.serverPort] = server.port;
   }
-  const status = parseNumber(end['status']);
+  const status = parseNumber(end?.status);
   if (status !== undefined) attributes[ATTR.httpResponseStatusCode] = status;
   let error: string | undefined;
-  if (fetch.failed === true) {
-    error = end['error'] ?? 'request failed';
-    attributes[ATTR.errorType] = end['errorName'] ?? end['code'] ?? 'fetch_error';
+  if (fetch.failed) {
+    error = end?.error ?? 'request failed';
+    attributes[ATTR.errorType] = end?.errorName ?? end?.code ?? 'fetch_error';
   } else if (status !== undefined && status >= 400) {
     error = `HTTP ${status}`;
     attributes[ATTR.errorType] = String(status);
