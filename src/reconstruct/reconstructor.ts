@@ -7,7 +7,7 @@ import { LogClock, MERGED_CLOCK, type StreamKind } from './log-clock.js';
 import { clockName, traceDueMs, type AnyBuilder } from './trace-due.js';
 import { LogTraceBuilder } from './log-trace-builder.js';
 import { MergedTraceBuilder } from './merged-trace-builder.js';
-import { ownCopy } from './own-string.js';
+import { ownCopy, sameId } from './own-string.js';
 import type { FinishedTrace } from '../model/span-record.js';
 import { emptyReconstructorCounters, type ReconstructorCounters, type ReconstructorOptions } from './reconstructor-options.js';
 import type { TraceBuilder } from './trace-builder.js';
@@ -31,6 +31,10 @@ export interface TraceExit {
 }
 
 interface OpenTrace {
+  /** Its key in `open`. */
+  key: string;
+  /** The stream whose builder it is (either, when merging). */
+  stream: StreamKind;
   builder: AnyBuilder;
   /** Made at its first line that comes with a LineRef (a backfill passes none: 10,000 empty maps were ~2.6 MB). */
   lines?: TraceLines;
@@ -120,7 +124,7 @@ export class Reconstructor {
       return;
     }
     const traceId = record.trace.traceId;
-    const entry = this.entryFor(this.keyOf('log', traceId), traceId, 'log', clock);
+    const entry = this.entryFor(traceId, 'log', clock);
     (entry.builder as TraceBuilder<LogRecord>).add(record);
     if (this.options.mergeStreams === true) for (const ref of entry.builder.sessionRefs()) this.bySession.set(ref, traceId);
     this.added(entry, at);
@@ -140,7 +144,7 @@ export class Reconstructor {
       this.counters.untracedEvents++;
       return;
     }
-    const entry = this.entryFor(this.keyOf('event', traceId), traceId, 'event', clock);
+    const entry = this.entryFor(traceId, 'event', clock);
     (entry.builder as TraceBuilder<DiagnosticEvent>).add(event);
     for (const ref of entry.builder.sessionRefs()) this.bySession.set(ref, traceId);
     this.added(entry, at);
@@ -179,31 +183,34 @@ export class Reconstructor {
 
   /** One key per trace when merging; else one per stream, as each stream builds its own trace. */
   private keyOf(kind: StreamKind, traceId: string): string {
-    // A trace's lines mostly come in runs: the last key is reused rather than built (and hashed) again for each.
-    if (traceId === this.lastKey.traceId && kind === this.lastKey.kind) return this.lastKey.key;
-    const key = this.options.mergeStreams === true ? `trace:${traceId}` : `${kind}:${traceId}`;
-    this.lastKey = { kind, traceId, key };
-    return key;
+    return this.options.mergeStreams === true ? `trace:${traceId}` : `${kind}:${traceId}`;
   }
 
-  private lastKey: { kind: StreamKind | undefined; traceId: string; key: string } = { kind: undefined, traceId: '', key: '' };
+  /**
+   * The open trace of the last line: a trace's lines mostly come in runs, and its id read from a line is
+   * compared in place rather than made into a key and hashed (own-string.ts sameId). Cleared when it leaves.
+   */
+  private last: OpenTrace | undefined;
 
   private dueAt(clock: string, dueMs: number): void {
     if (dueMs < (this.nextDueMs.get(clock) ?? Number.POSITIVE_INFINITY)) this.nextDueMs.set(clock, dueMs);
   }
 
-  /** The open trace of `key`, made when new (no closure per line: this runs for every traced line). */
-  private entryFor(key: string, traceId: string, stream: StreamKind, clock: string): OpenTrace {
+  /** The open trace of `traceId` in `stream`, made when new (no closure per line: this runs for every traced line). */
+  private entryFor(traceId: string, stream: StreamKind, clock: string): OpenTrace {
+    const last = this.last;
+    if (last !== undefined && (last.stream === stream || this.options.mergeStreams === true) && sameId(traceId, last.builder.traceId)) return last;
+    const key = this.keyOf(stream, traceId);
     const existing = this.open.get(key);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) return (this.last = existing);
     // A trace exported already opens again as a fragment: it is built as the whole trace would be, and finish() sends only its new spans.
     if (this.open.size >= this.options.maxOpenTraces) this.evictOldest();
     // Held until the trace leaves: copies, not views of the line they were read from (own-string.ts).
     const id = ownCopy(traceId);
     const builder = this.options.mergeStreams === true ? new MergedTraceBuilder(id) : stream === 'log' ? new LogTraceBuilder(id) : new EventTraceBuilder(id);
-    const entry: OpenTrace = { builder, items: 0, clock };
-    this.open.set(ownCopy(key), entry);
-    return entry;
+    const entry: OpenTrace = { key: ownCopy(key), stream, builder, items: 0, clock };
+    this.open.set(entry.key, entry);
+    return (this.last = entry);
   }
 
   private added(entry: OpenTrace, at: LineRef | undefined): void {
@@ -251,6 +258,7 @@ export class Reconstructor {
   private finish(key: string, entry: OpenTrace, closedBy: CloseReason): void {
     const builder = entry.builder;
     this.open.delete(key);
+    if (this.last === entry) this.last = undefined;
     for (const ref of builder.sessionRefs()) if (this.bySession.get(ref) === builder.traceId) this.bySession.delete(ref);
     const trace = builder.build();
     if (builder.completedAtMs() === undefined && !trace.incomplete) {
