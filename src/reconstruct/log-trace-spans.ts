@@ -1,9 +1,9 @@
 import { ATTR, GEN_AI_OPERATION, agentIdFromSessionKey, providerName } from '../model/attribute-names.js';
 import { fetchSpan, sessionAttributes, toolSpan } from './log-call-spans.js';
-import type { LogTraceFacts, ScopeFacts } from './log-trace-facts.js';
+import type { LaneWaitFacts, LogTraceFacts, ScopeFacts } from './log-trace-facts.js';
 import { coverChildren } from './cover-children.js';
 import { deriveSpanId } from './span-ids.js';
-import type { SpanAttributes, SpanRecord } from '../model/span-record.js';
+import type { SpanAttributes, SpanEventRecord, SpanRecord } from '../model/span-record.js';
 
 /**
  * Facts of one stream-A trace → spans. OpenClaw's scopes keep their ids (the
@@ -29,26 +29,32 @@ export function buildLogTraceSpans(facts: LogTraceFacts): { spans: SpanRecord[];
     incomplete ||= tool.endMs === undefined;
     spans.push(toolSpan(facts, tool));
   }
-  for (const wait of facts.laneWaits) {
-    spans.push({
-      traceId: facts.traceId,
-      spanId: deriveSpanId(facts.traceId, 'lane', wait.scope, wait.lane, wait.dequeueMs),
-      parentSpanId: wait.scope,
-      name: 'openclaw.queue.wait',
-      kind: 'internal',
-      startMs: wait.dequeueMs - wait.waitMs,
-      endMs: wait.dequeueMs,
-      attributes: { [ATTR.openclawLane]: wait.lane, [ATTR.openclawSynthesized]: true },
-      status: { code: 'unset' },
-      events: [],
-    });
-  }
+  for (const wait of facts.laneWaits) spans.push(laneWaitSpan(facts.traceId, wait));
   if (facts.terminal.messageReceived && facts.terminal.processedMs === undefined) incomplete = true;
   // Children first: deepest spans are synthesised ones, then harness scopes, then roots.
   coverChildren(spans, 3);
   // Lines can arrive slightly out of time order; events are kept in time order, not arrival order.
-  for (const span of spans) span.events.sort((a, b) => a.timeMs - b.timeMs);
+  for (const span of spans) if (span.events.length > 1) span.events.sort(byTime);
   return { spans, incomplete };
+}
+
+function byTime(a: SpanEventRecord, b: SpanEventRecord): number {
+  return a.timeMs - b.timeMs;
+}
+
+function laneWaitSpan(traceId: string, wait: LaneWaitFacts): SpanRecord {
+  return {
+    traceId,
+    spanId: deriveSpanId(traceId, 'lane', wait.scope, wait.lane, wait.dequeueMs),
+    parentSpanId: wait.scope,
+    name: 'openclaw.queue.wait',
+    kind: 'internal',
+    startMs: wait.dequeueMs - wait.waitMs,
+    endMs: wait.dequeueMs,
+    attributes: { [ATTR.openclawLane]: wait.lane, [ATTR.openclawSynthesized]: true },
+    status: { code: 'unset' },
+    events: [],
+  };
 }
 
 function rootSpan(facts: LogTraceFacts, scope: ScopeFacts): SpanRecord {
