@@ -1,18 +1,8 @@
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type * as DecodedLinesModule from '../../src/pipeline/decoded-lines.js';
-import type * as FileLinesModule from '../../src/sources/file-lines.js';
-import type * as LineIntakeModule from '../../src/pipeline/line-intake.js';
-import type * as ParseLineModule from '../../src/parsers/parse-line.js';
-import type * as PipelineStatsModule from '../../src/telemetry/pipeline-stats.js';
-import type * as ReconstructorModule from '../../src/reconstruct/reconstructor.js';
-import type * as ReconstructorOptionsModule from '../../src/cli/reconstructor-options.js';
-import type * as ResolveConfigModule from '../../src/config/resolve-config.js';
-import type { ParsedLine } from '../../src/model/records.js';
-import type { DecodedBatch } from '../../src/parsers/decoded-batch.js';
+import { resolve } from 'node:path';
 import type { FinishedTrace } from '../../src/model/span-record.js';
 import type { TraceExit } from '../../src/reconstruct/reconstructor.js';
+import { addParsed, pipelineModules } from './parsed-log.js';
 import { threadCpuMs } from './proc-stat.js';
 import { repoRoot } from './repo-root.js';
 
@@ -31,22 +21,9 @@ import { repoRoot } from './repo-root.js';
  * then includes the hashing.
  */
 async function main(path: string, root: string, digest: boolean): Promise<void> {
-  const dist = (module: string): string => pathToFileURL(join(root, 'dist', module)).href;
-  const { resolveConfig } = (await import(dist('config/resolve-config.js'))) as typeof ResolveConfigModule;
-  const { parseLine } = (await import(dist('parsers/parse-line.js'))) as typeof ParseLineModule;
-  const { LineIntake } = (await import(dist('pipeline/line-intake.js'))) as typeof LineIntakeModule;
-  const { Reconstructor } = (await import(dist('reconstruct/reconstructor.js'))) as typeof ReconstructorModule;
-  const { readStreamDecoded } = (await import(dist('pipeline/decoded-lines.js'))) as typeof DecodedLinesModule;
-  const { openLogFile } = (await import(dist('sources/file-lines.js'))) as typeof FileLinesModule;
-  const { PipelineStats } = (await import(dist('telemetry/pipeline-stats.js'))) as typeof PipelineStatsModule;
-  const { reconstructorOptions } = (await import(dist('cli/reconstructor-options.js'))) as typeof ReconstructorOptionsModule;
-
+  const { resolveConfig, LineIntake, Reconstructor, PipelineStats, reconstructorOptions, parseAll } = await pipelineModules(root);
   const config = resolveConfig({ endpoint: 'http://127.0.0.1:4318' }, {});
-  const parsed: { batch: DecodedBatch; lines: ParsedLine[] }[] = [];
-  for await (const batch of readStreamDecoded(await openLogFile(path), config.maxLineBytes)) {
-    parsed.push({ batch, lines: batch.texts.map((text) => parseLine(text)) });
-    batch.texts.fill('');
-  }
+  const parsed = await parseAll(path, config.maxLineBytes);
 
   const hash = createHash('sha256');
   let traces = 0;
@@ -67,10 +44,7 @@ async function main(path: string, root: string, digest: boolean): Promise<void> 
   const startCpuMs = threadCpuMs();
   const reconstructor = new Reconstructor(reconstructorOptions(config), emit);
   const intake = new LineIntake(path, config.maxLineBytes, new PipelineStats(), reconstructor);
-  for (const { batch, lines } of parsed) {
-    let next = 0;
-    intake.addDecoded(batch, () => lines[next++] as ParsedLine);
-  }
+  await addParsed(intake, parsed);
   reconstructor.flush();
   const ms = performance.now() - startMs;
   const mainCpuMs = threadCpuMs() - startCpuMs;
