@@ -1,17 +1,8 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as CreateExporterModule from '../../src/export/create-exporter.js';
-import type * as DecodedLinesModule from '../../src/pipeline/decoded-lines.js';
 import type * as ExportQueueModule from '../../src/pipeline/export-queue.js';
-import type * as FileLinesModule from '../../src/sources/file-lines.js';
-import type * as LineIntakeModule from '../../src/pipeline/line-intake.js';
-import type * as ParseLineModule from '../../src/parsers/parse-line.js';
-import type * as PipelineStatsModule from '../../src/telemetry/pipeline-stats.js';
-import type * as ReconstructorModule from '../../src/reconstruct/reconstructor.js';
-import type * as ReconstructorOptionsModule from '../../src/cli/reconstructor-options.js';
-import type * as ResolveConfigModule from '../../src/config/resolve-config.js';
-import type { ParsedLine } from '../../src/model/records.js';
-import type { DecodedBatch } from '../../src/parsers/decoded-batch.js';
+import { addParsed, pipelineModules } from './parsed-log.js';
 import { threadCpuMs } from './proc-stat.js';
 import { repoRoot } from './repo-root.js';
 
@@ -31,26 +22,14 @@ import { repoRoot } from './repo-root.js';
  */
 async function main(path: string, url: string): Promise<void> {
   const dist = (module: string): string => pathToFileURL(join(repoRoot(), 'dist', module)).href;
-  const { resolveConfig } = (await import(dist('config/resolve-config.js'))) as typeof ResolveConfigModule;
+  const { resolveConfig, LineIntake, Reconstructor, PipelineStats, reconstructorOptions, parseAll } = await pipelineModules(repoRoot());
   const { createExporter } = (await import(dist('export/create-exporter.js'))) as typeof CreateExporterModule;
-  const { parseLine } = (await import(dist('parsers/parse-line.js'))) as typeof ParseLineModule;
   const { ExportQueue } = (await import(dist('pipeline/export-queue.js'))) as typeof ExportQueueModule;
-  const { LineIntake } = (await import(dist('pipeline/line-intake.js'))) as typeof LineIntakeModule;
-  const { Reconstructor } = (await import(dist('reconstruct/reconstructor.js'))) as typeof ReconstructorModule;
-  const { readStreamDecoded } = (await import(dist('pipeline/decoded-lines.js'))) as typeof DecodedLinesModule;
-  const { openLogFile } = (await import(dist('sources/file-lines.js'))) as typeof FileLinesModule;
-  const { PipelineStats } = (await import(dist('telemetry/pipeline-stats.js'))) as typeof PipelineStatsModule;
-  const { reconstructorOptions } = (await import(dist('cli/reconstructor-options.js'))) as typeof ReconstructorOptionsModule;
 
   const config = resolveConfig({ endpoint: url }, {});
   // Made first, as backfill does: the worker loads its modules while the lines are read.
   const exporter = await createExporter(config, { inWorker: true, stateDir: process.env['XDG_STATE_HOME'] ?? '.' });
-  const parsed: { batch: DecodedBatch; lines: ParsedLine[] }[] = [];
-  for await (const batch of readStreamDecoded(await openLogFile(path), config.maxLineBytes)) {
-    parsed.push({ batch, lines: batch.texts.map((text) => parseLine(text)) });
-    // The texts are parsed: only their count is read from here on.
-    batch.texts.fill('');
-  }
+  const parsed = await parseAll(path, config.maxLineBytes);
 
   const startMs = performance.now();
   const startCpuMs = threadCpuMs();
@@ -58,11 +37,9 @@ async function main(path: string, url: string): Promise<void> {
   const queue = new ExportQueue(exporter, config.maxBatchSpans, stats);
   const reconstructor = new Reconstructor(reconstructorOptions(config), (trace) => queue.push(trace));
   const intake = new LineIntake(path, config.maxLineBytes, stats, reconstructor);
-  for (const { batch, lines } of parsed) {
-    let next = 0;
-    intake.addDecoded(batch, () => lines[next++] as ParsedLine);
+  await addParsed(intake, parsed, async () => {
     if (queue.full) await queue.sendFull();
-  }
+  });
   reconstructor.flush();
   await queue.drain();
   await exporter.shutdown();

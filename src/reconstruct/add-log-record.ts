@@ -1,6 +1,7 @@
 import { parseDurationMs, parseNumber } from '../model/key-value-numbers.js';
-import type { KeyValues, LogRecord, LogSignal } from '../model/records.js';
+import type { KeyValues, LogLevel, LogRecord, LogSignal } from '../model/records.js';
 import {
+  type FetchEnd,
   type FetchFacts,
   type HarnessFacts,
   type LogTraceFacts,
@@ -10,61 +11,79 @@ import {
   rootScopeId,
 } from './log-trace-facts.js';
 import { placeInRun } from './log-run-scopes.js';
-import { ownCopy } from './own-string.js';
+import { ownCopy, ownCopyOf, sameId } from './own-string.js';
 import type { SpanAttributes } from '../model/span-record.js';
 
-/** Folds one record into the facts. Records arrive roughly in time order; pairs are matched on ids, not order. */
+/**
+ * Folds one record into the facts. Records arrive roughly in time order; pairs are matched on ids, not order.
+ * Runs for every traced line: each field of the record (of many shapes: a megamorphic load) is read once.
+ */
 export function addRecord(facts: LogTraceFacts, record: LogRecord): void {
   const t = record.timeMs;
   if (t < facts.firstMs) facts.firstMs = t;
   if (t > facts.lastMs) facts.lastMs = t;
   if (facts.hostName === undefined && record.hostname !== undefined) facts.hostName = ownCopy(record.hostname);
-  const scope = placeInRun(facts, scopeOf(facts, record), record);
-  learnFromRecord(facts.session, record);
   const signal = record.signal;
+  const scope = placeInRun(facts, scopeOf(facts, record, t), signal, t);
+  learnFromRecord(facts.session, record);
   if (signal !== undefined) applySignal(facts, scope, signal, t);
-  if ((record.level === 'warn' || record.level === 'error' || record.level === 'fatal') && !isEventSignal(signal)) {
-    const attributes: SpanAttributes = { 'log.severity': record.level, 'log.message': truncate(record.message, 1000) };
-    if (record.subsystem !== undefined) attributes['log.subsystem'] = record.subsystem;
-    scope.events.push({ name: 'log', timeMs: t, attributes });
-  }
+  const level = record.level;
+  if ((level === 'warn' || level === 'error' || level === 'fatal') && !isEventSignal(signal)) addLogEvent(scope, record, level, t);
 }
 
-function scopeOf(facts: LogTraceFacts, record: LogRecord): ScopeFacts {
-  // A record with a trace id but no span id belongs to the request scope.
-  const spanId = record.trace?.spanId ?? rootScopeId(facts) ?? '';
-  let scope = facts.scopes.get(spanId);
-  if (scope === undefined) {
-    // Held while the trace is open: copies, not views of the line the hot path's regex read them from (own-string.ts).
-    scope = { spanId: ownCopy(spanId), firstMs: record.timeMs, lastMs: record.timeMs, events: [] };
-    if (record.trace?.parentSpanId !== undefined) scope.parentSpanId = ownCopy(record.trace.parentSpanId);
-    if (record.trace?.synthetic === true) scope.synthetic = true;
-    facts.scopes.set(spanId, scope);
+function addLogEvent(scope: ScopeFacts, record: LogRecord, level: LogLevel, t: number): void {
+  const attributes: SpanAttributes = { 'log.severity': level, 'log.message': ownCopy(truncate(record.message, 1000)) };
+  // The subsystem is one of a few names the parser keeps (not a view of this line).
+  if (record.subsystem !== undefined) attributes['log.subsystem'] = record.subsystem;
+  scope.events.push({ name: 'log', timeMs: t, attributes });
+}
+
+function scopeOf(facts: LogTraceFacts, record: LogRecord, t: number): ScopeFacts {
+  const trace = record.trace;
+  const lineSpanId = trace?.spanId;
+  const last = facts.lastScope;
+  let scope: ScopeFacts | undefined;
+  if (lineSpanId !== undefined && last !== undefined && sameId(lineSpanId, last.spanId)) scope = last;
+  else {
+    // A record with a trace id but no span id belongs to the request scope.
+    const spanId = lineSpanId ?? rootScopeId(facts) ?? '';
+    scope = facts.scopes.get(spanId);
+    if (scope === undefined) {
+      // Held while the trace is open: copies, not views of the line the hot path's regex read them from (own-string.ts).
+      scope = { spanId: ownCopy(spanId), firstMs: t, lastMs: t, events: [] };
+      if (trace?.parentSpanId !== undefined) scope.parentSpanId = ownCopy(trace.parentSpanId);
+      if (trace?.synthetic === true) scope.synthetic = true;
+      facts.scopes.set(scope.spanId, scope);
+    }
+    if (lineSpanId !== undefined) facts.lastScope = scope;
   }
-  if (record.timeMs < scope.firstMs) scope.firstMs = record.timeMs;
-  if (record.timeMs > scope.lastMs) scope.lastMs = record.timeMs;
+  if (t < scope.firstMs) scope.firstMs = t;
+  if (t > scope.lastMs) scope.lastMs = t;
   return scope;
 }
 
 function learnFromRecord(session: SessionFacts, record: LogRecord): void {
-  // Kept while the trace is open, once: copies, not views of the line (own-string.ts).
-  if (record.sessionId !== undefined) {
+  // Kept while the trace is open, once: copies, not views of the line (own-string.ts). A field is read only while it can still teach something.
+  if (session.sessionKey === undefined || session.sessionId === undefined) {
+    const sessionId = record.sessionId;
     // Some subsystems put the session key in `session_id`.
-    if (record.sessionId.startsWith('agent:')) session.sessionKey ??= ownCopy(record.sessionId);
-    else session.sessionId ??= ownCopy(record.sessionId);
+    if (sessionId !== undefined) {
+      if (sessionId.startsWith('agent:')) session.sessionKey ??= ownCopy(sessionId);
+      else session.sessionId ??= ownCopy(sessionId);
+    }
   }
-  if (record.agentId !== undefined) session.agentId ??= ownCopy(record.agentId);
-  if (record.channel !== undefined) session.channel ??= ownCopy(record.channel);
+  if (session.agentId === undefined && record.agentId !== undefined) session.agentId = ownCopy(record.agentId);
+  if (session.channel === undefined && record.channel !== undefined) session.channel = ownCopy(record.channel);
 }
 
 function learnFromValues(session: SessionFacts, values: KeyValues): void {
   const v = values;
-  if (v['sessionId'] !== undefined) session.sessionId ??= v['sessionId'];
-  if (v['sessionKey'] !== undefined) session.sessionKey ??= v['sessionKey'];
-  if (v['agentId'] !== undefined) session.agentId ??= v['agentId'];
-  if (v['channel'] !== undefined) session.channel ??= v['channel'];
+  session.sessionId ??= ownCopyOf(v['sessionId']);
+  session.sessionKey ??= ownCopyOf(v['sessionKey']);
+  session.agentId ??= ownCopyOf(v['agentId']);
+  session.channel ??= ownCopyOf(v['channel']);
   const runId = v['runId'];
-  if (runId !== undefined && !session.runIds.includes(runId)) session.runIds.push(runId);
+  if (runId !== undefined && !session.runIds.includes(runId)) session.runIds.push(ownCopy(runId));
 }
 
 function applySignal(facts: LogTraceFacts, scope: ScopeFacts, signal: LogSignal, t: number): void {
@@ -73,17 +92,17 @@ function applySignal(facts: LogTraceFacts, scope: ScopeFacts, signal: LogSignal,
     case 'message.received':
       terminal.messageReceived = true;
       learnFromValues(session, signal.values);
-      if (signal.values['messageId'] !== undefined) session.messageId ??= signal.values['messageId'];
+      session.messageId ??= ownCopyOf(signal.values['messageId']);
       return;
     case 'message.processed':
       learnFromValues(session, signal.values);
       terminal.processedMs = t;
       terminal.processedDurationMs = parseDurationMs(signal.values['duration']);
-      session.outcome = signal.values['outcome'];
-      if (signal.values['outcome'] === 'error') session.error = signal.values['error'] ?? signal.values['reason'] ?? 'error';
+      session.outcome = ownCopyOf(signal.values['outcome']);
+      if (signal.values['outcome'] === 'error') session.error = ownCopy(signal.values['error'] ?? signal.values['reason'] ?? 'error');
       return;
     case 'message.dispatch.completed':
-      if (signal.values['outcome'] === 'error') session.error ??= signal.values['error'] ?? 'dispatch error';
+      if (signal.values['outcome'] === 'error') session.error ??= ownCopy(signal.values['error'] ?? 'dispatch error');
       return;
     case 'message.queued':
     case 'message.dispatch.started':
@@ -93,11 +112,11 @@ function applySignal(facts: LogTraceFacts, scope: ScopeFacts, signal: LogSignal,
     case 'lane.dequeue': {
       const waitMs = parseNumber(signal.values['waitMs']);
       const lane = signal.values['lane'];
-      if (waitMs !== undefined && lane !== undefined) facts.laneWaits.push({ scope: scope.spanId, lane, dequeueMs: t, waitMs });
+      if (waitMs !== undefined && lane !== undefined) facts.laneWaits.push({ scope: scope.spanId, lane: ownCopy(lane), dequeueMs: t, waitMs });
       return;
     }
     case 'lane.error':
-      scope.error ??= signal.values['error'] ?? 'lane task error';
+      scope.error ??= ownCopy(signal.values['error'] ?? 'lane task error');
       settleLane(terminal, signal.values, t);
       return;
     case 'lane.done':
@@ -111,11 +130,11 @@ function applySignal(facts: LogTraceFacts, scope: ScopeFacts, signal: LogSignal,
       return;
     }
     case 'run.prompt.start':
-      if (scope.run !== undefined && signal.values['api'] !== undefined) scope.run.api = signal.values['api'];
+      if (scope.run !== undefined && signal.values['api'] !== undefined) scope.run.api = ownCopy(signal.values['api']);
       return;
     case 'run.agent.end':
       if (scope.run !== undefined && signal.values['isError'] === 'true') {
-        scope.run.agentError = { error: signal.values['error'], reason: signal.values['failoverReason'] };
+        scope.run.agentError = { error: ownCopyOf(signal.values['error']), reason: ownCopyOf(signal.values['failoverReason']) };
       }
       return;
     case 'run.done':
@@ -132,16 +151,16 @@ function applySignal(facts: LogTraceFacts, scope: ScopeFacts, signal: LogSignal,
       applyFetch(facts, scope, signal.phase, signal.values, t);
       return;
     case 'rpc.response':
-      terminal.rpc = { method: signal.method, atMs: t, ok: signal.ok };
+      terminal.rpc = { method: ownCopy(signal.method), atMs: t, ok: signal.ok };
       if (signal.durationMs !== undefined) terminal.rpc.durationMs = signal.durationMs;
       learnFromValues(session, signal.values);
       return;
     case 'device.pairing':
       terminal.pairing = { atMs: t };
-      if (signal.values['role'] !== undefined) terminal.pairing.role = signal.values['role'];
+      if (signal.values['role'] !== undefined) terminal.pairing.role = ownCopy(signal.values['role']);
       return;
     case 'retry':
-      scope.events.push({ name: 'openclaw.retry', timeMs: t, attributes: primitives({ ...signal.values, attempt: signal.attempt, maxAttempts: signal.maxAttempts }) });
+      scope.events.push({ name: 'openclaw.retry', timeMs: t, attributes: retryAttributes(signal.values, signal.attempt, signal.maxAttempts) });
       return;
     case 'decision':
       scope.events.push({ name: `openclaw.${signal.event}`, timeMs: t, attributes: primitives(signal.values) });
@@ -178,8 +197,8 @@ function applyTool(facts: LogTraceFacts, scope: ScopeFacts, isStart: boolean, va
   const tools = (facts.tools ??= new Map());
   let tool = tools.get(key);
   if (tool === undefined) {
-    tool = { scope: scope.spanId, runId, toolCallId, tool: values['tool'] ?? 'unknown', startMs: t };
-    tools.set(key, tool);
+    tool = { scope: scope.spanId, runId: ownCopy(runId), toolCallId: ownCopy(toolCallId), tool: ownCopy(values['tool'] ?? 'unknown'), startMs: t };
+    tools.set(ownCopy(key), tool);
     facts.openTools++;
   }
   if (isStart) tool.startMs = Math.min(tool.startMs, t);
@@ -192,7 +211,7 @@ function applyTool(facts: LogTraceFacts, scope: ScopeFacts, isStart: boolean, va
 function applyToolFailed(facts: LogTraceFacts, scope: ScopeFacts, name: string, error: string): void {
   for (const tool of facts.tools?.values() ?? []) {
     if (tool.scope === scope.spanId && tool.tool === name && tool.endMs === undefined) {
-      tool.error = error;
+      tool.error = ownCopy(error);
       return;
     }
   }
@@ -200,27 +219,59 @@ function applyToolFailed(facts: LogTraceFacts, scope: ScopeFacts, name: string, 
 
 function applyFetch(facts: LogTraceFacts, scope: ScopeFacts, phase: 'start' | 'response' | 'error', values: KeyValues, t: number): void {
   if (phase === 'start') {
-    const fetch: FetchFacts = { scope: scope.spanId, startMs: t, ordinal: countFetchAt(facts, scope.spanId, t), start: values };
+    const fetch = fetchFacts(scope.spanId, t, countFetchAt(facts, scope.spanId, t), values);
     facts.fetches.push(fetch);
     facts.openFetches.push(fetch);
     return;
   }
   // FIFO per scope and model: a harness run makes its provider requests one after another.
-  const at = facts.openFetches.findIndex((f) => f.scope === scope.spanId && (values['model'] === undefined || f.start['model'] === values['model']));
+  const model = values['model'];
+  const at = facts.openFetches.findIndex((f) => f.scope === scope.spanId && (model === undefined || f.model === model));
   const elapsed = parseNumber(values['elapsedMs']);
   let fetch: FetchFacts;
   if (at === -1) {
     const startMs = elapsed === undefined ? t : t - elapsed;
     countFetchAt(facts, scope.spanId, startMs);
-    fetch = { scope: scope.spanId, startMs, ordinal: 0, start: values };
+    // No start line seen: what the response says stands for it.
+    fetch = fetchFacts(scope.spanId, startMs, 0, values);
     facts.fetches.push(fetch);
   } else {
     fetch = facts.openFetches[at] as FetchFacts;
     facts.openFetches.splice(at, 1);
   }
   fetch.endMs = t;
-  fetch.end = values;
+  fetch.end = fetchEnd(values);
   fetch.failed = phase === 'error';
+}
+
+/** What fetchSpan reads of a fetch's start line (log-call-spans.ts), as strings of their own. */
+function fetchFacts(scope: string, startMs: number, ordinal: number, values: KeyValues): FetchFacts {
+  return {
+    scope,
+    startMs,
+    ordinal,
+    model: ownCopyOf(values['model']),
+    provider: ownCopyOf(values['provider']),
+    api: ownCopyOf(values['api']),
+    method: ownCopyOf(values['method']),
+    url: ownCopyOf(values['url']),
+    endMs: undefined,
+    end: undefined,
+    failed: false,
+  };
+}
+
+/** What fetchSpan reads of a fetch's response or error line. */
+function fetchEnd(values: KeyValues): FetchEnd {
+  return {
+    model: ownCopyOf(values['model']),
+    provider: ownCopyOf(values['provider']),
+    api: ownCopyOf(values['api']),
+    status: ownCopyOf(values['status']),
+    error: ownCopyOf(values['error']),
+    errorName: ownCopyOf(values['errorName']),
+    code: ownCopyOf(values['code']),
+  };
 }
 
 /** How many fetches of `scope` started at `startMs` before this one, counting this one in (per-scope, per-millisecond ordinals keep ids apart). */
@@ -239,15 +290,37 @@ function isEventSignal(signal: LogSignal | undefined): boolean {
 function copyDefined<T extends object>(target: T, values: KeyValues, keys: readonly (keyof T & string)[]): void {
   for (const key of keys) {
     const value = values[key];
-    if (value !== undefined) (target as Record<string, unknown>)[key] = value;
+    if (value !== undefined) (target as Record<string, unknown>)[key] = ownCopy(value);
   }
+}
+
+/**
+ * `primitives({ ...values, attempt, maxAttempts })`, the same keys in the same order, without the copy
+ * (spreading a key=value object cost ~15 µs a retry line in a cold backfill).
+ */
+function retryAttributes(values: KeyValues, attempt: number | undefined, maxAttempts: number | undefined): SpanAttributes {
+  const out: SpanAttributes = {};
+  let attemptSeen = false;
+  let maxAttemptsSeen = false;
+  for (const key of Object.keys(values)) {
+    if (key === 'attempt') {
+      attemptSeen = true;
+      if (attempt !== undefined) out[key] = attempt;
+    } else if (key === 'maxAttempts') {
+      maxAttemptsSeen = true;
+      if (maxAttempts !== undefined) out[key] = maxAttempts;
+    } else out[key] = ownCopy(truncate(values[key] as string, 1000));
+  }
+  if (!attemptSeen && attempt !== undefined) out['attempt'] = attempt;
+  if (!maxAttemptsSeen && maxAttempts !== undefined) out['maxAttempts'] = maxAttempts;
+  return out;
 }
 
 /** Only the primitive values of a structured record, as span event attributes. */
 function primitives(values: Readonly<Record<string, unknown>>): SpanAttributes {
   const out: SpanAttributes = {};
   for (const [key, value] of Object.entries(values)) {
-    if (typeof value === 'string') out[key] = truncate(value, 1000);
+    if (typeof value === 'string') out[key] = ownCopy(truncate(value, 1000));
     else if (typeof value === 'number' || typeof value === 'boolean') out[key] = value;
   }
   return out;

@@ -71,7 +71,14 @@ export class ExportedSpans {
   takeFresh(key: string, spans: readonly SpanRecord[]): SpanRecord[] {
     const known = this.byKey.get(key);
     const fresh = known === undefined ? [...spans] : spans.filter((span) => !hasId(known, span.spanId));
-    if (fresh.length > 0) this.remember(key, fresh.map((span) => span.spanId));
+    if (fresh.length === 0) return fresh;
+    // A trace seen for the first time (nearly every one): its ids packed at once, not one concatenation each.
+    const packed = known === undefined ? packedIds(fresh) : undefined;
+    if (packed === undefined) this.remember(key, fresh.map((span) => span.spanId));
+    else {
+      if (this.byKey.size >= this.limit) this.forgetOldest();
+      this.byKey.set(ownCopy(key), packed);
+    }
     return fresh;
   }
 
@@ -118,6 +125,18 @@ function withId(ids: SpanIds | undefined, id: string): SpanIds {
   if (typeof ids !== 'string') return ids.add(ownCopy(id));
   if (id.length === ID_CHARS && ids.length < PACKED_MAX * ID_CHARS) return ownCopy(ids, id);
   return new Set([...idsOf(ids), ownCopy(id)]);
+}
+
+/** The ids of `spans` packed as `remember` would pack them one by one; undefined when it would not (a duplicate, an id not of 16 characters, more than PACKED_MAX). */
+function packedIds(spans: readonly SpanRecord[]): string | undefined {
+  if (spans.length > PACKED_MAX) return undefined;
+  const ids: string[] = [];
+  for (const span of spans) {
+    const id = span.spanId;
+    if (id.length !== ID_CHARS || ids.includes(id)) return undefined;
+    ids.push(id);
+  }
+  return ownCopy(ids.join(''));
 }
 
 function idsOf(ids: SpanIds): string[] {

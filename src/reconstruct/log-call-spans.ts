@@ -1,6 +1,6 @@
 import { parseNumber } from '../model/key-value-numbers.js';
 import { ATTR, GEN_AI_OPERATION, operationForApi, providerName } from '../model/attribute-names.js';
-import type { FetchFacts, LogTraceFacts, ToolFacts } from './log-trace-facts.js';
+import type { FetchFacts, LogTraceFacts, SessionFacts, ToolFacts } from './log-trace-facts.js';
 import { deriveSpanId } from './span-ids.js';
 import type { SpanAttributes, SpanRecord } from '../model/span-record.js';
 
@@ -9,8 +9,23 @@ import type { SpanAttributes, SpanRecord } from '../model/span-record.js';
  * span per `[model-fetch]` pair, one tool span per tool call. Their ids are
  * derived from what they are made of (see docs/design.md, "Ids").
  */
-function runAttributes(facts: LogTraceFacts, scopeId: string, common: SpanAttributes): SpanAttributes {
-  const attributes: SpanAttributes = { ...common };
+
+/**
+ * The session attributes every span of a stream-A trace starts with, as a new object per span. Not
+ * `{ ...common }` of one object per trace: V8 gave each such copy a hidden class of its own (every
+ * span's attributes then made its own chain of maps as keys were added, ~4 KB per model span, and
+ * left every load from them megamorphic); objects built by the same stores in the same order share them.
+ */
+export function sessionAttributes(session: SessionFacts): SpanAttributes {
+  const out: SpanAttributes = {};
+  if (session.sessionId !== undefined) out[ATTR.openclawSessionId] = session.sessionId;
+  if (session.sessionKey !== undefined) out[ATTR.openclawSessionKey] = session.sessionKey;
+  if (session.channel !== undefined) out[ATTR.openclawChannel] = session.channel;
+  return out;
+}
+
+function runAttributes(facts: LogTraceFacts, scopeId: string): SpanAttributes {
+  const attributes = sessionAttributes(facts.session);
   const run = facts.scopes.get(scopeId)?.run;
   const runId = run?.runId ?? (facts.session.runIds.length === 1 ? facts.session.runIds[0] : undefined);
   if (runId !== undefined) attributes[ATTR.openclawRunId] = runId;
@@ -19,31 +34,30 @@ function runAttributes(facts: LogTraceFacts, scopeId: string, common: SpanAttrib
   return attributes;
 }
 
-export function fetchSpan(facts: LogTraceFacts, fetch: FetchFacts, common: SpanAttributes): SpanRecord {
-  const start = fetch.start;
-  const end = fetch.end ?? {};
-  const model = start['model'] ?? end['model'];
-  const provider = start['provider'] ?? end['provider'];
-  const api = start['api'] ?? end['api'];
+export function fetchSpan(facts: LogTraceFacts, fetch: FetchFacts): SpanRecord {
+  const end = fetch.end;
+  const model = fetch.model ?? end?.model;
+  const provider = fetch.provider ?? end?.provider;
+  const api = fetch.api ?? end?.api;
   const operation = operationForApi(api);
-  const attributes = runAttributes(facts, fetch.scope, common);
+  const attributes = runAttributes(facts, fetch.scope);
   attributes[ATTR.genAiOperationName] = operation;
   if (provider !== undefined) attributes[ATTR.genAiProviderName] = providerName(provider);
   if (model !== undefined) attributes[ATTR.genAiRequestModel] = model;
   if (api !== undefined) attributes[ATTR.openclawApi] = api;
-  if (start['method'] !== undefined) attributes[ATTR.httpRequestMethod] = start['method'];
-  const server = serverOf(start['url']);
+  if (fetch.method !== undefined) attributes[ATTR.httpRequestMethod] = fetch.method;
+  const server = serverOf(fetch.url);
   if (server !== undefined) {
     attributes[ATTR.serverAddress] = server.address;
     // Conditionally required beside server.address (GenAI spans.yaml, attributes.gen_ai.address_and_port).
     attributes[ATTR.serverPort] = server.port;
   }
-  const status = parseNumber(end['status']);
+  const status = parseNumber(end?.status);
   if (status !== undefined) attributes[ATTR.httpResponseStatusCode] = status;
   let error: string | undefined;
-  if (fetch.failed === true) {
-    error = end['error'] ?? 'request failed';
-    attributes[ATTR.errorType] = end['errorName'] ?? end['code'] ?? 'fetch_error';
+  if (fetch.failed) {
+    error = end?.error ?? 'request failed';
+    attributes[ATTR.errorType] = end?.errorName ?? end?.code ?? 'fetch_error';
   } else if (status !== undefined && status >= 400) {
     error = `HTTP ${status}`;
     attributes[ATTR.errorType] = String(status);
@@ -63,8 +77,8 @@ export function fetchSpan(facts: LogTraceFacts, fetch: FetchFacts, common: SpanA
   };
 }
 
-export function toolSpan(facts: LogTraceFacts, tool: ToolFacts, common: SpanAttributes): SpanRecord {
-  const attributes = runAttributes(facts, tool.scope, common);
+export function toolSpan(facts: LogTraceFacts, tool: ToolFacts): SpanRecord {
+  const attributes = runAttributes(facts, tool.scope);
   attributes[ATTR.genAiOperationName] = GEN_AI_OPERATION.executeTool;
   attributes[ATTR.genAiToolName] = tool.tool;
   attributes[ATTR.genAiToolCallId] = tool.toolCallId;

@@ -1,4 +1,4 @@
-import type { LogRecord } from '../model/records.js';
+import type { LogSignal } from '../model/records.js';
 import type { LogTraceFacts, ScopeFacts } from './log-trace-facts.js';
 import { deriveSpanId } from './span-ids.js';
 
@@ -13,10 +13,8 @@ import { deriveSpanId } from './span-ids.js';
  * logs no `done`). The run's lines in between go to it; lane lines stay with
  * the request, whose they are.
  */
-export function placeInRun(facts: LogTraceFacts, scope: ScopeFacts, record: LogRecord): ScopeFacts {
+export function placeInRun(facts: LogTraceFacts, scope: ScopeFacts, signal: LogSignal | undefined, t: number): ScopeFacts {
   if (scope.parentSpanId !== undefined || scope.synthetic === true) return scope;
-  const signal = record.signal;
-  const t = record.timeMs;
   if (signal?.kind === 'run.start') {
     const runId = signal.values['runId'];
     if (runId === undefined) return scope;

@@ -1,4 +1,3 @@
-import type { KeyValues } from '../model/records.js';
 import type { SpanEventRecord } from '../model/span-record.js';
 
 /**
@@ -6,6 +5,11 @@ import type { SpanEventRecord } from '../model/span-record.js';
  * gateway logged under, the calls seen inside them, the session ids, and the
  * markers that end a trace. add-log-record.ts folds records in;
  * log-trace-spans.ts turns the result into spans.
+ *
+ * Only what the spans read is kept, as strings of their own (own-string.ts): an open trace lives
+ * across many young collections, and a value read from a line (a regex capture, a key=value of its
+ * message) is a view that keeps the whole line, which was then promoted with it (~31 MB per
+ * backfill of the 97 MB bench log before).
  */
 
 /** One W3C scope the gateway logged under: the request (root) or a harness run. */
@@ -35,15 +39,33 @@ export interface HarnessFacts {
   aborted?: boolean;
 }
 
+/** One `[model-fetch]` call: what its start line said, then its response (or error) line. */
 export interface FetchFacts {
   scope: string;
   startMs: number;
   /** How many fetches of this scope started at the same millisecond before this one (keeps ids apart). */
   ordinal: number;
-  start: KeyValues;
-  endMs?: number;
-  end?: KeyValues;
-  failed?: boolean;
+  /** Of the start line (of the response line when no start was seen). */
+  model: string | undefined;
+  provider: string | undefined;
+  api: string | undefined;
+  method: string | undefined;
+  url: string | undefined;
+  endMs: number | undefined;
+  /** Of the response or error line. */
+  end: FetchEnd | undefined;
+  failed: boolean;
+}
+
+/** What a fetch's response or error line said. */
+export interface FetchEnd {
+  model: string | undefined;
+  provider: string | undefined;
+  api: string | undefined;
+  status: string | undefined;
+  error: string | undefined;
+  errorName: string | undefined;
+  code: string | undefined;
 }
 
 export interface ToolFacts {
@@ -107,6 +129,8 @@ export interface LogTraceFacts {
   terminal: TerminalFacts;
   /** Request scope id → the run scope made for it and still open (log-run-scopes.ts; releases before 2026.6.1). */
   openRuns?: Map<string, string>;
+  /** The scope of the last record with a span id: a trace's lines come in runs of one scope, found again without hashing the line's id. */
+  lastScope: ScopeFacts | undefined;
 }
 
 /**
@@ -126,6 +150,7 @@ export function emptyFacts(traceId: string, firstMs: number): LogTraceFacts {
     laneWaits: [],
     session: { runIds: [] },
     terminal: { messageReceived: false },
+    lastScope: undefined,
   };
 }
 

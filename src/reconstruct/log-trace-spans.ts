@@ -1,9 +1,9 @@
 import { ATTR, GEN_AI_OPERATION, agentIdFromSessionKey, providerName } from '../model/attribute-names.js';
-import { fetchSpan, toolSpan } from './log-call-spans.js';
-import type { LogTraceFacts, ScopeFacts } from './log-trace-facts.js';
+import { fetchSpan, sessionAttributes, toolSpan } from './log-call-spans.js';
+import type { LaneWaitFacts, LogTraceFacts, ScopeFacts } from './log-trace-facts.js';
 import { coverChildren } from './cover-children.js';
 import { deriveSpanId } from './span-ids.js';
-import type { SpanAttributes, SpanRecord } from '../model/span-record.js';
+import type { SpanAttributes, SpanEventRecord, SpanRecord } from '../model/span-record.js';
 
 /**
  * Facts of one stream-A trace → spans. OpenClaw's scopes keep their ids (the
@@ -14,54 +14,50 @@ import type { SpanAttributes, SpanRecord } from '../model/span-record.js';
 export function buildLogTraceSpans(facts: LogTraceFacts): { spans: SpanRecord[]; incomplete: boolean } {
   const spans: SpanRecord[] = [];
   let incomplete = false;
-  const common = sessionAttributes(facts);
   const attempts = attemptNumbers(facts);
 
   for (const scope of facts.scopes.values()) {
-    spans.push(scope.parentSpanId === undefined ? rootSpan(facts, scope, common) : scopeSpan(facts, scope, common, attempts.get(scope.spanId)));
+    spans.push(scope.parentSpanId === undefined ? rootSpan(facts, scope) : scopeSpan(facts, scope, attempts.get(scope.spanId)));
   }
   addMissingParents(facts, spans);
   for (const fetch of facts.fetches) {
-    const span = fetchSpan(facts, fetch, common);
+    const span = fetchSpan(facts, fetch);
     incomplete ||= fetch.endMs === undefined;
     spans.push(span);
   }
   for (const tool of facts.tools?.values() ?? []) {
     incomplete ||= tool.endMs === undefined;
-    spans.push(toolSpan(facts, tool, common));
+    spans.push(toolSpan(facts, tool));
   }
-  for (const wait of facts.laneWaits) {
-    spans.push({
-      traceId: facts.traceId,
-      spanId: deriveSpanId(facts.traceId, 'lane', wait.scope, wait.lane, wait.dequeueMs),
-      parentSpanId: wait.scope,
-      name: 'openclaw.queue.wait',
-      kind: 'internal',
-      startMs: wait.dequeueMs - wait.waitMs,
-      endMs: wait.dequeueMs,
-      attributes: { [ATTR.openclawLane]: wait.lane, [ATTR.openclawSynthesized]: true },
-      status: { code: 'unset' },
-      events: [],
-    });
-  }
+  for (const wait of facts.laneWaits) spans.push(laneWaitSpan(facts.traceId, wait));
   if (facts.terminal.messageReceived && facts.terminal.processedMs === undefined) incomplete = true;
   // Children first: deepest spans are synthesised ones, then harness scopes, then roots.
   coverChildren(spans, 3);
   // Lines can arrive slightly out of time order; events are kept in time order, not arrival order.
-  for (const span of spans) span.events.sort((a, b) => a.timeMs - b.timeMs);
+  for (const span of spans) if (span.events.length > 1) span.events.sort(byTime);
   return { spans, incomplete };
 }
 
-function sessionAttributes(facts: LogTraceFacts): SpanAttributes {
-  const s = facts.session;
-  const out: SpanAttributes = {};
-  if (s.sessionId !== undefined) out[ATTR.openclawSessionId] = s.sessionId;
-  if (s.sessionKey !== undefined) out[ATTR.openclawSessionKey] = s.sessionKey;
-  if (s.channel !== undefined) out[ATTR.openclawChannel] = s.channel;
-  return out;
+function byTime(a: SpanEventRecord, b: SpanEventRecord): number {
+  return a.timeMs - b.timeMs;
 }
 
-function rootSpan(facts: LogTraceFacts, scope: ScopeFacts, common: SpanAttributes): SpanRecord {
+function laneWaitSpan(traceId: string, wait: LaneWaitFacts): SpanRecord {
+  return {
+    traceId,
+    spanId: deriveSpanId(traceId, 'lane', wait.scope, wait.lane, wait.dequeueMs),
+    parentSpanId: wait.scope,
+    name: 'openclaw.queue.wait',
+    kind: 'internal',
+    startMs: wait.dequeueMs - wait.waitMs,
+    endMs: wait.dequeueMs,
+    attributes: { [ATTR.openclawLane]: wait.lane, [ATTR.openclawSynthesized]: true },
+    status: { code: 'unset' },
+    events: [],
+  };
+}
+
+function rootSpan(facts: LogTraceFacts, scope: ScopeFacts): SpanRecord {
   const { terminal, session } = facts;
   let start = facts.firstMs;
   if (terminal.rpc?.durationMs !== undefined) start = Math.min(start, terminal.rpc.atMs - terminal.rpc.durationMs);
@@ -75,7 +71,7 @@ function rootSpan(facts: LogTraceFacts, scope: ScopeFacts, common: SpanAttribute
       : terminal.pairing !== undefined && session.runIds.length === 0
         ? 'openclaw.device.pairing'
         : 'openclaw.request';
-  const attributes: SpanAttributes = { ...common };
+  const attributes = sessionAttributes(facts.session);
   if (session.runIds.length > 0) attributes[ATTR.openclawRunId] = session.runIds.length === 1 ? (session.runIds[0] as string) : session.runIds;
   if (session.messageId !== undefined) attributes[ATTR.openclawMessageId] = session.messageId;
   if (session.outcome !== undefined) attributes[ATTR.openclawOutcome] = session.outcome;
@@ -98,9 +94,9 @@ function rootSpan(facts: LogTraceFacts, scope: ScopeFacts, common: SpanAttribute
   };
 }
 
-function scopeSpan(facts: LogTraceFacts, scope: ScopeFacts, common: SpanAttributes, attempt: number | undefined): SpanRecord {
+function scopeSpan(facts: LogTraceFacts, scope: ScopeFacts, attempt: number | undefined): SpanRecord {
   const run = scope.run;
-  const attributes: SpanAttributes = { ...common };
+  const attributes = sessionAttributes(facts.session);
   const agentId = facts.session.agentId ?? agentIdFromSessionKey(facts.session.sessionKey);
   let name = 'openclaw.scope';
   let error = scope.error;
@@ -177,9 +173,14 @@ function addMissingParents(facts: LogTraceFacts, spans: SpanRecord[]): void {
       startMs: facts.firstMs,
       endMs: facts.lastMs,
       // A request whose lines were not read is incomplete; one that console lines never show is only synthesised.
-      attributes: { ...sessionAttributes(facts), [scope.synthetic === true ? ATTR.openclawSynthesized : ATTR.openclawSpanIncomplete]: true },
+      attributes: withFlag(sessionAttributes(facts.session), scope.synthetic === true ? ATTR.openclawSynthesized : ATTR.openclawSpanIncomplete),
       status: { code: 'unset' },
       events: [],
     });
   }
+}
+
+function withFlag(attributes: SpanAttributes, flag: string): SpanAttributes {
+  attributes[flag] = true;
+  return attributes;
 }

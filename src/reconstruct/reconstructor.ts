@@ -7,7 +7,7 @@ import { LogClock, MERGED_CLOCK, type StreamKind } from './log-clock.js';
 import { clockName, traceDueMs, type AnyBuilder } from './trace-due.js';
 import { LogTraceBuilder } from './log-trace-builder.js';
 import { MergedTraceBuilder } from './merged-trace-builder.js';
-import { ownCopy } from './own-string.js';
+import { ownCopy, sameId } from './own-string.js';
 import type { FinishedTrace } from '../model/span-record.js';
 import { emptyReconstructorCounters, type ReconstructorCounters, type ReconstructorOptions } from './reconstructor-options.js';
 import type { TraceBuilder } from './trace-builder.js';
@@ -31,6 +31,10 @@ export interface TraceExit {
 }
 
 interface OpenTrace {
+  /** Its key in `open`. */
+  key: string;
+  /** The stream whose builder it is (either, when merging). */
+  stream: StreamKind;
   builder: AnyBuilder;
   /** Made at its first line that comes with a LineRef (a backfill passes none: 10,000 empty maps were ~2.6 MB). */
   lines?: TraceLines;
@@ -56,8 +60,14 @@ export class Reconstructor {
   private readonly open = new Map<string, OpenTrace>();
   private readonly bySession = new Map<string, string>();
   private readonly clock: LogClock;
-  /** Per clock, no open trace of it is due before this (a lower bound: a trace's due time only moves later when it gets a line, except on completion). */
-  private readonly nextDueMs = new Map<string, number>();
+  /**
+   * Per clock (`dueClocks[i]`), no open trace of it is due before `nextDueMs[i]` (a lower bound: a trace's due
+   * time only moves later when it gets a line, except on completion). Arrays, not a Map: tick() reads them
+   * at every line that moves log time, and iterating a Map allocated an entry and an iterator each time
+   * (~8 MB per backfill of the 97 MB log). There are as many clocks as sources: a few.
+   */
+  private readonly dueClocks: string[] = [];
+  private readonly nextDueMs: number[] = [];
 
   /** What was exported, per trace (exported-spans.ts): a later line of a trace sends only the spans it adds. */
   readonly exported: ExportedSpans;
@@ -79,7 +89,7 @@ export class Reconstructor {
   /** How much longer the log must be quiet (following, every source caught up) until the next open trace is due (Infinity when none is open). */
   get nextDueIn(): number {
     let soonest = Number.POSITIVE_INFINITY;
-    for (const [clock, due] of this.nextDueMs) soonest = Math.min(soonest, due - this.clock.now(clock, true));
+    for (let i = 0; i < this.dueClocks.length; i++) soonest = Math.min(soonest, (this.nextDueMs[i] as number) - this.clock.now(this.dueClocks[i] as string, true));
     return soonest;
   }
 
@@ -120,7 +130,7 @@ export class Reconstructor {
       return;
     }
     const traceId = record.trace.traceId;
-    const entry = this.entryFor(this.keyOf('log', traceId), traceId, 'log', clock);
+    const entry = this.entryFor(traceId, 'log', clock);
     (entry.builder as TraceBuilder<LogRecord>).add(record);
     if (this.options.mergeStreams === true) for (const ref of entry.builder.sessionRefs()) this.bySession.set(ref, traceId);
     this.added(entry, at);
@@ -140,7 +150,7 @@ export class Reconstructor {
       this.counters.untracedEvents++;
       return;
     }
-    const entry = this.entryFor(this.keyOf('event', traceId), traceId, 'event', clock);
+    const entry = this.entryFor(traceId, 'event', clock);
     (entry.builder as TraceBuilder<DiagnosticEvent>).add(event);
     for (const ref of entry.builder.sessionRefs()) this.bySession.set(ref, traceId);
     this.added(entry, at);
@@ -154,20 +164,22 @@ export class Reconstructor {
     // Quiet, no line is left to confirm or refute a jump of log time: the latest line read counts (log-clock.ts).
     const quiet = quietMs > 0;
     let due = false;
-    for (const [clock, next] of this.nextDueMs) if (this.clock.now(clock, quiet) + quietMs >= next) due = true;
+    for (let i = 0; i < this.dueClocks.length; i++) if (this.clock.now(this.dueClocks[i] as string, quiet) + quietMs >= (this.nextDueMs[i] as number)) due = true;
     if (!due) return;
-    this.nextDueMs.clear();
-    for (const [key, entry] of this.open) {
+    this.dueClocks.length = 0;
+    this.nextDueMs.length = 0;
+    for (const entry of this.open.values()) {
       const dueMs = traceDueMs(entry.builder, this.options);
-      if (this.clock.now(entry.clock, quiet) + quietMs >= dueMs) this.finish(key, entry, entry.builder.completedAtMs() !== undefined ? 'complete' : 'idle');
+      if (this.clock.now(entry.clock, quiet) + quietMs >= dueMs) this.finish(entry, entry.builder.completedAtMs() !== undefined ? 'complete' : 'idle');
       else this.dueAt(entry.clock, dueMs);
     }
   }
 
   /** Emits every open trace (end of input or shutdown); those not complete are marked. */
   flush(): void {
-    for (const [key, entry] of this.open) this.finish(key, entry, 'flushed');
-    this.nextDueMs.clear();
+    for (const entry of this.open.values()) this.finish(entry, 'flushed');
+    this.dueClocks.length = 0;
+    this.nextDueMs.length = 0;
   }
 
   private outside(timeMs: number): boolean {
@@ -179,31 +191,38 @@ export class Reconstructor {
 
   /** One key per trace when merging; else one per stream, as each stream builds its own trace. */
   private keyOf(kind: StreamKind, traceId: string): string {
-    // A trace's lines mostly come in runs: the last key is reused rather than built (and hashed) again for each.
-    if (traceId === this.lastKey.traceId && kind === this.lastKey.kind) return this.lastKey.key;
-    const key = this.options.mergeStreams === true ? `trace:${traceId}` : `${kind}:${traceId}`;
-    this.lastKey = { kind, traceId, key };
-    return key;
+    return this.options.mergeStreams === true ? `trace:${traceId}` : `${kind}:${traceId}`;
   }
 
-  private lastKey: { kind: StreamKind | undefined; traceId: string; key: string } = { kind: undefined, traceId: '', key: '' };
+  /**
+   * The open trace of the last line: a trace's lines mostly come in runs, and its id read from a line is
+   * compared in place rather than made into a key and hashed (own-string.ts sameId). Cleared when it leaves.
+   */
+  private last: OpenTrace | undefined;
 
   private dueAt(clock: string, dueMs: number): void {
-    if (dueMs < (this.nextDueMs.get(clock) ?? Number.POSITIVE_INFINITY)) this.nextDueMs.set(clock, dueMs);
+    const at = this.dueClocks.indexOf(clock);
+    if (at === -1) {
+      this.dueClocks.push(clock);
+      this.nextDueMs.push(dueMs);
+    } else if (dueMs < (this.nextDueMs[at] as number)) this.nextDueMs[at] = dueMs;
   }
 
-  /** The open trace of `key`, made when new (no closure per line: this runs for every traced line). */
-  private entryFor(key: string, traceId: string, stream: StreamKind, clock: string): OpenTrace {
+  /** The open trace of `traceId` in `stream`, made when new (no closure per line: this runs for every traced line). */
+  private entryFor(traceId: string, stream: StreamKind, clock: string): OpenTrace {
+    const last = this.last;
+    if (last !== undefined && (last.stream === stream || this.options.mergeStreams === true) && sameId(traceId, last.builder.traceId)) return last;
+    const key = this.keyOf(stream, traceId);
     const existing = this.open.get(key);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) return (this.last = existing);
     // A trace exported already opens again as a fragment: it is built as the whole trace would be, and finish() sends only its new spans.
     if (this.open.size >= this.options.maxOpenTraces) this.evictOldest();
     // Held until the trace leaves: copies, not views of the line they were read from (own-string.ts).
     const id = ownCopy(traceId);
     const builder = this.options.mergeStreams === true ? new MergedTraceBuilder(id) : stream === 'log' ? new LogTraceBuilder(id) : new EventTraceBuilder(id);
-    const entry: OpenTrace = { builder, items: 0, clock };
-    this.open.set(ownCopy(key), entry);
-    return entry;
+    const entry: OpenTrace = { key: ownCopy(key), stream, builder, items: 0, clock };
+    this.open.set(entry.key, entry);
+    return (this.last = entry);
   }
 
   private added(entry: OpenTrace, at: LineRef | undefined): void {
@@ -241,16 +260,17 @@ export class Reconstructor {
    */
   private evictOldest(): void {
     const count = Math.max(1, Math.floor(this.options.maxOpenTraces / 100));
-    const oldest = [...this.open].sort(([, a], [, b]) => a.builder.lastMs - b.builder.lastMs).slice(0, count);
-    for (const [key, entry] of oldest) {
+    const oldest = [...this.open.values()].sort((a, b) => a.builder.lastMs - b.builder.lastMs).slice(0, count);
+    for (const entry of oldest) {
       this.counters.tracesEvicted++;
-      this.finish(key, entry, 'evicted');
+      this.finish(entry, 'evicted');
     }
   }
 
-  private finish(key: string, entry: OpenTrace, closedBy: CloseReason): void {
-    const builder = entry.builder;
+  private finish(entry: OpenTrace, closedBy: CloseReason): void {
+    const { key, builder } = entry;
     this.open.delete(key);
+    if (this.last === entry) this.last = undefined;
     for (const ref of builder.sessionRefs()) if (this.bySession.get(ref) === builder.traceId) this.bySession.delete(ref);
     const trace = builder.build();
     if (builder.completedAtMs() === undefined && !trace.incomplete) {

@@ -50,4 +50,17 @@ describe('ExportedSpans', () => {
     memory.remember('short', ['a', '0123456789abcdef']);
     expect(memory.takeFresh('short', [span('a'), span('0123456789abcdef'), span('b')]).map((s) => s.spanId)).toEqual(['b']);
   });
+
+  it('remembers a trace handed out whole as it remembers its ids one by one (duplicates once, odd ids, past the packed size)', () => {
+    const id = (n: number): string => n.toString(16).padStart(16, '0');
+    const lists = [[id(1)], [id(1), id(2), id(1)], [id(1), 'short', id(2)], Array.from({ length: 32 }, (_, n) => id(n)), Array.from({ length: 33 }, (_, n) => id(n))];
+    for (const ids of lists) {
+      const whole = new ExportedSpans(10);
+      const oneByOne = new ExportedSpans(10);
+      expect(whole.takeFresh('k', ids.map(span))).toHaveLength(ids.length);
+      oneByOne.remember('k', ids);
+      expect([...whole.entries()]).toEqual([...oneByOne.entries()]);
+      expect(whole.takeFresh('k', [...ids, id(99)].map(span)).map((s) => s.spanId)).toEqual([id(99)]);
+    }
+  });
 });

@@ -210,3 +210,25 @@ describe('completion kept as counts of open calls', () => {
     expect(inference.filter((s) => s.startMs === 1001).map((s) => s.endMs).sort()).toEqual([1004, 1005, 1008]);
   });
 });
+
+describe('retry events', () => {
+  function retryEvent(signal: { attempt?: number; maxAttempts?: number; values: Record<string, string> }): Record<string, unknown> | undefined {
+    const builder = new LogTraceBuilder('0af7651916cd43dd8448eb211c80319c');
+    const trace = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' };
+    builder.add({ timeMs: 1_000, level: 'info', message: 'turn', trace });
+    builder.add({ timeMs: 1_001, level: 'warn', message: 'transient same-model retry', trace, signal: { kind: 'retry', ...signal } });
+    return builder.build().spans[0]?.events.find((e) => e.name === 'openclaw.retry')?.attributes;
+  }
+
+  it('carries the line’s values with the attempt numbers, a value named like them taking their place', () => {
+    const values = { reason: 'rate_limit', attempt: 'first', delayMs: '1300', phase: 'scheduled' };
+    const attributes = retryEvent({ attempt: 2, maxAttempts: 9, values });
+    expect(attributes).toEqual({ reason: 'rate_limit', attempt: 2, delayMs: '1300', phase: 'scheduled', maxAttempts: 9 });
+    expect(Object.keys(attributes ?? {})).toEqual(['reason', 'attempt', 'delayMs', 'phase', 'maxAttempts']);
+  });
+
+  it('leaves out attempt numbers the line did not give, and a value that would have stood for one', () => {
+    const attributes = retryEvent({ values: { attempt: 'first', phase: 'exhausted' } });
+    expect(Object.keys(attributes ?? {})).toEqual(['phase']);
+  });
+});
