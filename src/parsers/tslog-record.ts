@@ -64,7 +64,9 @@ export function levelFrom(name: unknown, id: unknown): LogLevel {
 
 /** The level a tslog level name stands for, in any case; undefined for a name tslog does not have. */
 export function levelNamed(name: string): LogLevel | undefined {
-  return LEVELS[name.toLowerCase()];
+  const key = name.toLowerCase();
+  // Own keys only: a name such as `constructor` must not find Object.prototype's.
+  return Object.hasOwn(LEVELS, key) ? LEVELS[key] : undefined;
 }
 
 export interface Bindings {
