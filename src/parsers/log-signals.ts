@@ -62,9 +62,6 @@ const DECISION_EVENTS = new Set([
   'embedded_run_retry_decision',
 ]);
 
-/** Every `event` of a structured argument that can make a signal: the hot-path readers of records without one parse any line carrying one. */
-export const SIGNAL_EVENTS: readonly string[] = [...DECISION_EVENTS, 'embedded_run_agent_end'];
-
 export function recognizeSignal(message: string, meta: Record<string, unknown> | undefined): LogSignal | undefined {
   if (meta !== undefined && typeof meta['event'] === 'string') {
     const fromMeta = signalFromMeta(meta['event'], meta);

@@ -18,7 +18,7 @@ import { HEX_FLAGS, HEX_SPAN_ID, HEX_TRACE_ID, hexTraceScope } from './w3c-ids.j
  * order with a level name below WARN, `time`, then hostname, message,
  * agent_id, session_id, channel and the W3C ids in the file logger's order);
  * no argument or `message` a signal could be read from, no argument object
- * with an `event` that could name one (signal-free-grammar.ts); field values without escapes;
+ * with an `event` key (signal-free-grammar.ts); field values without escapes;
  * ids in W3C form. Anything else returns undefined and takes the full parse
  * (whose rejection messages stay the reference), so the result equals what
  * parseLine gives in every field the reconstructor reads (a test compares them).

@@ -16,7 +16,7 @@ import { SIGNAL_FREE_ARG as ARG, SIGNAL_FREE_TEXT as TEXT } from './signal-free-
  *   then numeric arguments, `_meta`, and a top-level `time` string, in the
  *   order OpenClaw 2026.x writes them (any other order is parsed);
  * - no `traceId`/`spanId` at the top level, no `dropped` (queue overflow),
- *   no argument object with an `event` that could name a signal (decisions), no argument or
+ *   no argument object with an `event` key (decision records), no argument or
  *   `message` that starts with a signal prefix, no ANSI escape in them;
  * - only the escapes JSON.stringify writes in text (control characters,
  *   lone surrogates): none decodes to a character of a signal prefix, so
