@@ -3,8 +3,8 @@ import { FLAT, OBJECT2, PLAIN, STRING, stringValue } from './json-grammar.js';
 import { recognizeSignal } from './log-signals.js';
 import { parseLogTime } from './log-time.js';
 import { stripAnsi } from './strip-ansi.js';
-import { levelFrom, subsystemOf } from './tslog-record.js';
-import type { LogRecord, ParsedLine } from '../model/records.js';
+import { levelFrom, levelNamed, subsystemOf } from './tslog-record.js';
+import type { LogLevel, LogRecord, ParsedLine } from '../model/records.js';
 import { HEX_FLAGS, HEX_SPAN_ID, HEX_TRACE_ID, hexTraceScope } from './w3c-ids.js';
 
 /**
@@ -48,7 +48,7 @@ export function parseCanonicalRecord(line: string): ParsedLine | undefined {
   if (message === undefined) return undefined;
   const structured = firstObject(args, argsFrom);
 
-  const out: LogRecord = { timeMs, level: levelFrom(cachedValue(m[LEVEL_NAME] as string), Number(m[LEVEL_ID])), message: stripAnsi(message) };
+  const out: LogRecord = { timeMs, level: levelOf(m[LEVEL_NAME] as string, m[LEVEL_ID] as string), message: stripAnsi(message) };
   if (bindings !== undefined && bindings.subsystem !== undefined) out.subsystem = bindings.subsystem;
   if (structured !== undefined) out.meta = structured;
   const hostname = nonEmptyString(valueOf(m[HOSTNAME])) ?? nonEmptyString(cachedValue(m[META_HOST] as string));
@@ -117,4 +117,20 @@ function cachedValue(literal: string): string {
   if (literalCache.size >= LITERAL_CACHE_MAX) literalCache.clear();
   literalCache.set(literal, value);
   return value;
+}
+
+// The level a level-name literal stands for, once per distinct literal: no lower-cased copy and lookup per line.
+const levelByLiteral = new Map<string, LogLevel>();
+const LEVEL_CACHE_MAX = 64;
+
+/** levelFrom of the literal's value and the id: a known name decides; an unknown one leaves it to the id. */
+function levelOf(literal: string, id: string): LogLevel {
+  let level = levelByLiteral.get(literal);
+  if (level !== undefined) return level;
+  const name = cachedValue(literal);
+  level = levelNamed(name);
+  if (level === undefined) return levelFrom(name, Number(id));
+  if (levelByLiteral.size >= LEVEL_CACHE_MAX) levelByLiteral.clear();
+  levelByLiteral.set(literal, level);
+  return level;
 }

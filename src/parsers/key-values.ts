@@ -15,7 +15,7 @@ export function parseKeyValues(text: string, from = 0): KeyValues {
     while (i < n && isKeyChar(text.charCodeAt(i))) i++;
     if (i === keyStart || i >= n || text.charCodeAt(i) !== 61 /* = */) {
       // Not a key=value token: skip the word and carry on.
-      while (i < n && text.charCodeAt(i) !== 32) i++;
+      i = wordEnd(text, i);
       continue;
     }
     const key = text.slice(keyStart, i);
@@ -27,12 +27,18 @@ export function parseKeyValues(text: string, from = 0): KeyValues {
       i = end + 1;
     } else {
       const valueStart = i;
-      while (i < n && text.charCodeAt(i) !== 32) i++;
+      i = wordEnd(text, i);
       value = text.slice(valueStart, i);
     }
     if (value !== 'unknown' && key !== '__proto__') out[key] = value;
   }
   return out;
+}
+
+/** Where the word at `from` ends: the next space, or the end. indexOf rather than a loop: values (URLs, ids) are long. */
+function wordEnd(text: string, from: number): number {
+  const space = text.indexOf(' ', from);
+  return space === -1 ? text.length : space;
 }
 
 function isKeyChar(c: number): boolean {

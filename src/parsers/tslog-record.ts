@@ -58,11 +58,15 @@ function levelOf(meta: Record<string, unknown> | undefined): LogLevel {
 
 /** tslog's `logLevelName`, else its `logLevelId`, else info. */
 export function levelFrom(name: unknown, id: unknown): LogLevel {
-  if (typeof name === 'string') {
-    const level = LEVELS[name.toLowerCase()];
-    if (level !== undefined) return level;
-  }
-  return (typeof id === 'number' ? LEVEL_BY_ID[id] : undefined) ?? 'info';
+  const level = typeof name === 'string' ? levelNamed(name) : undefined;
+  return level ?? (typeof id === 'number' ? LEVEL_BY_ID[id] : undefined) ?? 'info';
+}
+
+/** The level a tslog level name stands for, in any case; undefined for a name tslog does not have. */
+export function levelNamed(name: string): LogLevel | undefined {
+  const key = name.toLowerCase();
+  // Own keys only: a name such as `constructor` must not find Object.prototype's.
+  return Object.hasOwn(LEVELS, key) ? LEVELS[key] : undefined;
 }
 
 export interface Bindings {

@@ -52,6 +52,10 @@ describe('parseCanonicalRecord (the fast reader of OpenClaw\'s own layout)', () 
     ['an empty top-level hostname (falls back to _meta)', record({ tail: ',"hostname":"","message":"x"' })],
     ['a level name tslog does not know (falls back to the id)', record({ meta: META.replace('"DEBUG"', '"VERBOSE"') })],
     ['a lower-case level name', record({ meta: META.replace('"DEBUG"', '"warn"') })],
+    // Read after the one above: a name tslog does not know is never cached, each id decides anew.
+    ['the unknown level name with another id', record({ meta: META.replace('"DEBUG"', '"VERBOSE"').replace('"logLevelId":2', '"logLevelId":5') })],
+    ['a level name written with an escape', record({ meta: META.replace('"DEBUG"', '"\\u0057ARN"') })],
+    ['a level name that is an Object.prototype key', record({ meta: META.replace('"DEBUG"', '"constructor"') })],
     ['a _meta with a path', record({ meta: META.replace('}', ',"path":{"fullFilePath":"file:///a.js:1","fileLine":"1"}}').replace(/}}$/, '}}') })],
     ['uppercase hex ids (rejected)', record({ tail: ',"message":"x","traceId":"EB988EBD93B502D581DE6C375B9544E6","spanId":"89be284c3e87750f"' })],
     ['an all-zero trace id (rejected)', record({ tail: ',"message":"x","traceId":"00000000000000000000000000000000"' })],

@@ -135,6 +135,11 @@ function variants(line: string, next: () => number): string[] {
     // Nesting: an argument deeper than the readers take, a _meta field deeper than theirs.
     line.replace(/^\{"0":("(?:[^"\\]|\\.)*")/, '{"0":$1,"9":{"a":{"b":{"c":[1,{"d":null}]}}}'),
     line.replace('"_meta":{', '"_meta":{"deep":{"a":{"b":[{"c":1}]}},'),
+    // An `event` in an argument object: naming a signal or not, duplicated, escaped, beside nested values and __proto__.
+    line.replace(/^(\{"0":(?:"(?:[^"\\]|\\.)*"|\{[^{}]*\}),"\d+":\{)/, `$1"event":${JSON.stringify(pick(['model_fallback_decision', 'embedded_run_agent_end', 'session_maintenance', 'embedded_run_retry_decision']))},`),
+    line.replace(/^(\{"0":(?:"(?:[^"\\]|\\.)*"|\{[^{}]*\}),"\d+":\{)/, '$1"event":"session_maintenance","list":[1,"x"],"event":"embedded_run_failover_decision",'),
+    line.replace(/^(\{"0":(?:"(?:[^"\\]|\\.)*"|\{[^{}]*\}),"\d+":\{)/, '$1"\\u0065vent":"model_fallback_decision","__proto__":{"event":"model_fallback_decision"},"nested":{"a":[]},'),
+    line.replace(/^(\{"0":(?:"(?:[^"\\]|\\.)*"|\{[^{}]*\}),)/, '$1"1":{"event":"model_fallback_decisio\\u006e","candidates":[]},'),
     // Whitespace JSON allows, and numbers in odd spellings.
     line.replace(/,"time":/, ' , "time" : '),
     line.replace(/"logLevelId":(\d)/, '"logLevelId":$1.0e0'),

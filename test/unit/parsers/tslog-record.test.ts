@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLine } from '../../../src/parsers/parse-line.js';
 import type { LogRecord, ParsedLine } from '../../../src/model/records.js';
+import { levelFrom } from '../../../src/parsers/tslog-record.js';
 import { fixtureLines } from '../../support/fixtures.js';
 
 function record(parsed: ParsedLine): LogRecord {
@@ -88,5 +89,12 @@ describe('parseLine on anything else', () => {
     const kinds = fixtureLines('openclaw-2026.9.6/file-log.jsonl').map((l) => parseLine(l).kind);
     expect(kinds.filter((k) => k !== 'log')).toEqual([]);
     expect(kinds).toHaveLength(743);
+  });
+
+  it('reads a level name only from the known ones, whatever its case, else the id', () => {
+    expect(levelFrom('Warn', 3)).toBe('warn');
+    expect(levelFrom('constructor', 5)).toBe('error');
+    expect(levelFrom('__proto__', undefined)).toBe('info');
+    expect(levelFrom(undefined, 1)).toBe('trace');
   });
 });
