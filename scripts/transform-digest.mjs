@@ -2,7 +2,7 @@
 // node scripts/transform-digest.mjs DUMP [ROOT]
 // DUMP: a v8-serialised { traces: FinishedTrace[], setup: { otlp, policy } } (what a backfill hands the export worker);
 // ROOT: the checkout whose dist/ holds the transforms (default: this one). Prints, per policy (the dump's and variants
-// of it), the sha256 of every OTLP request encodeTraceRequest makes after the transforms, and of idTextPrivacy over
+// of it), the sha256 of every OTLP request the exporter's encodeRequests makes after the transforms, and of idTextPrivacy over
 // every string. Run it on the old and the new build (`npx tsc -p tsconfig.json` first) and compare the lines.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,8 +13,8 @@ if (dumpPath === undefined) throw new Error('usage: node scripts/transform-diges
 const { transformSteps } = await import(`${root}/dist/export/span-transform/span-transforms.js`);
 const { idTextPrivacy } = await import(`${root}/dist/export/span-transform/id-privacy.js`);
 // Encoding from this checkout: only the transforms differ between the two runs being compared.
-const { encodeTraceRequest } = await import('../dist/export/otlp-trace-encoding.js');
-const { splitIntoRequests } = await import('../dist/export/request-batches.js');
+const { encodeRequests } = await import('../dist/export/request-batches.js');
+const { TraceRequestWriter } = await import('../dist/export/trace-request-writer.js');
 
 const dump = readFileSync(dumpPath);
 const { setup } = deserialize(dump);
@@ -40,10 +40,11 @@ for (const [name, variant] of Object.entries(VARIANTS)) {
   const steps = transformSteps(policy);
   const { traces } = deserialize(dump);
   const protobuf = createHash('sha256');
+  const writer = new TraceRequestWriter(setup.otlp.resource);
   for (let i = 0; i < traces.length; i += 100) {
     const batch = traces.slice(i, i + 100);
     for (const trace of batch) for (const step of steps) step(trace);
-    for (const request of splitIntoRequests(batch, setup.otlp.resource, { maxSpans: 512, maxBytes: 4 << 20 })) protobuf.update(encodeTraceRequest(request, setup.otlp.resource));
+    for (const { body } of encodeRequests(batch, writer, { maxSpans: 512, maxBytes: 4 << 20 })) protobuf.update(body);
   }
   const text = createHash('sha256');
   const privacy = idTextPrivacy({ sessionIds: policy.sessionIds, chatIds: policy.chatIds, salt });
