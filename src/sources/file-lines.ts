@@ -29,7 +29,7 @@ export async function* readFileLines(path: string, maxLineBytes: number, onDiskB
  * is asked for (a plain file's buffers are reused): the caller copies what it keeps.
  */
 export async function readLogChunks(path: string, onDiskBytes?: (bytes: number) => void): Promise<AsyncIterable<Buffer>> {
-  return (await isGzip(path)) ? ((await openLogFile(path, onDiskBytes)) as AsyncIterable<Buffer>) : readPlainChunks(path, onDiskBytes);
+  return (await isGzip(path)) ? fileStream(path, true, onDiskBytes) : readPlainChunks(path, onDiskBytes);
 }
 
 /**
@@ -65,7 +65,10 @@ export async function* readPlainChunks(path: string, onDiskBytes?: (bytes: numbe
 /** A file's bytes, gunzipped when its first bytes are gzip's magic. */
 export async function openLogFile(path: string, onDiskBytes?: (bytes: number) => void): Promise<Readable> {
   // Check first: a stream created before an await that throws would emit its own error with no listener.
-  const gzip = await isGzip(path);
+  return fileStream(path, await isGzip(path), onDiskBytes);
+}
+
+function fileStream(path: string, gzip: boolean, onDiskBytes?: (bytes: number) => void): Readable {
   const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
   if (onDiskBytes !== undefined) file.on('data', (chunk) => onDiskBytes(chunk.length));
   if (!gzip) return file;
