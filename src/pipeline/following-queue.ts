@@ -1,4 +1,4 @@
-import type { BatchDelivery } from './batch-delivery.js';
+import type { BatchDelivery, DeliveryOptions } from './batch-delivery.js';
 import { runsEndWithin } from './bounded-wait.js';
 import { TroubleSpell } from './repeating-notes.js';
 
@@ -11,6 +11,21 @@ import { TroubleSpell } from './repeating-notes.js';
  * held (never settled), to be read again after a restart. A subclass says when it is full, cuts a
  * batch and handles the answers.
  */
+/** How a following queue backs off while the backend does not answer. */
+export interface FollowingBackoff {
+  /** First pause after a failed export; doubles up to `maxBackoffMs`. */
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+/** What a following queue says about an outage. */
+export interface OutageEvents {
+  /** Exports started failing (called once per outage). */
+  unreachable(error: Error): void;
+  /** The backend answered again after an outage. */
+  reachable(): void;
+}
+
 export abstract class FollowingQueue<T> {
   protected readonly pending: T[] = [];
   protected inFlight: readonly T[] = [];
@@ -54,6 +69,19 @@ export abstract class FollowingQueue<T> {
   protected enqueue(item: T): void {
     this.pending.push(item);
     if (!this.stopped) this.running ??= this.run();
+  }
+
+  /**
+   * What both queues' deliveries share: a batch is retried forever, backing off from
+   * `initialBackoffMs` to `maxBackoffMs`, and an outage is said once, its end once.
+   */
+  protected followingDelivery(backoff: FollowingBackoff, events: OutageEvents): Pick<DeliveryOptions<T>, 'policy' | 'attemptFailed' | 'answered'> {
+    return {
+      policy: { retry: 'forever', initialBackoffMs: backoff.initialBackoffMs, maxBackoffMs: backoff.maxBackoffMs },
+      attemptFailed: (error) => this.outage.failed(() => events.unreachable(error)),
+      // Accepted or refused, the backend answered: it is reachable.
+      answered: () => this.outage.ended(() => events.reachable()),
+    };
   }
 
   /** The next batch, taken off `pending`. */

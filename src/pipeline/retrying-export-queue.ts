@@ -5,7 +5,7 @@ import type { FinishedTrace } from '../model/span-record.js';
 import type { TraceLines } from '../model/line-refs.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { BatchDelivery, spanTally, takeBatch } from './batch-delivery.js';
-import { FollowingQueue } from './following-queue.js';
+import { FollowingQueue, type FollowingBackoff, type OutageEvents } from './following-queue.js';
 
 /** A finished trace on its way out, with the lines it holds until it is exported. */
 export interface QueuedTrace {
@@ -13,22 +13,15 @@ export interface QueuedTrace {
   exit: TraceExit;
 }
 
-export interface RetryingQueueOptions {
+export interface RetryingQueueOptions extends FollowingBackoff {
   maxBatchSpans: number;
   /** Past this many spans queued (including the batch in flight), the producer waits: reading pauses. */
   maxQueuedSpans: number;
-  /** First pause after a failed export; doubles up to `maxBackoffMs`. */
-  initialBackoffMs: number;
-  maxBackoffMs: number;
 }
 
-export interface ExportEvents {
+export interface ExportEvents extends OutageEvents {
   /** A batch was accepted: its traces are settled. */
   exported(batch: readonly QueuedTrace[]): void;
-  /** Exports started failing (called once per outage). */
-  unreachable(error: Error): void;
-  /** An export succeeded after an outage. */
-  reachable(): void;
   /**
    * The backend refused these traces themselves (the outcome `refused`): sending them again as they
    * are cannot help, so the queue moves on; the receiver keeps them (dead letter) and settles them.
@@ -64,12 +57,9 @@ export class RetryingExportQueue extends FollowingQueue<QueuedTrace> {
     this.delivery = new BatchDelivery({
       send: (items) => exporter.export(items.map((item) => item.trace)),
       size: (item) => item.trace.spans.length,
-      policy: { retry: 'forever', initialBackoffMs: options.initialBackoffMs, maxBackoffMs: options.maxBackoffMs },
+      ...this.followingDelivery(options, events),
       splitRefused: true,
       tally: spanTally(stats),
-      attemptFailed: (error) => this.outage.failed(() => this.events.unreachable(error)),
-      // Accepted or refused, the backend answered: it is reachable.
-      answered: () => this.outage.ended(() => this.events.reachable()),
     });
   }
 

@@ -4,7 +4,7 @@ import type { LineRef, TraceLines } from '../model/line-refs.js';
 import type { PipelineStats } from '../telemetry/pipeline-stats.js';
 import { BatchDelivery, logTally } from './batch-delivery.js';
 import type { LogSink } from './log-queue.js';
-import { FollowingQueue } from './following-queue.js';
+import { FollowingQueue, type FollowingBackoff, type OutageEvents } from './following-queue.js';
 
 /** A log record on its way out, with the line it holds until the backend has answered it. */
 export interface QueuedLogRecord {
@@ -13,21 +13,14 @@ export interface QueuedLogRecord {
   at: LineRef | undefined;
 }
 
-export interface RetryingLogQueueOptions {
+export interface RetryingLogQueueOptions extends FollowingBackoff {
   /** Log records per request. */
   maxBatch: number;
   /** Past this many records queued (including the batch in flight), the producer waits: reading pauses. */
   maxQueued: number;
-  /** First pause after a failed export; doubles up to `maxBackoffMs`. */
-  initialBackoffMs: number;
-  maxBackoffMs: number;
 }
 
-export interface LogQueueEvents {
-  /** Exports started failing (called once per outage). */
-  unreachable(error: Error): void;
-  /** An export succeeded (or was answered) after an outage. */
-  reachable(): void;
+export interface LogQueueEvents extends OutageEvents {
   /** The backend refused these records themselves (HTTP 400, 413, 422, each alone or in a batch of one): counted as failed, their lines settled. */
   refused(records: number, error: Error): void;
   /** Answered 200 with records dropped (OTLP partial success): counted as failed, not sent again, the lines settled. */
@@ -59,11 +52,9 @@ export class RetryingLogQueue extends FollowingQueue<QueuedLogRecord> {
     this.delivery = new BatchDelivery({
       send: (items) => sink.export(items.map((item) => item.record)),
       size: () => 1,
-      policy: { retry: 'forever', initialBackoffMs: options.initialBackoffMs, maxBackoffMs: options.maxBackoffMs },
+      ...this.followingDelivery(options, events),
       splitRefused: false,
       tally: { ...logTally(stats), attemptFailed: () => stats.exportBatchesFailed++ },
-      attemptFailed: (error) => this.outage.failed(() => this.events.unreachable(error)),
-      answered: () => this.outage.ended(() => this.events.reachable()),
     });
   }
 
