@@ -1,4 +1,8 @@
+import { createRequire } from 'node:module';
 import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
+import type * as OtlpMetricsExporter from '@opentelemetry/exporter-metrics-otlp-proto';
+import type * as Resources from '@opentelemetry/resources';
+import type * as SdkMetrics from '@opentelemetry/sdk-metrics';
 import type { FinishedTrace } from '../model/span-record.js';
 import { genAiMeasurements, type GenAiInstrument } from './genai-measurements.js';
 
@@ -29,15 +33,17 @@ export interface GenAiMetrics {
 
 /**
  * GenAI client metrics derived from reconstructed spans, pushed over
- * OTLP/HTTP protobuf. The SDK is imported here, on demand, so runs that do
- * not ask for metrics (and every backfill) do not load it.
+ * OTLP/HTTP protobuf. The SDK is loaded here, on demand, so runs that do
+ * not ask for metrics (and every backfill) do not load it. It is required
+ * from node_modules rather than imported: the bundle (scripts/bundle.mjs)
+ * would hand a dynamic import of these CommonJS packages over without
+ * their named exports.
  */
 export async function startGenAiMetrics(options: GenAiMetricsOptions, exported?: MetricsExportListener): Promise<GenAiMetrics> {
-  const [{ AggregationTemporality, MeterProvider, PeriodicExportingMetricReader }, { OTLPMetricExporter }, { resourceFromAttributes }] = await Promise.all([
-    import('@opentelemetry/sdk-metrics'),
-    import('@opentelemetry/exporter-metrics-otlp-proto'),
-    import('@opentelemetry/resources'),
-  ]);
+  const require = createRequire(import.meta.url);
+  const { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics') as typeof SdkMetrics;
+  const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-proto') as typeof OtlpMetricsExporter;
+  const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof Resources;
   const otlp = new OTLPMetricExporter({
     url: options.url,
     headers: options.headers,
