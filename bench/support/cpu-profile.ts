@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { FrameSources, type FrameLocation } from './frame-source.js';
 
 /** The parts of a V8 .cpuprofile (what `node --cpu-prof` writes) that self time needs. */
 interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  nodes: { id: number; callFrame: FrameLocation & { functionName: string } }[];
   samples: number[];
   timeDeltas: number[];
 }
@@ -31,13 +30,14 @@ export interface ProfileSummary {
  */
 export function summariseProfile(profileFile: string, root: string, top: number): ProfileSummary {
   const profile = JSON.parse(readFileSync(profileFile, 'utf8')) as CpuProfile;
+  const sources = new FrameSources(root);
   const frameOf = new Map<number, { where: string; area: string }>();
   for (const { id, callFrame } of profile.nodes) {
     // V8 names a compiled regular expression's frame after its whole source: keep a table readable.
     const full = callFrame.functionName === '' ? '(anonymous)' : callFrame.functionName;
     const name = full.length > MAX_NAME ? `${full.slice(0, MAX_NAME - 1)}…` : full;
-    const file = shortUrl(callFrame.url, root);
-    frameOf.set(id, { where: file === '' ? name : `${name} (${file}:${callFrame.lineNumber + 1})`, area: areaOf(name, file) });
+    const { file, line } = sources.locate(callFrame);
+    frameOf.set(id, { where: file === '' ? name : `${name} (${file}:${line})`, area: areaOf(name, file) });
   }
   const byFunction = new Map<string, number>();
   const byArea = new Map<string, number>();
@@ -63,15 +63,10 @@ const MAX_NAME = 60;
 function areaOf(name: string, file: string): string {
   if (name.startsWith('RegExp: ')) return 'regular expressions (any caller)';
   if (file === '') return V8_STATES.has(name) ? name : 'V8 builtins / native';
-  // One area per pipeline stage: dist/parsers, dist/reconstruct, dist/export, ...
-  if (file.startsWith('dist/')) return `otel-tail ${file.split('/').slice(0, 2).join('/')}/`;
+  // One area per pipeline stage: src/parsers, src/reconstruct, src/export, ...
+  if (file.startsWith('src/') || file.startsWith('dist/')) return `otel-tail ${file.split('/').slice(0, 2).join('/')}/`;
   if (file.startsWith('node_modules/@opentelemetry/')) return 'OpenTelemetry packages';
   if (file.startsWith('node_modules/')) return 'other packages';
   if (file.startsWith('node:')) return 'Node core';
   return 'other';
-}
-
-function shortUrl(url: string, root: string): string {
-  if (!url.startsWith('file:')) return url;
-  return relative(root, fileURLToPath(url));
 }

@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SelfTime } from './cpu-profile.js';
+import { FrameSources, type FrameLocation } from './frame-source.js';
 
 /** The parts of a V8 .cpuprofile a split by stage needs (with each node's children, to find parents). */
 interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string }; children?: number[] }[];
+  nodes: { id: number; callFrame: FrameLocation & { functionName: string }; children?: number[] }[];
   samples: number[];
   timeDeltas: number[];
 }
 
-/** otel-tail's folders (dist/<folder>/) → the stage of a backfill they hold, as the split names it. */
+/** otel-tail's folders (src/<folder>/) → the stage of a backfill they hold, as the split names it. */
 const STAGES: Readonly<Record<string, string>> = {
   sources: 'read + decode lines',
   parsers: 'scan + parse',
@@ -36,6 +35,7 @@ export function threadSplit(profileFile: string, root: string): SelfTime[] {
   const parentOf = new Map<number, number>();
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const sources = new FrameSources(root);
   const stageOf = new Map<number, string>();
   const stage = (id: number): string => {
     const known = stageOf.get(id);
@@ -44,7 +44,7 @@ export function threadSplit(profileFile: string, root: string): SelfTime[] {
     let found = OTHER;
     if (node !== undefined) {
       const { functionName: name, url } = node.callFrame;
-      const folder = distFolder(url, root);
+      const folder = otelTailFolder(sources.locate(node.callFrame).file);
       const parent = parentOf.get(id);
       const outer = parent === undefined ? OTHER : stage(parent);
       if (name === '(garbage collector)') found = GC;
@@ -70,9 +70,8 @@ export function threadSplit(profileFile: string, root: string): SelfTime[] {
     .map(([where, ms]) => ({ where, ms, percent: totalMs > 0 ? (ms / totalMs) * 100 : 0 }));
 }
 
-/** `parsers` for file:///…/dist/parsers/parse-line.js; undefined outside dist/. */
-function distFolder(url: string, root: string): string | undefined {
-  if (!url.startsWith('file:')) return undefined;
-  const parts = relative(root, fileURLToPath(url)).split('/');
-  return parts[0] === 'dist' && parts.length > 2 ? parts[1] : undefined;
+/** `parsers` for src/parsers/parse-line.ts (through the bundle's source map) or dist/parsers/parse-line.js; undefined for any other file. */
+function otelTailFolder(source: string): string | undefined {
+  const parts = source.split('/');
+  return (parts[0] === 'src' || parts[0] === 'dist') && parts.length > 2 ? parts[1] : undefined;
 }
