@@ -55,7 +55,7 @@ async function chunked(bytes: Buffer, chunkBytes: number, skim = true, reuse = f
   return flatten(batches);
 }
 
-/** The chunks, each written over the last in one buffer (as readPlainChunks reuses its buffers): whatever kept a view of a chunk sees the next one's bytes. */
+/** The chunks, each written over the last in one buffer (as readPlainChunks reuses its buffer): whatever kept a view of a chunk sees the next one's bytes. */
 async function* oneBuffer(chunks: readonly Buffer[], chunkBytes: number): AsyncGenerator<Buffer> {
   const buffer = Buffer.alloc(chunkBytes);
   for (const chunk of chunks) {
@@ -116,7 +116,7 @@ describe('readStreamDecoded (whole lines decoded per chunk)', () => {
     }
   });
 
-  it('reads a plain file through readPlainChunks (two reused buffers) exactly as line by line', async () => {
+  it('reads a plain file through readPlainChunks (one reused buffer) exactly as line by line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'otel-tail-plain-chunks-'));
     try {
       // Over 1 MB: several 256 KiB chunks, lines of every length crossing their boundaries.
