@@ -70,14 +70,15 @@ const MAX_CHARS = 64 * 1024;
 
 const ARG = `(${STRING}|${OBJECT2})`;
 const S = `(${STRING})`;
-// Up to four arguments ("0" to "3"), `_meta` in tslog's key order, then the fields OpenClaw's file logger adds, in its order.
-const ARGS = `"0":${ARG}(?:,"1":${ARG}(?:,"2":${ARG}(?:,"3":${ARG})?)?)?`;
+// Up to three arguments ("0" to "2": no release writes more, and each slot is a copy of OBJECT2 the regex
+// compiles on the first line), `_meta` in tslog's key order, then the fields OpenClaw's file logger adds, in its order.
+const ARGS = `"0":${ARG}(?:,"1":${ARG}(?:,"2":${ARG})?)?`;
 const META = String.raw`\{"runtime":${STRING},"runtimeVersion":${STRING},"hostname":${S},"date":${STRING},"logLevelId":(0|[1-9]\d{0,2}),"logLevelName":${S},"name":${S}(?:,"parentNames":${FLAT})?(?:,"path":${FLAT})?\}`;
 const TAIL = `(?:,"hostname":${S})?(?:,"message":${S})?(?:,"agent_id":${S})?(?:,"session_id":${S})?(?:,"channel":${S})?(?:,"traceId":"(${HEX_TRACE_ID})"(?:,"spanId":"(${HEX_SPAN_ID})")?(?:,"parentSpanId":"(${HEX_SPAN_ID})")?(?:,"traceFlags":"(${HEX_FLAGS})")?)?`;
 const CANONICAL_RECORD = new RegExp(`^\\{${ARGS},"_meta":${META},"time":"(${PLAIN}*)"${TAIL}\\}$`);
 // Capture groups, in the order they appear above.
-const LAST_ARG = 4;
-const [META_HOST, LEVEL_ID, LEVEL_NAME, META_NAME, TIME, HOSTNAME, MESSAGE, AGENT_ID, SESSION_ID, CHANNEL, TRACE_ID, SPAN_ID, PARENT_SPAN_ID, TRACE_FLAGS] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18] as const;
+const LAST_ARG = 3;
+const [META_HOST, LEVEL_ID, LEVEL_NAME, META_NAME, TIME, HOSTNAME, MESSAGE, AGENT_ID, SESSION_ID, CHANNEL, TRACE_ID, SPAN_ID, PARENT_SPAN_ID, TRACE_FLAGS] = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17] as const;
 
 function valueOf(literal: string | undefined): string | undefined {
   return literal === undefined ? undefined : stringValue(literal);

@@ -10,8 +10,14 @@ export function parseLogTime(value: unknown): number | undefined {
 }
 
 export function isPlausibleTime(ms: number): boolean {
-  return Number.isFinite(ms) && ms >= MIN_MS && ms <= Date.now() + MAX_AHEAD_MS;
+  if (!Number.isFinite(ms) || ms < MIN_MS) return false;
+  // The clock is read only for a time past the latest bound seen, not once per line (every line has a time).
+  if (ms <= latestAllowedMs) return true;
+  latestAllowedMs = Date.now() + MAX_AHEAD_MS;
+  return ms <= latestAllowedMs;
 }
+
+let latestAllowedMs = 0;
 
 // Consecutive log lines mostly fall in the same second: `YYYY-MM-DDTHH:MM:SS` and the zone part of the
 // last time parsed are remembered, and a time that shares them only needs its three millisecond digits.

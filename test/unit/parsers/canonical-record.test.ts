@@ -95,11 +95,18 @@ describe('parseCanonicalRecord (the fast reader of OpenClaw\'s own layout)', () 
     ['tslog 4 order (_meta first)', `{"_meta":${META},"0":"x","time":"${TIME}"}`],
     ['_meta keys in another order', record({ meta: '{"hostname":"vm","runtime":"node","runtimeVersion":"24","date":"x","logLevelId":2,"logLevelName":"DEBUG","name":"n"}' })],
     ['arguments out of order', record({ args: '"2":"a","1":"b"' })],
+    ['a fourth argument', record({ args: '"1":"lane enqueue:","2":"lane=main","3":"queueSize=1"', tail: IDS })],
     ['a message that is not text', record({ tail: ',"message":42' })],
     ['a non-text argument without a top-level message', record({ args: '"1":{"a":1}', tail: '' })],
     ['an invalid span id', record({ tail: ',"message":"x","traceId":"eb988ebd93b502d581de6c375b9544e6","spanId":"xyz"' })],
   ])('declines a line with %s', (_name, line) => {
     expect(parseCanonicalRecord(line)).toBeUndefined();
+  });
+
+  it('leaves a fourth argument to the full parse, which joins all four', () => {
+    const line = record({ args: '"1":"lane enqueue:","2":"lane=main","3":"queueSize=1"', tail: IDS });
+    expect(parseLine(line)).toEqual(fullParse(line));
+    expect(parseLine(line)).toMatchObject({ kind: 'log', record: { message: 'lane enqueue: lane=main queueSize=1', signal: { kind: 'lane.enqueue', values: { lane: 'main', queueSize: '1' } } } });
   });
 
   it.each([
