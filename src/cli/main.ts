@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { didYouMean } from '../config/did-you-mean.js';
 import { addConfigOptions } from './config-options.js';
-import { boundHeapGrowth } from './heap-growth.js';
+import { tuneV8 } from './v8-flags.js';
 import { EXIT_BROKEN_PIPE, EXIT_OK, EXIT_USAGE, fail } from './exit-codes.js';
 import { addDeadLetterCommands } from './dead-letter-commands.js';
 import { effectiveLogFormat, ownLogRaw, setDaemonLog, setLogFormat } from './own-log.js';
@@ -58,7 +58,7 @@ const COMMANDS = ['backfill', 'validate', 'status', 'service', 'help'];
 
 /** Runs the CLI; returns the exit code. bin/otel-tail exits with it. */
 export async function main(argv: readonly string[]): Promise<number> {
-  boundHeapGrowth();
+  tuneV8();
   // Commander's own errors come before any command runs: they take the format the command will use.
   prepareLogFormat(argv.slice(2));
   // Commander would answer `help <unknown>` with the top-level help and exit 0.
