@@ -1,14 +1,19 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * V8 settings otel-tail sets at start-up, each left alone when the operator set it through
- * NODE_OPTIONS or node's own flags. Both are read by V8 as it goes (at each full collection, at
- * each tier-up check), so setting them before the work starts takes effect, in the export worker
- * too (V8's flags are the process's).
+ * V8 settings otel-tail sets at start-up, each left alone when the operator gave it on node's
+ * command line (`node --interrupt-budget=67584 bin/otel-tail ...`; node refuses both in
+ * NODE_OPTIONS). Both are read by V8 as it goes (at each full collection, at each tier-up check),
+ * so setting them before the work starts takes effect, in the export worker too (V8's flags are
+ * the process's).
  */
 export function tuneV8(): void {
-  const given = [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].join(' ');
-  for (const [flag, value] of TUNING) if (!given.includes(flag)) setFlagsFromString(`--${flag}=${value}`);
+  for (const flag of v8FlagsToSet(process.execArgv)) setFlagsFromString(flag);
+}
+
+/** The flags tuneV8 sets, given node's own arguments (`process.execArgv`). */
+export function v8FlagsToSet(execArgv: readonly string[]): string[] {
+  return TUNING.filter(([flag]) => !execArgv.some((arg) => arg.startsWith(`--${flag}=`) || arg === `--${flag}`)).map(([flag, value]) => `--${flag}=${value}`);
 }
 
 const TUNING: readonly (readonly [string, number])[] = [
