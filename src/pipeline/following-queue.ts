@@ -2,15 +2,6 @@ import type { BatchDelivery, DeliveryOptions } from './batch-delivery.js';
 import { runsEndWithin } from './bounded-wait.js';
 import { TroubleSpell } from './repeating-notes.js';
 
-/**
- * What the follower's two queues (spans: retrying-export-queue.ts, log records:
- * retrying-log-queue.ts) share: items wait in order, one batch is in flight at a time, a batch is
- * sent until the backend answers it (BatchDelivery, retried forever) or the queue is stopped, and
- * the producer (the reader) waits while the queue is full, so a down collector pauses reading
- * instead of growing memory. What is not answered stays in the queue when it stops: its lines are
- * held (never settled), to be read again after a restart. A subclass says when it is full, cuts a
- * batch and handles the answers.
- */
 /** How a following queue backs off while the backend does not answer. */
 export interface FollowingBackoff {
   /** First pause after a failed export; doubles up to `maxBackoffMs`. */
@@ -26,6 +17,15 @@ export interface OutageEvents {
   reachable(): void;
 }
 
+/**
+ * What the follower's two queues (spans: retrying-export-queue.ts, log records:
+ * retrying-log-queue.ts) share: items wait in order, one batch is in flight at a time, a batch is
+ * sent until the backend answers it (BatchDelivery, retried forever) or the queue is stopped, and
+ * the producer (the reader) waits while the queue is full, so a down collector pauses reading
+ * instead of growing memory. What is not answered stays in the queue when it stops: its lines are
+ * held (never settled), to be read again after a restart. A subclass says when it is full, cuts a
+ * batch and handles the answers.
+ */
 export abstract class FollowingQueue<T> {
   protected readonly pending: T[] = [];
   protected inFlight: readonly T[] = [];
