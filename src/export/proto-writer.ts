@@ -41,12 +41,7 @@ export class ProtoWriter {
   /** A non-negative integer below 2^32. */
   varint(value: number): void {
     this.room(5);
-    let v = value >>> 0;
-    while (v > 0x7f) {
-      this.buffer[this.pos++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.buffer[this.pos++] = v;
+    this.pos = writeVarintAt(this.buffer, this.pos, value);
   }
 
   /** Any integer in int64 range, negative ones as their two's complement (ten bytes). */
@@ -134,17 +129,11 @@ export class ProtoWriter {
       this.buffer[at] = length;
       return;
     }
-    const extra = length < 0x4000 ? 1 : length < 0x200000 ? 2 : length < 0x10000000 ? 3 : 4;
+    const extra = varintLength(length) - 1;
     this.room(extra);
     this.buffer.copyWithin(at + 1 + extra, at + 1, this.pos);
     this.pos += extra;
-    let v = length;
-    let i = at;
-    while (v > 0x7f) {
-      this.buffer[i++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.buffer[i] = v;
+    writeVarintAt(this.buffer, at, length);
   }
 
   private room(bytes: number): void {
@@ -155,4 +144,20 @@ export class ProtoWriter {
     this.buffer.copy(grown, 0, 0, this.pos);
     this.buffer = grown;
   }
+}
+
+/** How many bytes the varint of a non-negative integer below 2^32 takes. */
+export function varintLength(value: number): number {
+  return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
+}
+
+/** Writes the varint of a non-negative integer below 2^32 into `target` at `at`; returns the offset just past it. */
+export function writeVarintAt(target: Uint8Array, at: number, value: number): number {
+  let v = value >>> 0;
+  while (v > 0x7f) {
+    target[at++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  target[at++] = v;
+  return at;
 }

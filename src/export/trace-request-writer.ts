@@ -1,7 +1,7 @@
 import { GENAI_SCHEMA_URL } from '../model/attribute-names.js';
 import type { FinishedTrace, SpanRecord } from '../model/span-record.js';
 import { LEN, writeResource, writeScope, writeSpan } from './otlp-trace-encoding.js';
-import { ProtoWriter } from './proto-writer.js';
+import { ProtoWriter, varintLength, writeVarintAt } from './proto-writer.js';
 import { resourceAttributes, type ResourceOptions } from './readable-span.js';
 
 /**
@@ -144,18 +144,4 @@ function hostSize(host: HostSpans, spanBytes: number): number {
   const scopeSpans = scopeSpansLength(host, spanBytes);
   const resourceSpans = host.resource.length + 1 + varintLength(scopeSpans) + scopeSpans;
   return 1 + varintLength(resourceSpans) + resourceSpans;
-}
-
-function varintLength(value: number): number {
-  return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
-}
-
-function writeVarintAt(target: Uint8Array, at: number, value: number): number {
-  let v = value >>> 0;
-  while (v > 0x7f) {
-    target[at++] = (v & 0x7f) | 0x80;
-    v >>>= 7;
-  }
-  target[at++] = v;
-  return at;
 }
