@@ -52,12 +52,18 @@ export class ExportedSpans {
   }
 
   /** Remembers spans as exported (at emission, or restored from the checkpoint with `beforeRestart`). */
-  remember(key: string, spanIds: Iterable<string>, beforeRestart = false): void {
+  remember(key: string, spanIds: readonly string[], beforeRestart = false): void {
     let ids = this.byKey.get(key);
     if (ids === undefined) {
       if (this.byKey.size >= this.limit) this.forgetOldest();
       key = ownCopy(key);
       if (beforeRestart) this.restored.add(key);
+      // A trace seen for the first time (nearly every one): its ids packed at once, not one concatenation each.
+      ids = packedIds(spanIds);
+      if (ids !== undefined) {
+        this.byKey.set(key, ids);
+        return;
+      }
     } else {
       // Map order is recency: the trace moves to the end.
       this.byKey.delete(key);
@@ -71,14 +77,7 @@ export class ExportedSpans {
   takeFresh(key: string, spans: readonly SpanRecord[]): SpanRecord[] {
     const known = this.byKey.get(key);
     const fresh = known === undefined ? [...spans] : spans.filter((span) => !hasId(known, span.spanId));
-    if (fresh.length === 0) return fresh;
-    // A trace seen for the first time (nearly every one): its ids packed at once, not one concatenation each.
-    const packed = known === undefined ? packedIds(fresh) : undefined;
-    if (packed === undefined) this.remember(key, fresh.map((span) => span.spanId));
-    else {
-      if (this.byKey.size >= this.limit) this.forgetOldest();
-      this.byKey.set(ownCopy(key), packed);
-    }
+    if (fresh.length > 0) this.remember(key, fresh.map((span) => span.spanId));
     return fresh;
   }
 
@@ -127,16 +126,14 @@ function withId(ids: SpanIds | undefined, id: string): SpanIds {
   return new Set([...idsOf(ids), ownCopy(id)]);
 }
 
-/** The ids of `spans` packed as `remember` would pack them one by one; undefined when it would not (a duplicate, an id not of 16 characters, more than PACKED_MAX). */
-function packedIds(spans: readonly SpanRecord[]): string | undefined {
-  if (spans.length > PACKED_MAX) return undefined;
-  const ids: string[] = [];
-  for (const span of spans) {
-    const id = span.spanId;
-    if (id.length !== ID_CHARS || ids.includes(id)) return undefined;
-    ids.push(id);
+/** `spanIds` packed as withId would pack them one by one; undefined when it would not (none, a duplicate, an id not of 16 characters, more than PACKED_MAX). */
+function packedIds(spanIds: readonly string[]): string | undefined {
+  if (spanIds.length === 0 || spanIds.length > PACKED_MAX) return undefined;
+  for (let i = 0; i < spanIds.length; i++) {
+    const id = spanIds[i] as string;
+    if (id.length !== ID_CHARS || spanIds.indexOf(id) !== i) return undefined;
   }
-  return ownCopy(ids.join(''));
+  return ownCopy(spanIds.join(''));
 }
 
 function idsOf(ids: SpanIds): string[] {
