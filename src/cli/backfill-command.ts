@@ -17,6 +17,7 @@ import { BackfillProgressReporter } from './backfill-progress.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail } from './exit-codes.js';
 import { defaultStateDir, describeTarget, resolveEventPaths } from './follow-setup.js';
 import { journalTargetsOf, loadConfig } from './load-config.js';
+import { raiseMallocThresholds } from './malloc-thresholds.js';
 import { monitoringConfigOf } from './monitoring-config.js';
 import { backfillOrientation, hashedIdsNote } from './orientation.js';
 import { reconstructorOptions } from './reconstructor-options.js';
@@ -38,6 +39,7 @@ const say = (message: string, level: LogLevel = 'info'): void => ownLog(level, m
 
 /** `otel-tail backfill PATH...`: read files to their end, export, summarise. */
 export async function backfillCommand(args: string[], flags: Record<string, unknown> & BackfillFlags): Promise<number> {
+  raiseMallocThresholds();
   const dryRun = flags.dryRun === true;
   // A dry run sends nothing: it needs no endpoint or backend secrets, even with a preset.
   const config = loadConfig(flags, { sendsNothing: dryRun });
