@@ -1,4 +1,4 @@
-import { LITERAL, PLAIN, escapeRegExp } from './json-grammar.js';
+import { LITERAL, PLAIN, escapeRegExp, objectOf } from './json-grammar.js';
 import { SIGNAL_PREFIXES } from './log-signals.js';
 
 /**
@@ -18,4 +18,4 @@ export const SIGNAL_FREE_TEXT = `"(?!${SIGNAL_PREFIXES.map(escapeRegExp).join('|
 // An argument: text, or a flat object (structured meta) without `event`. Keys unescaped, so `event` cannot hide as `\u0065vent`.
 const ARG_KEY = `"(?!event")${PLAIN}*"`;
 const ARG_VALUE = `(?:${SIGNAL_FREE_TEXT}|${LITERAL})`;
-export const SIGNAL_FREE_ARG = `(?:${SIGNAL_FREE_TEXT}|\\{(?:${ARG_KEY}:${ARG_VALUE}(?:,${ARG_KEY}:${ARG_VALUE})*)?\\})`;
+export const SIGNAL_FREE_ARG = `(?:${SIGNAL_FREE_TEXT}|${objectOf(ARG_KEY, ARG_VALUE)})`;

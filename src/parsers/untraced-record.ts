@@ -1,4 +1,4 @@
-import { FLAT, PLAIN, SCALAR, STRING } from './json-grammar.js';
+import { FLAT, objectOf, PLAIN, SCALAR, STRING } from './json-grammar.js';
 import { parseLogTime } from './log-time.js';
 import { SIGNAL_FREE_ARG as ARG, SIGNAL_FREE_TEXT as TEXT } from './signal-free-grammar.js';
 
@@ -40,7 +40,7 @@ const MAX_CHARS = 64 * 1024;
 
 // `_meta`: scalars, plus one level of objects and arrays (`path`, `parentNames`).
 const META_VALUE = `(?:${SCALAR}|${FLAT})`;
-const META = `\\{(?:${STRING}:${META_VALUE}(?:,${STRING}:${META_VALUE})*)?\\}`;
+const META = objectOf(STRING, META_VALUE);
 
 // After `time`: scalar fields (hostname, message, session_id, ...). A second `time` or `_meta`, a numeric key, or any key that
 // could make the record traced or an overflow sends the line to the full parse; so does an escaped key (`\u0074raceId`).
