@@ -1,5 +1,5 @@
 import { nonEmptyString } from './json-object.js';
-import { FLAT, OBJECT2, PLAIN, STRING, stringValue } from './json-grammar.js';
+import { ARG_OBJECT, FLAT, PLAIN, STRING, stringValue } from './json-grammar.js';
 import { recognizeSignal } from './log-signals.js';
 import { parseLogTime } from './log-time.js';
 import { stripAnsi } from './strip-ansi.js';
@@ -9,8 +9,8 @@ import { HEX_FLAGS, HEX_SPAN_ID, HEX_TRACE_ID, hexTraceScope } from './w3c-ids.j
 
 /**
  * The fast reader of the hot path: a tslog record laid out exactly as
- * OpenClaw 2026.x writes it (arguments "0", "1", ... as text or small
- * objects, `_meta` with its keys in tslog's order, then `time` and scalar
+ * OpenClaw 2026.x writes it (arguments "0", "1", ... as text or objects
+ * of the shapes OpenClaw logs (json-grammar.ts ARG_OBJECT), `_meta` with its keys in tslog's order, then `time` and scalar
  * fields such as hostname, message and the W3C ids) is read with one
  * precompiled regex instead of JSON.parse and the object walk of
  * parseTslogRecord. Only the pieces a record needs are decoded: the message,
@@ -68,9 +68,9 @@ export function parseCanonicalRecord(line: string): ParsedLine | undefined {
 // Longer lines are rare and take the full parse: bounds the regex's work per line.
 const MAX_CHARS = 64 * 1024;
 
-const ARG = `(${STRING}|${OBJECT2})`;
+const ARG = `(${STRING}|${ARG_OBJECT})`;
 const S = `(${STRING})`;
-// Up to three arguments ("0" to "2": no release writes more, and each slot is a copy of OBJECT2 the regex
+// Up to three arguments ("0" to "2": no release writes more, and each slot is a copy of ARG_OBJECT the regex
 // compiles on the first line), `_meta` in tslog's key order, then the fields OpenClaw's file logger adds, in its order.
 const ARGS = `"0":${ARG}(?:,"1":${ARG}(?:,"2":${ARG})?)?`;
 const META = String.raw`\{"runtime":${STRING},"runtimeVersion":${STRING},"hostname":${S},"date":${STRING},"logLevelId":(0|[1-9]\d{0,2}),"logLevelName":${S},"name":${S}(?:,"parentNames":${FLAT})?(?:,"path":${FLAT})?\}`;

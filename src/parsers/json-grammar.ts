@@ -24,8 +24,11 @@ export const objectOf = (key: string, value: string): string => `\\{(?:${key}:${
 export const arrayOf = (item: string): string => `\\[(?:${item}(?:,(?!\\])|(?=\\])))*\\]`;
 /** An object or array of scalars. */
 export const FLAT = `(?:${objectOf(STRING, SCALAR)}|${arrayOf(SCALAR)})`;
-/** An object whose values are scalars or flat objects and arrays (two levels). */
-export const OBJECT2 = objectOf(STRING, `(?:${SCALAR}|${FLAT})`);
+/**
+ * A log call's object argument, as OpenClaw's are: its values scalars, flat objects and arrays, or
+ * arrays of flat objects (the reply and agent-turn timings' `spans`, 20 of the sample's 743 lines).
+ */
+export const ARG_OBJECT = objectOf(STRING, `(?:${SCALAR}|${FLAT}|${arrayOf(objectOf(STRING, SCALAR))})`);
 
 export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

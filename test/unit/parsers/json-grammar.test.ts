@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FLAT, OBJECT2, SCALAR } from '../../../src/parsers/json-grammar.js';
+import { ARG_OBJECT, FLAT, SCALAR } from '../../../src/parsers/json-grammar.js';
 
 /** What JSON.parse makes of `text`, or undefined when it throws. */
 function parsed(text: string): { value: unknown } | undefined {
@@ -13,7 +13,9 @@ function parsed(text: string): { value: unknown } | undefined {
 const isScalar = (value: unknown): boolean => value === null || ['string', 'number', 'boolean'].includes(typeof value);
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isFlat = (value: unknown): boolean => (Array.isArray(value) ? value.every(isScalar) : isObject(value) && Object.values(value).every(isScalar));
-const isObject2 = (value: unknown): boolean => isObject(value) && Object.values(value).every((member) => isScalar(member) || isFlat(member));
+const isFlatObject = (value: unknown): boolean => isObject(value) && isFlat(value);
+const isArgObject = (value: unknown): boolean =>
+  isObject(value) && Object.values(value).every((member) => isScalar(member) || isFlat(member) || (Array.isArray(member) && member.every(isFlatObject)));
 
 /**
  * Strings of JSON tokens put together at random, without whitespace (none of OpenClaw's records has
@@ -21,7 +23,7 @@ const isObject2 = (value: unknown): boolean => isObject(value) && Object.values(
  * valid objects and arrays one to three levels deep. Seeded: the same strings on every run.
  */
 function tokenSoup(count: number): string[] {
-  const tokens = ['{', '}', '[', ']', ',', ':', '"k"', '"v"', '"a\\"b"', '1', '-0.5', 'true', 'null', '{}', '[]', '"x":1', '"y":[1,"z"]', '"o":{"p":null}'];
+  const tokens = ['{', '}', '[', ']', ',', ':', '"k"', '"v"', '"a\\"b"', '1', '-0.5', 'true', 'null', '{}', '[]', '"x":1', '"y":[1,"z"]', '"o":{"p":null}', '"s":[{"n":1}', '{"n":"m"}'];
   let seed = 22;
   const next = (): number => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -40,7 +42,7 @@ function tokenSoup(count: number): string[] {
 
 describe('the JSON grammar fragments of the hot-path readers', () => {
   const flat = new RegExp(`^${FLAT}$`);
-  const object2 = new RegExp(`^${OBJECT2}$`);
+  const argObject = new RegExp(`^${ARG_OBJECT}$`);
   const scalar = new RegExp(`^${SCALAR}$`);
 
   it('accept exactly the texts JSON.parse reads as their shape, on valid and broken token strings alike', () => {
@@ -49,13 +51,14 @@ describe('the JSON grammar fragments of the hot-path readers', () => {
       // Edge cases of the comma-separated members, written out.
       '{}', '[]', '{,}', '[,]', '{"a":1,}', '[1,]', '{,"a":1}', '[,1]', '{"a":1,,"b":2}', '[1,,2]', '{"a":1"b":2}', '[1 2]', '[12]',
       '{"a":[1,2],"b":{"c":"d"}}', '{"a":{"b":{"c":1}}}', '{"a":[[1]]}', '[{"a":1}]', '["a",{"b":1}]', '{"a":1}}', '[[1]',
+      '{"spans":[{"name":"a","ms":1},{}]}', '{"spans":[{"a":[1]}]}', '{"spans":[{"a":1},1]}', '{"spans":[{"a":1},]}', '{"s":[{"a":{"b":1}}]}',
     ];
     let valid = 0;
     for (const text of samples) {
       const reference = parsed(text);
       if (reference !== undefined) valid++;
       expect(flat.test(text), `FLAT ${text}`).toBe(reference !== undefined && isFlat(reference.value));
-      expect(object2.test(text), `OBJECT2 ${text}`).toBe(reference !== undefined && isObject2(reference.value));
+      expect(argObject.test(text), `ARG_OBJECT ${text}`).toBe(reference !== undefined && isArgObject(reference.value));
     }
     // The soup must hold both kinds, or it tests little.
     expect(valid).toBeGreaterThan(500);
