@@ -48,20 +48,21 @@ export function parseCanonicalRecord(line: string): ParsedLine | undefined {
   if (message === undefined) return undefined;
   const structured = firstObject(args, argsFrom);
 
-  const out: LogRecord = { timeMs, level: levelOf(m[LEVEL_NAME] as string, m[LEVEL_ID] as string), message: stripAnsi(message) };
-  if (bindings !== undefined && bindings.subsystem !== undefined) out.subsystem = bindings.subsystem;
-  if (structured !== undefined) out.meta = structured;
-  const hostname = nonEmptyString(valueOf(m[HOSTNAME])) ?? nonEmptyString(cachedValue(m[META_HOST] as string));
-  if (hostname !== undefined) out.hostname = hostname;
-  if (trace !== undefined) out.trace = trace;
-  const sessionId = nonEmptyString(valueOf(m[SESSION_ID]));
-  if (sessionId !== undefined) out.sessionId = sessionId;
-  const agentId = nonEmptyString(valueOf(m[AGENT_ID]));
-  if (agentId !== undefined) out.agentId = agentId;
-  const channel = nonEmptyString(valueOf(m[CHANNEL]));
-  if (channel !== undefined) out.channel = channel;
-  const signal = recognizeSignal(out.message, structured);
-  if (signal !== undefined) out.signal = signal;
+  const text = stripAnsi(message);
+  // Every field, in LogRecord's order, as plainTracedRecord makes its records (see there).
+  const out: LogRecord = {
+    timeMs,
+    level: levelOf(m[LEVEL_NAME] as string, m[LEVEL_ID] as string),
+    subsystem: bindings?.subsystem,
+    message: text,
+    meta: structured,
+    hostname: nonEmptyString(valueOf(m[HOSTNAME])) ?? nonEmptyString(cachedValue(m[META_HOST] as string)),
+    trace,
+    sessionId: nonEmptyString(valueOf(m[SESSION_ID])),
+    agentId: nonEmptyString(valueOf(m[AGENT_ID])),
+    channel: nonEmptyString(valueOf(m[CHANNEL])),
+    signal: recognizeSignal(text, structured),
+  };
   return { kind: 'log', record: out };
 }
 

@@ -30,13 +30,22 @@ export function plainTracedRecord(line: string): LogRecord | undefined {
   const timeMs = parseLogTime(m[TIME]);
   const trace = hexTraceScope(m[TRACE_ID] as string, m[SPAN_ID], m[PARENT_SPAN_ID], m[TRACE_FLAGS]);
   if (timeMs === undefined || trace === undefined) return undefined;
-  const record: LogRecord = { timeMs, level: LEVELS[m[LEVEL_NAME] as string] as LogLevel, message: '', trace };
-  const hostname = m[HOSTNAME] || m[META_HOST];
-  if (hostname) record.hostname = hostname;
-  if (m[SESSION_ID]) record.sessionId = m[SESSION_ID];
-  if (m[AGENT_ID]) record.agentId = m[AGENT_ID];
-  if (m[CHANNEL]) record.channel = m[CHANNEL];
-  return record;
+  // Every field, absent ones undefined, in LogRecord's order, as parseCanonicalRecord makes its records: the
+  // reconstructor's reads of a record then meet one hidden class for both instead of one per combination of
+  // fields, each read a megamorphic lookup (~10 ms of a 97 MB backfill's main thread). Readers test `!== undefined`.
+  return {
+    timeMs,
+    level: LEVELS[m[LEVEL_NAME] as string] as LogLevel,
+    subsystem: undefined,
+    message: '',
+    meta: undefined,
+    hostname: m[HOSTNAME] || m[META_HOST] || undefined,
+    trace,
+    sessionId: m[SESSION_ID] || undefined,
+    agentId: m[AGENT_ID] || undefined,
+    channel: m[CHANNEL] || undefined,
+    signal: undefined,
+  };
 }
 
 // Longer lines are rare and take the full parse: bounds the regex's work per line.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseCanonicalRecord } from '../../../src/parsers/canonical-record.js';
 import { parseLine } from '../../../src/parsers/parse-line.js';
 import { idsInTail, plainTracedRecord } from '../../../src/parsers/plain-traced-record.js';
 import type { LogRecord } from '../../../src/model/records.js';
@@ -31,6 +32,17 @@ function record({ args = '"1":"agent harness selected"', meta = META(), time = `
 }
 
 describe('plainTracedRecord (the hot-path reader of traced records without a signal)', () => {
+  it('makes records of one shape with the canonical reader: every field of LogRecord, in the same order', () => {
+    const shapes = new Set<string>();
+    for (const line of SAMPLE) {
+      const skimmed = plainTracedRecord(line);
+      if (skimmed !== undefined) shapes.add(Object.keys(skimmed).join());
+      const canonical = parseCanonicalRecord(line);
+      if (canonical?.kind === 'log') shapes.add(Object.keys(canonical.record).join());
+    }
+    expect([...shapes]).toEqual(['timeMs,level,subsystem,message,meta,hostname,trace,sessionId,agentId,channel,signal']);
+  });
+
   it('takes most traced records of the real sample that have no signal and no warning, with the full parse\'s fields', () => {
     let candidates = 0;
     let taken = 0;
