@@ -9,9 +9,10 @@ import { HEX_FLAGS, HEX_SPAN_ID, HEX_TRACE_ID, hexTraceScope } from './w3c-ids.j
 
 /**
  * The fast reader of the hot path: a tslog record laid out exactly as
- * OpenClaw 2026.x writes it (arguments "0", "1", ... as text or objects
- * of the shapes OpenClaw logs (json-grammar.ts ARG_OBJECT), `_meta` with its keys in tslog's order, then `time` and scalar
- * fields such as hostname, message and the W3C ids) is read with one
+ * OpenClaw 2026.x writes it (arguments "0", "1", ... as text or as objects
+ * of the shapes OpenClaw logs, json-grammar.ts ARG_OBJECT; `_meta` with its
+ * keys in tslog's order, then `time` and scalar fields such as hostname,
+ * message and the W3C ids) is read with one
  * precompiled regex instead of JSON.parse and the object walk of
  * parseTslogRecord. Only the pieces a record needs are decoded: the message,
  * the ids, the object argument (with JSON.parse of that fragment only).
