@@ -2,11 +2,11 @@
  * Lets glibc's malloc keep the memory a backfill frees, instead of handing it back to the kernel
  * and taking it again (each page of it then faults and is zeroed anew).
  *
- * A backfill allocates large buffers all along, outside V8's heap: gunzip's 1 MiB output chunks,
- * the export worker's request bodies, the optimizing compiler's zones. glibc serves a block above
- * its mmap threshold (128 KiB at start) by mmap, and trims the top of its heap once more than
- * twice that threshold is free there; V8 frees those buffers in batches, at its collections, so
- * the freed memory kept going back to the kernel and every chunk after touched fresh pages:
+ * A backfill allocates large buffers all along, outside V8's heap: gunzip's 1 MiB output chunks and
+ * the export worker's request bodies, which V8 frees in batches at its collections, and the
+ * optimizing compiler's zones. glibc serves a block above its mmap threshold (128 KiB at start) by
+ * mmap, and trims the top of its heap once more than twice that threshold is free there, so the
+ * freed memory kept going back to the kernel and every chunk after touched fresh pages:
  * ~5,000 of the ~30,000 page faults of a 97 MB `.gz` backfill (bench backfill-throughput).
  *
  * glibc raises both thresholds by itself when a block it mapped is freed: the mmap threshold to
