@@ -25,4 +25,4 @@ export function raiseMallocThresholds(): void {
 }
 
 /** Above everything a backfill allocates at once (a gunzip chunk is 1 MiB, a request body at most 4 MiB by default). */
-export const RAISE_TO_BYTES = 16 << 20;
+const RAISE_TO_BYTES = 16 << 20;
